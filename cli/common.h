@@ -1,0 +1,41 @@
+// Options shared by the subcommands, and the model + parameters they load.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "neuroblend/compiler.h"
+#include "neuroblend/image.h"
+#include "neuroblend/model.h"
+#include "neuroblend/params.h"
+
+namespace nb::cli {
+
+struct ModelOptions {
+  std::string model;
+  std::string params;         // .npz; empty: seeded random parameters
+  uint64_t seed = 1;          // for random parameters
+  int calib = 32;             // synthetic calibration images
+  std::string calib_input;    // or a file of real ones
+  std::string format;         // cifar10 | cifar100 for .bin inputs
+  bool json = false;
+
+  void add_model(CLI::App* app);
+  void add_params(CLI::App* app);
+  void add_calib(CLI::App* app);
+};
+
+struct Loaded {
+  ModelSpec spec;
+  Params params;
+  std::string params_source;  // "random(seed=N)" or the file
+};
+
+Loaded load(const ModelOptions& o);
+CifarKind cifar_kind(const ModelOptions& o, const ModelSpec& m);
+CompiledModel compile_with(const ModelOptions& o, const Loaded& l);
+
+int run_infer(CLI::App& app, const ModelOptions& o);
+void add_infer(CLI::App& app, ModelOptions& o);
+
+}  // namespace nb::cli

@@ -1,0 +1,158 @@
+// neuroblend: the command-line front end. Thin: parsing and printing only;
+// the work is in the nb_model library.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "common.h"
+#include "neuroblend/describe.h"
+#include "neuroblend/error.h"
+#include "neuroblend/interchange.h"
+#include "neuroblend/program.h"
+
+namespace nb::cli {
+
+void ModelOptions::add_model(CLI::App* app) {
+  app->add_option("MODEL", model,
+                  "Model: a zoo name (neuroblend-20, neuroblend-18, blendmixer) or a model .json file")
+      ->required();
+  app->add_flag("--json", json, "Print machine-readable JSON instead of text");
+}
+
+void ModelOptions::add_params(CLI::App* app) {
+  app->add_option("--params", params,
+                  "Float parameters (.npz, keys in docs/interchange.md); default: seeded random parameters")
+      ->check(CLI::ExistingFile);
+  app->add_option("--seed", seed, "Seed of the random parameters (ignored with --params)")->capture_default_str();
+}
+
+void ModelOptions::add_calib(CLI::App* app) {
+  app->add_option("--calib", calib, "Number of synthetic calibration images for activation scales")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app->add_option("--calib-input", calib_input, "Calibrate on these images instead (CIFAR .bin or PGM/PPM)")
+      ->check(CLI::ExistingFile);
+  app->add_option("--format", format, "Layout of CIFAR .bin files (default: cifar10 for 10 classes, else cifar100)")
+      ->check(CLI::IsMember({"cifar10", "cifar100"}));
+}
+
+Loaded load(const ModelOptions& o) {
+  Loaded l;
+  l.spec = load_model(o.model);
+  if (o.params.empty()) {
+    l.params = random_params(l.spec, o.seed);
+    l.params_source = fmt::format("random(seed={})", o.seed);
+  } else {
+    l.params = load_params(l.spec, o.params);
+    l.params_source = o.params;
+  }
+  return l;
+}
+
+CifarKind cifar_kind(const ModelOptions& o, const ModelSpec& m) {
+  if (o.format == "cifar10") return CifarKind::Cifar10;
+  if (o.format == "cifar100") return CifarKind::Cifar100;
+  return m.classes == 10 ? CifarKind::Cifar10 : CifarKind::Cifar100;
+}
+
+CompiledModel compile_with(const ModelOptions& o, const Loaded& l) {
+  CompileOptions co;
+  co.calib_images = o.calib;
+  if (!o.calib_input.empty()) co.calib = read_images(o.calib_input, l.spec.input.shape, cifar_kind(o, l.spec), o.calib);
+  return compile(l.spec, l.params, co);
+}
+
+namespace {
+
+int run_describe(const ModelOptions& o) {
+  ModelSpec m = load_model(o.model);
+  ModelStats s = describe(m);
+  if (o.json) std::cout << to_json(s).dump(2) << "\n";
+  else std::cout << m.description << "\n\n" << to_text(s);
+  return 0;
+}
+
+struct CompileArgs {
+  std::string out, export_float, export_int;
+};
+
+int run_compile(const ModelOptions& o, const CompileArgs& a) {
+  Loaded l = load(o);
+  CompiledModel cm = compile_with(o, l);
+  write_program(cm, a.out);
+  if (!a.export_float.empty()) save_params(l.spec, l.params, a.export_float);
+  if (!a.export_int.empty()) save_compiled_npz(cm, a.export_int);
+  int64_t negs = 0, never = 0, always = 0, taus = 0;
+  for (auto& q : cm.layers)
+    for (size_t c = 0; c < q.tau.size(); ++c) {
+      ++taus;
+      negs += q.neg[c];
+      never += q.tau[c] == 128 && !q.neg[c];
+      always += q.tau[c] == -128 && !q.neg[c];
+    }
+  if (o.json) {
+    nlohmann::json j;
+    j["model"] = cm.model;
+    j["params"] = l.params_source;
+    j["program"] = a.out;
+    j["thresholds"] = {{"count", taus}, {"negated", negs}, {"constant_minus1", never}, {"constant_plus1", always}};
+    for (auto& q : cm.layers)
+      j["layers"].push_back({{"name", q.name}, {"kind", to_string(q.kind)}, {"sh", q.sh}, {"out_scale", q.out_scale},
+                             {"acc_bound", q.acc_bound}, {"z_bound", q.z_bound}});
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  fmt::print("compiled {} ({} parameters) -> {}\n", cm.model, l.params_source, a.out);
+  fmt::print("{:<10} {:<12} {:>3} {:>12} {:>10} {:>16}\n", "layer", "kind", "sh", "out LSB", "max |acc|", "max |z|");
+  for (auto& q : cm.layers)
+    fmt::print("{:<10} {:<12} {:>3} {:>12.5g} {:>10} {:>16}\n", q.name, to_string(q.kind), q.sh, q.out_scale,
+               q.acc_bound, q.z_bound);
+  fmt::print("binarization thresholds: {} ({} negated, {} always -1, {} always +1)\n", taus, negs, never, always);
+  fmt::print("every accumulator proven within int32 and every z within signed 48 bits\n");
+  if (!a.export_float.empty()) fmt::print("float parameters -> {}\n", a.export_float);
+  if (!a.export_int.empty()) fmt::print("integer parameters -> {}\n", a.export_int);
+  return 0;
+}
+
+}  // namespace
+}  // namespace nb::cli
+
+int main(int argc, char** argv) {
+  using namespace nb::cli;
+  CLI::App app{
+      "neuroblend: compiler, golden model and (soon) cycle-accurate simulator of the NeuroBlend accelerator.\n"
+      "Models are zoo names (neuroblend-20, neuroblend-18, blendmixer) or model .json files (docs/model-format.md).\n"
+      "Without --params a model gets seeded random parameters that look trained.",
+      "neuroblend"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Help for every subcommand");
+
+  ModelOptions d_opt, c_opt, i_opt;
+  CompileArgs c_args;
+
+  auto* describe = app.add_subcommand("describe", "Per-layer shapes, MACs and parameter bits; model size vs float32");
+  d_opt.add_model(describe);
+  auto* compile = app.add_subcommand("compile", "Fold batch norms, quantize, prove widths, write the program file");
+  c_opt.add_model(compile);
+  c_opt.add_params(compile);
+  c_opt.add_calib(compile);
+  compile->add_option("-o,--output", c_args.out, "Compiled program to write (.nbp, docs/program-format.md)")->required();
+  compile->add_option("--export-float", c_args.export_float, "Also write the float parameters as .npz");
+  compile->add_option("--export-int", c_args.export_int, "Also write the compiled integer parameters as .npz");
+  add_infer(app, i_opt);
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (describe->parsed()) return run_describe(d_opt);
+    if (compile->parsed()) return run_compile(c_opt, c_args);
+    return run_infer(app, i_opt);
+  } catch (const nb::Error& e) {
+    std::cerr << "neuroblend: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "neuroblend: error: " << e.what() << "\n";
+    return 1;
+  }
+}

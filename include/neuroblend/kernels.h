@@ -1,0 +1,84 @@
+// Integer kernels of the deployed semantics (DESIGN §4), shared by the golden
+// model and the tests. Binary data is bit-packed 64 to a word here; the
+// compiled program stores 48-bit words for the DSP (docs/program-format.md).
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "neuroblend/tensor.h"
+
+namespace nb {
+
+constexpr int64_t kZMax = (int64_t(1) << 47) - 1;  // signed 48-bit
+constexpr int64_t kZMin = -(int64_t(1) << 47);
+constexpr int32_t kMMax = (1 << 17) - 1;  // signed 18-bit
+constexpr int32_t kMMin = -(1 << 17);
+
+// bit = (x >= tau) XOR neg; 1 means +1, 0 means -1.
+inline int binarize(int x, int tau, int neg) { return int(x >= tau) ^ (neg & 1); }
+
+// y = sat8((z + 2^(sh-1)) >> sh), then relu if asked.
+// sat8 then relu is one clamp to [relu ? 0 : -128, 127]; written without
+// branches so the merge loop vectorizes.
+inline int8_t requantize(int64_t z, int sh, bool relu) {
+  int64_t t = (z + (int64_t(1) << (sh - 1))) >> sh;
+  const int64_t lo = relu ? 0 : -128;
+  t = t < lo ? lo : t;
+  t = t > 127 ? 127 : t;
+  return int8_t(t);
+}
+
+// Bits of every pixel of a tensor, `words` uint64 per pixel (bit c of pixel p
+// is bit c%64 of word c/64).
+struct BitTensor {
+  Shape shape;
+  int words = 0;
+  std::vector<uint64_t> bits;
+  const uint64_t* pixel(int y, int x) const { return &bits[(size_t(y) * size_t(shape.w) + size_t(x)) * size_t(words)]; }
+};
+// The instruction set the fixed-point kernels were built for ("avx512-vnni" or "portable").
+const char* kernel_isa();
+
+BitTensor binarize_tensor(const TensorI8& x, const std::vector<int16_t>& tau, const std::vector<uint8_t>& neg);
+
+// Rows of K bits packed 64 to a word, tail bits zero; also kept transposed
+// ([word][row]) so the kernels run across output channels in SIMD.
+struct BitRows {
+  int64_t rows = 0, k = 0;
+  int words = 0;
+  int64_t rows_padded = 0;       // rows rounded up to the SIMD block
+  std::vector<uint64_t> bits;    // [rows][words]
+  std::vector<uint64_t> bits_t;  // [words][rows_padded], padding rows zero
+  const uint64_t* row(int64_t r) const { return &bits[size_t(r) * size_t(words)]; }
+};
+
+// int8 weight rows [rows][k], also transposed and widened ([k][rows], int16).
+struct I8Rows {
+  int64_t rows = 0, k = 0;
+  int64_t rows_padded = 0;
+  std::vector<int8_t> w;         // [rows][k]
+  std::vector<int16_t> wt;       // [k][rows_padded], padding rows zero
+  std::vector<int8_t> w4;        // [k/4][rows_padded][4] for VPDPBUSD, zero padded
+  std::vector<int32_t> wsum;     // [rows_padded]: sum of each row
+};
+I8Rows prepare_rows(const std::vector<int8_t>& w, int64_t rows, int64_t k);
+// From one byte per bit ([rows][k], values 0/1).
+BitRows pack_rows(const std::vector<uint8_t>& b, int64_t rows, int64_t k);
+
+// Binary 3x3 convolution, pad 1 with -1, windows flattened (ky, kx, c):
+// dot[(oy*OW + ox)*cout + o] = 2*popcount(XNOR(window, w[o])) - 9*C.
+std::vector<int32_t> binary_conv3x3(const BitTensor& b, int stride, const BitRows& w);
+// Binary dense over channels, per token: dot[t*out + o], K = C.
+std::vector<int32_t> binary_dense_channel(const BitTensor& b, const BitRows& w);
+// Binary dense over tokens, per channel: dot[j*C + c], K = tokens.
+std::vector<int32_t> binary_dense_token(const BitTensor& b, const BitRows& w);
+
+// Fixed-point k x k convolution, pad with int8 0, weights [cout][ky][kx][c]:
+// acc[(oy*OW + ox)*cout + o].
+std::vector<int32_t> fixed_conv(const TensorI8& x, int k, int stride, int pad, const I8Rows& w);
+// Dense over channels per token (acc[t*out + o]) and over tokens per channel (acc[j*C + c]).
+std::vector<int32_t> fixed_dense_channel(const TensorI8& x, const I8Rows& w);
+std::vector<int32_t> fixed_dense_token(const TensorI8& x, const I8Rows& w);
+
+}  // namespace nb
