@@ -63,21 +63,24 @@ void add_infer(CLI::App& app, ModelOptions& o) {
 int run_infer(CLI::App&, const ModelOptions& o) {
   const InferArgs& a = g_args;
   if (a.inputs.empty() && a.random == 0) throw Error("infer: give --input FILE or --random N");
-  Loaded l = load(o);
+  // Inputs and files are checked before the (slower) parameters and calibration.
+  ModelSpec spec = load_model(o.model);
   std::vector<Image> images;
   for (auto& f : a.inputs) {
     int64_t left = a.limit < 0 ? -1 : a.limit - int64_t(images.size());
     if (left == 0) break;
-    for (auto& img : read_images(f, l.spec.input.shape, cifar_kind(o, l.spec), left)) images.push_back(img);
+    for (auto& img : read_images(f, spec.input.shape, cifar_kind(o, spec), left)) images.push_back(img);
   }
-  if (a.random) images = synthetic_images(l.spec.input.shape, a.limit > 0 ? int(std::min<int64_t>(a.limit, a.random)) : a.random, a.input_seed);
+  if (a.random)
+    images = synthetic_images(spec.input.shape, a.limit > 0 ? int(std::min<int64_t>(a.limit, a.random)) : a.random,
+                              a.input_seed);
   CompiledModel cm;
-  if (a.program.empty()) {
-    cm = compile_with(o, l);
-  } else {
+  if (!a.program.empty()) {
     cm = read_program(a.program);
-    check_program_matches(cm, l.spec, a.program);
+    check_program_matches(cm, spec, a.program);
   }
+  Loaded l = load(o);
+  if (a.program.empty()) cm = compile_with(o, l);
   GoldenModel g(cm);
   ImageHook hook;
   if (!a.dump.empty())

@@ -122,7 +122,8 @@ int run_compile(const ModelOptions& o, const CompileArgs& a) {
 int main(int argc, char** argv) {
   using namespace nb::cli;
   CLI::App app{
-      "neuroblend: compiler, golden model and (soon) cycle-accurate simulator of the NeuroBlend accelerator.\n"
+      "neuroblend: Blend compiler and bit-exact integer golden model of the NeuroBlend accelerator\n"
+      "(the RTL co-simulation is the next stage and not in this build).\n"
       "Models are zoo names (neuroblend-20, neuroblend-18, blendmixer) or model .json files (docs/model-format.md).\n"
       "Without --params a model gets seeded random parameters that look trained.",
       "neuroblend"};

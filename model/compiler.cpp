@@ -13,6 +13,8 @@
 namespace nb {
 
 Threshold derive_threshold(float a, float b, float scale, float offset) {
+  if (!std::isfinite(a) || !std::isfinite(b) || !std::isfinite(scale) || !std::isfinite(offset))
+    throw Error(fmt::format("binarization batch norm is not finite (a = {}, b = {}, input scale = {})", a, b, scale));
   int bits[256];
   for (int q = -128; q <= 127; ++q) bits[q + 128] = (a * dequant(scale, offset, q) + b) >= 0.0f ? 1 : 0;
   bool up = true, down = true;

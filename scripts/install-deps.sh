@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the project needs. Idempotent and quiet when
+# everything is already there. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  g++ cmake make pkg-config   # toolchain
+  libeigen3-dev               # float reference model (matrix products)
+  libfmt-dev                  # formatting of reports and messages
+  nlohmann-json3-dev          # model files, --json output
+  libcli11-dev                # command-line parsing
+  libzip-dev                  # .npz (zip) reading and writing
+  doctest-dev                 # C++ unit tests
+  python3-numpy               # the NumPy interchange test (an independent implementation)
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The main job: install what is needed, build, compile NeuroBlend-20 and run
+# the golden model against the float reference on seeded random images.
+# Results go to out/ (override with NB_OUT).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh
+BUILD=${NB_BUILD_DIR:-build}
+OUT=${NB_OUT:-out}
+mkdir -p "$OUT"
+NB="$BUILD/neuroblend"
+"$NB" describe neuroblend-20 | tee "$OUT/neuroblend-20.describe.txt"
+echo
+"$NB" compile neuroblend-20 -o "$OUT/neuroblend-20.nbp" --export-int "$OUT/neuroblend-20.int.npz" \
+  --export-float "$OUT/neuroblend-20.float.npz"
+echo
+"$NB" infer neuroblend-20 --random 16 --program "$OUT/neuroblend-20.nbp" | tee "$OUT/neuroblend-20.infer.txt"
+"$NB" infer neuroblend-20 --random 16 --program "$OUT/neuroblend-20.nbp" --json >"$OUT/neuroblend-20.infer.json"
+echo
+echo "results in $OUT/: describe, compiled program (.nbp), float and integer parameters (.npz), inference (.txt, .json)"

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test suite: install what is needed, build, run every default test.
+# Extra arguments go to ctest (e.g. -R unit, or -L long for the long regressions).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh
+BUILD=${NB_BUILD_DIR:-build}
+cd "$BUILD"
+ctest --output-on-failure -j "$(nproc)" "$@"

@@ -1,0 +1,339 @@
+// Binary and fixed-point kernels, and whole golden-model layers, against
+// naive references written straight from DESIGN §4.
+#include <doctest/doctest.h>
+
+#include "neuroblend/golden.h"
+#include "neuroblend/kernels.h"
+#include "neuroblend/program.h"
+#include "neuroblend/rng.h"
+
+using namespace nb;
+
+namespace {
+
+TensorI8 random_tensor(Rng& r, Shape s) {
+  TensorI8 t(s);
+  for (auto& v : t.data) v = int8_t(r.range(-128, 127));
+  return t;
+}
+
+// +1 / -1 values of a binarized tensor.
+std::vector<int> pm1(const TensorI8& x, const std::vector<int16_t>& tau, const std::vector<uint8_t>& neg) {
+  std::vector<int> v(x.data.size());
+  for (size_t e = 0; e < v.size(); ++e) {
+    int c = int(e % size_t(x.shape.c));
+    v[e] = binarize(x.data[e], tau[size_t(c)], neg[size_t(c)]) ? 1 : -1;
+  }
+  return v;
+}
+
+int out_dim(int n, int k, int s, int p) { return (n + 2 * p - k) / s + 1; }
+
+// dot of a 3x3 binary conv: sum of products of +-1, padding -1.
+std::vector<int32_t> naive_binary_conv(const TensorI8& x, const std::vector<int>& b, int stride,
+                                       const std::vector<uint8_t>& w, int cout) {
+  const Shape& s = x.shape;
+  int OH = out_dim(s.h, 3, stride, 1), OW = out_dim(s.w, 3, stride, 1);
+  std::vector<int32_t> out(size_t(OH * OW * cout));
+  for (int oy = 0; oy < OH; ++oy)
+    for (int ox = 0; ox < OW; ++ox)
+      for (int o = 0; o < cout; ++o) {
+        int sum = 0;
+        for (int ky = 0; ky < 3; ++ky)
+          for (int kx = 0; kx < 3; ++kx)
+            for (int c = 0; c < s.c; ++c) {
+              int iy = oy * stride + ky - 1, ix = ox * stride + kx - 1;
+              int a = (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) ? -1 : b[size_t((iy * s.w + ix) * s.c + c)];
+              int wv = w[size_t(o * 9 * s.c + (ky * 3 + kx) * s.c + c)] ? 1 : -1;
+              sum += a * wv;
+            }
+        out[size_t((oy * OW + ox) * cout + o)] = sum;
+      }
+  return out;
+}
+
+std::vector<int32_t> naive_fixed_conv(const TensorI8& x, int k, int stride, int pad, const std::vector<int8_t>& w,
+                                      int cout) {
+  const Shape& s = x.shape;
+  int OH = out_dim(s.h, k, stride, pad), OW = out_dim(s.w, k, stride, pad);
+  std::vector<int32_t> out(size_t(OH * OW * cout));
+  for (int oy = 0; oy < OH; ++oy)
+    for (int ox = 0; ox < OW; ++ox)
+      for (int o = 0; o < cout; ++o) {
+        int sum = 0;
+        for (int ky = 0; ky < k; ++ky)
+          for (int kx = 0; kx < k; ++kx)
+            for (int c = 0; c < s.c; ++c) {
+              int iy = oy * stride + ky - pad, ix = ox * stride + kx - pad;
+              if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) continue;  // int8 0
+              sum += x.at(iy, ix, c) * w[size_t(o * k * k * s.c + (ky * k + kx) * s.c + c)];
+            }
+        out[size_t((oy * OW + ox) * cout + o)] = sum;
+      }
+  return out;
+}
+
+const int kChannels[] = {1, 3, 5, 16, 17, 32, 47, 48, 63, 64, 65, 96, 130};
+
+}  // namespace
+
+TEST_CASE("binary 3x3 conv equals the naive reference (strides 1, 2; channels on and off 48/64)") {
+  Rng r(11);
+  for (int C : kChannels)
+    for (int stride : {1, 2})
+      for (int rep = 0; rep < 3; ++rep) {
+        Shape s{int(r.range(1, 9)), int(r.range(1, 9)), C};
+        int cout = int(r.range(1, 40));
+        TensorI8 x = random_tensor(r, s);
+        std::vector<int16_t> tau(static_cast<size_t>(C));
+        std::vector<uint8_t> neg(static_cast<size_t>(C));
+        for (int c = 0; c < C; ++c) {
+          tau[size_t(c)] = int16_t(r.range(-128, 128));
+          neg[size_t(c)] = uint8_t(r.range(0, 1));
+        }
+        std::vector<uint8_t> w(size_t(cout) * 9 * size_t(C));
+        for (auto& v : w) v = uint8_t(r.range(0, 1));
+        auto got = binary_conv3x3(binarize_tensor(x, tau, neg), stride, pack_rows(w, cout, 9ll * C));
+        auto want = naive_binary_conv(x, pm1(x, tau, neg), stride, w, cout);
+        REQUIRE_MESSAGE(got == want, "C " << C << " stride " << stride << " shape " << s.str() << " cout " << cout);
+      }
+}
+
+TEST_CASE("binary dense (channel and token axis) equals the naive reference") {
+  Rng r(12);
+  for (int C : kChannels) {
+    Shape s{int(r.range(1, 5)), int(r.range(1, 30)), C};
+    TensorI8 x = random_tensor(r, s);
+    std::vector<int16_t> tau(size_t(C), 0);
+    std::vector<uint8_t> neg(size_t(C), 0);
+    for (int c = 0; c < C; ++c) tau[size_t(c)] = int16_t(r.range(-20, 20)), neg[size_t(c)] = uint8_t(r.range(0, 1));
+    auto b = pm1(x, tau, neg);
+    BitTensor bt = binarize_tensor(x, tau, neg);
+    const int64_t T = s.tokens();
+    // channel axis
+    int out = int(r.range(1, 70));
+    std::vector<uint8_t> w(size_t(out * C));
+    for (auto& v : w) v = uint8_t(r.range(0, 1));
+    auto got = binary_dense_channel(bt, pack_rows(w, out, C));
+    for (int64_t t = 0; t < T; ++t)
+      for (int o = 0; o < out; ++o) {
+        int sum = 0;
+        for (int c = 0; c < C; ++c) sum += b[size_t(t * C + c)] * (w[size_t(o * C + c)] ? 1 : -1);
+        REQUIRE(got[size_t(t * out + o)] == sum);
+      }
+    // token axis
+    int J = int(r.range(1, 70));
+    std::vector<uint8_t> wt(size_t(J * T));
+    for (auto& v : wt) v = uint8_t(r.range(0, 1));
+    auto got_t = binary_dense_token(bt, pack_rows(wt, J, T));
+    for (int j = 0; j < J; ++j)
+      for (int c = 0; c < C; ++c) {
+        int sum = 0;
+        for (int64_t t = 0; t < T; ++t) sum += b[size_t(t * C + c)] * (wt[size_t(j * T + t)] ? 1 : -1);
+        REQUIRE(got_t[size_t(j * C + c)] == sum);
+      }
+  }
+}
+
+TEST_CASE("fixed-point conv and dense equal the naive reference") {
+  Rng r(13);
+  for (int C : kChannels)
+    for (int k : {1, 3, 4})
+      for (int stride : {1, 2, 4}) {
+        int pad = k == 3 ? 1 : 0;
+        Shape s{int(r.range(k, 9)), int(r.range(k, 9)), C};
+        int cout = int(r.range(1, 40));
+        TensorI8 x = random_tensor(r, s);
+        std::vector<int8_t> w(size_t(cout * k * k * C));
+        for (auto& v : w) v = int8_t(r.range(-127, 127));
+        if (r.chance(0.3))  // extremes
+          for (auto& v : w) v = r.chance(0.5) ? 127 : -127;
+        auto got = fixed_conv(x, k, stride, pad, prepare_rows(w, cout, int64_t(k) * k * C));
+        auto want = naive_fixed_conv(x, k, stride, pad, w, cout);
+        REQUIRE_MESSAGE(got == want, "C " << C << " k " << k << " stride " << stride << " cout " << cout);
+      }
+  for (int C : kChannels) {
+    Shape s{int(r.range(1, 4)), int(r.range(1, 20)), C};
+    TensorI8 x = random_tensor(r, s);
+    const int64_t T = s.tokens();
+    int out = int(r.range(1, 50));
+    std::vector<int8_t> w(size_t(out * C));
+    for (auto& v : w) v = int8_t(r.range(-127, 127));
+    auto got = fixed_dense_channel(x, prepare_rows(w, out, C));
+    int J = int(r.range(1, 50));
+    std::vector<int8_t> wt(size_t(J * T));
+    for (auto& v : wt) v = int8_t(r.range(-127, 127));
+    auto got_t = fixed_dense_token(x, prepare_rows(wt, J, T));
+    for (int64_t t = 0; t < T; ++t)
+      for (int o = 0; o < out; ++o) {
+        int sum = 0;
+        for (int c = 0; c < C; ++c) sum += x.data[size_t(t * C + c)] * w[size_t(o * C + c)];
+        REQUIRE(got[size_t(t * out + o)] == sum);
+      }
+    for (int j = 0; j < J; ++j)
+      for (int c = 0; c < C; ++c) {
+        int sum = 0;
+        for (int64_t t = 0; t < T; ++t) sum += x.data[size_t(t * C + c)] * wt[size_t(j * T + t)];
+        REQUIRE(got_t[size_t(j * C + c)] == sum);
+      }
+  }
+}
+
+namespace {
+
+// A random compiled layer with legal, in-range parameters.
+QLayer random_qlayer(Rng& r, LayerKind kind) {
+  QLayer q;
+  q.kind = kind;
+  q.name = "rand";
+  int C = int(r.range(1, 70));
+  q.in = Shape{int(r.range(2, 7)), int(r.range(2, 7)), C};
+  q.stride = int(r.range(1, 2));
+  q.act = r.chance(0.5) ? Act::Relu : Act::None;
+  q.sh = int(r.range(1, 30));
+  int cout = int(r.range(1, 70));
+  switch (kind) {
+    case LayerKind::BlendConv: {
+      q.skip = std::vector<SkipKind>{SkipKind::Conv1x1, SkipKind::Conv3x3, SkipKind::Identity}[size_t(r.range(0, 2))];
+      if (q.skip == SkipKind::Identity) cout = C, q.stride = 1;
+      q.kernel = 3, q.pad = 1;
+      q.out = Shape{(q.in.h - 1) / q.stride + 1, (q.in.w - 1) / q.stride + 1, cout};
+      q.kbin = 9ll * C;
+      q.kfix = q.skip == SkipKind::Conv1x1 ? C : q.skip == SkipKind::Conv3x3 ? 9 * C : 0;
+      break;
+    }
+    case LayerKind::BlendDense: {
+      q.axis = r.chance(0.5) ? Axis::Token : Axis::Channel;
+      q.skip = r.chance(0.3) ? SkipKind::Identity : SkipKind::Dense;
+      q.stride = 1;
+      if (q.axis == Axis::Channel) {
+        if (q.skip == SkipKind::Identity) cout = C;
+        q.out = Shape{q.in.h, q.in.w, cout};
+        q.kbin = C;
+      } else {
+        int J = q.skip == SkipKind::Identity ? int(q.in.tokens()) : int(r.range(1, 60));
+        q.out = J == q.in.tokens() ? q.in : Shape{1, J, C};
+        q.kbin = q.in.tokens();
+      }
+      q.kfix = q.skip == SkipKind::Dense ? q.kbin : 0;
+      break;
+    }
+    case LayerKind::Conv: {
+      q.kernel = int(r.range(1, 3)), q.pad = q.kernel == 3 ? 1 : 0;
+      q.out = Shape{(q.in.h + 2 * q.pad - q.kernel) / q.stride + 1, (q.in.w + 2 * q.pad - q.kernel) / q.stride + 1, cout};
+      q.kfix = int64_t(q.kernel) * q.kernel * C;
+      break;
+    }
+    case LayerKind::AvgPool:
+      q.out = Shape{1, 1, C};
+      break;
+    case LayerKind::Dense:
+      q.stride = 1;
+      q.out = Shape{q.in.h, q.in.w, cout};
+      q.kfix = C;
+      break;
+  }
+  int64_t rows = q.rows();
+  if (q.kbin) {
+    q.wbin.resize(size_t(rows * q.kbin));
+    for (auto& v : q.wbin) v = uint8_t(r.range(0, 1));
+    for (int c = 0; c < C; ++c) q.tau.push_back(int16_t(r.range(-128, 128))), q.neg.push_back(uint8_t(r.range(0, 1)));
+  }
+  q.wfix.resize(size_t(rows * q.kfix));
+  for (auto& v : q.wfix) v = int8_t(r.range(-127, 127));
+  for (int c = 0; c < q.out.c; ++c) {
+    q.m1.push_back(q.kbin ? int32_t(r.range(kMMin, kMMax)) : 0);
+    q.m2.push_back(int32_t(r.range(kMMin, kMMax)));
+    q.bias.push_back(r.range(-(int64_t(1) << 40), int64_t(1) << 40));
+  }
+  return q;
+}
+
+// One layer straight from DESIGN §4, element by element.
+std::vector<int8_t> naive_layer(const QLayer& q, const TensorI8& x) {
+  const int C = q.in.c;
+  std::vector<int> b;
+  if (q.kbin) b = pm1(x, q.tau, q.neg);
+  std::vector<int32_t> dot(size_t(q.out.size()), 0), acc(size_t(q.out.size()), 0);
+  const int64_t T = q.in.tokens(), rows = q.rows();
+  if (q.kind == LayerKind::BlendConv) {
+    dot = naive_binary_conv(x, b, q.stride, q.wbin, q.out.c);
+    if (q.skip == SkipKind::Conv1x1) acc = naive_fixed_conv(x, 1, q.stride, 0, q.wfix, q.out.c);
+    if (q.skip == SkipKind::Conv3x3) acc = naive_fixed_conv(x, 3, q.stride, 1, q.wfix, q.out.c);
+  } else if (q.kind == LayerKind::Conv) {
+    acc = naive_fixed_conv(x, q.kernel, q.stride, q.pad, q.wfix, q.out.c);
+  }
+  for (int64_t p = 0; p < q.out.tokens(); ++p)
+    for (int c = 0; c < q.out.c; ++c) {
+      size_t e = size_t(p * q.out.c + c);
+      if (q.kind == LayerKind::BlendDense && q.axis == Axis::Channel) {
+        int d = 0, a = 0;
+        for (int i = 0; i < C; ++i) {
+          d += b[size_t(p * C + i)] * (q.wbin[size_t(c * C + i)] ? 1 : -1);
+          if (q.skip == SkipKind::Dense) a += x.data[size_t(p * C + i)] * q.wfix[size_t(c * C + i)];
+        }
+        dot[e] = d, acc[e] = a;
+      } else if (q.kind == LayerKind::BlendDense) {  // token axis: output token p
+        int d = 0, a = 0;
+        for (int64_t t = 0; t < T; ++t) {
+          d += b[size_t(t * C + c)] * (q.wbin[size_t(p * T + t)] ? 1 : -1);
+          if (q.skip == SkipKind::Dense) a += x.data[size_t(t * C + c)] * q.wfix[size_t(p * T + t)];
+        }
+        dot[e] = d, acc[e] = a;
+      } else if (q.kind == LayerKind::AvgPool) {
+        int a = 0;
+        for (int64_t t = 0; t < T; ++t) a += x.data[size_t(t * C + c)];
+        acc[e] = a;
+      } else if (q.kind == LayerKind::Dense) {
+        int a = 0;
+        for (int i = 0; i < C; ++i) a += x.data[size_t(p * C + i)] * q.wfix[size_t(c * C + i)];
+        acc[e] = a;
+      }
+      if (q.skip == SkipKind::Identity) acc[e] = x.data[e];
+    }
+  (void)rows;
+  std::vector<int8_t> y(size_t(q.out.size()));
+  for (size_t e = 0; e < y.size(); ++e) {
+    size_t c = e % size_t(q.out.c);
+    __int128 z = __int128(q.m1[c]) * dot[e] + __int128(q.m2[c]) * acc[e] + q.bias[c];
+    y[e] = requantize(int64_t(z), q.sh, q.act == Act::Relu);
+  }
+  return y;
+}
+
+}  // namespace
+
+TEST_CASE("golden model layers equal the contract on random compiled layers, over many seeds") {
+  Rng r(99);
+  int n = 0;
+  for (int rep = 0; rep < 60; ++rep)
+    for (LayerKind k : {LayerKind::BlendConv, LayerKind::BlendDense, LayerKind::Conv, LayerKind::AvgPool,
+                        LayerKind::Dense}) {
+      QLayer q = random_qlayer(r, k);
+      // A network of this one layer plus a logits layer so GoldenModel accepts it.
+      CompiledModel cm;
+      cm.model = "rand";
+      cm.input = q.in;
+      cm.layers.push_back(q);
+      QLayer head;
+      head.kind = LayerKind::Dense;
+      head.in = q.out;
+      head.out = Shape{q.out.h, q.out.w, 2};
+      head.kfix = q.out.c;
+      head.wfix.assign(size_t(2 * q.out.c), 1);
+      head.m1 = {0, 0}, head.m2 = {1, 1}, head.bias = {0, 0};
+      head.logits = true;
+      cm.layers.push_back(head);
+      GoldenModel g(cm);
+      TensorI8 x = random_tensor(r, q.in);
+      TensorI8 y = g.layer(0, x);
+      REQUIRE_MESSAGE(y.data == naive_layer(q, x), "kind " << to_string(k) << " skip " << to_string(q.skip)
+                                                           << " axis " << to_string(q.axis) << " in " << q.in.str()
+                                                           << " out " << q.out.str());
+      // The program file carries the layer exactly.
+      CompiledModel back = parse_program(serialize_program(cm), "mem");
+      REQUIRE(GoldenModel(back).layer(0, x).data == y.data);
+      ++n;
+    }
+  CHECK(n == 300);
+}
