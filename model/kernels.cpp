@@ -44,6 +44,30 @@ inline void binary_rows(const uint64_t* __restrict a, const BitRows& w, int32_t 
   }
 }
 
+// binary_rows for two windows at once: one pass over the weights, two
+// independent accumulator chains.
+inline void binary_rows2(const uint64_t* __restrict a0, const uint64_t* __restrict a1, const BitRows& w, int32_t K,
+                         int32_t* __restrict out0, int32_t* __restrict out1) {
+  const int64_t R = w.rows, RP = w.rows_padded, W = w.words;
+  const uint64_t* __restrict wt = w.bits_t.data();
+  for (int64_t ob = 0; ob < RP; ob += kBitBlock) {
+    uint64_t m0[kBitBlock] = {0}, m1[kBitBlock] = {0};
+    for (int64_t j = 0; j < W; ++j) {
+      const uint64_t x0 = a0[j], x1 = a1[j];
+      const uint64_t* __restrict wj = wt + j * RP + ob;
+      for (int64_t o = 0; o < kBitBlock; ++o) {
+        m0[o] += popcount64(x0 ^ wj[o]);
+        m1[o] += popcount64(x1 ^ wj[o]);
+      }
+    }
+    const int64_t n = std::min(kBitBlock, R - ob);
+    for (int64_t o = 0; o < n; ++o) {
+      out0[ob + o] = K - 2 * int32_t(m0[o]);
+      out1[ob + o] = K - 2 * int32_t(m1[o]);
+    }
+  }
+}
+
 // out[o] = sum_i a[i] * w[o][i], with the activations given biased:
 // au[i] = a[i] + 128 (that is, a XOR 0x80), readable up to a multiple of 4
 // past k (the padded weights there are zero).
@@ -65,6 +89,32 @@ inline void fixed_rows(const uint8_t* __restrict au, const I8Rows& w, int32_t* _
     _mm512_mask_storeu_epi32(out + ob, __mmask16((1u << n) - 1), acc);
   }
 }
+// Four windows at once: one weight load feeds four independent chains.
+inline void fixed_rows4(const uint8_t* const* au, const I8Rows& w, int32_t* const* out) {
+  const int64_t R = w.rows, RP = w.rows_padded, K4 = (w.k + 3) / 4;
+  for (int64_t ob = 0; ob < RP; ob += kMacBlock) {
+    __m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0;
+    for (int64_t k4 = 0; k4 < K4; ++k4) {
+      int32_t a0, a1, a2, a3;
+      std::memcpy(&a0, au[0] + 4 * k4, 4);
+      std::memcpy(&a1, au[1] + 4 * k4, 4);
+      std::memcpy(&a2, au[2] + 4 * k4, 4);
+      std::memcpy(&a3, au[3] + 4 * k4, 4);
+      const __m512i wv = _mm512_loadu_si512(&w.w4[size_t((k4 * RP + ob) * 4)]);
+      c0 = _mm512_dpbusd_epi32(c0, _mm512_set1_epi32(a0), wv);
+      c1 = _mm512_dpbusd_epi32(c1, _mm512_set1_epi32(a1), wv);
+      c2 = _mm512_dpbusd_epi32(c2, _mm512_set1_epi32(a2), wv);
+      c3 = _mm512_dpbusd_epi32(c3, _mm512_set1_epi32(a3), wv);
+    }
+    const __m512i bias = _mm512_slli_epi32(_mm512_loadu_si512(&w.wsum[size_t(ob)]), 7);
+    const int64_t n = std::min(kMacBlock, R - ob);
+    const __mmask16 m = __mmask16((1u << n) - 1);
+    _mm512_mask_storeu_epi32(out[0] + ob, m, _mm512_sub_epi32(c0, bias));
+    _mm512_mask_storeu_epi32(out[1] + ob, m, _mm512_sub_epi32(c1, bias));
+    _mm512_mask_storeu_epi32(out[2] + ob, m, _mm512_sub_epi32(c2, bias));
+    _mm512_mask_storeu_epi32(out[3] + ob, m, _mm512_sub_epi32(c3, bias));
+  }
+}
 #else
 // Portable: transposed, padded int16 weights; the inner loop vectorizes.
 inline void fixed_rows(const uint8_t* __restrict au, const I8Rows& w, int32_t* __restrict out) {
@@ -81,7 +131,17 @@ inline void fixed_rows(const uint8_t* __restrict au, const I8Rows& w, int32_t* _
     for (int64_t o = 0; o < n; ++o) out[ob + o] = acc[o];
   }
 }
+inline void fixed_rows4(const uint8_t* const* au, const I8Rows& w, int32_t* const* out) {
+  for (int i = 0; i < 4; ++i) fixed_rows(au[i], w, out[i]);
+}
 #endif
+
+// Runs fixed_rows over n windows, four at a time.
+inline void fixed_rows_n(const uint8_t* const* au, const I8Rows& w, int32_t* const* out, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) fixed_rows4(au + i, w, out + i);
+  for (; i < n; ++i) fixed_rows(au[i], w, out[i]);
+}
 
 // x + 128 as bytes, framed by `pad` pixels of int8 0 (byte 128) on each side,
 // with 4 bytes of slack at the end for the 4-byte reads above.
@@ -204,23 +264,35 @@ std::vector<int32_t> binary_conv3x3(const BitTensor& b, int stride, const BitRow
   for (int y = 0; y < s.h; ++y)
     std::copy_n(b.pixel(y, 0), size_t(s.w) * size_t(WP), &framed[(size_t(y + 1) * size_t(PW) + 1) * size_t(WP)]);
   std::vector<int32_t> dot(size_t(OH) * size_t(OW) * size_t(cout));
-  std::vector<uint64_t> win(static_cast<size_t>(w.words));
+  const int64_t W = w.words;
+  std::vector<uint64_t> win(static_cast<size_t>(2 * W));
   const bool whole_words = C % 64 == 0, divides_word = 64 % C == 0;  // fast paths of put_bits
-  for (int oy = 0; oy < OH; ++oy)
-    for (int ox = 0; ox < OW; ++ox) {
-      std::fill(win.begin(), win.end(), 0);
-      for (int ky = 0; ky < 3; ++ky) {
-        const uint64_t* row = &framed[(size_t(oy * stride + ky) * size_t(PW) + size_t(ox * stride)) * size_t(WP)];
-        for (int kx = 0; kx < 3; ++kx) {
-          const int64_t pos = int64_t(ky * 3 + kx) * C;
-          const uint64_t* px = row + kx * WP;
-          if (whole_words) std::copy_n(px, WP, &win[size_t(pos >> 6)]);
-          else if (divides_word) win[size_t(pos >> 6)] |= px[0] << (pos & 63);  // never straddles
-          else put_bits(win.data(), pos, px, C);
-        }
+  auto build = [&](int oy, int ox, uint64_t* dst) {
+    std::fill_n(dst, W, 0);
+    for (int ky = 0; ky < 3; ++ky) {
+      const uint64_t* row = &framed[(size_t(oy * stride + ky) * size_t(PW) + size_t(ox * stride)) * size_t(WP)];
+      for (int kx = 0; kx < 3; ++kx) {
+        const int64_t pos = int64_t(ky * 3 + kx) * C;
+        const uint64_t* px = row + kx * WP;
+        if (whole_words) std::copy_n(px, WP, &dst[size_t(pos >> 6)]);
+        else if (divides_word) dst[size_t(pos >> 6)] |= px[0] << (pos & 63);  // never straddles
+        else put_bits(dst, pos, px, C);
       }
-      binary_rows(win.data(), w, K, &dot[(size_t(oy) * size_t(OW) + size_t(ox)) * size_t(cout)]);
     }
+  };
+  for (int oy = 0; oy < OH; ++oy) {
+    int32_t* out = &dot[size_t(oy) * size_t(OW) * size_t(cout)];
+    int ox = 0;
+    for (; ox + 1 < OW; ox += 2) {
+      build(oy, ox, win.data());
+      build(oy, ox + 1, win.data() + W);
+      binary_rows2(win.data(), win.data() + W, w, K, out + size_t(ox) * size_t(cout), out + size_t(ox + 1) * size_t(cout));
+    }
+    if (ox < OW) {
+      build(oy, ox, win.data());
+      binary_rows(win.data(), w, K, out + size_t(ox) * size_t(cout));
+    }
+  }
   return dot;
 }
 
@@ -259,20 +331,30 @@ std::vector<int32_t> fixed_conv(const TensorI8& x, int k, int stride, int pad, c
   const int64_t cout = w.rows, PW = s.w + 2 * pad;
   std::vector<int32_t> acc(size_t(OH) * size_t(OW) * size_t(cout));
   std::vector<uint8_t> f = biased_frame(x, pad);
-  std::vector<uint8_t> win(size_t(K) + 4, 0);
+  // Windows in groups of four; k x k windows copy one contiguous run per kernel row.
+  const size_t stride_win = size_t(K) + 4;
+  std::vector<uint8_t> win(4 * stride_win, 0);
+  const uint8_t* ap[4];
+  int32_t* op[4];
+  int n = 0;
   for (int oy = 0; oy < OH; ++oy)
     for (int ox = 0; ox < OW; ++ox) {
-      const uint8_t* a;
       if (k == 1) {
-        a = &f[size_t((int64_t(oy) * stride * PW + int64_t(ox) * stride) * C)];
-      } else {  // each kernel row is one contiguous run of k pixels
+        ap[n] = &f[size_t((int64_t(oy) * stride * PW + int64_t(ox) * stride) * C)];
+      } else {
+        uint8_t* dst = &win[size_t(n) * stride_win];
         for (int ky = 0; ky < k; ++ky)
           std::copy_n(&f[size_t(((int64_t(oy) * stride + ky) * PW + int64_t(ox) * stride) * C)], size_t(k * C),
-                      &win[size_t(ky * k * C)]);
-        a = win.data();
+                      dst + size_t(ky * k * C));
+        ap[n] = dst;
       }
-      fixed_rows(a, w, &acc[(size_t(oy) * size_t(OW) + size_t(ox)) * size_t(cout)]);
+      op[n] = &acc[(size_t(oy) * size_t(OW) + size_t(ox)) * size_t(cout)];
+      if (++n == 4) {
+        fixed_rows_n(ap, w, op, n);
+        n = 0;
+      }
     }
+  fixed_rows_n(ap, w, op, n);
   return acc;
 }
 
@@ -280,7 +362,16 @@ std::vector<int32_t> fixed_dense_channel(const TensorI8& x, const I8Rows& w) {
   const int64_t T = x.shape.tokens(), C = x.shape.c, out = w.rows;
   std::vector<int32_t> acc(size_t(T) * size_t(out));
   std::vector<uint8_t> f = biased_frame(x, 0);
-  for (int64_t t = 0; t < T; ++t) fixed_rows(&f[size_t(t * C)], w, &acc[size_t(t * out)]);
+  const uint8_t* ap[4];
+  int32_t* op[4];
+  for (int64_t t0 = 0; t0 < T; t0 += 4) {
+    int n = int(std::min<int64_t>(4, T - t0));
+    for (int i = 0; i < n; ++i) {
+      ap[i] = &f[size_t((t0 + i) * C)];
+      op[i] = &acc[size_t((t0 + i) * out)];
+    }
+    fixed_rows_n(ap, w, op, n);
+  }
   return acc;
 }
 
