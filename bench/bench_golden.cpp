@@ -27,9 +27,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> models;
   int images = 32, repeat = 3;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--images") && i + 1 < argc) images = std::stoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = std::stoi(argv[++i]);
-    else models.push_back(argv[i]);
+    if (!std::strcmp(argv[i], "--images") && i + 1 < argc)
+      images = std::stoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc)
+      repeat = std::stoi(argv[++i]);
+    else
+      models.push_back(argv[i]);
   }
   if (models.empty()) models = {"neuroblend-20", "neuroblend-18"};
   fmt::print("{:<14} {:>7} {:>14} {:>12} {:>14} {:>12} {:>9}\n", "model", "images", "golden ms/img", "golden img/s",

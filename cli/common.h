@@ -13,11 +13,11 @@ namespace nb::cli {
 
 struct ModelOptions {
   std::string model;
-  std::string params;         // .npz; empty: seeded random parameters
-  uint64_t seed = 1;          // for random parameters
-  int calib = 32;             // synthetic calibration images
-  std::string calib_input;    // or a file of real ones
-  std::string format;         // cifar10 | cifar100 for .bin inputs
+  std::string params;       // .npz; empty: seeded random parameters
+  uint64_t seed = 1;        // for random parameters
+  int calib = 32;           // synthetic calibration images
+  std::string calib_input;  // or a file of real ones
+  std::string format;       // cifar10 | cifar100 for .bin inputs
   bool json = false;
 
   void add_model(CLI::App* app);

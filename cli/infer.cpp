@@ -28,8 +28,8 @@ CLI::App* g_infer = nullptr;
 // A precompiled program must be the compilation of this model.
 void check_program_matches(const CompiledModel& cm, const ModelSpec& m, const std::string& path) {
   if (cm.layers.size() != m.layers.size())
-    throw Error(fmt::format("{}: program has {} layers, model '{}' has {}", path, cm.layers.size(), m.name,
-                            m.layers.size()));
+    throw Error(
+        fmt::format("{}: program has {} layers, model '{}' has {}", path, cm.layers.size(), m.name, m.layers.size()));
   for (size_t i = 0; i < m.layers.size(); ++i) {
     const auto& q = cm.layers[i];
     const auto& l = m.layers[i];
@@ -53,9 +53,10 @@ void add_infer(CLI::App& app, ModelOptions& o) {
   g_infer->add_option("--input-seed", g_args.input_seed, "Seed of the --random images")->capture_default_str();
   g_infer->add_option("--limit", g_args.limit, "At most N images from the inputs")->check(CLI::Range(1, 100000000));
   g_infer->add_option("--dump", g_args.dump, "Write every layer's tensors as .npy under DIR (docs/interchange.md)");
-  g_infer->add_option("--program", g_args.program,
-                      "Run this compiled program (from `compile`) instead of compiling MODEL now; it must come "
-                      "from the same model and parameters")
+  g_infer
+      ->add_option("--program", g_args.program,
+                   "Run this compiled program (from `compile`) instead of compiling MODEL now; it must come "
+                   "from the same model and parameters")
       ->check(CLI::ExistingFile);
   g_infer->add_flag("--per-image", g_args.per_image, "List every image's predictions (text output)");
 }
@@ -106,8 +107,11 @@ int run_infer(CLI::App&, const ModelOptions& o) {
     j["golden_ms_per_image"] = 1e3 * ag.golden_seconds / double(n);
     j["float_ms_per_image"] = 1e3 * ag.float_seconds / double(n);
     for (auto& im : ag.images)
-      j["predictions"].push_back({{"source", im.source}, {"label", im.label}, {"int", im.int_pred},
-                                  {"float", im.float_pred}, {"logit_max_err", im.logit_max_err}});
+      j["predictions"].push_back({{"source", im.source},
+                                  {"label", im.label},
+                                  {"int", im.int_pred},
+                                  {"float", im.float_pred},
+                                  {"logit_max_err", im.logit_max_err}});
     for (auto& e : ag.layers)
       j["layers"].push_back({{"name", e.name},
                              {"max_lsb", e.max_lsb},

@@ -15,8 +15,7 @@
 namespace nb::cli {
 
 void ModelOptions::add_model(CLI::App* app) {
-  app->add_option("MODEL", model,
-                  "Model: a zoo name (neuroblend-20, neuroblend-18, blendmixer) or a model .json file")
+  app->add_option("MODEL", model, "Model: a zoo name (neuroblend-20, neuroblend-18, blendmixer) or a model .json file")
       ->required();
   app->add_flag("--json", json, "Print machine-readable JSON instead of text");
 }
@@ -69,8 +68,10 @@ namespace {
 int run_describe(const ModelOptions& o) {
   ModelSpec m = load_model(o.model);
   ModelStats s = describe(m);
-  if (o.json) std::cout << to_json(s).dump(2) << "\n";
-  else std::cout << m.description << "\n\n" << to_text(s);
+  if (o.json)
+    std::cout << to_json(s).dump(2) << "\n";
+  else
+    std::cout << m.description << "\n\n" << to_text(s);
   return 0;
 }
 
@@ -99,8 +100,12 @@ int run_compile(const ModelOptions& o, const CompileArgs& a) {
     j["program"] = a.out;
     j["thresholds"] = {{"count", taus}, {"negated", negs}, {"constant_minus1", never}, {"constant_plus1", always}};
     for (auto& q : cm.layers)
-      j["layers"].push_back({{"name", q.name}, {"kind", to_string(q.kind)}, {"sh", q.sh}, {"out_scale", q.out_scale},
-                             {"acc_bound", q.acc_bound}, {"z_bound", q.z_bound}});
+      j["layers"].push_back({{"name", q.name},
+                             {"kind", to_string(q.kind)},
+                             {"sh", q.sh},
+                             {"out_scale", q.out_scale},
+                             {"acc_bound", q.acc_bound},
+                             {"z_bound", q.z_bound}});
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -139,7 +144,8 @@ int main(int argc, char** argv) {
   c_opt.add_model(compile);
   c_opt.add_params(compile);
   c_opt.add_calib(compile);
-  compile->add_option("-o,--output", c_args.out, "Compiled program to write (.nbp, docs/program-format.md)")->required();
+  compile->add_option("-o,--output", c_args.out, "Compiled program to write (.nbp, docs/program-format.md)")
+      ->required();
   compile->add_option("--export-float", c_args.export_float, "Also write the float parameters as .npz");
   compile->add_option("--export-int", c_args.export_int, "Also write the compiled integer parameters as .npz");
   add_infer(app, i_opt);

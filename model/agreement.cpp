@@ -1,7 +1,7 @@
 #include "neuroblend/agreement.h"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "neuroblend/float_model.h"
@@ -52,8 +52,8 @@ Agreement compare_models(const ModelSpec& m, const Params& p, const GoldenModel&
     o.int_pred = r.prediction;
     o.float_pred = argmax(f.back().data.data(), int(f.back().data.size()));
     for (size_t c = 0; c < r.logits.data.size(); ++c)
-      o.logit_max_err = std::max(o.logit_max_err, std::fabs(double(r.logits.data[c]) * cm.layers.back().out_scale -
-                                                            double(f.back().data[c])));
+      o.logit_max_err = std::max(
+          o.logit_max_err, std::fabs(double(r.logits.data[c]) * cm.layers.back().out_scale - double(f.back().data[c])));
     a.agree += o.int_pred == o.float_pred;
     if (o.label >= 0) {
       ++a.labelled;

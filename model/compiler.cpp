@@ -56,9 +56,8 @@ RequantFit fit_requant(const RequantTarget& t, const std::string& where) {
       }
       double m1 = std::nearbyint(v1), m2 = std::nearbyint(v2), bb = std::nearbyint(vb);
       if (m1 < kMMin || m1 > kMMax || m2 < kMMin || m2 > kMMax) {
-        last_reason = fmt::format(
-            "channel {}: M1 = {:.6g}, M2 = {:.6g} at sh = {} do not fit signed 18 bits [{}, {}]", c, v1, v2,
-            sh, kMMin, kMMax);
+        last_reason = fmt::format("channel {}: M1 = {:.6g}, M2 = {:.6g} at sh = {} do not fit signed 18 bits [{}, {}]",
+                                  c, v1, v2, sh, kMMin, kMMax);
         ok = false;
         break;
       }
@@ -98,16 +97,16 @@ struct TensorQuant {
 };
 
 struct QuantRows {
-  std::vector<int8_t> q;          // [rows][k]
-  std::vector<double> scale;      // per row
-  std::vector<double> c0;         // per row: sum of w * offset (constant term)
-  std::vector<int64_t> acc_bound; // per row: 128 * sum |q|
+  std::vector<int8_t> q;           // [rows][k]
+  std::vector<double> scale;       // per row
+  std::vector<double> c0;          // per row: sum of w * offset (constant term)
+  std::vector<int64_t> acc_bound;  // per row: 128 * sum |q|
 };
 
 // Quantizes rows of float weights [rows][taps][cin] to `bits`, folding the
 // per-input-channel dequantization in. per_row = false: one scale for all.
-QuantRows quantize_rows(const std::vector<float>& w, int64_t rows, int64_t taps, int64_t cin,
-                        const TensorQuant& in, int bits, bool per_row, const std::string& where) {
+QuantRows quantize_rows(const std::vector<float>& w, int64_t rows, int64_t taps, int64_t cin, const TensorQuant& in,
+                        int bits, bool per_row, const std::string& where) {
   QuantRows r;
   const int64_t k = taps * cin;
   const int qmax = (1 << (bits - 1)) - 1;
@@ -141,15 +140,18 @@ QuantRows quantize_rows(const std::vector<float>& w, int64_t rows, int64_t taps,
     r.scale.push_back(s);
     int64_t bound = 128 * sum;
     if (bound > INT32_MAX)
-      throw Error(fmt::format("{}: overflow: output {} can accumulate |acc| up to {} (sum of |w| = {} times 128), "
-                              "beyond the int32 accumulator",
-                              where, o, bound, sum));
+      throw Error(
+          fmt::format("{}: overflow: output {} can accumulate |acc| up to {} (sum of |w| = {} times 128), "
+                      "beyond the int32 accumulator",
+                      where, o, bound, sum));
     r.acc_bound.push_back(bound);
   }
   return r;
 }
 
-double lsb_scale(double max_abs) { return max_abs > 0 ? max_abs / 127.0 : 1.0; }
+double lsb_scale(double max_abs) {
+  return max_abs > 0 ? max_abs / 127.0 : 1.0;
+}
 
 }  // namespace
 
@@ -219,9 +221,10 @@ CompiledModel compile(const ModelSpec& m, const Params& p, const CompileOptions&
       case LayerKind::BlendDense: {
         const bool token = l.kind == LayerKind::BlendDense && l.axis == Axis::Token;
         if (token && in.has_offset())
-          throw Error(fmt::format("{}: a token-mixing layer cannot take the network input directly "
-                                  "(its per-channel offset does not fold); put an embedding layer first",
-                                  where));
+          throw Error(
+              fmt::format("{}: a token-mixing layer cannot take the network input directly "
+                          "(its per-channel offset does not fold); put an embedding layer first",
+                          where));
         Affine fa = affine_of(lp.bn_a, m.bn_eps);
         for (int c = 0; c < C; ++c) {
           Threshold th;

@@ -12,7 +12,8 @@ ModelStats describe(const ModelSpec& m) {
     LayerStats st;
     st.name = l.name;
     st.kind = to_string(l.kind);
-    if (l.kind == LayerKind::BlendConv || l.kind == LayerKind::BlendDense) st.kind += std::string("/") + to_string(l.skip);
+    if (l.kind == LayerKind::BlendConv || l.kind == LayerKind::BlendDense)
+      st.kind += std::string("/") + to_string(l.skip);
     if (l.kind == LayerKind::BlendDense) st.kind += std::string("/") + to_string(l.axis);
     st.in = l.in;
     st.out = l.outs;
@@ -28,11 +29,19 @@ ModelStats describe(const ModelSpec& m) {
     // Full-precision counterpart: the main path's weights and one batch norm
     // (or bias) per output channel in float32; no skip path.
     switch (l.kind) {
-      case LayerKind::Conv: st.bits_float32 = 32 * (rows * l.k_fixed() + 2 * cout); break;
+      case LayerKind::Conv:
+        st.bits_float32 = 32 * (rows * l.k_fixed() + 2 * cout);
+        break;
       case LayerKind::BlendConv:
-      case LayerKind::BlendDense: st.bits_float32 = 32 * (rows * l.k_binary() + 2 * cout); break;
-      case LayerKind::Dense: st.bits_float32 = 32 * (rows * l.k_fixed() + cout); break;
-      case LayerKind::AvgPool: st.bits_float32 = 0; break;
+      case LayerKind::BlendDense:
+        st.bits_float32 = 32 * (rows * l.k_binary() + 2 * cout);
+        break;
+      case LayerKind::Dense:
+        st.bits_float32 = 32 * (rows * l.k_fixed() + cout);
+        break;
+      case LayerKind::AvgPool:
+        st.bits_float32 = 0;
+        break;
     }
     s.total.binary_macs += st.binary_macs;
     s.total.int8_macs += st.int8_macs;
@@ -58,7 +67,9 @@ nlohmann::json layer_json(const LayerStats& l) {
   }
   j["binary_macs"] = l.binary_macs;
   j["int8_macs"] = l.int8_macs;
-  j["bits"] = {{"binary", l.bits_binary}, {"fixed", l.bits_fixed}, {"quant", l.bits_quant},
+  j["bits"] = {{"binary", l.bits_binary},
+               {"fixed", l.bits_fixed},
+               {"quant", l.bits_quant},
                {"float32_counterpart", l.bits_float32}};
   return j;
 }
@@ -79,14 +90,13 @@ nlohmann::json to_json(const ModelStats& s) {
 
 std::string to_text(const ModelStats& s) {
   std::string o = fmt::format("{}\n{:<10} {:<26} {:>11} {:>11} {:>12} {:>11} {:>10} {:>10} {:>10}\n", s.model, "layer",
-                              "kind", "in", "out", "binary MACs", "int8 MACs", "bin bits", "int8 bits",
-                              "quant bits");
+                              "kind", "in", "out", "binary MACs", "int8 MACs", "bin bits", "int8 bits", "quant bits");
   for (auto& l : s.layers)
     o += fmt::format("{:<10} {:<26} {:>11} {:>11} {:>12} {:>11} {:>10} {:>10} {:>10}\n", l.name, l.kind, l.in.str(),
                      l.out.str(), l.binary_macs, l.int8_macs, l.bits_binary, l.bits_fixed, l.bits_quant);
   const auto& t = s.total;
-  o += fmt::format("{:<10} {:<26} {:>11} {:>11} {:>12} {:>11} {:>10} {:>10} {:>10}\n", "total", "", "", "", t.binary_macs,
-                   t.int8_macs, t.bits_binary, t.bits_fixed, t.bits_quant);
+  o += fmt::format("{:<10} {:<26} {:>11} {:>11} {:>12} {:>11} {:>10} {:>10} {:>10}\n", "total", "", "", "",
+                   t.binary_macs, t.int8_macs, t.bits_binary, t.bits_fixed, t.bits_quant);
   int64_t deployed = t.bits_binary + t.bits_fixed + t.bits_quant;
   o += fmt::format("\nwork: {:.2f} M binary MACs, {:.2f} M int8 MACs per image\n", double(t.binary_macs) / 1e6,
                    double(t.int8_macs) / 1e6);

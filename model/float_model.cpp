@@ -30,13 +30,6 @@ TensorF float_input(const ModelSpec& m, const Image& img) {
   return t;
 }
 
-int argmax(const float* v, int n) {
-  int best = 0;
-  for (int i = 1; i < n; ++i)
-    if (v[i] > v[best]) best = i;
-  return best;
-}
-
 namespace {
 
 // Rows: output positions (oy, ox); columns: (ky, kx, c). Out-of-image taps
@@ -61,8 +54,8 @@ RowMat im2col(const TensorF& x, int k, int stride, int pad, const float* padv, f
   return m;
 }
 
-TensorF conv(const TensorF& x, const std::vector<float>& w, int cout, int k, int stride, int pad,
-             const float* padv, float pad_all) {
+TensorF conv(const TensorF& x, const std::vector<float>& w, int cout, int k, int stride, int pad, const float* padv,
+             float pad_all) {
   Shape out{(x.shape.h + 2 * pad - k) / stride + 1, (x.shape.w + 2 * pad - k) / stride + 1, cout};
   RowMat cols = im2col(x, k, stride, pad, padv, pad_all, out);
   ConstRowMap W(w.data(), cout, cols.cols());
@@ -107,8 +100,7 @@ std::vector<float> signs(const std::vector<float>& w) {
 
 }  // namespace
 
-TensorF float_layer(const ModelSpec& m, size_t i, const LayerParams& p, const TensorF& x,
-                    FloatInternals* internals) {
+TensorF float_layer(const ModelSpec& m, size_t i, const LayerParams& p, const TensorF& x, FloatInternals* internals) {
   const LayerSpec& l = m.layers[i];
   // Fixed-point convolutions pad with int8 0; the float value of that is the
   // input tensor's offset (nonzero only for the network input).
@@ -132,9 +124,12 @@ TensorF float_layer(const ModelSpec& m, size_t i, const LayerParams& p, const Te
       std::vector<float> wb = signs(p.w);
       if (l.kind == LayerKind::BlendConv) {
         mm = conv(b, wb, l.out, 3, l.stride, 1, nullptr, -1.0f);
-        if (l.skip == SkipKind::Conv1x1) kk = conv(x, p.skip_w, l.out, 1, l.stride, 0, nullptr, 0);
-        else if (l.skip == SkipKind::Conv3x3) kk = conv(x, p.skip_w, l.out, 3, l.stride, 1, padv.data(), 0);
-        else kk = x;
+        if (l.skip == SkipKind::Conv1x1)
+          kk = conv(x, p.skip_w, l.out, 1, l.stride, 0, nullptr, 0);
+        else if (l.skip == SkipKind::Conv3x3)
+          kk = conv(x, p.skip_w, l.out, 3, l.stride, 1, padv.data(), 0);
+        else
+          kk = x;
       } else if (l.axis == Axis::Channel) {
         mm = dense_channel(b, wb, l.out);
         kk = l.skip == SkipKind::Dense ? dense_channel(x, p.skip_w, l.out) : x;

@@ -6,13 +6,6 @@
 
 namespace nb {
 
-int argmax_lowest(const int64_t* v, int n) {
-  int best = 0;
-  for (int i = 1; i < n; ++i)
-    if (v[i] > v[best]) best = i;
-  return best;
-}
-
 namespace {
 
 // y[e] = requantize(M1[c]*dot[e] + M2[c]*acc[e] + bias[c]) over a flat run of
@@ -94,9 +87,12 @@ TensorI8 GoldenModel::layer(size_t i, const TensorI8& x, GoldenInternals* intern
   std::vector<int32_t> dot, acc;
   if (q.kbin) {
     BitTensor b = binarize_tensor(x, q.tau, q.neg);
-    if (q.kind == LayerKind::BlendConv) dot = binary_conv3x3(b, q.stride, wbin_[i]);
-    else if (q.axis == Axis::Token) dot = binary_dense_token(b, wbin_[i]);
-    else dot = binary_dense_channel(b, wbin_[i]);
+    if (q.kind == LayerKind::BlendConv)
+      dot = binary_conv3x3(b, q.stride, wbin_[i]);
+    else if (q.axis == Axis::Token)
+      dot = binary_dense_token(b, wbin_[i]);
+    else
+      dot = binary_dense_channel(b, wbin_[i]);
   }
   acc = skip_acc(i, x);
   const int64_t n = q.out.size();
@@ -138,7 +134,7 @@ GoldenResult GoldenModel::run(const Image& img, bool keep_outputs, bool keep_int
     x = std::move(y);
   }
   r.logits = logits(x, keep_internals ? &r.internals[L - 1] : nullptr);
-  r.prediction = argmax_lowest(r.logits.data.data(), int(r.logits.data.size()));
+  r.prediction = argmax(r.logits.data.data(), int(r.logits.data.size()));
   return r;
 }
 

@@ -19,10 +19,11 @@ std::vector<Image> read_cifar(const std::string& path, CifarKind kind, int64_t l
   size_t labels = kind == CifarKind::Cifar10 ? 1 : 2;
   size_t rec = labels + 3072;
   if (s.empty() || s.size() % rec != 0)
-    throw Error(fmt::format("{}: size {} bytes is not a whole number of {} records ({} bytes each); "
-                            "wrong file, or use --format {}",
-                            path, s.size(), kind == CifarKind::Cifar10 ? "CIFAR-10" : "CIFAR-100", rec,
-                            kind == CifarKind::Cifar10 ? "cifar100" : "cifar10"));
+    throw Error(
+        fmt::format("{}: size {} bytes is not a whole number of {} records ({} bytes each); "
+                    "wrong file, or use --format {}",
+                    path, s.size(), kind == CifarKind::Cifar10 ? "CIFAR-10" : "CIFAR-100", rec,
+                    kind == CifarKind::Cifar10 ? "cifar100" : "cifar10"));
   size_t n = s.size() / rec;
   if (limit >= 0) n = std::min(n, size_t(limit));
   std::vector<Image> out;
@@ -53,10 +54,12 @@ struct PnmReader {
   std::string path;
   void skip_ws() {
     while (pos < s.size()) {
-      if (std::isspace(uint8_t(s[pos]))) ++pos;
+      if (std::isspace(uint8_t(s[pos])))
+        ++pos;
       else if (s[pos] == '#') {
         while (pos < s.size() && s[pos] != '\n') ++pos;
-      } else break;
+      } else
+        break;
     }
   }
   int number(const char* what) {
@@ -126,13 +129,12 @@ std::vector<Image> read_images(const std::string& path, const Shape& want, Cifar
   } else if (ext == ".pgm" || ext == ".ppm" || ext == ".pnm") {
     imgs.push_back(read_pnm(path));
   } else {
-    throw Error(fmt::format("input '{}': unknown file type (expected a CIFAR .bin batch or a .pgm/.ppm image)",
-                            path));
+    throw Error(fmt::format("input '{}': unknown file type (expected a CIFAR .bin batch or a .pgm/.ppm image)", path));
   }
   for (auto& img : imgs) {
     if (img.shape.h != want.h || img.shape.w != want.w)
-      throw Error(fmt::format("{}: image is {}x{}, the model expects {}x{}", img.source, img.shape.w,
-                              img.shape.h, want.w, want.h));
+      throw Error(fmt::format("{}: image is {}x{}, the model expects {}x{}", img.source, img.shape.w, img.shape.h,
+                              want.w, want.h));
     if (img.shape.c == 1 && want.c == 3) {  // grey: replicate to RGB
       std::vector<uint8_t> rgb(img.pixels.size() * 3);
       for (size_t i = 0; i < img.pixels.size(); ++i) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = img.pixels[i];
@@ -154,13 +156,16 @@ std::vector<Image> synthetic_images(const Shape& shape, int count, uint64_t seed
     img.shape = shape;
     img.source = fmt::format("random(seed={})#{}", seed, i);
     img.pixels.resize(size_t(shape.size()));
-    struct Wave { double fx, fy, ph, amp; };
+    struct Wave {
+      double fx, fy, ph, amp;
+    };
     std::vector<std::vector<Wave>> waves(size_t(shape.c));
     std::vector<double> base(size_t(shape.c));
     for (int c = 0; c < shape.c; ++c) {
       base[size_t(c)] = r.uniform(40, 215);
       for (int k = 0; k < 4; ++k)
-        waves[size_t(c)].push_back({r.uniform(-0.4, 0.4), r.uniform(-0.4, 0.4), r.uniform(0, 6.283), r.uniform(10, 45)});
+        waves[size_t(c)].push_back(
+            {r.uniform(-0.4, 0.4), r.uniform(-0.4, 0.4), r.uniform(0, 6.283), r.uniform(10, 45)});
     }
     for (int y = 0; y < shape.h; ++y)
       for (int x = 0; x < shape.w; ++x)

@@ -9,7 +9,9 @@
 namespace nb {
 
 namespace {
-std::vector<int64_t> hwc(const Shape& s) { return {s.h, s.w, s.c}; }
+std::vector<int64_t> hwc(const Shape& s) {
+  return {s.h, s.w, s.c};
+}
 }  // namespace
 
 NpzMap compiled_arrays(const CompiledModel& cm) {
@@ -33,7 +35,9 @@ NpzMap compiled_arrays(const CompiledModel& cm) {
   return a;
 }
 
-void save_compiled_npz(const CompiledModel& cm, const std::string& path) { write_npz(path, compiled_arrays(cm)); }
+void save_compiled_npz(const CompiledModel& cm, const std::string& path) {
+  write_npz(path, compiled_arrays(cm));
+}
 
 void dump_tensors(const std::string& dir, const CompiledModel& cm, const Image& img, const TensorI8& input,
                   const GoldenResult& r, const std::vector<TensorF>* float_outs) {

@@ -10,7 +10,9 @@ namespace nb {
 
 namespace {
 
-inline uint64_t popcount64(uint64_t v) { return uint64_t(__builtin_popcountll(v)); }
+inline uint64_t popcount64(uint64_t v) {
+  return uint64_t(__builtin_popcountll(v));
+}
 
 // ORs n bits of src (packed, starting at bit 0) into dst at bit position pos.
 inline void put_bits(uint64_t* dst, int64_t pos, const uint64_t* src, int64_t n) {
@@ -274,9 +276,12 @@ std::vector<int32_t> binary_conv3x3(const BitTensor& b, int stride, const BitRow
       for (int kx = 0; kx < 3; ++kx) {
         const int64_t pos = int64_t(ky * 3 + kx) * C;
         const uint64_t* px = row + kx * WP;
-        if (whole_words) std::copy_n(px, WP, &dst[size_t(pos >> 6)]);
-        else if (divides_word) dst[size_t(pos >> 6)] |= px[0] << (pos & 63);  // never straddles
-        else put_bits(dst, pos, px, C);
+        if (whole_words)
+          std::copy_n(px, WP, &dst[size_t(pos >> 6)]);
+        else if (divides_word)
+          dst[size_t(pos >> 6)] |= px[0] << (pos & 63);  // never straddles
+        else
+          put_bits(dst, pos, px, C);
       }
     }
   };
@@ -286,7 +291,8 @@ std::vector<int32_t> binary_conv3x3(const BitTensor& b, int stride, const BitRow
     for (; ox + 1 < OW; ox += 2) {
       build(oy, ox, win.data());
       build(oy, ox + 1, win.data() + W);
-      binary_rows2(win.data(), win.data() + W, w, K, out + size_t(ox) * size_t(cout), out + size_t(ox + 1) * size_t(cout));
+      binary_rows2(win.data(), win.data() + W, w, K, out + size_t(ox) * size_t(cout),
+                   out + size_t(ox + 1) * size_t(cout));
     }
     if (ox < OW) {
       build(oy, ox, win.data());
@@ -300,8 +306,7 @@ std::vector<int32_t> binary_dense_channel(const BitTensor& b, const BitRows& w) 
   const int64_t T = b.shape.tokens(), out = w.rows;
   const int32_t K = b.shape.c;
   std::vector<int32_t> dot(size_t(T) * size_t(out));
-  for (int64_t t = 0; t < T; ++t)
-    binary_rows(&b.bits[size_t(t) * size_t(b.words)], w, K, &dot[size_t(t * out)]);
+  for (int64_t t = 0; t < T; ++t) binary_rows(&b.bits[size_t(t) * size_t(b.words)], w, K, &dot[size_t(t * out)]);
   return dot;
 }
 

@@ -22,26 +22,40 @@ using json = nlohmann::json;
 
 const char* to_string(LayerKind k) {
   switch (k) {
-    case LayerKind::Conv: return "conv";
-    case LayerKind::BlendConv: return "blend_conv";
-    case LayerKind::BlendDense: return "blend_dense";
-    case LayerKind::AvgPool: return "avgpool";
-    case LayerKind::Dense: return "dense";
+    case LayerKind::Conv:
+      return "conv";
+    case LayerKind::BlendConv:
+      return "blend_conv";
+    case LayerKind::BlendDense:
+      return "blend_dense";
+    case LayerKind::AvgPool:
+      return "avgpool";
+    case LayerKind::Dense:
+      return "dense";
   }
   return "?";
 }
 const char* to_string(SkipKind k) {
   switch (k) {
-    case SkipKind::None: return "none";
-    case SkipKind::Conv1x1: return "conv1x1";
-    case SkipKind::Identity: return "identity";
-    case SkipKind::Conv3x3: return "conv3x3";
-    case SkipKind::Dense: return "dense";
+    case SkipKind::None:
+      return "none";
+    case SkipKind::Conv1x1:
+      return "conv1x1";
+    case SkipKind::Identity:
+      return "identity";
+    case SkipKind::Conv3x3:
+      return "conv3x3";
+    case SkipKind::Dense:
+      return "dense";
   }
   return "?";
 }
-const char* to_string(Act a) { return a == Act::Relu ? "relu" : "none"; }
-const char* to_string(Axis a) { return a == Axis::Token ? "token" : "channel"; }
+const char* to_string(Act a) {
+  return a == Act::Relu ? "relu" : "none";
+}
+const char* to_string(Axis a) {
+  return a == Axis::Token ? "token" : "channel";
+}
 
 int64_t LayerSpec::k_binary() const {
   if (kind == LayerKind::BlendConv) return 9ll * in.c;
@@ -51,9 +65,12 @@ int64_t LayerSpec::k_binary() const {
 
 int64_t LayerSpec::k_fixed() const {
   switch (kind) {
-    case LayerKind::Conv: return int64_t(kernel) * kernel * in.c;
-    case LayerKind::Dense: return in.c;
-    case LayerKind::AvgPool: return 0;
+    case LayerKind::Conv:
+      return int64_t(kernel) * kernel * in.c;
+    case LayerKind::Dense:
+      return in.c;
+    case LayerKind::AvgPool:
+      return 0;
     case LayerKind::BlendConv:
       if (skip == SkipKind::Conv1x1) return in.c;
       if (skip == SkipKind::Conv3x3) return 9ll * in.c;
@@ -70,14 +87,18 @@ int64_t LayerSpec::binary_macs() const {
   return outs.size() * k_binary();
 }
 
-int64_t LayerSpec::int8_macs() const { return outs.size() * k_fixed(); }
+int64_t LayerSpec::int8_macs() const {
+  return outs.size() * k_fixed();
+}
 
 std::string zoo_dir() {
   if (const char* env = std::getenv("NEUROBLEND_MODELS")) return env;
   return NB_MODELS_DIR;
 }
 
-std::vector<std::string> zoo_names() { return {"neuroblend-20", "neuroblend-18", "blendmixer"}; }
+std::vector<std::string> zoo_names() {
+  return {"neuroblend-20", "neuroblend-18", "blendmixer"};
+}
 
 namespace {
 
@@ -101,8 +122,7 @@ class Obj {
     if (!v.is_number_integer())
       throw Error(fmt::format("{}: key '{}' must be an integer, got {}", where_, k, v.dump()));
     long long x = v.get<long long>();
-    if (x < lo || x > hi)
-      throw Error(fmt::format("{}: key '{}' = {} is out of range [{}, {}]", where_, k, x, lo, hi));
+    if (x < lo || x > hi) throw Error(fmt::format("{}: key '{}' = {} is out of range [{}, {}]", where_, k, x, lo, hi));
     return int(x);
   }
   double number(const std::string& k, std::optional<double> def) {
@@ -147,8 +167,7 @@ class Obj {
 };
 
 std::vector<double> number_list(const json& j, const std::string& where, size_t n) {
-  if (!j.is_array() || j.size() != n)
-    throw Error(fmt::format("{}: expected a list of {} numbers", where, n));
+  if (!j.is_array() || j.size() != n) throw Error(fmt::format("{}: expected a list of {} numbers", where, n));
   std::vector<double> v;
   for (auto& e : j) {
     if (!e.is_number()) throw Error(fmt::format("{}: expected a list of {} numbers", where, n));
@@ -182,19 +201,19 @@ LayerSpec parse_layer(Obj& o) {
       l.stride = o.integer("stride", 1, 1, 2);
       l.kernel = 3;
       l.pad = 1;
-      l.skip = o.choice("skip", "conv1x1", std::map<std::string, SkipKind>{
-                                               {"conv1x1", SkipKind::Conv1x1},
-                                               {"identity", SkipKind::Identity},
-                                               {"conv3x3", SkipKind::Conv3x3}});
+      l.skip = o.choice(
+          "skip", "conv1x1",
+          std::map<std::string, SkipKind>{
+              {"conv1x1", SkipKind::Conv1x1}, {"identity", SkipKind::Identity}, {"conv3x3", SkipKind::Conv3x3}});
       l.act = o.choice("act", "none", kActs);
       l.wbits = o.integer("wbits", 8, 2, 8);
       break;
     case LayerKind::BlendDense:
       l.out = o.integer("out", std::nullopt, 1, 65536);
-      l.axis = o.choice("axis", "channel",
-                        std::map<std::string, Axis>{{"channel", Axis::Channel}, {"token", Axis::Token}});
-      l.skip = o.choice("skip", "dense", std::map<std::string, SkipKind>{
-                                             {"dense", SkipKind::Dense}, {"identity", SkipKind::Identity}});
+      l.axis =
+          o.choice("axis", "channel", std::map<std::string, Axis>{{"channel", Axis::Channel}, {"token", Axis::Token}});
+      l.skip = o.choice("skip", "dense",
+                        std::map<std::string, SkipKind>{{"dense", SkipKind::Dense}, {"identity", SkipKind::Identity}});
       l.act = o.choice("act", "none", kActs);
       l.wbits = o.integer("wbits", 8, 2, 8);
       l.kernel = 1;
@@ -236,8 +255,8 @@ void infer_shapes(ModelSpec& m) {
       case LayerKind::BlendConv: {
         if (l.skip == SkipKind::Identity && (l.out != s.c || l.stride != 1))
           throw Error(fmt::format(
-              "{}: skip 'identity' needs in == out channels and stride 1 (in {} channels, out {}, stride {})",
-              where, s.c, l.out, l.stride));
+              "{}: skip 'identity' needs in == out channels and stride 1 (in {} channels, out {}, stride {})", where,
+              s.c, l.out, l.stride));
         s = Shape{(s.h - 1) / l.stride + 1, (s.w - 1) / l.stride + 1, l.out};
         break;
       }
@@ -248,8 +267,7 @@ void infer_shapes(ModelSpec& m) {
           s = Shape{s.h, s.w, l.out};
         } else {
           if (l.skip == SkipKind::Identity && l.out != s.tokens())
-            throw Error(fmt::format("{}: skip 'identity' needs in == out tokens ({} vs {})", where,
-                                    s.tokens(), l.out));
+            throw Error(fmt::format("{}: skip 'identity' needs in == out tokens ({} vs {})", where, s.tokens(), l.out));
           if (l.out != s.tokens()) s = Shape{1, l.out, s.c};
         }
         break;
@@ -265,12 +283,13 @@ void infer_shapes(ModelSpec& m) {
   if (m.layers.empty()) throw Error(fmt::format("{}: model has no layers", m.source));
   LayerSpec& last = m.layers.back();
   if (last.kind != LayerKind::Dense || last.outs.tokens() != 1)
-    throw Error(fmt::format("{}: the last layer must be a 'dense' layer on a pooled (1x1) tensor, "
-                            "giving the logits; got '{}' ({}) with output {}",
-                            m.source, last.name, to_string(last.kind), last.outs.str()));
+    throw Error(
+        fmt::format("{}: the last layer must be a 'dense' layer on a pooled (1x1) tensor, "
+                    "giving the logits; got '{}' ({}) with output {}",
+                    m.source, last.name, to_string(last.kind), last.outs.str()));
   if (last.out != m.classes)
-    throw Error(fmt::format("{}: last layer '{}' has {} outputs but the model has {} classes", m.source,
-                            last.name, last.out, m.classes));
+    throw Error(fmt::format("{}: last layer '{}' has {} outputs but the model has {} classes", m.source, last.name,
+                            last.out, m.classes));
   if (last.act != Act::None)
     throw Error(fmt::format("{}: the logits layer '{}' cannot have an activation", m.source, last.name));
   last.logits = true;
@@ -302,10 +321,10 @@ ModelSpec parse_model(const std::string& text, const std::string& source) {
     m.input.shape.w = in.integer("width", std::nullopt, 1, 4096);
     m.input.shape.c = in.integer("channels", std::nullopt, 1, 4);
     size_t c = size_t(m.input.shape.c);
-    m.input.mean = in.has("mean") ? number_list(in.raw("mean"), in.where() + ": key 'mean'", c)
-                                  : std::vector<double>(c, 0.5);
-    m.input.std = in.has("std") ? number_list(in.raw("std"), in.where() + ": key 'std'", c)
-                                : std::vector<double>(c, 0.25);
+    m.input.mean =
+        in.has("mean") ? number_list(in.raw("mean"), in.where() + ": key 'mean'", c) : std::vector<double>(c, 0.5);
+    m.input.std =
+        in.has("std") ? number_list(in.raw("std"), in.where() + ": key 'std'", c) : std::vector<double>(c, 0.25);
     for (double s : m.input.std)
       if (!(s > 0)) throw Error(fmt::format("{}: key 'std' must be > 0", in.where()));
     in.finish();
@@ -336,8 +355,7 @@ ModelSpec load_model(const std::string& name_or_path) {
   if (!f) {
     std::string names;
     for (auto& n : zoo_names()) names += " " + n;
-    throw Error(fmt::format("cannot open model '{}': not a file, and not a zoo name (zoo:{})", name_or_path,
-                            names));
+    throw Error(fmt::format("cannot open model '{}': not a file, and not a zoo name (zoo:{})", name_or_path, names));
   }
   std::stringstream ss;
   ss << f.rdbuf();

@@ -33,8 +33,7 @@ void convert(const NpyArray& a, std::vector<T>& out, const std::string& where) {
       out[size_t(i)] = T(v);
     } else {
       if (v < S(std::numeric_limits<T>::min()) || v > S(std::numeric_limits<T>::max()))
-        throw Error(fmt::format("{}: value {} at index {} does not fit the expected type", where,
-                                int64_t(v), i));
+        throw Error(fmt::format("{}: value {} at index {} does not fit the expected type", where, int64_t(v), i));
       out[size_t(i)] = T(v);
     }
   }
@@ -49,17 +48,27 @@ std::vector<T> NpyArray::as(const std::string& where) const {
   bool is_float = dtype[0] == 'f';
   if (want_float != is_float)
     throw Error(fmt::format("{}: dtype '{}' is not {}", where, dtype, want_float ? "a float type" : "an integer type"));
-  if (dtype == "f4") convert<float>(*this, out, where);
-  else if (dtype == "f8") convert<double>(*this, out, where);
+  if (dtype == "f4")
+    convert<float>(*this, out, where);
+  else if (dtype == "f8")
+    convert<double>(*this, out, where);
   else if constexpr (!std::is_floating_point_v<T>) {
-    if (dtype == "i1") convert<int8_t>(*this, out, where);
-    else if (dtype == "u1") convert<uint8_t>(*this, out, where);
-    else if (dtype == "b1") convert<uint8_t>(*this, out, where);
-    else if (dtype == "i2") convert<int16_t>(*this, out, where);
-    else if (dtype == "u2") convert<uint16_t>(*this, out, where);
-    else if (dtype == "i4") convert<int32_t>(*this, out, where);
-    else if (dtype == "u4") convert<uint32_t>(*this, out, where);
-    else if (dtype == "i8") convert<int64_t>(*this, out, where);
+    if (dtype == "i1")
+      convert<int8_t>(*this, out, where);
+    else if (dtype == "u1")
+      convert<uint8_t>(*this, out, where);
+    else if (dtype == "b1")
+      convert<uint8_t>(*this, out, where);
+    else if (dtype == "i2")
+      convert<int16_t>(*this, out, where);
+    else if (dtype == "u2")
+      convert<uint16_t>(*this, out, where);
+    else if (dtype == "i4")
+      convert<int32_t>(*this, out, where);
+    else if (dtype == "u4")
+      convert<uint32_t>(*this, out, where);
+    else if (dtype == "i8")
+      convert<int64_t>(*this, out, where);
     else if (dtype == "u8") {
       // Values above INT64_MAX only fit uint64_t.
       if constexpr (std::is_same_v<T, uint64_t>) {
@@ -68,7 +77,8 @@ std::vector<T> NpyArray::as(const std::string& where) const {
       } else {
         convert<uint64_t>(*this, out, where);
       }
-    } else throw Error(fmt::format("{}: unsupported dtype '{}'", where, dtype));
+    } else
+      throw Error(fmt::format("{}: unsupported dtype '{}'", where, dtype));
   }
   return out;
 }
@@ -141,7 +151,8 @@ NpyArray npy_parse(const uint8_t* d, size_t n, const std::string& where) {
   for (auto k : known) ok |= a.dtype == k;
   if (!ok) throw Error(fmt::format("{}: unsupported dtype '{}'", where, descr));
   std::string fo = field("fortran_order");
-  if (fo.find("True") < fo.find_first_of(",}")) throw Error(fmt::format("{}: Fortran-order arrays are not supported", where));
+  if (fo.find("True") < fo.find_first_of(",}"))
+    throw Error(fmt::format("{}: Fortran-order arrays are not supported", where));
   std::string sh = field("shape");
   auto l = sh.find('('), r = sh.find(')');
   if (l == std::string::npos || r == std::string::npos) throw Error(fmt::format("{}: malformed shape", where));
@@ -161,8 +172,8 @@ NpyArray npy_parse(const uint8_t* d, size_t n, const std::string& where) {
   size_t bytes = size_t(a.count()) * elem;
   size_t data_off = off + hl;
   if (n - data_off != bytes)
-    throw Error(fmt::format("{}: data size {} bytes does not match shape {} of {}", where, n - data_off,
-                            a.shape_str(), descr));
+    throw Error(
+        fmt::format("{}: data size {} bytes does not match shape {} of {}", where, n - data_off, a.shape_str(), descr));
   a.bytes.assign(d + data_off, d + n);
   return a;
 }

@@ -32,7 +32,9 @@ void add_bn(std::vector<ParamRef>& r, const std::string& prefix, BatchNorm& bn, 
   r.push_back({prefix + ".var", {n}, &bn.var});
 }
 
-bool is_var(const std::string& key) { return key.size() > 4 && key.substr(key.size() - 4) == ".var"; }
+bool is_var(const std::string& key) {
+  return key.size() > 4 && key.substr(key.size() - 4) == ".var";
+}
 
 }  // namespace
 
@@ -115,7 +117,8 @@ Params load_params(const ModelSpec& m, const std::string& path) {
     used.insert(ref.key);
   }
   for (auto& [k, a] : arrays)
-    if (!used.count(k)) throw Error(fmt::format("{}: unknown array '{}' (not a parameter of model '{}')", path, k, m.name));
+    if (!used.count(k))
+      throw Error(fmt::format("{}: unknown array '{}' (not a parameter of model '{}')", path, k, m.name));
   validate_params(m, p, path);
   return p;
 }

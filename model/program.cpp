@@ -31,8 +31,12 @@ namespace {
 
 const char kMagic[8] = {'N', 'B', 'P', 'R', 'O', 'G', '0', '1'};
 
-uint32_t kind_code(LayerKind k) { return uint32_t(k); }
-uint32_t skip_code(SkipKind s) { return uint32_t(s); }
+uint32_t kind_code(LayerKind k) {
+  return uint32_t(k);
+}
+uint32_t skip_code(SkipKind s) {
+  return uint32_t(s);
+}
 
 class MemImage {
  public:
@@ -129,10 +133,11 @@ CompiledModel parse_program(const std::vector<uint8_t>& b, const std::string& sr
   uint32_t L = get<uint32_t>(b, 16), desc_bytes = get<uint32_t>(b, 20), desc_off = get<uint32_t>(b, 24);
   uint32_t image_off = get<uint32_t>(b, 28);
   uint64_t image_bytes = get<uint64_t>(b, 32);
-  if (desc_bytes != kDescWords * 4 || L == 0 || L > 100000 || uint64_t(desc_off) + uint64_t(L) * desc_bytes > b.size() ||
-      uint64_t(image_off) + image_bytes != b.size())
-    throw Error(fmt::format("{}: corrupt program header (layers {}, descriptors at {}, image at {} of {} bytes, file {} bytes)",
-                            src, L, desc_off, image_off, image_bytes, b.size()));
+  if (desc_bytes != kDescWords * 4 || L == 0 || L > 100000 ||
+      uint64_t(desc_off) + uint64_t(L) * desc_bytes > b.size() || uint64_t(image_off) + image_bytes != b.size())
+    throw Error(
+        fmt::format("{}: corrupt program header (layers {}, descriptors at {}, image at {} of {} bytes, file {} bytes)",
+                    src, L, desc_off, image_off, image_bytes, b.size()));
   auto section = [&](const std::string& where, uint32_t off, uint64_t n, size_t elem) -> const uint8_t* {
     if (uint64_t(off) + n * elem > image_bytes)
       throw Error(fmt::format("{}: {}: section at {} of {} bytes runs past the image ({} bytes)", src, where, off,

@@ -47,8 +47,8 @@ TEST_CASE("binarize equals float sign(BN_a(x)) over random batch norms") {
     neg_scale += gamma < 0;
     zero_scale += gamma == 0;
     REQUIRE_MESSAGE(mismatches(f.a[0], f.b[0], scale, offset) == 0, "gamma " << gamma << " beta " << bn.beta[0]
-                                                                              << " mean " << bn.mean[0] << " var "
-                                                                              << bn.var[0] << " scale " << scale);
+                                                                             << " mean " << bn.mean[0] << " var "
+                                                                             << bn.var[0] << " scale " << scale);
     ++sets;
   }
   CHECK(sets == 20000);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <functional>
 
+#include "helpers.h"
 #include "neuroblend/compiler.h"
 #include "neuroblend/error.h"
 #include "neuroblend/image.h"
@@ -13,23 +14,15 @@
 #include "neuroblend/params.h"
 
 using namespace nb;
+using nb::test::error_of;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-#define CHECK_ERROR(expr, ...)                                               \
-  do {                                                                       \
-    std::string msg_ = error_of([&] { expr; });                              \
-    for (const std::string& want_ : std::initializer_list<std::string>{__VA_ARGS__})                                \
+#define CHECK_ERROR(expr, ...)                                                                    \
+  do {                                                                                            \
+    std::string msg_ = error_of([&] { expr; });                                                   \
+    for (const std::string& want_ : std::initializer_list<std::string>{__VA_ARGS__})              \
       CHECK_MESSAGE(msg_.find(want_) != std::string::npos, "'" << want_ << "' not in: " << msg_); \
   } while (0)
 
@@ -50,7 +43,9 @@ std::string tiny_with(const std::string& from, const std::string& to) {
   return s.replace(p, from.size(), to);
 }
 
-std::string tmp(const std::string& name) { return (fs::temp_directory_path() / ("nb_err_" + name)).string(); }
+std::string tmp(const std::string& name) {
+  return (fs::temp_directory_path() / ("nb_err_" + name)).string();
+}
 
 void write(const std::string& path, const std::string& bytes) {
   std::ofstream f(path, std::ios::binary);
@@ -62,15 +57,18 @@ void write(const std::string& path, const std::string& bytes) {
 TEST_CASE("malformed model files") {
   CHECK_NOTHROW(parse_model(kTiny, "tiny.json"));
   CHECK_ERROR(parse_model("{ \"format\": ", "m.json"), "m.json: not valid JSON");
-  CHECK_ERROR(parse_model(tiny_with("\"blend_conv\", \"out\": 8}", "\"blend_conv\", \"out\": 8, \"strid\": 2}"), "m.json"), "m.json", "layers[1]",
-              "'b1'", "unknown key 'strid'");
+  CHECK_ERROR(
+      parse_model(tiny_with("\"blend_conv\", \"out\": 8}", "\"blend_conv\", \"out\": 8, \"strid\": 2}"), "m.json"),
+      "m.json", "layers[1]", "'b1'", "unknown key 'strid'");
   CHECK_ERROR(parse_model(tiny_with("\"classes\": 4,", ""), "m.json"), "m.json", "missing required key 'classes'");
   CHECK_ERROR(parse_model(tiny_with("\"type\": \"blend_conv\"", "\"type\": \"blend\""), "m.json"),
               "key 'type' = 'blend' is not one of");
   CHECK_ERROR(parse_model(tiny_with("\"out\": 8}", "\"out\": \"eight\"}"), "m.json"), "'out' must be an integer");
   CHECK_ERROR(parse_model(tiny_with("\"out\": 8}", "\"out\": 0}"), "m.json"), "'out' = 0 is out of range");
-  CHECK_ERROR(parse_model(tiny_with("\"blend_conv\", \"out\": 8}", "\"blend_conv\", \"out\": 16, \"skip\": \"identity\"}"), "m.json"),
-              "layer 1 ('b1')", "skip 'identity' needs in == out");
+  CHECK_ERROR(
+      parse_model(tiny_with("\"blend_conv\", \"out\": 8}", "\"blend_conv\", \"out\": 16, \"skip\": \"identity\"}"),
+                  "m.json"),
+      "layer 1 ('b1')", "skip 'identity' needs in == out");
   CHECK_ERROR(parse_model(tiny_with("\"name\": \"b1\"", "\"name\": \"stem\""), "m.json"), "duplicate layer name");
   CHECK_ERROR(parse_model(tiny_with("\"out\": 4}", "\"out\": 5}"), "m.json"), "has 5 outputs but the model has 4");
   CHECK_ERROR(parse_model(tiny_with("{\"name\": \"pool\", \"type\": \"avgpool\"},", ""), "m.json"),
@@ -99,7 +97,12 @@ TEST_CASE("malformed parameter files") {
   };
   std::string f = with("missing.npz", [](NpzMap& b) { b.erase("b1.bn_a.var"); });
   CHECK_ERROR(load_params(m, f), f, "missing array 'b1.bn_a.var'", "shape (8,)");
-  f = with("shape.npz", [](NpzMap& b) { b["stem.w"].shape = {8, 3, 3, 3}; b["stem.w"].shape[3] = 3; b["stem.w"].shape[0] = 3; b["stem.w"].shape[1] = 8; });
+  f = with("shape.npz", [](NpzMap& b) {
+    b["stem.w"].shape = {8, 3, 3, 3};
+    b["stem.w"].shape[3] = 3;
+    b["stem.w"].shape[0] = 3;
+    b["stem.w"].shape[1] = 8;
+  });
   CHECK_ERROR(load_params(m, f), "array 'stem.w' has shape (3, 8, 3, 3), expected (8, 3, 3, 3)");
   f = with("unknown.npz", [](NpzMap& b) { b["b1.bn_x.gamma"] = b["b1.bn_a.gamma"]; });
   CHECK_ERROR(load_params(m, f), "unknown array 'b1.bn_x.gamma'");
@@ -159,7 +162,7 @@ TEST_CASE("malformed images") {
 
 TEST_CASE("CIFAR batch layout: planar RGB to HWC, CIFAR-100 fine label") {
   std::string rec(3074, '\0');
-  rec[0] = 3, rec[1] = 42;  // coarse, fine
+  rec[0] = 3, rec[1] = 42;                                  // coarse, fine
   rec[2 + 0] = 10, rec[2 + 1024] = 20, rec[2 + 2048] = 30;  // pixel (0,0) R,G,B
   std::string bin = tmp("c100.bin");
   write(bin, rec + rec);

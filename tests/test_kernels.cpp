@@ -27,7 +27,9 @@ std::vector<int> pm1(const TensorI8& x, const std::vector<int16_t>& tau, const s
   return v;
 }
 
-int out_dim(int n, int k, int s, int p) { return (n + 2 * p - k) / s + 1; }
+int out_dim(int n, int k, int s, int p) {
+  return (n + 2 * p - k) / s + 1;
+}
 
 // dot of a 3x3 binary conv: sum of products of +-1, padding -1.
 std::vector<int32_t> naive_binary_conv(const TensorI8& x, const std::vector<int>& b, int stride,
@@ -220,7 +222,8 @@ QLayer random_qlayer(Rng& r, LayerKind kind) {
     }
     case LayerKind::Conv: {
       q.kernel = int(r.range(1, 3)), q.pad = q.kernel == 3 ? 1 : 0;
-      q.out = Shape{(q.in.h + 2 * q.pad - q.kernel) / q.stride + 1, (q.in.w + 2 * q.pad - q.kernel) / q.stride + 1, cout};
+      q.out =
+          Shape{(q.in.h + 2 * q.pad - q.kernel) / q.stride + 1, (q.in.w + 2 * q.pad - q.kernel) / q.stride + 1, cout};
       q.kfix = int64_t(q.kernel) * q.kernel * C;
       break;
     }
@@ -307,8 +310,8 @@ TEST_CASE("golden model layers equal the contract on random compiled layers, ove
   Rng r(99);
   int n = 0;
   for (int rep = 0; rep < 60; ++rep)
-    for (LayerKind k : {LayerKind::BlendConv, LayerKind::BlendDense, LayerKind::Conv, LayerKind::AvgPool,
-                        LayerKind::Dense}) {
+    for (LayerKind k :
+         {LayerKind::BlendConv, LayerKind::BlendDense, LayerKind::Conv, LayerKind::AvgPool, LayerKind::Dense}) {
       QLayer q = random_qlayer(r, k);
       // A network of this one layer plus a logits layer so GoldenModel accepts it.
       CompiledModel cm;
@@ -327,9 +330,9 @@ TEST_CASE("golden model layers equal the contract on random compiled layers, ove
       GoldenModel g(cm);
       TensorI8 x = random_tensor(r, q.in);
       TensorI8 y = g.layer(0, x);
-      REQUIRE_MESSAGE(y.data == naive_layer(q, x), "kind " << to_string(k) << " skip " << to_string(q.skip)
-                                                           << " axis " << to_string(q.axis) << " in " << q.in.str()
-                                                           << " out " << q.out.str());
+      REQUIRE_MESSAGE(y.data == naive_layer(q, x), "kind " << to_string(k) << " skip " << to_string(q.skip) << " axis "
+                                                           << to_string(q.axis) << " in " << q.in.str() << " out "
+                                                           << q.out.str());
       // The program file carries the layer exactly.
       CompiledModel back = parse_program(serialize_program(cm), "mem");
       REQUIRE(GoldenModel(back).layer(0, x).data == y.data);

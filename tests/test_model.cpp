@@ -31,8 +31,8 @@ TEST_CASE("NeuroBlend-20, calibrated random parameters: per-layer error bounds a
   CHECK(a.layers[0].mean_lsb() <= 0.2);
   // The float head on the integer features agrees with the integer logits.
   CHECK(a.agree_local >= 30);
-  MESSAGE("NeuroBlend-20 top-1 agreement: end to end " << a.agree << "/32, head on integer features "
-                                                        << a.agree_local << "/32");
+  MESSAGE("NeuroBlend-20 top-1 agreement: end to end " << a.agree << "/32, head on integer features " << a.agree_local
+                                                       << "/32");
 }
 
 TEST_CASE("random parameters run every branch of the compiler") {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "helpers.h"
 #include "neuroblend/error.h"
 #include "neuroblend/golden.h"
 #include "neuroblend/image.h"
@@ -12,17 +13,7 @@
 #include "neuroblend/rng.h"
 
 using namespace nb;
-
-namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-}  // namespace
+using nb::test::error_of;
 
 TEST_CASE("48-bit packing round trip, K on and off multiples of 48") {
   Rng r(3);

@@ -53,11 +53,11 @@ TEST_CASE("requantize equals the wide-integer reference on random and extreme va
 }
 
 TEST_CASE("half-way rounds up (toward +inf) and saturation edges") {
-  CHECK(requantize(1, 1, false) == 1);     // 0.5 -> 1
-  CHECK(requantize(-1, 1, false) == 0);    // -0.5 -> 0
-  CHECK(requantize(-3, 1, false) == -1);   // -1.5 -> -1
-  CHECK(requantize(254, 1, false) == 127); // 127.0
-  CHECK(requantize(255, 1, false) == 127); // 127.5 saturates
+  CHECK(requantize(1, 1, false) == 1);      // 0.5 -> 1
+  CHECK(requantize(-1, 1, false) == 0);     // -0.5 -> 0
+  CHECK(requantize(-3, 1, false) == -1);    // -1.5 -> -1
+  CHECK(requantize(254, 1, false) == 127);  // 127.0
+  CHECK(requantize(255, 1, false) == 127);  // 127.5 saturates
   CHECK(requantize(-256, 1, false) == -128);
   CHECK(requantize(-257, 1, false) == -128);  // -128.5 -> -128
   CHECK(requantize(-259, 1, false) == -128);  // -129.5 saturates

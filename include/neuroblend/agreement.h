@@ -28,7 +28,7 @@ struct LayerError {
 struct ImageOutcome {
   std::string source;
   int label = -1, float_pred = -1, int_pred = -1;
-  int local_pred = -1;  // the float head on the dequantized integer features
+  int local_pred = -1;       // the float head on the dequantized integer features
   double logit_max_err = 0;  // max |z * 2^-sh - float logit|
 };
 
@@ -38,7 +38,7 @@ struct Agreement {
   int agree = 0;                   // images whose predictions match (float model end to end)
   int agree_local = 0;             // ... match the float head on the integer features
   int labelled = 0, float_correct = 0, int_correct = 0;
-  double golden_seconds = 0;       // wall time in the golden model
+  double golden_seconds = 0;  // wall time in the golden model
   double float_seconds = 0;
 };
 

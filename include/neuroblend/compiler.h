@@ -26,19 +26,19 @@ struct QLayer {
   int wbits = 8;
   int sh = 1;  // requantize shift (logits: z = logit * 2^sh, not applied)
 
-  int64_t kbin = 0;            // binary taps per output (DESIGN §4 K)
-  std::vector<uint8_t> wbin;   // [rows][kbin], 1 = +1; rows = out channels, or out tokens (token axis)
-  std::vector<int16_t> tau;    // [in channels]
-  std::vector<uint8_t> neg;    // [in channels]
-  int64_t kfix = 0;            // fixed-point taps per output (0: identity or none)
-  std::vector<int8_t> wfix;    // [rows][kfix]
-  std::vector<int32_t> m1, m2; // [out channels], signed 18-bit
-  std::vector<int64_t> bias;   // [out channels], signed 48-bit
+  int64_t kbin = 0;             // binary taps per output (DESIGN §4 K)
+  std::vector<uint8_t> wbin;    // [rows][kbin], 1 = +1; rows = out channels, or out tokens (token axis)
+  std::vector<int16_t> tau;     // [in channels]
+  std::vector<uint8_t> neg;     // [in channels]
+  int64_t kfix = 0;             // fixed-point taps per output (0: identity or none)
+  std::vector<int8_t> wfix;     // [rows][kfix]
+  std::vector<int32_t> m1, m2;  // [out channels], signed 18-bit
+  std::vector<int64_t> bias;    // [out channels], signed 48-bit
 
   // Compiler-side facts, not used by the arithmetic.
-  double out_scale = 1.0;      // float value of one output LSB (logits: 2^-sh)
-  int64_t acc_bound = 0;       // proven max |acc|
-  int64_t z_bound = 0;         // proven max |z + rounding|
+  double out_scale = 1.0;  // float value of one output LSB (logits: 2^-sh)
+  int64_t acc_bound = 0;   // proven max |acc|
+  int64_t z_bound = 0;     // proven max |z + rounding|
 
   int64_t rows() const { return axis == Axis::Token ? out.tokens() : out.c; }
 };
@@ -51,9 +51,9 @@ struct CompiledModel {
 };
 
 struct CompileOptions {
-  int calib_images = 32;       // synthetic calibration images, if calib is empty
+  int calib_images = 32;  // synthetic calibration images, if calib is empty
   uint64_t calib_seed = 7;
-  std::vector<Image> calib;    // calibration inputs (images of the model's shape)
+  std::vector<Image> calib;  // calibration inputs (images of the model's shape)
 };
 
 CompiledModel compile(const ModelSpec& m, const Params& p, const CompileOptions& opt = {});
@@ -67,7 +67,9 @@ struct Threshold {
 // every int8 q, where dequant(q) = scale * q + offset, all in float exactly as
 // the float model evaluates it. Throws if no such pair exists (NaN input).
 Threshold derive_threshold(float a, float b, float scale, float offset);
-inline float dequant(float scale, float offset, int q) { return scale * float(q) + offset; }
+inline float dequant(float scale, float offset, int q) {
+  return scale * float(q) + offset;
+}
 
 // Per output channel, in output LSBs: y = g1*dot + g2*acc + off.
 struct RequantTarget {

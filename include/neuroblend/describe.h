@@ -13,10 +13,10 @@ struct LayerStats {
   std::string name, kind;
   Shape in, out;
   int64_t binary_macs = 0, int8_macs = 0;
-  int64_t bits_binary = 0;  // binary weights
-  int64_t bits_fixed = 0;   // fixed-point weights (wbits each)
-  int64_t bits_quant = 0;   // tau/neg, M1/M2/bias, sh
-  int64_t bits_float32 = 0; // the full-precision counterpart (see docs)
+  int64_t bits_binary = 0;   // binary weights
+  int64_t bits_fixed = 0;    // fixed-point weights (wbits each)
+  int64_t bits_quant = 0;    // tau/neg, M1/M2/bias, sh
+  int64_t bits_float32 = 0;  // the full-precision counterpart (see docs)
 };
 
 struct ModelStats {

@@ -31,6 +31,4 @@ TensorF float_layer(const ModelSpec& m, size_t i, const LayerParams& p, const Te
 // Outputs of every layer (the last is the logits, 1 x 1 x classes).
 std::vector<TensorF> float_forward(const ModelSpec& m, const Params& p, const Image& img);
 
-int argmax(const float* v, int n);
-
 }  // namespace nb

@@ -16,10 +16,10 @@ struct GoldenInternals {
 };
 
 struct GoldenResult {
-  std::vector<TensorI8> outs;   // every layer's int8 output but the last (when kept)
-  TensorI64 logits;             // the last layer's z, 1 x 1 x classes
+  std::vector<TensorI8> outs;              // every layer's int8 output but the last (when kept)
+  TensorI64 logits;                        // the last layer's z, 1 x 1 x classes
   std::vector<GoldenInternals> internals;  // when asked
-  int prediction = -1;          // argmax of logits, lowest index on ties
+  int prediction = -1;                     // argmax of logits, lowest index on ties
 };
 
 // A layer's per-channel merge factors, repeated over several positions.
@@ -50,7 +50,5 @@ class GoldenModel {
   std::vector<I8Rows> wfix_;   // prepared int8 weights per layer
   std::vector<MergeParams> merge_;
 };
-
-int argmax_lowest(const int64_t* v, int n);
 
 }  // namespace nb

@@ -16,7 +16,9 @@ constexpr int32_t kMMax = (1 << 17) - 1;  // signed 18-bit
 constexpr int32_t kMMin = -(1 << 17);
 
 // bit = (x >= tau) XOR neg; 1 means +1, 0 means -1.
-inline int binarize(int x, int tau, int neg) { return int(x >= tau) ^ (neg & 1); }
+inline int binarize(int x, int tau, int neg) {
+  return int(x >= tau) ^ (neg & 1);
+}
 
 // y = sat8((z + 2^(sh-1)) >> sh), then relu if asked.
 // sat8 then relu is one clamp to [relu ? 0 : -128, 127]; written without
@@ -57,10 +59,10 @@ struct BitRows {
 struct I8Rows {
   int64_t rows = 0, k = 0;
   int64_t rows_padded = 0;
-  std::vector<int8_t> w;         // [rows][k]
-  std::vector<int16_t> wt;       // [k][rows_padded], padding rows zero
-  std::vector<int8_t> w4;        // [k/4][rows_padded][4] for VPDPBUSD, zero padded
-  std::vector<int32_t> wsum;     // [rows_padded]: sum of each row
+  std::vector<int8_t> w;      // [rows][k]
+  std::vector<int16_t> wt;    // [k][rows_padded], padding rows zero
+  std::vector<int8_t> w4;     // [k/4][rows_padded][4] for VPDPBUSD, zero padded
+  std::vector<int32_t> wsum;  // [rows_padded]: sum of each row
 };
 I8Rows prepare_rows(const std::vector<int8_t>& w, int64_t rows, int64_t k);
 // From one byte per bit ([rows][k], values 0/1).

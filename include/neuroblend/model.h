@@ -21,14 +21,14 @@ const char* to_string(Axis a);
 struct LayerSpec {
   std::string name;
   LayerKind kind = LayerKind::Conv;
-  int out = 0;          // output channels (conv, channel dense) or tokens (token dense)
-  int kernel = 3;       // Conv only (BlendConv main path is always 3x3)
+  int out = 0;     // output channels (conv, channel dense) or tokens (token dense)
+  int kernel = 3;  // Conv only (BlendConv main path is always 3x3)
   int stride = 1;
-  int pad = 1;          // Conv only; BlendConv main path pads 1
+  int pad = 1;                     // Conv only; BlendConv main path pads 1
   SkipKind skip = SkipKind::None;  // Blend layers
   Axis axis = Axis::Channel;       // BlendDense
   Act act = Act::None;
-  int wbits = 8;        // fixed-point weight bits (2..8), stored as int8
+  int wbits = 8;  // fixed-point weight bits (2..8), stored as int8
   // Filled by shape inference.
   Shape in, outs;
   bool logits = false;  // the last Dense layer: outputs z, no requantize

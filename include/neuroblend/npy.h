@@ -11,15 +11,40 @@
 
 namespace nb {
 
-template <typename T> struct NpyType;
-template <> struct NpyType<float> { static constexpr const char* code = "f4"; };
-template <> struct NpyType<double> { static constexpr const char* code = "f8"; };
-template <> struct NpyType<int8_t> { static constexpr const char* code = "i1"; };
-template <> struct NpyType<uint8_t> { static constexpr const char* code = "u1"; };
-template <> struct NpyType<int16_t> { static constexpr const char* code = "i2"; };
-template <> struct NpyType<int32_t> { static constexpr const char* code = "i4"; };
-template <> struct NpyType<int64_t> { static constexpr const char* code = "i8"; };
-template <> struct NpyType<uint64_t> { static constexpr const char* code = "u8"; };
+template <typename T>
+struct NpyType;
+template <>
+struct NpyType<float> {
+  static constexpr const char* code = "f4";
+};
+template <>
+struct NpyType<double> {
+  static constexpr const char* code = "f8";
+};
+template <>
+struct NpyType<int8_t> {
+  static constexpr const char* code = "i1";
+};
+template <>
+struct NpyType<uint8_t> {
+  static constexpr const char* code = "u1";
+};
+template <>
+struct NpyType<int16_t> {
+  static constexpr const char* code = "i2";
+};
+template <>
+struct NpyType<int32_t> {
+  static constexpr const char* code = "i4";
+};
+template <>
+struct NpyType<int64_t> {
+  static constexpr const char* code = "i8";
+};
+template <>
+struct NpyType<uint64_t> {
+  static constexpr const char* code = "u8";
+};
 
 struct NpyArray {
   std::string dtype;  // "f4", "i1", ... (kind and byte size; always little-endian)

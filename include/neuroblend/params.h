@@ -27,13 +27,15 @@ struct Affine {
 };
 Affine affine_of(const BatchNorm& bn, double eps);
 // The one place a batch norm is evaluated in float.
-inline float affine_eval(const Affine& f, int c, float x) { return f.a[size_t(c)] * x + f.b[size_t(c)]; }
+inline float affine_eval(const Affine& f, int c, float x) {
+  return f.a[size_t(c)] * x + f.b[size_t(c)];
+}
 
 struct LayerParams {
-  std::vector<float> w;       // conv: [out][k][k][in]; dense: [out][in]; blend: main path
-  std::vector<float> skip_w;  // blend skip path: [out][k][k][in] or [out][in]
-  std::vector<float> b;       // dense bias [out]
-  BatchNorm bn;               // conv
+  std::vector<float> w;              // conv: [out][k][k][in]; dense: [out][in]; blend: main path
+  std::vector<float> skip_w;         // blend skip path: [out][k][k][in] or [out][in]
+  std::vector<float> b;              // dense bias [out]
+  BatchNorm bn;                      // conv
   BatchNorm bn_a, bn_m, bn_s, bn_o;  // blend (DESIGN §2)
 };
 
