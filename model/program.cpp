@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 
@@ -30,6 +31,14 @@ std::vector<uint8_t> unpack48(const std::vector<uint64_t>& w, int64_t rows, int6
 namespace {
 
 const char kMagic[8] = {'N', 'B', 'P', 'R', 'O', 'G', '0', '1'};
+
+// int8 weight rows start on 8-byte boundaries (one memory beat).
+int64_t row_stride(int64_t k) { return (k + 7) / 8 * 8; }
+std::vector<int8_t> pad_rows(const std::vector<int8_t>& w, int64_t rows, int64_t k) {
+  std::vector<int8_t> out(size_t(rows * row_stride(k)), 0);
+  for (int64_t r = 0; r < rows; ++r) std::copy_n(&w[size_t(r * k)], k, &out[size_t(r * row_stride(k))]);
+  return out;
+}
 
 uint32_t kind_code(LayerKind k) {
   return uint32_t(k);
@@ -85,7 +94,7 @@ std::vector<uint8_t> serialize_program(const CompiledModel& cm) {
     d[14] = uint32_t(q.kfix);
     d[15] = uint32_t(q.wbits);
     d[16] = q.kbin ? img.add(pack48(q.wbin, q.rows(), q.kbin)) : 0;
-    d[17] = q.kfix ? img.add(q.wfix) : 0;
+    d[17] = q.kfix ? img.add(pad_rows(q.wfix, q.rows(), q.kfix)) : 0;
     d[18] = q.kbin ? img.add(q.tau) : 0;
     d[19] = q.kbin ? img.add(q.neg) : 0;
     d[20] = img.add(q.m1);
@@ -187,7 +196,13 @@ CompiledModel parse_program(const std::vector<uint8_t>& b, const std::string& sr
       q.tau = vec(int16_t(), where + " tau", d(18), uint64_t(q.in.c));
       q.neg = vec(uint8_t(), where + " neg", d(19), uint64_t(q.in.c));
     }
-    if (q.kfix) q.wfix = vec(int8_t(), where + " int8 weights", d(17), uint64_t(rows * q.kfix));
+    if (q.kfix) {
+      int64_t stride = row_stride(q.kfix);
+      auto padded = vec(int8_t(), where + " int8 weights", d(17), uint64_t(rows * stride));
+      q.wfix.resize(size_t(rows * q.kfix));
+      for (int64_t r = 0; r < rows; ++r)
+        std::copy_n(&padded[size_t(r * stride)], q.kfix, &q.wfix[size_t(r * q.kfix)]);
+    }
     q.m1 = vec(int32_t(), where + " M1", d(20), uint64_t(q.out.c));
     q.m2 = vec(int32_t(), where + " M2", d(21), uint64_t(q.out.c));
     q.bias = vec(int64_t(), where + " bias", d(22), uint64_t(q.out.c));

@@ -1,0 +1,832 @@
+// NeuroBlend accelerator top: controller, window generators, binary engine
+// (DSP48E2 logic-mode XNOR + popcount per lane), fixed-point MAC engine,
+// merge/requantize unit, ping-pong activation buffers (int8 and bit-packed)
+// and one 64-bit memory port. It runs a compiled program (.nbp,
+// docs/program-format.md) from memory, layer by layer, output-channel tile
+// by tile; the binary and fixed-point paths of a position run concurrently
+// and meet in the merge unit. Architecture: docs/architecture.md.
+module nb_top #(
+  parameter int Lanes = 16,          // output channels per tile, both engines
+  parameter int Macs = 8,            // int8 MACs per fixed-point lane per cycle: 1, 2, 4 or 8
+  parameter int XnorImpl = 1,        // 1: DSP48E2 logic unit, 0: LUT fabric
+  parameter int ActBytes = 65536,    // bytes per int8 activation buffer (bits per bit buffer)
+  parameter int MaxKw = 96,          // 48-bit weight words per binary lane row
+  parameter int MaxFixEntries = 128, // 8-byte weight entries per fixed-point lane row
+  parameter int MaxClasses = 128
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  // control
+  input  logic        start_i,
+  input  logic [31:0] prog_base_i,   // the .nbp file in memory
+  input  logic [31:0] in_base_i,     // uint8 image, HWC
+  input  logic [31:0] out_base_i,    // perf records, then layer dumps (see docs/architecture.md)
+  input  logic        dump_en_i,     // write every layer's output (else only the logits)
+  output logic        busy_o,
+  output logic        done_o,        // one cycle
+  output logic        error_o,       // held with done
+  output logic [7:0]  error_code_o,
+  output logic        layer_done_o,  // one cycle, after the layer's dump and perf record are written
+  output logic [15:0] layer_idx_o,
+  // memory port: one request per cycle when ready, read data in order
+  output logic        mem_req_valid_o,
+  input  logic        mem_req_ready_i,
+  output logic [31:0] mem_req_addr_o,
+  output logic        mem_req_we_o,
+  output logic [63:0] mem_req_wdata_o,
+  input  logic        mem_rsp_valid_i,
+  input  logic [63:0] mem_rsp_rdata_i
+);
+  localparam int Banks = 64;
+  localparam int Depth = ActBytes / Banks;
+  localparam int FifoDepth = 8;
+  localparam int MaxInflight = 6;
+  localparam int MW = Macs * 8;
+
+  typedef enum logic [3:0] {
+    S_IDLE, S_HDR, S_DESC, S_NDESC, S_INPUT, S_TLOAD, S_COMPUTE, S_DRAIN,
+    S_DUMP_RD, S_DUMP_WR, S_PERF, S_LAYER_END, S_DONE
+  } state_e;
+  // Error codes (error_code_o).
+  localparam logic [7:0] E_LAYER = 8'd1;   // layer kind or axis not supported
+  localparam logic [7:0] E_SIZE = 8'd2;    // a tensor, row or class count exceeds a buffer
+  localparam logic [7:0] E_FIRST = 8'd3;   // the first layer has a binary path
+
+  state_e st_q;
+  logic [3:0] step_q;
+  logic entry_q;  // first cycle in a load state
+
+  // ---------------------------------------------------------------- program
+  logic [31:0] prog_q, in_q, out_q, img_q;   // img: base of the memory image
+  logic dump_q;
+  logic [31:0] nlayers_q, desc_off_q;
+  logic [31:0] d_q [32];   // current descriptor
+  logic [31:0] nd_q [32];  // next descriptor
+  logic [15:0] li_q;       // layer index
+  logic pp_q;              // activation buffer holding this layer's input
+
+  logic [2:0] kind;
+  logic relu, logits, token;
+  logic [3:0] skip;
+  logic [15:0] in_h, in_w, in_c, out_h, out_w, out_c, kern, strd, padv, rows;
+  logic [5:0] sh;
+  logic [31:0] kbin, kw, kfix, rs_bytes, tail;
+  logic has_next, nbin;
+  always_comb begin
+    kind = d_q[0][2:0];
+    relu = d_q[1][0];
+    logits = d_q[1][1];
+    token = d_q[1][2];
+    skip = d_q[1][11:8];
+    in_h = d_q[2][15:0];
+    in_w = d_q[3][15:0];
+    in_c = d_q[4][15:0];
+    out_h = d_q[5][15:0];
+    out_w = d_q[6][15:0];
+    out_c = d_q[7][15:0];
+    kern = d_q[8][15:0];
+    strd = d_q[9][15:0];
+    padv = d_q[10][15:0];
+    sh = d_q[11][5:0];
+    kbin = d_q[12];
+    kw = d_q[13];
+    kfix = d_q[14];
+    rows = d_q[27][15:0];
+    rs_bytes = (kfix + 32'd7) & ~32'd7;
+    tail = kw * 32'd48 - kbin;
+    has_next = 32'(li_q) + 32'd1 < nlayers_q;
+    nbin = has_next && nd_q[12] != 32'd0;
+  end
+  // Modes of the two engines.
+  logic use_bin, use_mac, use_sel, use_pool;
+  logic [15:0] fk, fs, fp;   // fixed-point window: kernel, stride, pad
+  logic [15:0] bk, bp;       // binary window: kernel, pad (stride = strd)
+  always_comb begin
+    use_bin = kbin != 0;
+    use_pool = kind == 3'd3;
+    use_sel = skip == 4'd2;
+    use_mac = !use_pool && !use_sel;
+    bk = kind == 3'd1 ? 16'd3 : 16'd1;
+    bp = kind == 3'd1 ? 16'd1 : 16'd0;
+    fk = 16'd1;
+    fs = strd;
+    fp = 16'd0;
+    if (kind == 3'd0) begin
+      fk = kern;
+      fp = padv;
+    end else if (kind == 3'd1 && skip == 4'd3) begin
+      fk = 16'd3;
+      fp = 16'd1;
+    end
+  end
+
+  // ------------------------------------------------------------- tiling
+  logic [15:0] tile_q;        // first output channel of the tile
+  logic [15:0] nrows;         // lanes in use
+  logic [31:0] pos_total;     // windows per tile
+  always_comb begin
+    nrows = (rows - tile_q > 16'(Lanes)) ? 16'(Lanes) : rows - tile_q;
+    pos_total = use_pool ? 32'd1 : 32'(out_h) * 32'(out_w);
+  end
+
+  // ------------------------------------------------------------- counters
+  logic [63:0] c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q;
+  logic [31:0] dump_ptr_q;
+
+  // -------------------------------------------------------- memory loader
+  logic [31:0] ld_base_q, ld_beats_q, ld_iss_q, ld_rcv_q, ld_first_q;
+  logic [15:0] ld_lane_q, ld_word_q;
+  logic ld_done;
+  assign ld_done = ld_rcv_q == ld_beats_q && !entry_q;
+
+  // Load parameters of the current state and step.
+  logic [31:0] cfg_start, cfg_beats, cfg_elem;
+  logic cfg_skip;
+  always_comb begin
+    cfg_start = 32'd0;
+    cfg_beats = 32'd0;
+    cfg_elem = 32'd8;
+    cfg_skip = 1'b0;
+    unique case (st_q)
+      S_HDR: begin cfg_start = prog_q; cfg_beats = 32'd8; end
+      S_DESC: begin cfg_start = prog_q + desc_off_q + 32'd128 * 32'(li_q); cfg_beats = 32'd16; end
+      S_NDESC: begin cfg_start = prog_q + desc_off_q + 32'd128 * (32'(li_q) + 32'd1); cfg_beats = 32'd16; end
+      S_INPUT: begin cfg_start = in_q; cfg_beats = (32'(in_h) * 32'(in_w) * 32'(in_c) + 32'd7) >> 3; end
+      S_TLOAD: begin
+        unique case (step_q)
+          4'd0: begin  // binary weight rows
+            cfg_skip = !use_bin;
+            cfg_start = img_q + d_q[16] + 32'd8 * kw * 32'(tile_q);
+            cfg_beats = kw * 32'(nrows);
+          end
+          4'd1: begin  // int8 weight rows, 8-byte aligned rows
+            cfg_skip = !use_mac;
+            cfg_start = img_q + d_q[17] + rs_bytes * 32'(tile_q);
+            cfg_beats = (rs_bytes >> 3) * 32'(nrows);
+          end
+          4'd2: begin cfg_elem = 32'd4; cfg_start = img_q + d_q[20] + 32'd4 * 32'(tile_q); end  // M1
+          4'd3: begin cfg_elem = 32'd4; cfg_start = img_q + d_q[21] + 32'd4 * 32'(tile_q); end  // M2
+          4'd4: begin cfg_elem = 32'd8; cfg_start = img_q + d_q[22] + 32'd8 * 32'(tile_q); end  // bias
+          4'd5: begin cfg_elem = 32'd2; cfg_skip = !nbin; cfg_start = img_q + nd_q[18] + 32'd2 * 32'(tile_q); end
+          4'd6: begin cfg_elem = 32'd1; cfg_skip = !nbin; cfg_start = img_q + nd_q[19] + 32'(tile_q); end
+          default: cfg_skip = 1'b1;
+        endcase
+        if (step_q >= 4'd2) cfg_beats = ((cfg_start & 32'd7) + cfg_elem * 32'(nrows) + 32'd7) >> 3;
+      end
+      default: ;
+    endcase
+  end
+
+  // Per-lane parameters of the tile.
+  logic signed [17:0] m1_q [Lanes];
+  logic signed [17:0] m2_q [Lanes];
+  logic signed [47:0] bias_q [Lanes];
+  logic signed [15:0] ntau_q [Lanes];
+  logic nneg_q [Lanes];
+  logic [47:0] logit_q [MaxClasses];
+
+  logic rsp;
+  assign rsp = mem_rsp_valid_i;
+
+  // ------------------------------------------------------------ buffers
+  // Two int8 buffers and two bit buffers; pp_q selects this layer's input.
+  logic byte_re [2];
+  logic [31:0] byte_raddr [2];
+  logic [Banks*8-1:0] byte_rdata [2];
+  logic byte_we [2];
+  logic [31:0] byte_waddr [2];
+  logic [Banks*8-1:0] byte_wdata [2];
+  logic [Banks-1:0] byte_wmask [2];
+  logic bit_re [2];
+  logic [31:0] bit_raddr [2];
+  logic [Banks-1:0] bit_rdata [2];
+  logic bit_we [2];
+  logic [31:0] bit_waddr [2];
+  logic [Banks-1:0] bit_wdata [2];
+  logic [Banks-1:0] bit_wmask [2];
+  for (genvar i = 0; i < 2; i++) begin : g_buf
+    nb_run_ram #(.Banks(Banks), .Depth(Depth), .UnitBits(8)) u_bytes (
+      .clk_i, .re_i(byte_re[i]), .raddr_i(byte_raddr[i]), .rdata_o(byte_rdata[i]),
+      .we_i(byte_we[i]), .waddr_i(byte_waddr[i]), .wdata_i(byte_wdata[i]), .wmask_i(byte_wmask[i]));
+    nb_run_ram #(.Banks(Banks), .Depth(Depth), .UnitBits(1)) u_bits (
+      .clk_i, .re_i(bit_re[i]), .raddr_i(bit_raddr[i]), .rdata_o(bit_rdata[i]),
+      .we_i(bit_we[i]), .waddr_i(bit_waddr[i]), .wdata_i(bit_wdata[i]), .wmask_i(bit_wmask[i]));
+  end
+
+  // ------------------------------------------------------ issue (windows)
+  logic [15:0] iss_oy_q, iss_ox_q;
+  logic [31:0] iss_n_q;     // windows issued in this tile
+  logic [31:0] merged_q;    // windows merged in this tile
+  logic [3:0] inflight_q;
+  logic issue, pop;
+  logic bg_ready, fg_ready;
+  logic bg_valid, fg_valid, bg_last, fg_last;
+  logic [31:0] bg_addr, fg_addr;
+  logic [$clog2(49)-1:0] bg_count;
+  logic [$clog2(Macs+1)-1:0] fg_count;
+  logic [47:0] bg_mask;
+  logic [Macs-1:0] fg_mask;
+  // Select / pool reads: one run of Lanes bytes per cycle.
+  logic sp_valid, sp_last;
+  logic [31:0] sp_addr, pool_p_q;
+  logic pool_active_q;
+
+  always_comb begin
+    issue = 1'b0;
+    if (st_q == S_COMPUTE && !use_pool && iss_n_q < pos_total && 32'(inflight_q) < MaxInflight
+        && (!use_bin || bg_ready) && (!use_mac || fg_ready))
+      issue = 1'b1;
+  end
+
+  nb_rungen #(.U(48)) u_bgen (
+    .clk_i, .rst_ni, .start_i(issue && use_bin), .oy_i(iss_oy_q), .ox_i(iss_ox_q),
+    .k_i(bk), .stride_i(strd), .pad_i(bp), .in_h_i(in_h), .in_w_i(in_w), .c_i(in_c),
+    .ready_o(bg_ready), .valid_o(bg_valid), .addr_o(bg_addr), .count_o(bg_count),
+    .mask_o(bg_mask), .last_o(bg_last));
+  nb_rungen #(.U(Macs)) u_fgen (
+    .clk_i, .rst_ni, .start_i(issue && use_mac), .oy_i(iss_oy_q), .ox_i(iss_ox_q),
+    .k_i(fk), .stride_i(fs), .pad_i(fp), .in_h_i(in_h), .in_w_i(in_w), .c_i(in_c),
+    .ready_o(fg_ready), .valid_o(fg_valid), .addr_o(fg_addr), .count_o(fg_count),
+    .mask_o(fg_mask), .last_o(fg_last));
+
+  always_comb begin
+    sp_valid = 1'b0;
+    sp_last = 1'b0;
+    sp_addr = 32'd0;
+    if (use_sel && issue) begin
+      sp_valid = 1'b1;
+      sp_last = 1'b1;
+      sp_addr = (32'(iss_oy_q) * 32'(in_w) + 32'(iss_ox_q)) * 32'(in_c) + 32'(tile_q);
+    end else if (use_pool && pool_active_q) begin
+      sp_valid = 1'b1;
+      sp_last = pool_p_q + 32'd1 == 32'(in_h) * 32'(in_w);
+      sp_addr = pool_p_q * 32'(in_c) + 32'(tile_q);
+    end
+  end
+
+  // ------------------------------------------------------- binary engine
+  logic bm_valid_q, bm_last_q;
+  logic [5:0] bm_count_q;
+  logic [47:0] bm_mask_q;
+  logic [47:0] bchunk;
+  logic gb_flush, gb_valid, gb_last;
+  logic [47:0] gb_word;
+  logic [15:0] bword_q;      // word index within the window
+  logic [1:0] bv_q, bl_q;    // valid / last through the two DSP stages
+  always_comb begin
+    bchunk = bit_rdata[pp_q][47:0] & bm_mask_q;
+  end
+  nb_gearbox #(.Units(48), .UnitBits(1)) u_bgear (
+    .clk_i, .rst_ni, .in_valid_i(bm_valid_q), .in_data_i(bchunk), .in_count_i(bm_count_q), .in_last_i(bm_last_q),
+    .flush_pending_o(gb_flush), .out_valid_o(gb_valid), .out_data_o(gb_word), .out_last_o(gb_last));
+
+  logic signed [15:0] dot_w [Lanes];   // dot of each lane, at the window's last word
+  logic bin_push;
+  assign bin_push = bv_q[1] && bl_q[1];
+  for (genvar l = 0; l < Lanes; l++) begin : g_blane
+    logic [47:0] wmem [MaxKw];
+    logic [47:0] p;
+    logic [5:0] pc;
+    logic [15:0] acc_q;
+    always_ff @(posedge clk_i) begin
+      if (st_q == S_TLOAD && step_q == 4'd0 && rsp && ld_lane_q == 16'(l)) wmem[$clog2(MaxKw)'(ld_word_q)] <= mem_rsp_rdata_i[47:0];
+    end
+    nb_dsp_xnor #(.Impl(XnorImpl)) u_xnor (.clk_i, .ce_i(1'b1), .ab_i(gb_word), .c_i(wmem[$clog2(MaxKw)'(bword_q)]), .p_o(p));
+    nb_popcount u_pop (.x_i(p), .count_o(pc));
+    // Tail bits of the last word are 0 in both operands: their XNOR counts
+    // as a match, so the tail is taken off: dot = 2 * (matches - tail) - K.
+    always_comb dot_w[l] = 16'(32'd2 * (32'(acc_q) + 32'(pc) - tail) - kbin);
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) acc_q <= '0;
+      else if (bv_q[1]) acc_q <= bl_q[1] ? 16'd0 : acc_q + 16'(pc);
+    end
+  end
+
+  // --------------------------------------------------- fixed-point engine
+  logic fm_valid_q, fm_last_q;
+  logic [$clog2(Macs+1)-1:0] fm_count_q;
+  logic [Macs-1:0] fm_mask_q;
+  logic [MW-1:0] fchunk;
+  logic fgb_flush, fgb_valid, fgb_last;
+  logic [MW-1:0] fgb_word;
+  logic [15:0] fword_q;
+  logic sm_valid_q, sm_last_q;  // select / pool read in flight
+  always_comb begin
+    for (int b = 0; b < Macs; b++) fchunk[b*8 +: 8] = fm_mask_q[b] ? byte_rdata[pp_q][b*8 +: 8] : 8'd0;
+  end
+  nb_gearbox #(.Units(Macs), .UnitBits(8)) u_fgear (
+    .clk_i, .rst_ni, .in_valid_i(fm_valid_q), .in_data_i(fchunk), .in_count_i(fm_count_q), .in_last_i(fm_last_q),
+    .flush_pending_o(fgb_flush), .out_valid_o(fgb_valid), .out_data_o(fgb_word), .out_last_o(fgb_last));
+
+  logic fv_q, fl_q;            // MAC product stage
+  logic signed [31:0] acc_w [Lanes];
+  logic fix_push;
+  assign fix_push = (fv_q && fl_q) || (sm_valid_q && sm_last_q);
+  for (genvar l = 0; l < Lanes; l++) begin : g_flane
+    logic [63:0] wmem [MaxFixEntries];
+    logic [63:0] went;
+    logic [MW-1:0] wsel;
+    logic signed [31:0] psum, psum_q, acc_q;
+    logic signed [7:0] lane_byte;
+    always_ff @(posedge clk_i) begin
+      if (st_q == S_TLOAD && step_q == 4'd1 && rsp && ld_lane_q == 16'(l)) wmem[$clog2(MaxFixEntries)'(ld_word_q)] <= mem_rsp_rdata_i;
+    end
+    always_comb begin
+      went = wmem[$clog2(MaxFixEntries)'((32'(fword_q) * Macs) >> 3)];
+      wsel = MW'(went >> (((32'(fword_q) * Macs) & 32'd7) * 8));
+      psum = '0;
+      for (int b = 0; b < Macs; b++)
+        psum = psum + 32'(signed'(fgb_word[b*8 +: 8])) * 32'(signed'(wsel[b*8 +: 8]));
+      lane_byte = signed'(byte_rdata[pp_q][l*8 +: 8]);
+      // acc of the window: MAC stream, the selected byte, or the pooled sum.
+      if (sm_valid_q) acc_w[l] = (use_pool ? acc_q : 32'd0) + 32'(lane_byte);
+      else acc_w[l] = acc_q + psum_q;
+    end
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        psum_q <= '0;
+        acc_q <= '0;
+      end else begin
+        if (fgb_valid) psum_q <= psum;
+        if (sm_valid_q) acc_q <= sm_last_q ? 32'd0 : acc_w[l];
+        else if (fv_q) acc_q <= fl_q ? 32'd0 : acc_w[l];
+      end
+    end
+  end
+
+  // ------------------------------------------------------------- FIFOs
+  logic signed [15:0] dfifo_q [FifoDepth][Lanes];
+  logic signed [31:0] afifo_q [FifoDepth][Lanes];
+  logic [2:0] dw_q, dr_q, aw_q, ar_q;
+  logic [3:0] dcnt_q, acnt_q;
+  assign pop = (st_q == S_COMPUTE || st_q == S_DRAIN) && acnt_q != 0 && (!use_bin || dcnt_q != 0);
+  for (genvar l = 0; l < Lanes; l++) begin : g_fifo
+    always_ff @(posedge clk_i) begin
+      if (bin_push) dfifo_q[dw_q][l] <= dot_w[l];
+      if (fix_push) afifo_q[aw_q][l] <= acc_w[l];
+    end
+  end
+
+  // -------------------------------------------------------------- merge
+  logic mv_q;                       // stage 2 valid
+  logic [31:0] mpos_q;              // output position of stage 2
+  logic signed [47:0] z_q [Lanes];
+  logic [Banks*8-1:0] y_bytes;
+  logic [Banks-1:0] y_bits, y_mask;
+  for (genvar l = 0; l < Lanes; l++) begin : g_merge
+    /* verilator lint_off UNUSEDSIGNAL */  // z fits 48 bits: the compiler proves it
+    logic signed [63:0] z;
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic signed [63:0] t;
+    logic signed [7:0] y;
+    always_comb begin
+      z = 64'(m1_q[l]) * (use_bin ? 64'(dfifo_q[dr_q][l]) : 64'sd0) + 64'(m2_q[l]) * 64'(afifo_q[ar_q][l]) + 64'(bias_q[l]);
+      t = (64'(z_q[l]) + (64'sd1 <<< (sh - 6'd1))) >>> sh;
+      if (t > 64'sd127) y = 8'sd127;
+      else if (t < -64'sd128) y = -8'sd128;
+      else y = 8'(t);
+      if (relu && y < 0) y = 8'sd0;
+    end
+    always_ff @(posedge clk_i) if (pop) z_q[l] <= 48'(z);
+    assign y_bytes[l*8 +: 8] = y;
+    assign y_bits[l] = (16'(y) >= ntau_q[l]) ^ nneg_q[l];
+    assign y_mask[l] = 16'(l) < nrows;
+  end
+  if (Banks > Lanes) begin : g_pad
+    assign y_bytes[Banks*8-1:Lanes*8] = '0;
+    assign y_bits[Banks-1:Lanes] = '0;
+    assign y_mask[Banks-1:Lanes] = '0;
+  end
+
+  // ------------------------------------------------ buffer port muxing
+  logic [31:0] dump_beat_q, dump_beats;
+  assign dump_beats = logits ? 32'(out_c) : (32'(out_h) * 32'(out_w) * 32'(out_c) + 32'd7) >> 3;
+  always_comb begin
+    for (int i = 0; i < 2; i++) begin
+      byte_re[i] = 1'b0;
+      byte_raddr[i] = '0;
+      byte_we[i] = 1'b0;
+      byte_waddr[i] = '0;
+      byte_wdata[i] = '0;
+      byte_wmask[i] = '0;
+      bit_re[i] = 1'b0;
+      bit_raddr[i] = '0;
+      bit_we[i] = 1'b0;
+      bit_waddr[i] = '0;
+      bit_wdata[i] = '0;
+      bit_wmask[i] = '0;
+    end
+    // input side
+    bit_re[pp_q] = bg_valid;
+    bit_raddr[pp_q] = bg_addr;
+    byte_re[pp_q] = fg_valid || sp_valid;
+    byte_raddr[pp_q] = fg_valid ? fg_addr : sp_addr;
+    if (st_q == S_INPUT && rsp) begin  // the image, pixel - 128
+      byte_we[pp_q] = 1'b1;
+      byte_waddr[pp_q] = ld_rcv_q << 3;
+      byte_wdata[pp_q] = {{(Banks-8)*8{1'b0}}, mem_rsp_rdata_i ^ 64'h8080808080808080};
+      byte_wmask[pp_q] = {{(Banks-8){1'b0}}, 8'hff};
+    end
+    // output side
+    if (mv_q && !logits) begin
+      byte_we[!pp_q] = 1'b1;
+      byte_waddr[!pp_q] = mpos_q * 32'(out_c) + 32'(tile_q);
+      byte_wdata[!pp_q] = y_bytes;
+      byte_wmask[!pp_q] = y_mask;
+      bit_we[!pp_q] = nbin;
+      bit_waddr[!pp_q] = mpos_q * 32'(out_c) + 32'(tile_q);
+      bit_wdata[!pp_q] = y_bits;
+      bit_wmask[!pp_q] = y_mask;
+    end
+    if (st_q == S_DUMP_RD && !logits) begin
+      byte_re[!pp_q] = 1'b1;
+      byte_raddr[!pp_q] = dump_beat_q << 3;
+    end
+  end
+
+  // --------------------------------------------------------- memory port
+  logic [63:0] perf_word;
+  always_comb begin
+    unique case (step_q[2:0])
+      3'd0: perf_word = c_cyc_q;
+      3'd1: perf_word = c_bin_q;
+      3'd2: perf_word = c_fix_q;
+      3'd3: perf_word = c_load_q;
+      3'd4: perf_word = c_comp_q;
+      3'd5: perf_word = c_rd_q;
+      3'd6: perf_word = c_wr_q;
+      default: perf_word = c_dump_q;
+    endcase
+  end
+  logic loading;
+  assign loading = (st_q == S_HDR || st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT || st_q == S_TLOAD)
+                   && !entry_q && ld_iss_q < ld_beats_q;
+  always_comb begin
+    mem_req_valid_o = 1'b0;
+    mem_req_we_o = 1'b0;
+    mem_req_addr_o = '0;
+    mem_req_wdata_o = '0;
+    if (loading) begin
+      mem_req_valid_o = 1'b1;
+      mem_req_addr_o = ld_base_q + (ld_iss_q << 3);
+    end else if (st_q == S_DUMP_WR) begin
+      mem_req_valid_o = 1'b1;
+      mem_req_we_o = 1'b1;
+      mem_req_addr_o = dump_ptr_q + (dump_beat_q << 3);
+      mem_req_wdata_o = logits ? {{16{logit_q[dump_beat_q[$clog2(MaxClasses)-1:0]][47]}},
+                                  logit_q[dump_beat_q[$clog2(MaxClasses)-1:0]]}
+                               : byte_rdata[!pp_q][63:0];
+    end else if (st_q == S_PERF) begin
+      mem_req_valid_o = 1'b1;
+      mem_req_we_o = 1'b1;
+      mem_req_addr_o = out_q + 32'd64 * 32'(li_q) + (32'(step_q) << 3);
+      mem_req_wdata_o = perf_word;
+    end
+  end
+
+  // ------------------------------------------------------------ checks
+  logic [7:0] size_err;
+  always_comb begin
+    size_err = 8'd0;
+    if (kind > 3'd4 || (kind == 3'd2 && token)) size_err = E_LAYER;
+    else if (li_q == 16'd0 && kbin != 0) size_err = E_FIRST;
+    else if (32'(in_h) * 32'(in_w) * 32'(in_c) > ActBytes || 32'(out_h) * 32'(out_w) * 32'(out_c) > ActBytes
+             || kw > MaxKw || rs_bytes > 32'd8 * MaxFixEntries || (logits && 32'(out_c) > MaxClasses))
+      size_err = E_SIZE;
+  end
+
+  // ------------------------------------------------------- controller
+  logic tile_last;
+  assign tile_last = 32'(tile_q) + 32'(Lanes) >= 32'(rows);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      st_q <= S_IDLE;
+      step_q <= '0;
+      entry_q <= 1'b0;
+      prog_q <= '0;
+      in_q <= '0;
+      out_q <= '0;
+      img_q <= '0;
+      dump_q <= 1'b0;
+      nlayers_q <= '0;
+      desc_off_q <= '0;
+      li_q <= '0;
+      pp_q <= 1'b0;
+      tile_q <= '0;
+      ld_base_q <= '0;
+      ld_beats_q <= '0;
+      ld_iss_q <= '0;
+      ld_rcv_q <= '0;
+      ld_first_q <= '0;
+      ld_lane_q <= '0;
+      ld_word_q <= '0;
+      iss_oy_q <= '0;
+      iss_ox_q <= '0;
+      iss_n_q <= '0;
+      merged_q <= '0;
+      inflight_q <= '0;
+      pool_active_q <= 1'b0;
+      pool_p_q <= '0;
+      bm_valid_q <= 1'b0;
+      fm_valid_q <= 1'b0;
+      sm_valid_q <= 1'b0;
+      bv_q <= '0;
+      bl_q <= '0;
+      fv_q <= 1'b0;
+      fl_q <= 1'b0;
+      bword_q <= '0;
+      fword_q <= '0;
+      dw_q <= '0;
+      dr_q <= '0;
+      aw_q <= '0;
+      ar_q <= '0;
+      dcnt_q <= '0;
+      acnt_q <= '0;
+      mv_q <= 1'b0;
+      mpos_q <= '0;
+      dump_beat_q <= '0;
+      dump_ptr_q <= '0;
+      done_o <= 1'b0;
+      error_o <= 1'b0;
+      error_code_o <= '0;
+      layer_done_o <= 1'b0;
+      layer_idx_o <= '0;
+      {c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
+    end else begin
+      done_o <= 1'b0;
+      layer_done_o <= 1'b0;
+      entry_q <= 1'b0;
+
+      // ---- performance counters of the layer
+      if (st_q != S_IDLE && st_q != S_DONE) c_cyc_q <= c_cyc_q + 64'd1;
+      if (gb_valid) c_bin_q <= c_bin_q + 64'd1;
+      if (fgb_valid || sm_valid_q) c_fix_q <= c_fix_q + 64'd1;
+      if (st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT || st_q == S_TLOAD) c_load_q <= c_load_q + 64'd1;
+      if (st_q == S_COMPUTE || st_q == S_DRAIN) c_comp_q <= c_comp_q + 64'd1;
+      if (mem_req_valid_o && mem_req_ready_i && !mem_req_we_o) c_rd_q <= c_rd_q + 64'd1;
+      if (mem_req_valid_o && mem_req_ready_i && mem_req_we_o && st_q != S_PERF) c_wr_q <= c_wr_q + 64'd1;
+      if (st_q == S_DUMP_RD || st_q == S_DUMP_WR) c_dump_q <= c_dump_q + 64'd1;
+
+      // ---- loader: issue and receive
+      if (loading && mem_req_ready_i) ld_iss_q <= ld_iss_q + 32'd1;
+      if (rsp) begin
+        ld_rcv_q <= ld_rcv_q + 32'd1;
+        unique case (st_q)
+          S_HDR: begin
+            if (ld_rcv_q == 32'd2) nlayers_q <= mem_rsp_rdata_i[31:0];
+            if (ld_rcv_q == 32'd3) begin
+              desc_off_q <= mem_rsp_rdata_i[31:0];
+              img_q <= prog_q + mem_rsp_rdata_i[63:32];
+            end
+          end
+          S_DESC: begin
+            d_q[5'(ld_rcv_q << 1)] <= mem_rsp_rdata_i[31:0];
+            d_q[5'((ld_rcv_q << 1) + 32'd1)] <= mem_rsp_rdata_i[63:32];
+          end
+          S_NDESC: begin
+            nd_q[5'(ld_rcv_q << 1)] <= mem_rsp_rdata_i[31:0];
+            nd_q[5'((ld_rcv_q << 1) + 32'd1)] <= mem_rsp_rdata_i[63:32];
+          end
+          S_TLOAD: begin
+            // rows: lane and word counters
+            if (step_q == 4'd0 || step_q == 4'd1) begin
+              if (32'(ld_word_q) + 32'd1 == (step_q == 4'd0 ? kw : rs_bytes >> 3)) begin
+                ld_word_q <= '0;
+                ld_lane_q <= ld_lane_q + 16'd1;
+              end else begin
+                ld_word_q <= ld_word_q + 16'd1;
+              end
+            end
+          end
+          default: ;
+        endcase
+      end
+
+      // ---- issue, engines, FIFOs, merge (free running)
+      bm_valid_q <= bg_valid;
+      bm_last_q <= bg_last;
+      bm_count_q <= 6'(bg_count);
+      bm_mask_q <= bg_mask;
+      fm_valid_q <= fg_valid;
+      fm_last_q <= fg_last;
+      fm_count_q <= fg_count;
+      fm_mask_q <= fg_mask;
+      sm_valid_q <= sp_valid;
+      sm_last_q <= sp_last;
+      bv_q <= {bv_q[0], gb_valid};
+      bl_q <= {bl_q[0], gb_last};
+      if (gb_valid) bword_q <= gb_last ? 16'd0 : bword_q + 16'd1;
+      fv_q <= fgb_valid;
+      fl_q <= fgb_last;
+      if (fgb_valid) fword_q <= fgb_last ? 16'd0 : fword_q + 16'd1;
+      if (issue) begin
+        iss_n_q <= iss_n_q + 32'd1;
+        if (iss_ox_q + 16'd1 == out_w) begin
+          iss_ox_q <= '0;
+          iss_oy_q <= iss_oy_q + 16'd1;
+        end else begin
+          iss_ox_q <= iss_ox_q + 16'd1;
+        end
+      end
+      if (sp_valid && use_pool) begin
+        if (sp_last) pool_active_q <= 1'b0;
+        pool_p_q <= pool_p_q + 32'd1;
+      end
+      inflight_q <= inflight_q + ((issue || (st_q == S_COMPUTE && use_pool && !pool_active_q && iss_n_q == 0)) ? 4'd1 : 4'd0)
+                    - (pop ? 4'd1 : 4'd0);
+      if (bin_push) dw_q <= dw_q + 3'd1;
+      if (fix_push) aw_q <= aw_q + 3'd1;
+      if (pop) begin
+        dr_q <= use_bin ? dr_q + 3'd1 : dr_q;
+        ar_q <= ar_q + 3'd1;
+        mpos_q <= merged_q;
+        merged_q <= merged_q + 32'd1;
+      end
+      dcnt_q <= dcnt_q + (bin_push ? 4'd1 : 4'd0) - ((pop && use_bin) ? 4'd1 : 4'd0);
+      acnt_q <= acnt_q + (fix_push ? 4'd1 : 4'd0) - (pop ? 4'd1 : 4'd0);
+      mv_q <= pop;
+      if (mv_q && logits)
+        for (int l = 0; l < Lanes; l++)
+          if (16'(l) < nrows) logit_q[$clog2(MaxClasses)'(32'(tile_q) + 32'(l))] <= z_q[l];
+
+      // ---- per-lane parameters
+      if (st_q == S_TLOAD && rsp && step_q >= 4'd2) begin
+        for (int l = 0; l < Lanes; l++) begin
+          // lane l takes slot s = l + first - beat * (8 / elem) of this beat
+          automatic logic signed [31:0] s;
+          s = 32'(l) + ld_first_q - ld_rcv_q * (32'd8 / cfg_elem);
+          if (s >= 0 && s < 32'd8 / cfg_elem && 16'(l) < nrows) begin
+            unique case (step_q)
+              4'd2: m1_q[l] <= 18'(mem_rsp_rdata_i[s*32 +: 32]);
+              4'd3: m2_q[l] <= 18'(mem_rsp_rdata_i[s*32 +: 32]);
+              4'd4: bias_q[l] <= 48'(mem_rsp_rdata_i);
+              4'd5: ntau_q[l] <= 16'(mem_rsp_rdata_i[s*16 +: 16]);
+              4'd6: nneg_q[l] <= mem_rsp_rdata_i[s*8];
+              default: ;
+            endcase
+          end
+        end
+      end
+
+      // ---- state machine
+      unique case (st_q)
+        S_IDLE: if (start_i) begin
+          prog_q <= prog_base_i;
+          in_q <= in_base_i;
+          out_q <= out_base_i;
+          dump_q <= dump_en_i;
+          li_q <= '0;
+          pp_q <= 1'b0;
+          error_o <= 1'b0;
+          error_code_o <= '0;
+          st_q <= S_HDR;
+          entry_q <= 1'b1;
+          {c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
+        end
+        S_HDR, S_DESC, S_NDESC, S_INPUT, S_TLOAD: begin
+          if (entry_q || (st_q == S_TLOAD && cfg_skip)) begin
+            // (re)arm the loader for this state and step
+            ld_base_q <= cfg_start & ~32'd7;
+            ld_beats_q <= cfg_skip ? 32'd0 : cfg_beats;
+            ld_first_q <= (cfg_start & 32'd7) / cfg_elem;
+            ld_iss_q <= '0;
+            ld_rcv_q <= '0;
+            ld_lane_q <= '0;
+            ld_word_q <= '0;
+            if (st_q == S_TLOAD && cfg_skip) begin
+              step_q <= step_q + 4'd1;
+              entry_q <= step_q + 4'd1 <= 4'd6;
+            end
+          end else if (ld_done) begin
+            unique case (st_q)
+              S_HDR: begin
+                st_q <= S_DESC;
+                entry_q <= 1'b1;
+              end
+              S_DESC: begin
+                st_q <= S_NDESC;
+                entry_q <= 1'b1;
+              end
+              S_NDESC: begin
+                if (size_err != 0) begin
+                  error_o <= 1'b1;
+                  error_code_o <= size_err;
+                  layer_idx_o <= li_q;
+                  st_q <= S_DONE;
+                end else begin
+                  st_q <= li_q == 16'd0 ? S_INPUT : S_TLOAD;
+                  step_q <= '0;
+                  tile_q <= '0;
+                  entry_q <= 1'b1;
+                  c_cyc_q <= 64'd1;
+                  dump_ptr_q <= li_q == 16'd0 ? out_q + 32'd64 * nlayers_q : dump_ptr_q;
+                end
+              end
+              S_INPUT: begin
+                st_q <= S_TLOAD;
+                step_q <= '0;
+                entry_q <= 1'b1;
+              end
+              default: begin  // S_TLOAD: next step, or compute
+                if (step_q == 4'd6) begin
+                  st_q <= S_COMPUTE;
+                  iss_oy_q <= '0;
+                  iss_ox_q <= '0;
+                  iss_n_q <= '0;
+                  merged_q <= '0;
+                  pool_p_q <= '0;
+                  pool_active_q <= use_pool;
+                end else begin
+                  step_q <= step_q + 4'd1;
+                  entry_q <= 1'b1;
+                end
+              end
+            endcase
+          end
+          if (st_q == S_TLOAD && step_q == 4'd7) begin  // all steps skipped past the end
+            st_q <= S_COMPUTE;
+            iss_oy_q <= '0;
+            iss_ox_q <= '0;
+            iss_n_q <= '0;
+            merged_q <= '0;
+            pool_p_q <= '0;
+            pool_active_q <= use_pool;
+          end
+        end
+        S_COMPUTE: begin
+          if ((use_pool ? !pool_active_q : iss_n_q == pos_total)) st_q <= S_DRAIN;
+        end
+        S_DRAIN: begin
+          if (merged_q == pos_total && !mv_q && inflight_q == 0) begin
+            if (tile_last) begin
+              st_q <= (dump_q || logits) ? S_DUMP_RD : S_PERF;
+              dump_beat_q <= '0;
+              step_q <= '0;
+            end else begin
+              tile_q <= tile_q + 16'(Lanes);
+              st_q <= S_TLOAD;
+              step_q <= '0;
+              entry_q <= 1'b1;
+            end
+          end
+        end
+        S_DUMP_RD: st_q <= S_DUMP_WR;
+        S_DUMP_WR: if (mem_req_ready_i) begin
+          if (dump_beat_q + 32'd1 == dump_beats) begin
+            st_q <= S_PERF;
+            step_q <= '0;
+          end else begin
+            dump_beat_q <= dump_beat_q + 32'd1;
+            st_q <= S_DUMP_RD;
+          end
+        end
+        S_PERF: if (mem_req_ready_i) begin
+          if (step_q == 4'd7) st_q <= S_LAYER_END;
+          step_q <= step_q + 4'd1;
+        end
+        S_LAYER_END: begin
+          layer_done_o <= 1'b1;
+          layer_idx_o <= li_q;
+          {c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
+          if (dump_q || logits) dump_ptr_q <= dump_ptr_q + (dump_beats << 3);
+          if (has_next) begin
+            li_q <= li_q + 16'd1;
+            pp_q <= !pp_q;
+            for (int w = 0; w < 32; w++) d_q[w] <= nd_q[w];
+            st_q <= S_NDESC;
+            entry_q <= 1'b1;
+          end else begin
+            st_q <= S_DONE;
+          end
+        end
+        S_DONE: begin
+          done_o <= 1'b1;
+          st_q <= S_IDLE;
+        end
+        default: st_q <= S_IDLE;
+      endcase
+    end
+  end
+
+  assign busy_o = st_q != S_IDLE;
+
+  // ----------------------------------------------------------- assertions
+  initial begin
+    if (Lanes < 1 || Lanes > Banks) $fatal(1, "nb_top: Lanes must be 1..%0d", Banks);
+    if (Macs != 1 && Macs != 2 && Macs != 4 && Macs != 8) $fatal(1, "nb_top: Macs must be 1, 2, 4 or 8");
+    if (ActBytes % Banks != 0) $fatal(1, "nb_top: ActBytes must be a multiple of %0d", Banks);
+  end
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (!(bin_push && dcnt_q == 4'(FifoDepth))) else $error("nb_top: dot FIFO overflow");
+      assert (!(fix_push && acnt_q == 4'(FifoDepth))) else $error("nb_top: acc FIFO overflow");
+      assert (!(bm_valid_q && gb_flush)) else $error("nb_top: binary chunk offered during a gearbox flush");
+      assert (!(fm_valid_q && fgb_flush)) else $error("nb_top: fixed chunk offered during a gearbox flush");
+      assert (!(mem_rsp_valid_i && !(st_q == S_HDR || st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT
+                                     || st_q == S_TLOAD))) else $error("nb_top: unexpected memory response");
+    end
+  end
+`endif
+endmodule

@@ -1,0 +1,312 @@
+#include "rtl_sim.h"
+
+#include <fmt/format.h>
+#include <systemc.h>
+#include <verilated.h>
+#if NB_TRACE
+#include <verilated_fst_sc.h>
+#endif
+
+#include <chrono>
+#include <memory>
+
+#include "Vnb_top.h"
+#include "dram.h"
+#include "neuroblend/error.h"
+#include "neuroblend/golden.h"
+#include "neuroblend/program.h"
+
+// libsystemc's main() calls sc_main; our programs have their own main() and
+// drive the kernel with sc_start, so this is never called.
+extern "C" int sc_main(int, char**) { return 1; }
+
+namespace nb::sim {
+
+HwConfig built_config() {
+  HwConfig h;
+  h.name = NB_HW_NAME;
+  h.lanes = NB_HW_LANES;
+  h.macs = NB_HW_MACS;
+  h.xnor_dsp = NB_HW_XNOR_DSP;
+  h.act_bytes = NB_HW_ACT_BYTES;
+  h.max_kw = NB_HW_MAX_KW;
+  h.max_fix_entries = NB_HW_MAX_FIX_ENTRIES;
+  h.max_classes = NB_HW_MAX_CLASSES;
+  return h;
+}
+
+void check_fits(const CompiledModel& cm, const HwConfig& hw) {
+  for (size_t i = 0; i < cm.layers.size(); ++i) {
+    const QLayer& q = cm.layers[i];
+    std::string where = fmt::format("layer {} ('{}')", i, q.name);
+    if (q.kind == LayerKind::BlendDense && q.axis == Axis::Token)
+      throw Error(fmt::format("{}: token-mixing layers are not supported by this RTL (configuration '{}')", where,
+                              hw.name));
+    if (i == 0 && q.kbin)
+      throw Error(fmt::format("{}: the first layer has a binary path; the RTL binarizes when a layer writes its "
+                              "output, so the first layer must be fixed-point", where));
+    if (q.in.size() > hw.act_bytes || q.out.size() > hw.act_bytes)
+      throw Error(fmt::format("{}: tensor {} -> {} does not fit the {}-byte activation buffers of configuration '{}'",
+                              where, q.in.str(), q.out.str(), hw.act_bytes, hw.name));
+    int64_t kw = (q.kbin + 47) / 48, entries = (q.kfix + 7) / 8;
+    if (kw > hw.max_kw)
+      throw Error(fmt::format("{}: {} binary words per output exceed the lane's {} (configuration '{}')", where, kw,
+                              hw.max_kw, hw.name));
+    if (entries * 8 > hw.max_fix_entries * 8)
+      throw Error(fmt::format("{}: {} int8 weights per output exceed the lane's {} (configuration '{}')", where,
+                              q.kfix, hw.max_fix_entries * 8, hw.name));
+    if (q.logits && q.out.c > hw.max_classes)
+      throw Error(fmt::format("{}: {} classes exceed the {} logit registers", where, q.out.c, hw.max_classes));
+    if (q.kind == LayerKind::BlendConv && q.skip == SkipKind::Identity && hw.lanes > 64)
+      throw Error(fmt::format("{}: identity skip needs at most 64 lanes", where));
+  }
+}
+
+std::string Mismatch::str() const {
+  return fmt::format("image {}, layer {} ('{}'), position (y {}, x {}, c {}): expected {}, RTL {}", image, layer, name,
+                     y, x, c, expected, actual);
+}
+
+namespace {
+
+constexpr uint32_t kProgBase = 0;
+
+uint32_t align(uint64_t v, uint64_t a) { return uint32_t((v + a - 1) / a * a); }
+
+SC_MODULE(Testbench) {
+  sc_in<bool> clk;
+  sc_out<bool> rst_n, start, dump_en;
+  sc_out<uint32_t> prog_base, in_base, out_base;
+  sc_in<bool> busy, done, error, layer_done;
+  sc_in<uint32_t> error_code, layer_idx;
+
+  Dram* dram = nullptr;
+  const CompiledModel* cm = nullptr;
+  const std::vector<Image>* images = nullptr;
+  const RunOptions* opt = nullptr;
+  RtlResult* res = nullptr;
+  std::vector<uint8_t> program;
+  uint32_t in_addr = 0, out_addr = 0;
+  uint64_t cycle = 0;
+
+  SC_HAS_PROCESS(Testbench);
+  explicit Testbench(sc_module_name n) : sc_module(n) {
+    SC_THREAD(run);
+    sensitive << clk.pos();
+    SC_METHOD(count);
+    sensitive << clk.pos();
+    dont_initialize();
+  }
+
+  void count() { ++cycle; }
+
+  // Reads layer i's output from DRAM and compares it with the golden model.
+  bool check_layer(int img, size_t i, const GoldenResult& g, uint32_t& dump_ptr) {
+    const QLayer& q = cm->layers[i];
+    bool last = i + 1 == cm->layers.size();
+    int64_t n = q.out.size();
+    for (int64_t e = 0; e < n; ++e) {
+      int64_t want, got;
+      if (last) {
+        want = g.logits.data[size_t(e)];
+        got = int64_t(dram->load64(dump_ptr + uint32_t(8 * e)));
+      } else {
+        want = g.outs[i].data[size_t(e)];
+        got = int8_t(dram->mem[dump_ptr + uint32_t(e)]);
+      }
+      if (want != got) {
+        Mismatch m;
+        m.image = img;
+        m.layer = i;
+        m.name = q.name;
+        m.c = int(e % q.out.c);
+        m.x = int((e / q.out.c) % q.out.w);
+        m.y = int(e / (int64_t(q.out.c) * q.out.w));
+        m.expected = want;
+        m.actual = got;
+        res->mismatch = m;
+        return false;
+      }
+    }
+    dump_ptr += last ? uint32_t(8 * n) : align(uint64_t(n), 8);
+    return true;
+  }
+
+  void run() {
+    const size_t L = cm->layers.size();
+    rst_n.write(false);
+    start.write(false);
+    dump_en.write(opt->dump_all);
+    for (int k = 0; k < 4; ++k) wait();
+    rst_n.write(true);
+    wait();
+    std::memcpy(&dram->mem[kProgBase], program.data(), program.size());
+    GoldenModel golden(*cm);
+    bool ok = true;
+    for (size_t img = 0; img < images->size() && ok; ++img) {
+      const Image& im = (*images)[img];
+      std::memcpy(&dram->mem[in_addr], im.pixels.data(), im.pixels.size());
+      GoldenResult g = golden.run(im, true);
+      prog_base.write(kProgBase);
+      in_base.write(in_addr);
+      out_base.write(out_addr);
+      start.write(true);
+      wait();
+      start.write(false);
+      uint64_t t0 = cycle;
+      uint32_t dump_ptr = out_addr + 64 * uint32_t(L);
+      std::vector<LayerPerf> perf;
+      size_t next_layer = 0;
+      uint64_t dump_cycles = 0;
+      while (true) {
+        wait();
+        if (layer_done.read()) {
+          size_t i = layer_idx.read();
+          if (i != next_layer) {
+            res->error = fmt::format("image {}: layer {} reported done, expected {}", img, i, next_layer);
+            ok = false;
+            break;
+          }
+          ++next_layer;
+          LayerPerf p;
+          p.name = cm->layers[i].name;
+          uint32_t rec = out_addr + 64 * uint32_t(i);
+          uint64_t cyc = dram->load64(rec + 0);
+          p.dump = dram->load64(rec + 56);
+          p.cycles = cyc - p.dump;
+          p.bin_busy = dram->load64(rec + 8);
+          p.fix_busy = dram->load64(rec + 16);
+          p.load = dram->load64(rec + 24);
+          p.compute = dram->load64(rec + 32);
+          p.rd_beats = dram->load64(rec + 40);
+          p.wr_beats = dram->load64(rec + 48);
+          dump_cycles += p.dump + 8;  // and the 8 perf-record beats
+          perf.push_back(p);
+          if (opt->dump_all || i + 1 == L) {
+            if (!check_layer(int(img), i, g, dump_ptr)) {
+              ok = false;
+              break;
+            }
+          }
+        }
+        if (done.read()) {
+          if (error.read()) {
+            res->error = fmt::format("image {}: the RTL stopped with error code {} at layer {}", img,
+                                     error_code.read(), layer_idx.read());
+            ok = false;
+          }
+          break;
+        }
+        if (cycle - t0 > 200000000ull) {
+          res->error = fmt::format("image {}: no done after 200M cycles (layer {})", img, layer_idx.read());
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) break;
+      if (next_layer != L) {
+        res->error = fmt::format("image {}: done after {} of {} layers", img, next_layer, L);
+        ok = false;
+        break;
+      }
+      res->perf.push_back(perf);
+      res->total_cycles.push_back(cycle - t0 - dump_cycles);
+      res->predictions.push_back(g.prediction);
+      res->images = int(img) + 1;
+      if (opt->progress) opt->progress(res->images, int(images->size()));
+    }
+    res->verified = ok && res->images == int(images->size());
+    res->sim_cycles = cycle;
+    sc_stop();
+  }
+};
+
+}  // namespace
+
+RtlResult run_rtl(const CompiledModel& cm, const std::vector<Image>& images, const RunOptions& opt) {
+  HwConfig hw = built_config();
+  check_fits(cm, hw);
+  RtlResult res;
+  auto t_start = std::chrono::steady_clock::now();
+
+  std::vector<uint8_t> program = serialize_program(cm);
+  if (opt.corrupt_offset >= 0) {
+    if (size_t(opt.corrupt_offset) >= program.size()) throw Error("corrupt offset beyond the program");
+    program[size_t(opt.corrupt_offset)] ^= 0x01;
+  }
+  uint32_t in_addr = align(program.size(), 4096);
+  uint32_t out_addr = in_addr + align(uint64_t(cm.input.size()), 4096);
+  uint64_t out_bytes = 64 * cm.layers.size();
+  for (auto& q : cm.layers) out_bytes += q.logits ? 8 * uint64_t(q.out.size()) : align(uint64_t(q.out.size()), 8);
+
+  sc_clock clk("clk", sc_time(1000.0 / opt.clock_mhz, SC_NS));
+  sc_signal<bool> rst_n, start, dump_en, busy, done, error, layer_done;
+  sc_signal<uint32_t> prog_base, in_base, out_base, error_code, layer_idx;
+  sc_signal<bool> req_valid, req_ready, req_we, rsp_valid;
+  sc_signal<uint32_t> req_addr;
+  sc_signal<uint64_t> req_wdata, rsp_rdata;
+
+  auto top = std::make_unique<Vnb_top>("top");
+  top->clk_i(clk);
+  top->rst_ni(rst_n);
+  top->start_i(start);
+  top->prog_base_i(prog_base);
+  top->in_base_i(in_base);
+  top->out_base_i(out_base);
+  top->dump_en_i(dump_en);
+  top->busy_o(busy);
+  top->done_o(done);
+  top->error_o(error);
+  top->error_code_o(error_code);
+  top->layer_done_o(layer_done);
+  top->layer_idx_o(layer_idx);
+  top->mem_req_valid_o(req_valid);
+  top->mem_req_ready_i(req_ready);
+  top->mem_req_addr_o(req_addr);
+  top->mem_req_we_o(req_we);
+  top->mem_req_wdata_o(req_wdata);
+  top->mem_rsp_valid_i(rsp_valid);
+  top->mem_rsp_rdata_i(rsp_rdata);
+
+  auto dram = std::make_unique<Dram>("dram", size_t(out_addr + out_bytes + 4096));
+  dram->latency = opt.dram_latency;
+  dram->bytes_per_cycle = opt.dram_bytes_per_cycle;
+  dram->clk(clk);
+  dram->req_valid(req_valid);
+  dram->req_ready(req_ready);
+  dram->req_addr(req_addr);
+  dram->req_we(req_we);
+  dram->req_wdata(req_wdata);
+  dram->rsp_valid(rsp_valid);
+  dram->rsp_rdata(rsp_rdata);
+
+  auto tb = std::make_unique<Testbench>("tb");
+  tb->clk(clk);
+  tb->rst_n(rst_n);
+  tb->start(start);
+  tb->dump_en(dump_en);
+  tb->prog_base(prog_base);
+  tb->in_base(in_base);
+  tb->out_base(out_base);
+  tb->busy(busy);
+  tb->done(done);
+  tb->error(error);
+  tb->layer_done(layer_done);
+  tb->error_code(error_code);
+  tb->layer_idx(layer_idx);
+  tb->dram = dram.get();
+  tb->cm = &cm;
+  tb->images = &images;
+  tb->opt = &opt;
+  tb->res = &res;
+  tb->program = std::move(program);
+  tb->in_addr = in_addr;
+  tb->out_addr = out_addr;
+
+  sc_start();
+  top->final();
+  res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  return res;
+}
+
+}  // namespace nb::sim

@@ -1,0 +1,74 @@
+// Co-simulation of the verilated accelerator under SystemC: the DRAM model
+// behind its memory port, the compiled program and images loaded into DRAM,
+// per-layer outputs and performance records read back from DRAM and checked
+// against the golden model as each layer finishes.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "neuroblend/compiler.h"
+#include "neuroblend/tensor.h"
+
+namespace nb::sim {
+
+// Parameters the verilated model was built with (one source: the CMake
+// configuration table rtl/configs.cmake, passed to Verilator and to this code).
+struct HwConfig {
+  std::string name;
+  int lanes = 0, macs = 0, xnor_dsp = 1, act_bytes = 0, max_kw = 0, max_fix_entries = 0, max_classes = 0;
+};
+HwConfig built_config();
+
+// Checks that the configuration can run every layer; throws naming the
+// layer and the limit otherwise (before any simulation).
+void check_fits(const CompiledModel& cm, const HwConfig& hw);
+
+struct RunOptions {
+  int dram_latency = 20;           // cycles
+  double dram_bytes_per_cycle = 8; // bandwidth
+  double clock_mhz = 200;
+  bool dump_all = true;            // write every layer to DRAM (for the scoreboard)
+  std::string trace;               // .fst file, empty: none
+  uint64_t trace_from = 0, trace_to = 0;  // cycle window of the trace
+  int64_t corrupt_offset = -1;     // test hook: flip a byte of the program in DRAM
+  std::function<void(int, int)> progress;  // (images done, images)
+};
+
+struct LayerPerf {
+  std::string name;
+  uint64_t cycles = 0;     // from descriptor fetch to the last merge (dump excluded)
+  uint64_t bin_busy = 0;   // cycles the binary lanes took a word
+  uint64_t fix_busy = 0;   // cycles the fixed-point lanes took a word
+  uint64_t load = 0;       // cycles loading descriptors, input, weights, parameters
+  uint64_t compute = 0;    // cycles computing (all tiles)
+  uint64_t rd_beats = 0, wr_beats = 0, dump = 0;
+};
+
+struct Mismatch {
+  int image = 0;
+  size_t layer = 0;
+  std::string name;
+  int y = 0, x = 0, c = 0;
+  int64_t expected = 0, actual = 0;
+  std::string str() const;
+};
+
+struct RtlResult {
+  bool verified = false;
+  int images = 0;                          // images completed
+  std::vector<std::vector<LayerPerf>> perf; // [image][layer]
+  std::vector<uint64_t> total_cycles;      // per image, start to done (dumps excluded)
+  std::vector<int> predictions;
+  std::optional<Mismatch> mismatch;
+  std::string error;                       // RTL error flag, timeout
+  uint64_t sim_cycles = 0;                 // every simulated cycle
+  double wall_seconds = 0;
+};
+
+// One call per process (SystemC elaborates once).
+RtlResult run_rtl(const CompiledModel& cm, const std::vector<Image>& images, const RunOptions& opt);
+
+}  // namespace nb::sim
