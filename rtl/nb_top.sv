@@ -719,7 +719,6 @@ module nb_top #(
                   step_q <= '0;
                   tile_q <= '0;
                   entry_q <= 1'b1;
-                  c_cyc_q <= 64'd1;
                   dump_ptr_q <= li_q == 16'd0 ? out_q + 32'd64 * nlayers_q : dump_ptr_q;
                 end
               end

@@ -68,7 +68,14 @@ struct RtlResult {
   double wall_seconds = 0;
 };
 
-// One call per process (SystemC elaborates once).
-RtlResult run_rtl(const CompiledModel& cm, const std::vector<Image>& images, const RunOptions& opt);
+// A compiled network and the images to run through it.
+struct Job {
+  CompiledModel cm;
+  std::vector<Image> images;
+};
+
+// Runs the jobs in order on one simulated accelerator; stops at the first
+// mismatch or error. One call per process (SystemC elaborates once).
+std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& opt);
 
 }  // namespace nb::sim
