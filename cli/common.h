@@ -37,5 +37,7 @@ CompiledModel compile_with(const ModelOptions& o, const Loaded& l);
 
 int run_infer(CLI::App& app, const ModelOptions& o);
 void add_infer(CLI::App& app, ModelOptions& o);
+int run_run(const ModelOptions& o);
+void add_run(CLI::App& app, ModelOptions& o);
 
 }  // namespace nb::cli

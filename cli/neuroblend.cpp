@@ -127,15 +127,15 @@ int run_compile(const ModelOptions& o, const CompileArgs& a) {
 int main(int argc, char** argv) {
   using namespace nb::cli;
   CLI::App app{
-      "neuroblend: Blend compiler and bit-exact integer golden model of the NeuroBlend accelerator\n"
-      "(the RTL co-simulation is the next stage and not in this build).\n"
+      "neuroblend: Blend compiler, bit-exact golden model and cycle-accurate RTL co-simulation of the\n"
+      "NeuroBlend accelerator.\n"
       "Models are zoo names (neuroblend-20, neuroblend-18, blendmixer) or model .json files (docs/model-format.md).\n"
       "Without --params a model gets seeded random parameters that look trained.",
       "neuroblend"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every subcommand");
 
-  ModelOptions d_opt, c_opt, i_opt;
+  ModelOptions d_opt, c_opt, i_opt, r_opt;
   CompileArgs c_args;
 
   auto* describe = app.add_subcommand("describe", "Per-layer shapes, MACs and parameter bits; model size vs float32");
@@ -149,11 +149,13 @@ int main(int argc, char** argv) {
   compile->add_option("--export-float", c_args.export_float, "Also write the float parameters as .npz");
   compile->add_option("--export-int", c_args.export_int, "Also write the compiled integer parameters as .npz");
   add_infer(app, i_opt);
+  add_run(app, r_opt);
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (describe->parsed()) return run_describe(d_opt);
     if (compile->parsed()) return run_compile(c_opt, c_args);
+    if (app.got_subcommand("run")) return run_run(r_opt);
     return run_infer(app, i_opt);
   } catch (const nb::Error& e) {
     std::cerr << "neuroblend: error: " << e.what() << "\n";

@@ -10,7 +10,7 @@
 #   MAX_FIX_ENTRIES  8-byte int8 weight entries per lane
 #   MAX_CLASSES      logit registers
 set(NB_RTL_CONFIGS
-  "default 16 8 1 65536 96 128 128"
+  "default 32 8 1 65536 96 128 128"
   "lane1 1 1 1 65536 96 128 128"
   "odd5 5 2 1 65536 96 128 128"
   "lut24 24 4 0 65536 96 128 128"

@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     std::string program, images_file, model, corrupt, json_out;
     int images_n = 2, random_nets = 0, calib = 8;
     uint64_t seed = 1, input_seed = 100;
-    bool progress = false;
+    bool progress = false, quiet = false;
     sim::RunOptions opt;
     for (int i = 1; i < argc; ++i) {
       std::string a = argv[i];
@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
       else if (a == "--no-dump") opt.dump_all = false;
       else if (a == "--json") json_out = next();
       else if (a == "--progress") progress = true;
+      else if (a == "--quiet") quiet = true;
       else throw Error("unknown option " + a);
     }
     if (opt.dram_latency < 1 || opt.dram_bytes_per_cycle <= 0 || opt.dram_bytes_per_cycle > 8 || opt.clock_mhz <= 0)
@@ -151,6 +152,7 @@ int main(int argc, char** argv) {
         jj["perf"].push_back(layers);
       }
       j["jobs"].push_back(jj);
+      if (quiet) continue;
       if (r.mismatch) std::cerr << "MISMATCH: " << jobs[k].cm.model << ": " << r.mismatch->str() << "\n";
       if (!r.error.empty()) std::cerr << "ERROR: " << jobs[k].cm.model << ": " << r.error << "\n";
     }
@@ -166,8 +168,9 @@ int main(int argc, char** argv) {
       if (!f) throw Error("cannot write " + json_out);
     }
     if (!all && random_nets == 0 && results.size() < jobs.size()) std::cerr << "ERROR: stopped early\n";
-    std::cerr << fmt::format("{}: {} job(s), {} verified\n", all ? "PASS" : "FAIL", jobs.size(),
-                             all ? "all" : "NOT all");
+    if (!quiet)
+      std::cerr << fmt::format("{}: {} job(s), {} verified\n", all ? "PASS" : "FAIL", jobs.size(),
+                               all ? "all" : "NOT all");
     return all ? 0 : 3;
   } catch (const std::exception& e) {
     std::cerr << "nb_rtl: error: " << e.what() << "\n";
