@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -165,12 +166,18 @@ void fit_bn(BatchNorm& bn, const std::vector<TensorF>& ts) {
     }
     n += double(t.shape.tokens());
   }
+  std::vector<double> var(static_cast<size_t>(C));
+  double avg = 0;
   for (int c = 0; c < C; ++c) {
     double mean = s[size_t(c)] / n;
-    double var = std::max(0.0, s2[size_t(c)] / n - mean * mean);
+    var[size_t(c)] = std::max(0.0, s2[size_t(c)] / n - mean * mean);
+    avg += var[size_t(c)] / C;
     bn.mean[size_t(c)] = float(mean);
-    bn.var[size_t(c)] = float(var);
   }
+  // A channel that barely moved on the few fitting images (a constant bit,
+  // a dead relu) would get a gain of 1/sqrt(eps) that no trained network
+  // has; floor the variance at 1 % of the layer's average and at 0.01.
+  for (int c = 0; c < C; ++c) bn.var[size_t(c)] = float(std::max({var[size_t(c)], 0.01 * avg, 0.01}));
 }
 
 }  // namespace

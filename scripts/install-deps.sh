@@ -11,6 +11,8 @@ PACKAGES=(
   libcli11-dev                # command-line parsing
   libzip-dev                  # .npz (zip) reading and writing
   doctest-dev                 # C++ unit tests
+  verilator                   # the RTL, verilated to C++
+  libsystemc-dev              # the co-simulation testbench and DRAM model
   python3-numpy               # the NumPy interchange test (an independent implementation)
 )
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job: install what is needed, build, compile NeuroBlend-20 and run
-# the golden model against the float reference on seeded random images.
-# Results go to out/ (override with NB_OUT).
+# The main job: install what is needed, build, compile NeuroBlend-20 and
+# co-simulate it on the default hardware configuration (the RTL checked
+# layer by layer against the golden model), then compare the golden model
+# with the float reference. Results go to out/ (override with NB_OUT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -15,7 +16,11 @@ echo
 "$NB" compile neuroblend-20 -o "$OUT/neuroblend-20.nbp" --export-int "$OUT/neuroblend-20.int.npz" \
   --export-float "$OUT/neuroblend-20.float.npz"
 echo
+"$NB" run neuroblend-20 --images 2 | tee "$OUT/neuroblend-20.run.txt"
+"$NB" run neuroblend-20 --images 2 --json >"$OUT/neuroblend-20.run.json"
+echo
 "$NB" infer neuroblend-20 --random 16 --program "$OUT/neuroblend-20.nbp" | tee "$OUT/neuroblend-20.infer.txt"
 "$NB" infer neuroblend-20 --random 16 --program "$OUT/neuroblend-20.nbp" --json >"$OUT/neuroblend-20.infer.json"
 echo
-echo "results in $OUT/: describe, compiled program (.nbp), float and integer parameters (.npz), inference (.txt, .json)"
+echo "results in $OUT/: describe, compiled program (.nbp), float and integer parameters (.npz),"
+echo "  RTL co-simulation report (run.txt, run.json), golden vs float inference (infer.txt, infer.json)"

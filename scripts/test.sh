@@ -7,4 +7,8 @@ bash scripts/install-deps.sh
 bash scripts/build.sh
 BUILD=${NB_BUILD_DIR:-build}
 cd "$BUILD"
-ctest --output-on-failure -j "$(nproc)" "$@"
+if [ $# -eq 0 ]; then
+  ctest --output-on-failure -j "$(nproc)" -LE long   # the default suite; -L long for the long regressions
+else
+  ctest --output-on-failure -j "$(nproc)" "$@"
+fi
