@@ -42,6 +42,8 @@ struct RunArgs {
   std::vector<std::string> inputs;
   uint64_t input_seed = 100;
   bool no_dump = false;
+  std::string trace;
+  uint64_t trace_from = 0, trace_to = 0;
 };
 RunArgs g_run;
 CLI::App* g_run_app = nullptr;
@@ -157,6 +159,9 @@ void add_run(CLI::App& app, ModelOptions& o) {
       ->check(CLI::Range(1, 100000));
   g_run_app->add_option("--dram-bw", g_run.bw, "DRAM bandwidth in bytes per cycle, up to 8 (default 8)")
       ->check(CLI::Range(0.01, 8.0));
+  g_run_app->add_option("--trace", g_run.trace, "Write a waveform (.fst, e.g. for GTKWave) of a cycle window");
+  g_run_app->add_option("--trace-from", g_run.trace_from, "First cycle of the waveform window (default 0)");
+  g_run_app->add_option("--trace-to", g_run.trace_to, "Last cycle of the waveform window (default from + 10000)");
   g_run_app->add_flag("--no-dump", g_run.no_dump,
                       "Check only the logits (faster; a mismatch is then found at the last layer)");
 }
@@ -199,6 +204,9 @@ int run_run(const ModelOptions& o) {
                                 shell_quote(sim), shell_quote(prog), shell_quote(imgs), shell_quote(out),
                                 hw.dram_latency, hw.dram_bw, hw.clock_mhz, a.no_dump ? " --no-dump" : "",
                                 images.size() > 1 && isatty(2) ? " --progress" : "");
+  if (!a.trace.empty())
+    cmd += fmt::format(" --trace {} --trace-from {} --trace-to {}", shell_quote(fs::absolute(a.trace).string()),
+                       a.trace_from, a.trace_to ? a.trace_to : a.trace_from + 10000);
   int rc = std::system(cmd.c_str());
   nlohmann::json r;
   {
@@ -270,6 +278,8 @@ int run_run(const ModelOptions& o) {
     fmt::print("utilization: XNOR lanes {:.1f} % of {} bits x {} lanes x cycles; int8 MACs {:.1f} %\n",
                100 * xnor_util, 48, hw.lanes, 100 * mac_util);
     fmt::print("co-simulation: {:.0f} simulated cycles/s\n", r["cycles_per_second"].get<double>());
+    if (!a.trace.empty()) fmt::print("waveform: {} (cycles {} to {})\n", a.trace, a.trace_from,
+                                     a.trace_to ? a.trace_to : a.trace_from + 10000);
     if (verified) fmt::print("verified: every layer of every image bit-exact with the golden model\n");
     else fmt::print("NOT verified: {}\n", job.value("mismatch", job.value("error", std::string("stopped"))));
   }

@@ -188,6 +188,30 @@ module nb_top #(
   logic rsp;
   assign rsp = mem_rsp_valid_i;
 
+  // Array loads (M1, M2, bias, next tau, next neg): beat b of the load holds
+  // 8 / elem elements; lane l takes slot l + first - b * (8 / elem).
+  for (genvar l = 0; l < Lanes; l++) begin : g_lparam
+    logic signed [31:0] slot;
+    logic take;
+    logic [2:0] s3;
+    assign slot = 32'(l) + ld_first_q - ld_rcv_q * (32'd8 / cfg_elem);
+    assign take = st_q == S_TLOAD && rsp && step_q >= 4'd2 && slot >= 0 && slot < 32'd8 / cfg_elem
+                  && 16'(l) < nrows;
+    assign s3 = slot[2:0];
+    always_ff @(posedge clk_i) begin
+      if (take) begin
+        unique case (step_q)
+          4'd2: m1_q[l] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
+          4'd3: m2_q[l] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
+          4'd4: bias_q[l] <= 48'(mem_rsp_rdata_i);
+          4'd5: ntau_q[l] <= 16'(mem_rsp_rdata_i[s3[1:0]*16 +: 16]);
+          4'd6: nneg_q[l] <= mem_rsp_rdata_i[s3*8];
+          default: ;
+        endcase
+      end
+    end
+  end
+
   // ------------------------------------------------------------ buffers
   // Two int8 buffers and two bit buffers; pp_q selects this layer's input.
   logic byte_re [2];
@@ -649,25 +673,6 @@ module nb_top #(
       if (mv_q && logits)
         for (int l = 0; l < Lanes; l++)
           if (16'(l) < nrows) logit_q[$clog2(MaxClasses)'(32'(tile_q) + 32'(l))] <= z_q[l];
-
-      // ---- per-lane parameters
-      if (st_q == S_TLOAD && rsp && step_q >= 4'd2) begin
-        for (int l = 0; l < Lanes; l++) begin
-          // lane l takes slot s = l + first - beat * (8 / elem) of this beat
-          automatic logic signed [31:0] s;
-          s = 32'(l) + ld_first_q - ld_rcv_q * (32'd8 / cfg_elem);
-          if (s >= 0 && s < 32'd8 / cfg_elem && 16'(l) < nrows) begin
-            unique case (step_q)
-              4'd2: m1_q[l] <= 18'(mem_rsp_rdata_i[s*32 +: 32]);
-              4'd3: m2_q[l] <= 18'(mem_rsp_rdata_i[s*32 +: 32]);
-              4'd4: bias_q[l] <= 48'(mem_rsp_rdata_i);
-              4'd5: ntau_q[l] <= 16'(mem_rsp_rdata_i[s*16 +: 16]);
-              4'd6: nneg_q[l] <= mem_rsp_rdata_i[s*8];
-              default: ;
-            endcase
-          end
-        end
-      end
 
       // ---- state machine
       unique case (st_q)

@@ -20,14 +20,27 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# Node.js runs Yosys 0.55 (WebAssembly, from the npm registry): the machine's
+# own Node.js if it has one, else Debian's.
+command -v npm >/dev/null || missing+=(nodejs npm)
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
-  SUDO=sudo
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    SUDO=sudo
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Yosys 0.55 for the RTL (Debian's 0.23 cannot read its SystemVerilog),
+# pinned by tools/yosys/package-lock.json.
+YOSYS_DIR="$(dirname "$0")/../tools/yosys"
+if [ ! -f "$YOSYS_DIR/node_modules/.package-lock.json" ] ||
+   ! cmp -s "$YOSYS_DIR/package-lock.json" "$YOSYS_DIR/node_modules/.nb-lock"; then
+  echo "install-deps: installing Yosys 0.55 (npm) into tools/yosys"
+  (cd "$YOSYS_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && cp package-lock.json node_modules/.nb-lock)
+fi

@@ -4,7 +4,8 @@
 //   nb_rtl_X --program P.nbp --images I.npy [--json OUT]        a compiled program on images
 //   nb_rtl_X --model M [--images-n N] [--seed S] [--corrupt-layer NAME]   a model, random parameters
 //   nb_rtl_X --random-nets N [--seed S]                         N constrained-random networks
-// Common: --dram-latency C, --dram-bw BYTES_PER_CYCLE, --clock-mhz F, --no-dump, --progress.
+// Common: --dram-latency C, --dram-bw BYTES_PER_CYCLE, --clock-mhz F, --no-dump, --progress,
+//         --trace FILE.fst --trace-from CYCLE --trace-to CYCLE (a waveform of that window).
 // Exit status: 0 verified, 3 mismatch or RTL error, 1 bad arguments or input.
 #include <fmt/format.h>
 
@@ -86,8 +87,12 @@ int main(int argc, char** argv) {
       else if (a == "--json") json_out = next();
       else if (a == "--progress") progress = true;
       else if (a == "--quiet") quiet = true;
+      else if (a == "--trace") opt.trace = next();
+      else if (a == "--trace-from") opt.trace_from = std::stoull(next());
+      else if (a == "--trace-to") opt.trace_to = std::stoull(next());
       else throw Error("unknown option " + a);
     }
+    if (!opt.trace.empty() && opt.trace_to == 0) opt.trace_to = opt.trace_from + 10000;
     if (opt.dram_latency < 1 || opt.dram_bytes_per_cycle <= 0 || opt.dram_bytes_per_cycle > 8 || opt.clock_mhz <= 0)
       throw Error("DRAM latency must be >= 1 cycle, bandwidth in (0, 8] bytes per cycle, clock > 0");
     std::vector<sim::Job> jobs;

@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 #include <systemc.h>
 #include <verilated.h>
-#if NB_TRACE
-#include <verilated_fst_sc.h>
-#endif
+#include <verilated_fst_c.h>
 
 #include <chrono>
 #include <memory>
@@ -81,6 +79,9 @@ SC_MODULE(Testbench) {
   sc_in<uint32_t> error_code, layer_idx;
 
   Dram* dram = nullptr;
+  VerilatedFstC* trace = nullptr;   // dumped mid-cycle within the window
+  Vnb_top* top = nullptr;
+  double period_ns = 5;
   const std::vector<Job>* jobs = nullptr;
   const RunOptions* opt = nullptr;
   std::vector<RtlResult>* results = nullptr;
@@ -95,9 +96,16 @@ SC_MODULE(Testbench) {
     SC_METHOD(count);
     sensitive << clk.pos();
     dont_initialize();
+    SC_METHOD(dump_trace);
+    sensitive << clk.neg();
+    dont_initialize();
   }
 
   void count() { ++cycle; }
+  void dump_trace() {
+    if (trace && cycle >= opt->trace_from && cycle <= opt->trace_to)
+      trace->dump(uint64_t(double(cycle) * period_ns * 1000.0));  // in ps
+  }
 
   // Reads layer i's output from DRAM and compares it with the golden model.
   bool check_layer(int img, size_t i, const GoldenResult& g, uint32_t& dump_ptr) {
@@ -253,6 +261,7 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
   std::vector<RtlResult> results;
   results.reserve(jobs.size());
   auto t_start = std::chrono::steady_clock::now();
+  if (!opt.trace.empty()) Verilated::traceEverOn(true);
   // Quiet kernel: no banner, no "simulation stopped" note.
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
@@ -316,9 +325,23 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
   tb->jobs = &jobs;
   tb->opt = &opt;
   tb->results = &results;
+  tb->top = top.get();
+  tb->period_ns = 1000.0 / opt.clock_mhz;
 
+  std::unique_ptr<VerilatedFstC> fst;
+  if (!opt.trace.empty()) {
+    sc_start(SC_ZERO_TIME);  // elaborate before attaching the trace
+    fst = std::make_unique<VerilatedFstC>();
+    top->trace(fst.get(), 99);
+    fst->set_time_unit("1ps");
+    fst->set_time_resolution("1ps");
+    fst->open(opt.trace.c_str());
+    if (!fst->isOpen()) throw Error(fmt::format("cannot write trace '{}'", opt.trace));
+    tb->trace = fst.get();
+  }
   sc_start();
   top->final();
+  if (fst) fst->close();
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   for (auto& r : results) r.wall_seconds = wall;
   return results;

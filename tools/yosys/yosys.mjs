@@ -1,0 +1,23 @@
+// Runs Yosys 0.55 (YoWASP) on the project's RTL.
+//   node tools/yosys/yosys.mjs RTL_DIR "yosys script"
+// Every .sv file of RTL_DIR is read (read_verilog -sv), then the script runs.
+// Exit status: Yosys's.
+import { runYosys } from '@yowasp/yosys';
+import fs from 'fs';
+
+const [dir, script] = process.argv.slice(2);
+if (!dir || !script) {
+  console.error('usage: node yosys.mjs RTL_DIR "SCRIPT"');
+  process.exit(2);
+}
+const files = {};
+for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.sv')) files[f] = fs.readFileSync(`${dir}/${f}`, 'utf8');
+const names = Object.keys(files).join(' ');
+try {
+  await runYosys(['-p', `read_verilog -sv ${names}; ${script}`], files, {
+    stdout: (d) => { if (d) process.stdout.write(d); },
+    stderr: (d) => { if (d) process.stderr.write(d); },
+  });
+} catch (e) {
+  process.exit(typeof e.code === 'number' ? e.code : 1);
+}
