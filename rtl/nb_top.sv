@@ -44,7 +44,7 @@ module nb_top #(
   localparam int MW = Macs * 8;
 
   typedef enum logic [3:0] {
-    S_IDLE, S_HDR, S_DESC, S_NDESC, S_INPUT, S_TLOAD, S_COMPUTE, S_DRAIN,
+    S_IDLE, S_HDR, S_DESC, S_NDESC, S_INPUT, S_WAIT_TL, S_COMPUTE, S_DRAIN,
     S_DUMP_RD, S_DUMP_WR, S_PERF, S_LAYER_END, S_DONE
   } state_e;
   // Error codes (error_code_o).
@@ -121,11 +121,20 @@ module nb_top #(
   end
 
   // ------------------------------------------------------------- tiling
-  logic [15:0] tile_q;        // first output channel of the tile
+  // Weights and parameters are double-buffered: the tile loader fills bank
+  // lbank_q with tile ltile_q while the engines compute tile tile_q from
+  // bank cbank_q.
+  logic [15:0] tile_q;        // first output channel of the tile being computed
   logic [15:0] nrows;         // lanes in use
+  logic [15:0] ltile_q;       // first output channel of the tile being loaded
+  logic [15:0] lnrows;
+  logic cbank_q, lbank_q;
+  logic tl_q, tl_entry_q;     // tile loader busy, first cycle of its step
+  logic [3:0] lstep_q;        // tile loader step
   logic [31:0] pos_total;     // windows per tile
   always_comb begin
     nrows = (rows - tile_q > 16'(Lanes)) ? 16'(Lanes) : rows - tile_q;
+    lnrows = (rows - ltile_q > 16'(Lanes)) ? 16'(Lanes) : rows - ltile_q;
     pos_total = use_pool ? 32'd1 : 32'(out_h) * 32'(out_w);
   end
 
@@ -136,8 +145,9 @@ module nb_top #(
   // -------------------------------------------------------- memory loader
   logic [31:0] ld_base_q, ld_beats_q, ld_iss_q, ld_rcv_q, ld_first_q;
   logic [15:0] ld_lane_q, ld_word_q;
-  logic ld_done;
-  assign ld_done = ld_rcv_q == ld_beats_q && !entry_q;
+  logic ld_done, main_load;
+  assign main_load = st_q == S_HDR || st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT;
+  assign ld_done = ld_rcv_q == ld_beats_q && !(main_load ? entry_q : tl_entry_q);
 
   // Load parameters of the current state and step.
   logic [31:0] cfg_start, cfg_beats, cfg_elem;
@@ -152,37 +162,36 @@ module nb_top #(
       S_DESC: begin cfg_start = prog_q + desc_off_q + 32'd128 * 32'(li_q); cfg_beats = 32'd16; end
       S_NDESC: begin cfg_start = prog_q + desc_off_q + 32'd128 * (32'(li_q) + 32'd1); cfg_beats = 32'd16; end
       S_INPUT: begin cfg_start = in_q; cfg_beats = (32'(in_h) * 32'(in_w) * 32'(in_c) + 32'd7) >> 3; end
-      S_TLOAD: begin
-        unique case (step_q)
+      default: if (tl_q) begin
+        unique case (lstep_q)
           4'd0: begin  // binary weight rows
             cfg_skip = !use_bin;
-            cfg_start = img_q + d_q[16] + 32'd8 * kw * 32'(tile_q);
-            cfg_beats = kw * 32'(nrows);
+            cfg_start = img_q + d_q[16] + 32'd8 * kw * 32'(ltile_q);
+            cfg_beats = kw * 32'(lnrows);
           end
           4'd1: begin  // int8 weight rows, 8-byte aligned rows
             cfg_skip = !use_mac;
-            cfg_start = img_q + d_q[17] + rs_bytes * 32'(tile_q);
-            cfg_beats = (rs_bytes >> 3) * 32'(nrows);
+            cfg_start = img_q + d_q[17] + rs_bytes * 32'(ltile_q);
+            cfg_beats = (rs_bytes >> 3) * 32'(lnrows);
           end
-          4'd2: begin cfg_elem = 32'd4; cfg_start = img_q + d_q[20] + 32'd4 * 32'(tile_q); end  // M1
-          4'd3: begin cfg_elem = 32'd4; cfg_start = img_q + d_q[21] + 32'd4 * 32'(tile_q); end  // M2
-          4'd4: begin cfg_elem = 32'd8; cfg_start = img_q + d_q[22] + 32'd8 * 32'(tile_q); end  // bias
-          4'd5: begin cfg_elem = 32'd2; cfg_skip = !nbin; cfg_start = img_q + nd_q[18] + 32'd2 * 32'(tile_q); end
-          4'd6: begin cfg_elem = 32'd1; cfg_skip = !nbin; cfg_start = img_q + nd_q[19] + 32'(tile_q); end
+          4'd2: begin cfg_elem = 32'd4; cfg_start = img_q + d_q[20] + 32'd4 * 32'(ltile_q); end  // M1
+          4'd3: begin cfg_elem = 32'd4; cfg_start = img_q + d_q[21] + 32'd4 * 32'(ltile_q); end  // M2
+          4'd4: begin cfg_elem = 32'd8; cfg_start = img_q + d_q[22] + 32'd8 * 32'(ltile_q); end  // bias
+          4'd5: begin cfg_elem = 32'd2; cfg_skip = !nbin; cfg_start = img_q + nd_q[18] + 32'd2 * 32'(ltile_q); end
+          4'd6: begin cfg_elem = 32'd1; cfg_skip = !nbin; cfg_start = img_q + nd_q[19] + 32'(ltile_q); end
           default: cfg_skip = 1'b1;
         endcase
-        if (step_q >= 4'd2) cfg_beats = ((cfg_start & 32'd7) + cfg_elem * 32'(nrows) + 32'd7) >> 3;
+        if (lstep_q >= 4'd2) cfg_beats = ((cfg_start & 32'd7) + cfg_elem * 32'(lnrows) + 32'd7) >> 3;
       end
-      default: ;
     endcase
   end
 
   // Per-lane parameters of the tile.
-  logic signed [17:0] m1_q [Lanes];
-  logic signed [17:0] m2_q [Lanes];
-  logic signed [47:0] bias_q [Lanes];
-  logic signed [15:0] ntau_q [Lanes];
-  logic nneg_q [Lanes];
+  logic signed [17:0] m1_q [2][Lanes];
+  logic signed [17:0] m2_q [2][Lanes];
+  logic signed [47:0] bias_q [2][Lanes];
+  logic signed [15:0] ntau_q [2][Lanes];
+  logic nneg_q [2][Lanes];
   logic [47:0] logit_q [MaxClasses];
 
   logic rsp;
@@ -195,17 +204,17 @@ module nb_top #(
     logic take;
     logic [2:0] s3;
     assign slot = 32'(l) + ld_first_q - ld_rcv_q * (32'd8 / cfg_elem);
-    assign take = st_q == S_TLOAD && rsp && step_q >= 4'd2 && slot >= 0 && slot < 32'd8 / cfg_elem
-                  && 16'(l) < nrows;
+    assign take = tl_q && rsp && lstep_q >= 4'd2 && slot >= 0 && slot < 32'd8 / cfg_elem
+                  && 16'(l) < lnrows;
     assign s3 = slot[2:0];
     always_ff @(posedge clk_i) begin
       if (take) begin
-        unique case (step_q)
-          4'd2: m1_q[l] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
-          4'd3: m2_q[l] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
-          4'd4: bias_q[l] <= 48'(mem_rsp_rdata_i);
-          4'd5: ntau_q[l] <= 16'(mem_rsp_rdata_i[s3[1:0]*16 +: 16]);
-          4'd6: nneg_q[l] <= mem_rsp_rdata_i[s3*8];
+        unique case (lstep_q)
+          4'd2: m1_q[lbank_q][l] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
+          4'd3: m2_q[lbank_q][l] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
+          4'd4: bias_q[lbank_q][l] <= 48'(mem_rsp_rdata_i);
+          4'd5: ntau_q[lbank_q][l] <= 16'(mem_rsp_rdata_i[s3[1:0]*16 +: 16]);
+          4'd6: nneg_q[lbank_q][l] <= mem_rsp_rdata_i[s3*8];
           default: ;
         endcase
       end
@@ -308,14 +317,15 @@ module nb_top #(
   logic bin_push;
   assign bin_push = bv_q[1] && bl_q[1];
   for (genvar l = 0; l < Lanes; l++) begin : g_blane
-    logic [47:0] wmem [MaxKw];
+    logic [47:0] wmem [2][MaxKw];
     logic [47:0] p;
     logic [5:0] pc;
     logic [15:0] acc_q;
     always_ff @(posedge clk_i) begin
-      if (st_q == S_TLOAD && step_q == 4'd0 && rsp && ld_lane_q == 16'(l)) wmem[$clog2(MaxKw)'(ld_word_q)] <= mem_rsp_rdata_i[47:0];
+      if (tl_q && lstep_q == 4'd0 && rsp && ld_lane_q == 16'(l))
+        wmem[lbank_q][$clog2(MaxKw)'(ld_word_q)] <= mem_rsp_rdata_i[47:0];
     end
-    nb_dsp_xnor #(.Impl(XnorImpl)) u_xnor (.clk_i, .ce_i(1'b1), .ab_i(gb_word), .c_i(wmem[$clog2(MaxKw)'(bword_q)]), .p_o(p));
+    nb_dsp_xnor #(.Impl(XnorImpl)) u_xnor (.clk_i, .ce_i(1'b1), .ab_i(gb_word), .c_i(wmem[cbank_q][$clog2(MaxKw)'(bword_q)]), .p_o(p));
     nb_popcount u_pop (.x_i(p), .count_o(pc));
     // Tail bits of the last word are 0 in both operands: their XNOR counts
     // as a match, so the tail is taken off: dot = 2 * (matches - tail) - K.
@@ -347,16 +357,17 @@ module nb_top #(
   logic fix_push;
   assign fix_push = (fv_q && fl_q) || (sm_valid_q && sm_last_q);
   for (genvar l = 0; l < Lanes; l++) begin : g_flane
-    logic [63:0] wmem [MaxFixEntries];
+    logic [63:0] wmem [2][MaxFixEntries];
     logic [63:0] went;
     logic [MW-1:0] wsel;
     logic signed [31:0] psum, psum_q, acc_q;
     logic signed [7:0] lane_byte;
     always_ff @(posedge clk_i) begin
-      if (st_q == S_TLOAD && step_q == 4'd1 && rsp && ld_lane_q == 16'(l)) wmem[$clog2(MaxFixEntries)'(ld_word_q)] <= mem_rsp_rdata_i;
+      if (tl_q && lstep_q == 4'd1 && rsp && ld_lane_q == 16'(l))
+        wmem[lbank_q][$clog2(MaxFixEntries)'(ld_word_q)] <= mem_rsp_rdata_i;
     end
     always_comb begin
-      went = wmem[$clog2(MaxFixEntries)'((32'(fword_q) * Macs) >> 3)];
+      went = wmem[cbank_q][$clog2(MaxFixEntries)'((32'(fword_q) * Macs) >> 3)];
       wsel = MW'(went >> (((32'(fword_q) * Macs) & 32'd7) * 8));
       psum = '0;
       for (int b = 0; b < Macs; b++)
@@ -404,7 +415,8 @@ module nb_top #(
     logic signed [63:0] t;
     logic signed [7:0] y;
     always_comb begin
-      z = 64'(m1_q[l]) * (use_bin ? 64'(dfifo_q[dr_q][l]) : 64'sd0) + 64'(m2_q[l]) * 64'(afifo_q[ar_q][l]) + 64'(bias_q[l]);
+      z = 64'(m1_q[cbank_q][l]) * (use_bin ? 64'(dfifo_q[dr_q][l]) : 64'sd0)
+          + 64'(m2_q[cbank_q][l]) * 64'(afifo_q[ar_q][l]) + 64'(bias_q[cbank_q][l]);
       t = (64'(z_q[l]) + (64'sd1 <<< (sh - 6'd1))) >>> sh;
       if (t > 64'sd127) y = 8'sd127;
       else if (t < -64'sd128) y = -8'sd128;
@@ -413,7 +425,7 @@ module nb_top #(
     end
     always_ff @(posedge clk_i) if (pop) z_q[l] <= 48'(z);
     assign y_bytes[l*8 +: 8] = y;
-    assign y_bits[l] = (16'(y) >= ntau_q[l]) ^ nneg_q[l];
+    assign y_bits[l] = (16'(y) >= ntau_q[cbank_q][l]) ^ nneg_q[cbank_q][l];
     assign y_mask[l] = 16'(l) < nrows;
   end
   if (Banks > Lanes) begin : g_pad
@@ -483,8 +495,7 @@ module nb_top #(
     endcase
   end
   logic loading;
-  assign loading = (st_q == S_HDR || st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT || st_q == S_TLOAD)
-                   && !entry_q && ld_iss_q < ld_beats_q;
+  assign loading = ((main_load && !entry_q) || (tl_q && !tl_entry_q)) && ld_iss_q < ld_beats_q;
   always_comb begin
     mem_req_valid_o = 1'b0;
     mem_req_we_o = 1'b0;
@@ -538,6 +549,12 @@ module nb_top #(
       li_q <= '0;
       pp_q <= 1'b0;
       tile_q <= '0;
+      ltile_q <= '0;
+      cbank_q <= 1'b0;
+      lbank_q <= 1'b0;
+      tl_q <= 1'b0;
+      tl_entry_q <= 1'b0;
+      lstep_q <= '0;
       ld_base_q <= '0;
       ld_beats_q <= '0;
       ld_iss_q <= '0;
@@ -586,7 +603,7 @@ module nb_top #(
       if (st_q != S_IDLE && st_q != S_DONE) c_cyc_q <= c_cyc_q + 64'd1;
       if (gb_valid) c_bin_q <= c_bin_q + 64'd1;
       if (fgb_valid || sm_valid_q) c_fix_q <= c_fix_q + 64'd1;
-      if (st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT || st_q == S_TLOAD) c_load_q <= c_load_q + 64'd1;
+      if (st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT || st_q == S_WAIT_TL) c_load_q <= c_load_q + 64'd1;
       if (st_q == S_COMPUTE || st_q == S_DRAIN) c_comp_q <= c_comp_q + 64'd1;
       if (mem_req_valid_o && mem_req_ready_i && !mem_req_we_o) c_rd_q <= c_rd_q + 64'd1;
       if (mem_req_valid_o && mem_req_ready_i && mem_req_we_o && st_q != S_PERF) c_wr_q <= c_wr_q + 64'd1;
@@ -612,10 +629,10 @@ module nb_top #(
             nd_q[5'(ld_rcv_q << 1)] <= mem_rsp_rdata_i[31:0];
             nd_q[5'((ld_rcv_q << 1) + 32'd1)] <= mem_rsp_rdata_i[63:32];
           end
-          S_TLOAD: begin
+          default: if (tl_q) begin
             // rows: lane and word counters
-            if (step_q == 4'd0 || step_q == 4'd1) begin
-              if (32'(ld_word_q) + 32'd1 == (step_q == 4'd0 ? kw : rs_bytes >> 3)) begin
+            if (lstep_q == 4'd0 || lstep_q == 4'd1) begin
+              if (32'(ld_word_q) + 32'd1 == (lstep_q == 4'd0 ? kw : rs_bytes >> 3)) begin
                 ld_word_q <= '0;
                 ld_lane_q <= ld_lane_q + 16'd1;
               end else begin
@@ -623,7 +640,6 @@ module nb_top #(
               end
             end
           end
-          default: ;
         endcase
       end
 
@@ -674,6 +690,33 @@ module nb_top #(
         for (int l = 0; l < Lanes; l++)
           if (16'(l) < nrows) logit_q[$clog2(MaxClasses)'(32'(tile_q) + 32'(l))] <= z_q[l];
 
+      // ---- tile loader: weights and parameters of tile ltile_q into bank lbank_q
+      if (tl_q) begin
+        if (tl_entry_q || cfg_skip) begin
+          ld_base_q <= cfg_start & ~32'd7;
+          ld_beats_q <= cfg_skip ? 32'd0 : cfg_beats;
+          ld_first_q <= (cfg_start & 32'd7) / cfg_elem;
+          ld_iss_q <= '0;
+          ld_rcv_q <= '0;
+          ld_lane_q <= '0;
+          ld_word_q <= '0;
+          tl_entry_q <= 1'b0;
+          if (cfg_skip) begin  // a step this layer does not need
+            if (lstep_q == 4'd6) tl_q <= 1'b0;
+            else begin
+              lstep_q <= lstep_q + 4'd1;
+              tl_entry_q <= 1'b1;
+            end
+          end
+        end else if (ld_done) begin
+          if (lstep_q == 4'd6) tl_q <= 1'b0;
+          else begin
+            lstep_q <= lstep_q + 4'd1;
+            tl_entry_q <= 1'b1;
+          end
+        end
+      end
+
       // ---- state machine
       unique case (st_q)
         S_IDLE: if (start_i) begin
@@ -689,20 +732,15 @@ module nb_top #(
           entry_q <= 1'b1;
           {c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
         end
-        S_HDR, S_DESC, S_NDESC, S_INPUT, S_TLOAD: begin
-          if (entry_q || (st_q == S_TLOAD && cfg_skip)) begin
-            // (re)arm the loader for this state and step
+        S_HDR, S_DESC, S_NDESC, S_INPUT: begin
+          if (entry_q) begin  // arm the loader for this state
             ld_base_q <= cfg_start & ~32'd7;
-            ld_beats_q <= cfg_skip ? 32'd0 : cfg_beats;
-            ld_first_q <= (cfg_start & 32'd7) / cfg_elem;
+            ld_beats_q <= cfg_beats;
+            ld_first_q <= '0;
             ld_iss_q <= '0;
             ld_rcv_q <= '0;
             ld_lane_q <= '0;
             ld_word_q <= '0;
-            if (st_q == S_TLOAD && cfg_skip) begin
-              step_q <= step_q + 4'd1;
-              entry_q <= step_q + 4'd1 <= 4'd6;
-            end
           end else if (ld_done) begin
             unique case (st_q)
               S_HDR: begin
@@ -719,43 +757,49 @@ module nb_top #(
                   error_code_o <= size_err;
                   layer_idx_o <= li_q;
                   st_q <= S_DONE;
+                end else if (li_q == 16'd0) begin
+                  st_q <= S_INPUT;
+                  entry_q <= 1'b1;
+                  dump_ptr_q <= out_q + 32'd64 * nlayers_q;
                 end else begin
-                  st_q <= li_q == 16'd0 ? S_INPUT : S_TLOAD;
-                  step_q <= '0;
+                  st_q <= S_WAIT_TL;
                   tile_q <= '0;
-                  entry_q <= 1'b1;
-                  dump_ptr_q <= li_q == 16'd0 ? out_q + 32'd64 * nlayers_q : dump_ptr_q;
+                  ltile_q <= '0;
+                  lbank_q <= 1'b0;
+                  tl_q <= 1'b1;
+                  tl_entry_q <= 1'b1;
+                  lstep_q <= '0;
                 end
               end
-              S_INPUT: begin
-                st_q <= S_TLOAD;
-                step_q <= '0;
-                entry_q <= 1'b1;
-              end
-              default: begin  // S_TLOAD: next step, or compute
-                if (step_q == 4'd6) begin
-                  st_q <= S_COMPUTE;
-                  iss_oy_q <= '0;
-                  iss_ox_q <= '0;
-                  iss_n_q <= '0;
-                  merged_q <= '0;
-                  pool_p_q <= '0;
-                  pool_active_q <= use_pool;
-                end else begin
-                  step_q <= step_q + 4'd1;
-                  entry_q <= 1'b1;
-                end
+              default: begin  // S_INPUT
+                st_q <= S_WAIT_TL;
+                tile_q <= '0;
+                ltile_q <= '0;
+                lbank_q <= 1'b0;
+                tl_q <= 1'b1;
+                tl_entry_q <= 1'b1;
+                lstep_q <= '0;
               end
             endcase
           end
-          if (st_q == S_TLOAD && step_q == 4'd7) begin  // all steps skipped past the end
-            st_q <= S_COMPUTE;
-            iss_oy_q <= '0;
-            iss_ox_q <= '0;
-            iss_n_q <= '0;
-            merged_q <= '0;
-            pool_p_q <= '0;
-            pool_active_q <= use_pool;
+        end
+        S_WAIT_TL: if (!tl_q) begin
+          // the tile is loaded: compute it from that bank, and load the next
+          // tile, if any, into the other bank meanwhile
+          cbank_q <= lbank_q;
+          st_q <= S_COMPUTE;
+          iss_oy_q <= '0;
+          iss_ox_q <= '0;
+          iss_n_q <= '0;
+          merged_q <= '0;
+          pool_p_q <= '0;
+          pool_active_q <= use_pool;
+          if (!tile_last) begin
+            ltile_q <= tile_q + 16'(Lanes);
+            lbank_q <= !lbank_q;
+            tl_q <= 1'b1;
+            tl_entry_q <= 1'b1;
+            lstep_q <= '0;
           end
         end
         S_COMPUTE: begin
@@ -769,9 +813,7 @@ module nb_top #(
               step_q <= '0;
             end else begin
               tile_q <= tile_q + 16'(Lanes);
-              st_q <= S_TLOAD;
-              step_q <= '0;
-              entry_q <= 1'b1;
+              st_q <= S_WAIT_TL;
             end
           end
         end
@@ -828,8 +870,8 @@ module nb_top #(
       assert (!(fix_push && acnt_q == 4'(FifoDepth))) else $error("nb_top: acc FIFO overflow");
       assert (!(bm_valid_q && gb_flush)) else $error("nb_top: binary chunk offered during a gearbox flush");
       assert (!(fm_valid_q && fgb_flush)) else $error("nb_top: fixed chunk offered during a gearbox flush");
-      assert (!(mem_rsp_valid_i && !(st_q == S_HDR || st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT
-                                     || st_q == S_TLOAD))) else $error("nb_top: unexpected memory response");
+      assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
+      assert (!(main_load && tl_q)) else $error("nb_top: two loaders at once");
     end
   end
 `endif
