@@ -45,7 +45,7 @@ module nb_top #(
 
   typedef enum logic [3:0] {
     S_IDLE, S_HDR, S_DESC, S_NDESC, S_INPUT, S_WAIT_TL, S_COMPUTE, S_DRAIN,
-    S_DUMP_RD, S_DUMP_WR, S_PERF, S_LAYER_END, S_DONE
+    S_DUMP_RD, S_DUMP_WR, S_PERF, S_LAYER_END, S_PF_WAIT, S_DONE
   } state_e;
   // Error codes (error_code_o).
   localparam logic [7:0] E_LAYER = 8'd1;   // layer kind or axis not supported
@@ -131,10 +131,23 @@ module nb_top #(
   logic cbank_q, lbank_q;
   logic tl_q, tl_entry_q;     // tile loader busy, first cycle of its step
   logic [3:0] lstep_q;        // tile loader step
+  logic tl_next_q;            // the loader prefetches the next layer's first tile (from nd_q)
+  logic pf_q;                 // bank lbank_q holds this layer's first tile, prefetched (steps 0-4)
   logic [31:0] pos_total;     // windows per tile
+  // The descriptor the tile loader works from.
+  logic [31:0] sd [32];
+  logic [31:0] s_kw, s_rs;
+  logic s_use_bin, s_use_mac;
+  always_comb begin
+    for (int w = 0; w < 32; w++) sd[w] = tl_next_q ? nd_q[w] : d_q[w];
+    s_kw = sd[13];
+    s_rs = (sd[14] + 32'd7) & ~32'd7;
+    s_use_bin = sd[12] != 0;
+    s_use_mac = sd[0][2:0] != 3'd3 && sd[1][11:8] != 4'd2;
+  end
   always_comb begin
     nrows = (rows - tile_q > 16'(Lanes)) ? 16'(Lanes) : rows - tile_q;
-    lnrows = (rows - ltile_q > 16'(Lanes)) ? 16'(Lanes) : rows - ltile_q;
+    lnrows = (sd[27][15:0] - ltile_q > 16'(Lanes)) ? 16'(Lanes) : sd[27][15:0] - ltile_q;
     pos_total = use_pool ? 32'd1 : 32'(out_h) * 32'(out_w);
   end
 
@@ -165,20 +178,20 @@ module nb_top #(
       default: if (tl_q) begin
         unique case (lstep_q)
           4'd0: begin  // binary weight rows
-            cfg_skip = !use_bin;
-            cfg_start = img_q + d_q[16] + 32'd8 * kw * 32'(ltile_q);
-            cfg_beats = kw * 32'(lnrows);
+            cfg_skip = !s_use_bin;
+            cfg_start = img_q + sd[16] + 32'd8 * s_kw * 32'(ltile_q);
+            cfg_beats = s_kw * 32'(lnrows);
           end
           4'd1: begin  // int8 weight rows, 8-byte aligned rows
-            cfg_skip = !use_mac;
-            cfg_start = img_q + d_q[17] + rs_bytes * 32'(ltile_q);
-            cfg_beats = (rs_bytes >> 3) * 32'(lnrows);
+            cfg_skip = !s_use_mac;
+            cfg_start = img_q + sd[17] + s_rs * 32'(ltile_q);
+            cfg_beats = (s_rs >> 3) * 32'(lnrows);
           end
-          4'd2: begin cfg_elem = 32'd4; cfg_start = img_q + d_q[20] + 32'd4 * 32'(ltile_q); end  // M1
-          4'd3: begin cfg_elem = 32'd4; cfg_start = img_q + d_q[21] + 32'd4 * 32'(ltile_q); end  // M2
-          4'd4: begin cfg_elem = 32'd8; cfg_start = img_q + d_q[22] + 32'd8 * 32'(ltile_q); end  // bias
-          4'd5: begin cfg_elem = 32'd2; cfg_skip = !nbin; cfg_start = img_q + nd_q[18] + 32'd2 * 32'(ltile_q); end
-          4'd6: begin cfg_elem = 32'd1; cfg_skip = !nbin; cfg_start = img_q + nd_q[19] + 32'(ltile_q); end
+          4'd2: begin cfg_elem = 32'd4; cfg_start = img_q + sd[20] + 32'd4 * 32'(ltile_q); end  // M1
+          4'd3: begin cfg_elem = 32'd4; cfg_start = img_q + sd[21] + 32'd4 * 32'(ltile_q); end  // M2
+          4'd4: begin cfg_elem = 32'd8; cfg_start = img_q + sd[22] + 32'd8 * 32'(ltile_q); end  // bias
+          4'd5: begin cfg_elem = 32'd2; cfg_skip = !nbin || tl_next_q; cfg_start = img_q + nd_q[18] + 32'd2 * 32'(ltile_q); end
+          4'd6: begin cfg_elem = 32'd1; cfg_skip = !nbin || tl_next_q; cfg_start = img_q + nd_q[19] + 32'(ltile_q); end
           default: cfg_skip = 1'b1;
         endcase
         if (lstep_q >= 4'd2) cfg_beats = ((cfg_start & 32'd7) + cfg_elem * 32'(lnrows) + 32'd7) >> 3;
@@ -555,6 +568,8 @@ module nb_top #(
       tl_q <= 1'b0;
       tl_entry_q <= 1'b0;
       lstep_q <= '0;
+      tl_next_q <= 1'b0;
+      pf_q <= 1'b0;
       ld_base_q <= '0;
       ld_beats_q <= '0;
       ld_iss_q <= '0;
@@ -603,7 +618,8 @@ module nb_top #(
       if (st_q != S_IDLE && st_q != S_DONE) c_cyc_q <= c_cyc_q + 64'd1;
       if (gb_valid) c_bin_q <= c_bin_q + 64'd1;
       if (fgb_valid || sm_valid_q) c_fix_q <= c_fix_q + 64'd1;
-      if (st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT || st_q == S_WAIT_TL) c_load_q <= c_load_q + 64'd1;
+      if (st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT || st_q == S_WAIT_TL || st_q == S_PF_WAIT)
+        c_load_q <= c_load_q + 64'd1;
       if (st_q == S_COMPUTE || st_q == S_DRAIN) c_comp_q <= c_comp_q + 64'd1;
       if (mem_req_valid_o && mem_req_ready_i && !mem_req_we_o) c_rd_q <= c_rd_q + 64'd1;
       if (mem_req_valid_o && mem_req_ready_i && mem_req_we_o && st_q != S_PERF) c_wr_q <= c_wr_q + 64'd1;
@@ -632,7 +648,7 @@ module nb_top #(
           default: if (tl_q) begin
             // rows: lane and word counters
             if (lstep_q == 4'd0 || lstep_q == 4'd1) begin
-              if (32'(ld_word_q) + 32'd1 == (lstep_q == 4'd0 ? kw : rs_bytes >> 3)) begin
+              if (32'(ld_word_q) + 32'd1 == (lstep_q == 4'd0 ? s_kw : s_rs >> 3)) begin
                 ld_word_q <= '0;
                 ld_lane_q <= ld_lane_q + 16'd1;
               end else begin
@@ -726,6 +742,8 @@ module nb_top #(
           dump_q <= dump_en_i;
           li_q <= '0;
           pp_q <= 1'b0;
+          pf_q <= 1'b0;
+          tl_next_q <= 1'b0;
           error_o <= 1'b0;
           error_code_o <= '0;
           st_q <= S_HDR;
@@ -762,13 +780,17 @@ module nb_top #(
                   entry_q <= 1'b1;
                   dump_ptr_q <= out_q + 32'd64 * nlayers_q;
                 end else begin
+                  // tile 0: prefetched during the last layer but for its
+                  // next-layer tau/neg (steps 5, 6), or loaded whole
                   st_q <= S_WAIT_TL;
                   tile_q <= '0;
                   ltile_q <= '0;
-                  lbank_q <= 1'b0;
+                  if (!pf_q) lbank_q <= 1'b0;
                   tl_q <= 1'b1;
                   tl_entry_q <= 1'b1;
-                  lstep_q <= '0;
+                  tl_next_q <= 1'b0;
+                  lstep_q <= pf_q ? 4'd5 : 4'd0;
+                  pf_q <= 1'b0;
                 end
               end
               default: begin  // S_INPUT
@@ -778,7 +800,9 @@ module nb_top #(
                 lbank_q <= 1'b0;
                 tl_q <= 1'b1;
                 tl_entry_q <= 1'b1;
+                tl_next_q <= 1'b0;
                 lstep_q <= '0;
+                pf_q <= 1'b0;
               end
             endcase
           end
@@ -799,7 +823,16 @@ module nb_top #(
             lbank_q <= !lbank_q;
             tl_q <= 1'b1;
             tl_entry_q <= 1'b1;
+            tl_next_q <= 1'b0;
             lstep_q <= '0;
+          end else if (has_next) begin  // the next layer's first tile (weights, M1, M2, bias)
+            ltile_q <= '0;
+            lbank_q <= !lbank_q;
+            tl_q <= 1'b1;
+            tl_entry_q <= 1'b1;
+            tl_next_q <= 1'b1;
+            lstep_q <= '0;
+            pf_q <= 1'b1;
           end
         end
         S_COMPUTE: begin
@@ -808,7 +841,7 @@ module nb_top #(
         S_DRAIN: begin
           if (merged_q == pos_total && !mv_q && inflight_q == 0) begin
             if (tile_last) begin
-              st_q <= (dump_q || logits) ? S_DUMP_RD : S_PERF;
+              st_q <= S_PF_WAIT;
               dump_beat_q <= '0;
               step_q <= '0;
             end else begin
@@ -818,7 +851,9 @@ module nb_top #(
           end
         end
         S_DUMP_RD: st_q <= S_DUMP_WR;
-        S_DUMP_WR: if (mem_req_ready_i) begin
+        // The tile loader may be prefetching the next layer: it has the port
+        // first, and a dump or perf write goes when the port is free.
+        S_DUMP_WR: if (mem_req_ready_i && !loading) begin
           if (dump_beat_q + 32'd1 == dump_beats) begin
             st_q <= S_PERF;
             step_q <= '0;
@@ -827,7 +862,7 @@ module nb_top #(
             st_q <= S_DUMP_RD;
           end
         end
-        S_PERF: if (mem_req_ready_i) begin
+        S_PERF: if (mem_req_ready_i && !loading) begin
           if (step_q == 4'd7) st_q <= S_LAYER_END;
           step_q <= step_q + 4'd1;
         end
@@ -842,10 +877,15 @@ module nb_top #(
             for (int w = 0; w < 32; w++) d_q[w] <= nd_q[w];
             st_q <= S_NDESC;
             entry_q <= 1'b1;
+            tl_next_q <= 1'b0;
           end else begin
             st_q <= S_DONE;
           end
         end
+        // The layer ends when the next layer's first tile is in: its wait
+        // counts here, the same with and without dumps, and the dump and the
+        // descriptor fetch then have the memory port to themselves.
+        S_PF_WAIT: if (!tl_q) st_q <= (dump_q || logits) ? S_DUMP_RD : S_PERF;
         S_DONE: begin
           done_o <= 1'b1;
           st_q <= S_IDLE;
