@@ -26,18 +26,20 @@ namespace nb::cli {
 namespace {
 
 struct Hw {
-  int lanes = 32, macs = 8, xnor_dsp = 1, act_bytes = 65536, max_kw = 96, max_fix_entries = 128, max_classes = 128;
+  int lanes = 32, wpl = 1, macs = 8, xnor_dsp = 1, act_bytes = 65536, max_kw = 96, max_fix_entries = 128,
+      max_classes = 128;
   double clock_mhz = 200, dram_bw = 8;
   int dram_latency = 20;
   std::string name;  // of a built configuration, or a key for a new one
   std::string key() const {
-    return fmt::format("l{}m{}x{}a{}k{}f{}c{}", lanes, macs, xnor_dsp, act_bytes, max_kw, max_fix_entries, max_classes);
+    return fmt::format("l{}w{}m{}x{}a{}k{}f{}c{}", lanes, wpl, macs, xnor_dsp, act_bytes, max_kw, max_fix_entries,
+                       max_classes);
   }
 };
 
 struct RunArgs {
   std::string config_file, xnor;
-  int lanes = 0, macs = 0, images = 1, latency = -1;
+  int lanes = 0, wpl = 0, macs = 0, images = 1, latency = -1;
   double clock = 0, bw = 0;
   std::vector<std::string> inputs;
   uint64_t input_seed = 100;
@@ -70,24 +72,38 @@ void read_config(const std::string& path, Hw& hw) {
         throw Error(fmt::format("{}: key '{}' must be a number in [{}, {}], got {}", path, k, lo, hi, v.dump()));
       return v.get<double>();
     };
-    if (k == "lanes") hw.lanes = integer(1, 64);
-    else if (k == "macs") hw.macs = integer(1, 8);
+    if (k == "lanes")
+      hw.lanes = integer(1, 64);
+    else if (k == "words_per_lane")
+      hw.wpl = integer(1, 4);
+    else if (k == "macs")
+      hw.macs = integer(1, 8);
     else if (k == "xnor") {
       if (!v.is_string() || (v != "dsp" && v != "lut"))
         throw Error(fmt::format("{}: key 'xnor' must be \"dsp\" or \"lut\", got {}", path, v.dump()));
       hw.xnor_dsp = v == "dsp";
-    } else if (k == "act_bytes") hw.act_bytes = integer(64, 1 << 24);
-    else if (k == "max_kw") hw.max_kw = integer(1, 4096);
-    else if (k == "max_fix_entries") hw.max_fix_entries = integer(1, 4096);
-    else if (k == "max_classes") hw.max_classes = integer(1, 4096);
-    else if (k == "clock_mhz") hw.clock_mhz = number(1, 2000);
-    else if (k == "dram_latency") hw.dram_latency = integer(1, 100000);
-    else if (k == "dram_bytes_per_cycle") hw.dram_bw = number(0.01, 8);
-    else throw Error(fmt::format("{}: unknown key '{}'", path, k));
+    } else if (k == "act_bytes")
+      hw.act_bytes = integer(64, 1 << 24);
+    else if (k == "max_kw")
+      hw.max_kw = integer(1, 4096);
+    else if (k == "max_fix_entries")
+      hw.max_fix_entries = integer(1, 4096);
+    else if (k == "max_classes")
+      hw.max_classes = integer(1, 4096);
+    else if (k == "clock_mhz")
+      hw.clock_mhz = number(1, 2000);
+    else if (k == "dram_latency")
+      hw.dram_latency = integer(1, 100000);
+    else if (k == "dram_bytes_per_cycle")
+      hw.dram_bw = number(0.01, 8);
+    else
+      throw Error(fmt::format("{}: unknown key '{}'", path, k));
   }
 }
 
-bool is_pow2(int v) { return v > 0 && (v & (v - 1)) == 0; }
+bool is_pow2(int v) {
+  return v > 0 && (v & (v - 1)) == 0;
+}
 
 std::string shell_quote(const std::string& s) {
   std::string o = "'";
@@ -100,16 +116,17 @@ std::string shell_quote(const std::string& s) {
 std::string simulator_for(Hw& hw) {
 #if NB_HAVE_RTL
   for (auto& c : kNbBuiltConfigs)
-    if (c.lanes == hw.lanes && c.macs == hw.macs && c.xnor_dsp == hw.xnor_dsp && c.act_bytes == hw.act_bytes &&
-        c.max_kw == hw.max_kw && c.max_fix_entries == hw.max_fix_entries && c.max_classes == hw.max_classes) {
+    if (c.lanes == hw.lanes && c.wpl == hw.wpl && c.macs == hw.macs && c.xnor_dsp == hw.xnor_dsp &&
+        c.act_bytes == hw.act_bytes && c.max_kw == hw.max_kw && c.max_fix_entries == hw.max_fix_entries &&
+        c.max_classes == hw.max_classes) {
       hw.name = c.name;
       return std::string(NB_BINARY_DIR) + "/sim/nb_rtl_" + c.name;
     }
   hw.name = hw.key();
   std::string dir = std::string(NB_BINARY_DIR) + "/rtl-configs/" + hw.name;
   std::string exe = dir + "/sim/nb_rtl_" + hw.name;
-  std::string cfg = fmt::format("{} {} {} {} {} {} {} {}", hw.name, hw.lanes, hw.macs, hw.xnor_dsp, hw.act_bytes,
-                                hw.max_kw, hw.max_fix_entries, hw.max_classes);
+  std::string cfg = fmt::format("{} {} {} {} {} {} {} {} {}", hw.name, hw.lanes, hw.wpl, hw.macs, hw.xnor_dsp,
+                                hw.act_bytes, hw.max_kw, hw.max_fix_entries, hw.max_classes);
   // cmake --build is a no-op when the model is up to date, and rebuilds it
   // when the RTL or the harness changed: never a stale model.
   std::cerr << fmt::format("neuroblend: co-simulator for configuration {} (built once into {})\n", hw.name, dir);
@@ -143,12 +160,19 @@ void add_run(CLI::App& app, ModelOptions& o) {
       ->capture_default_str();
   g_run_app->add_option("--input-seed", g_run.input_seed, "Seed of the synthetic images")->capture_default_str();
   (void)in;
-  g_run_app->add_option("--config", g_run.config_file,
-                        "Hardware configuration file (JSON: lanes, macs, xnor, act_bytes, max_kw, max_fix_entries, "
-                        "max_classes, clock_mhz, dram_latency, dram_bytes_per_cycle); flags override it")
+  g_run_app
+      ->add_option(
+          "--config", g_run.config_file,
+          "Hardware configuration file (JSON: lanes, words_per_lane, macs, xnor, act_bytes, max_kw, max_fix_entries, "
+          "max_classes, clock_mhz, dram_latency, dram_bytes_per_cycle); flags override it")
       ->check(CLI::ExistingFile);
-  g_run_app->add_option("--lanes", g_run.lanes, "Output channels in parallel (binary and fixed-point lanes), default 32")
+  g_run_app
+      ->add_option("--lanes", g_run.lanes, "Output channels in parallel (binary and fixed-point lanes), default 32")
       ->check(CLI::Range(1, 64));
+  g_run_app
+      ->add_option("--words-per-lane", g_run.wpl,
+                   "48-bit words (DSP48E2 slices) per binary lane per cycle: 1, 2, 4 (default 1)")
+      ->check(CLI::IsMember({1, 2, 4}));
   g_run_app->add_option("--macs", g_run.macs, "int8 MACs per fixed-point lane per cycle: 1, 2, 4, 8 (default 8)")
       ->check(CLI::IsMember({1, 2, 4, 8}));
   g_run_app->add_option("--xnor", g_run.xnor, "XNOR in DSP48E2 logic mode or in LUTs (default dsp)")
@@ -171,11 +195,14 @@ int run_run(const ModelOptions& o) {
   Hw hw;
   if (!a.config_file.empty()) read_config(a.config_file, hw);
   if (a.lanes) hw.lanes = a.lanes;
+  if (a.wpl) hw.wpl = a.wpl;
   if (a.macs) hw.macs = a.macs;
   if (!a.xnor.empty()) hw.xnor_dsp = a.xnor == "dsp";
   if (a.clock > 0) hw.clock_mhz = a.clock;
   if (a.latency > 0) hw.dram_latency = a.latency;
   if (a.bw > 0) hw.dram_bw = a.bw;
+  if (hw.wpl != 1 && hw.wpl != 2 && hw.wpl != 4)
+    throw Error(fmt::format("words_per_lane = {}: must be 1, 2 or 4", hw.wpl));
   if (!is_pow2(hw.macs) || hw.macs > 8) throw Error(fmt::format("macs = {}: must be 1, 2, 4 or 8", hw.macs));
   if (hw.act_bytes % 64 != 0 || !is_pow2(hw.act_bytes / 64))
     throw Error(fmt::format("act_bytes = {}: must be 64 times a power of two", hw.act_bytes));
@@ -198,12 +225,12 @@ int run_run(const ModelOptions& o) {
   write_program(cm, prog);
   std::vector<uint8_t> px;
   for (auto& im : images) px.insert(px.end(), im.pixels.begin(), im.pixels.end());
-  write_npy(imgs, NpyArray::from(px, {int64_t(images.size()), spec.input.shape.h, spec.input.shape.w,
-                                      spec.input.shape.c}));
-  std::string cmd = fmt::format("{} --quiet --program {} --images {} --json {} --dram-latency {} --dram-bw {} --clock-mhz {}{}{}",
-                                shell_quote(sim), shell_quote(prog), shell_quote(imgs), shell_quote(out),
-                                hw.dram_latency, hw.dram_bw, hw.clock_mhz, a.no_dump ? " --no-dump" : "",
-                                images.size() > 1 && isatty(2) ? " --progress" : "");
+  write_npy(imgs,
+            NpyArray::from(px, {int64_t(images.size()), spec.input.shape.h, spec.input.shape.w, spec.input.shape.c}));
+  std::string cmd =
+      fmt::format("{} --quiet --program {} --images {} --json {} --dram-latency {} --dram-bw {} --clock-mhz {}{}{}",
+                  shell_quote(sim), shell_quote(prog), shell_quote(imgs), shell_quote(out), hw.dram_latency, hw.dram_bw,
+                  hw.clock_mhz, a.no_dump ? " --no-dump" : "", images.size() > 1 && isatty(2) ? " --progress" : "");
   if (!a.trace.empty())
     cmd += fmt::format(" --trace {} --trace-from {} --trace-to {}", shell_quote(fs::absolute(a.trace).string()),
                        a.trace_from, a.trace_to ? a.trace_to : a.trace_from + 10000);
@@ -222,18 +249,24 @@ int run_run(const ModelOptions& o) {
   const auto& job = r["jobs"][0];
   bool verified = r["verified"].get<bool>();
   ModelStats st = describe(spec);
-  const int logic = hw.xnor_dsp ? hw.lanes : 0;     // one DSP48E2 per binary lane (48 bits a cycle)
-  const int mac = hw.lanes * hw.macs + 2 * hw.lanes; // one per int8 MAC, two per lane in the merge unit
+  const int logic = hw.xnor_dsp ? hw.lanes * hw.wpl : 0;  // one DSP48E2 per 48-bit word a lane takes a cycle
+  const int mac = hw.lanes * hw.macs + 2 * hw.lanes;      // one per int8 MAC, two per lane in the merge unit
   uint64_t cycles = job["total_cycles"].empty() ? 0 : job["total_cycles"][0].get<uint64_t>();
   double latency_ms = double(cycles) / (hw.clock_mhz * 1e3);
-  double xnor_util = cycles ? double(st.total.binary_macs) / (double(hw.lanes) * 48.0 * double(cycles)) : 0;
+  double xnor_util = cycles ? double(st.total.binary_macs) / (double(hw.lanes) * hw.wpl * 48.0 * double(cycles)) : 0;
   double mac_util = cycles ? double(st.total.int8_macs) / (double(hw.lanes) * hw.macs * double(cycles)) : 0;
 
   nlohmann::json j;
   j["model"] = spec.name;
   j["params"] = l.params_source;
-  j["config"] = {{"name", hw.name}, {"lanes", hw.lanes}, {"macs", hw.macs}, {"xnor", hw.xnor_dsp ? "dsp" : "lut"},
-                 {"act_bytes", hw.act_bytes}, {"clock_mhz", hw.clock_mhz}, {"dram_latency", hw.dram_latency},
+  j["config"] = {{"name", hw.name},
+                 {"lanes", hw.lanes},
+                 {"words_per_lane", hw.wpl},
+                 {"macs", hw.macs},
+                 {"xnor", hw.xnor_dsp ? "dsp" : "lut"},
+                 {"act_bytes", hw.act_bytes},
+                 {"clock_mhz", hw.clock_mhz},
+                 {"dram_latency", hw.dram_latency},
                  {"dram_bytes_per_cycle", hw.dram_bw}};
   j["verified"] = verified;
   j["images"] = job["images"];
@@ -253,17 +286,19 @@ int run_run(const ModelOptions& o) {
   if (job.contains("perf"))
     for (auto& p : job["perf"][0]) {
       double c = p["cycles"].get<double>();
-      j["layers"].push_back({{"name", p["name"]}, {"cycles", p["cycles"]},
+      j["layers"].push_back({{"name", p["name"]},
+                             {"cycles", p["cycles"]},
                              {"binary_busy", c > 0 ? p["bin_busy"].get<double>() / c : 0},
                              {"fixed_busy", c > 0 ? p["fix_busy"].get<double>() / c : 0},
-                             {"load_cycles", p["load"]}, {"compute_cycles", p["compute"]},
+                             {"load_cycles", p["load"]},
+                             {"compute_cycles", p["compute"]},
                              {"dram_read_beats", p["rd_beats"]}});
     }
   if (o.json) {
     std::cout << j.dump(2) << "\n";
   } else {
-    fmt::print("{} on configuration {} ({} lanes, {} MACs/lane, XNOR in {}), {} image(s), parameters {}\n",
-               spec.name, hw.name, hw.lanes, hw.macs, hw.xnor_dsp ? "DSP48E2" : "LUTs", j["images"].get<int>(),
+    fmt::print("{} on configuration {} ({} lanes x {} words, {} MACs/lane, XNOR in {}), {} image(s), parameters {}\n",
+               spec.name, hw.name, hw.lanes, hw.wpl, hw.macs, hw.xnor_dsp ? "DSP48E2" : "LUTs", j["images"].get<int>(),
                l.params_source);
     fmt::print("{:<10} {:>9} {:>8} {:>8} {:>9} {:>9}\n", "layer", "cycles", "binary", "fixed", "load", "compute");
     for (auto& p : j["layers"])
@@ -272,16 +307,20 @@ int run_run(const ModelOptions& o) {
                  p["load_cycles"].get<uint64_t>(), p["compute_cycles"].get<uint64_t>());
     fmt::print("\ntotal {} cycles per image: {:.4f} ms at {} MHz, {:.0f} images/s\n", cycles, latency_ms, hw.clock_mhz,
                1e3 / latency_ms);
-    fmt::print("DSP48E2 slices: {} in logic mode (XNOR), {} multiplying ({} MAC lanes x {} + merge); structural "
-               "logic share {:.1f} %\n",
-               logic, mac, hw.lanes, hw.macs, 100.0 * logic / double(logic + mac));
-    fmt::print("utilization: XNOR lanes {:.1f} % of {} bits x {} lanes x cycles; int8 MACs {:.1f} %\n",
-               100 * xnor_util, 48, hw.lanes, 100 * mac_util);
+    fmt::print(
+        "DSP48E2 slices: {} in logic mode (XNOR), {} multiplying ({} MAC lanes x {} + merge); structural "
+        "logic share {:.1f} %\n",
+        logic, mac, hw.lanes, hw.macs, 100.0 * logic / double(logic + mac));
+    fmt::print("utilization: XNOR {:.1f} % of {} bits x {} lanes x cycles; int8 MACs {:.1f} %\n", 100 * xnor_util,
+               48 * hw.wpl, hw.lanes, 100 * mac_util);
     fmt::print("co-simulation: {:.0f} simulated cycles/s\n", r["cycles_per_second"].get<double>());
-    if (!a.trace.empty()) fmt::print("waveform: {} (cycles {} to {})\n", a.trace, a.trace_from,
-                                     a.trace_to ? a.trace_to : a.trace_from + 10000);
-    if (verified) fmt::print("verified: every layer of every image bit-exact with the golden model\n");
-    else fmt::print("NOT verified: {}\n", job.value("mismatch", job.value("error", std::string("stopped"))));
+    if (!a.trace.empty())
+      fmt::print("waveform: {} (cycles {} to {})\n", a.trace, a.trace_from,
+                 a.trace_to ? a.trace_to : a.trace_from + 10000);
+    if (verified)
+      fmt::print("verified: every layer of every image bit-exact with the golden model\n");
+    else
+      fmt::print("NOT verified: {}\n", job.value("mismatch", job.value("error", std::string("stopped"))));
   }
   return verified ? 0 : 3;
 }

@@ -7,6 +7,7 @@
 // and meet in the merge unit. Architecture: docs/architecture.md.
 module nb_top #(
   parameter int Lanes = 16,          // output channels per tile, both engines
+  parameter int Wpl = 1,             // 48-bit words (DSP48E2 slices) per binary lane per cycle: 1, 2 or 4
   parameter int Macs = 8,            // int8 MACs per fixed-point lane per cycle: 1, 2, 4 or 8
   parameter int XnorImpl = 1,        // 1: DSP48E2 logic unit, 0: LUT fabric
   parameter int ActBytes = 65536,    // bytes per int8 activation buffer (bits per bit buffer)
@@ -39,6 +40,10 @@ module nb_top #(
 );
   localparam int Banks = 64;
   localparam int Depth = ActBytes / Banks;
+  localparam int UB = 48 * Wpl;                       // bits a binary lane takes per cycle
+  localparam int BitBanks = Wpl == 1 ? 64 : (Wpl == 2 ? 128 : 256);
+  localparam int BitDepth = ActBytes / BitBanks;
+  localparam int KwE = (MaxKw + Wpl - 1) / Wpl;       // weight entries of Wpl words per lane
   localparam int FifoDepth = 8;
   localparam int MaxInflight = 6;
   localparam int MW = Macs * 8;
@@ -70,7 +75,8 @@ module nb_top #(
   logic [3:0] skip;
   logic [15:0] in_h, in_w, in_c, out_h, out_w, out_c, kern, strd, padv, rows;
   logic [5:0] sh;
-  logic [31:0] kbin, kw, kfix, rs_bytes, tail;
+  logic [31:0] kbin, kw, kfix, rs_bytes, kmod;
+  logic [UB-1:0] lastmask;   // valid bits of a window's last UB-bit word
   logic has_next, nbin;
   always_comb begin
     kind = d_q[0][2:0];
@@ -93,7 +99,8 @@ module nb_top #(
     kfix = d_q[14];
     rows = d_q[27][15:0];
     rs_bytes = (kfix + 32'd7) & ~32'd7;
-    tail = kw * 32'd48 - kbin;
+    kmod = kbin % 32'(UB);
+    lastmask = kmod == 0 ? {UB{1'b1}} : {UB{1'b1}} >> (32'(UB) - kmod);
     has_next = 32'(li_q) + 32'd1 < nlayers_q;
     nbin = has_next && nd_q[12] != 32'd0;
   end
@@ -245,16 +252,16 @@ module nb_top #(
   logic [Banks-1:0] byte_wmask [2];
   logic bit_re [2];
   logic [31:0] bit_raddr [2];
-  logic [Banks-1:0] bit_rdata [2];
+  logic [BitBanks-1:0] bit_rdata [2];
   logic bit_we [2];
   logic [31:0] bit_waddr [2];
-  logic [Banks-1:0] bit_wdata [2];
-  logic [Banks-1:0] bit_wmask [2];
+  logic [BitBanks-1:0] bit_wdata [2];
+  logic [BitBanks-1:0] bit_wmask [2];
   for (genvar i = 0; i < 2; i++) begin : g_buf
     nb_run_ram #(.Banks(Banks), .Depth(Depth), .UnitBits(8)) u_bytes (
       .clk_i, .re_i(byte_re[i]), .raddr_i(byte_raddr[i]), .rdata_o(byte_rdata[i]),
       .we_i(byte_we[i]), .waddr_i(byte_waddr[i]), .wdata_i(byte_wdata[i]), .wmask_i(byte_wmask[i]));
-    nb_run_ram #(.Banks(Banks), .Depth(Depth), .UnitBits(1)) u_bits (
+    nb_run_ram #(.Banks(BitBanks), .Depth(BitDepth), .UnitBits(1)) u_bits (
       .clk_i, .re_i(bit_re[i]), .raddr_i(bit_raddr[i]), .rdata_o(bit_rdata[i]),
       .we_i(bit_we[i]), .waddr_i(bit_waddr[i]), .wdata_i(bit_wdata[i]), .wmask_i(bit_wmask[i]));
   end
@@ -268,9 +275,9 @@ module nb_top #(
   logic bg_ready, fg_ready;
   logic bg_valid, fg_valid, bg_last, fg_last;
   logic [31:0] bg_addr, fg_addr;
-  logic [$clog2(49)-1:0] bg_count;
+  logic [$clog2(UB+1)-1:0] bg_count;
   logic [$clog2(Macs+1)-1:0] fg_count;
-  logic [47:0] bg_mask;
+  logic [UB-1:0] bg_mask;
   logic [Macs-1:0] fg_mask;
   // Select / pool reads: one run of Lanes bytes per cycle.
   logic sp_valid, sp_last;
@@ -284,7 +291,7 @@ module nb_top #(
       issue = 1'b1;
   end
 
-  nb_rungen #(.U(48)) u_bgen (
+  nb_rungen #(.U(UB)) u_bgen (
     .clk_i, .rst_ni, .start_i(issue && use_bin), .oy_i(iss_oy_q), .ox_i(iss_ox_q),
     .k_i(bk), .stride_i(strd), .pad_i(bp), .in_h_i(in_h), .in_w_i(in_w), .c_i(in_c),
     .ready_o(bg_ready), .valid_o(bg_valid), .addr_o(bg_addr), .count_o(bg_count),
@@ -312,17 +319,17 @@ module nb_top #(
 
   // ------------------------------------------------------- binary engine
   logic bm_valid_q, bm_last_q;
-  logic [5:0] bm_count_q;
-  logic [47:0] bm_mask_q;
-  logic [47:0] bchunk;
+  logic [$clog2(UB+1)-1:0] bm_count_q;
+  logic [UB-1:0] bm_mask_q;
+  logic [UB-1:0] bchunk;
   logic gb_flush, gb_valid, gb_last;
-  logic [47:0] gb_word;
+  logic [UB-1:0] gb_word;
   logic [15:0] bword_q;      // word index within the window
   logic [1:0] bv_q, bl_q;    // valid / last through the two DSP stages
   always_comb begin
-    bchunk = bit_rdata[pp_q][47:0] & bm_mask_q;
+    bchunk = bit_rdata[pp_q][UB-1:0] & bm_mask_q;
   end
-  nb_gearbox #(.Units(48), .UnitBits(1)) u_bgear (
+  nb_gearbox #(.Units(UB), .UnitBits(1)) u_bgear (
     .clk_i, .rst_ni, .in_valid_i(bm_valid_q), .in_data_i(bchunk), .in_count_i(bm_count_q), .in_last_i(bm_last_q),
     .flush_pending_o(gb_flush), .out_valid_o(gb_valid), .out_data_o(gb_word), .out_last_o(gb_last));
 
@@ -330,19 +337,31 @@ module nb_top #(
   logic bin_push;
   assign bin_push = bv_q[1] && bl_q[1];
   for (genvar l = 0; l < Lanes; l++) begin : g_blane
-    logic [47:0] wmem [2][MaxKw];
-    logic [47:0] p;
-    logic [5:0] pc;
+    logic [7:0] pc;
     logic [15:0] acc_q;
-    always_ff @(posedge clk_i) begin
-      if (tl_q && lstep_q == 4'd0 && rsp && ld_lane_q == 16'(l))
-        wmem[lbank_q][$clog2(MaxKw)'(ld_word_q)] <= mem_rsp_rdata_i[47:0];
+    logic [7:0] pcs [Wpl];
+    // Wpl DSP48E2 slices per lane, each with its own 48-bit weight memory:
+    // word w of a weight row sits in memory w % Wpl at entry w / Wpl.
+    for (genvar j = 0; j < Wpl; j++) begin : g_dsp
+      logic [47:0] wmem [2][KwE];
+      logic [47:0] p;
+      logic [5:0] c;
+      always_ff @(posedge clk_i) begin
+        if (tl_q && lstep_q == 4'd0 && rsp && ld_lane_q == 16'(l) && 32'(ld_word_q) % Wpl == j)
+          wmem[lbank_q][$clog2(KwE)'(32'(ld_word_q) / Wpl)] <= mem_rsp_rdata_i[47:0];
+      end
+      nb_dsp_xnor #(.Impl(XnorImpl)) u_xnor (
+        .clk_i, .ce_i(1'b1), .ab_i(gb_word[j*48 +: 48]), .c_i(wmem[cbank_q][$clog2(KwE)'(bword_q)]), .p_o(p));
+      // Bits past K in a window's last word are padding: not counted.
+      nb_popcount u_pop (.x_i(p & (bl_q[1] ? lastmask[j*48 +: 48] : 48'hffff_ffff_ffff)), .count_o(c));
+      assign pcs[j] = 8'(c);
     end
-    nb_dsp_xnor #(.Impl(XnorImpl)) u_xnor (.clk_i, .ce_i(1'b1), .ab_i(gb_word), .c_i(wmem[cbank_q][$clog2(MaxKw)'(bword_q)]), .p_o(p));
-    nb_popcount u_pop (.x_i(p), .count_o(pc));
-    // Tail bits of the last word are 0 in both operands: their XNOR counts
-    // as a match, so the tail is taken off: dot = 2 * (matches - tail) - K.
-    always_comb dot_w[l] = 16'(32'd2 * (32'(acc_q) + 32'(pc) - tail) - kbin);
+    always_comb begin
+      pc = '0;
+      for (int j = 0; j < Wpl; j++) pc = pc + pcs[j];
+    end
+    // dot = 2 * matches - K (DESIGN §4).
+    always_comb dot_w[l] = 16'(32'd2 * (32'(acc_q) + 32'(pc)) - kbin);
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) acc_q <= '0;
       else if (bv_q[1]) acc_q <= bl_q[1] ? 16'd0 : acc_q + 16'(pc);
@@ -420,7 +439,8 @@ module nb_top #(
   logic [31:0] mpos_q;              // output position of stage 2
   logic signed [47:0] z_q [Lanes];
   logic [Banks*8-1:0] y_bytes;
-  logic [Banks-1:0] y_bits, y_mask;
+  logic [Banks-1:0] y_mask;
+  logic [BitBanks-1:0] y_bits, y_bmask;
   for (genvar l = 0; l < Lanes; l++) begin : g_merge
     /* verilator lint_off UNUSEDSIGNAL */  // z fits 48 bits: the compiler proves it
     logic signed [63:0] z;
@@ -440,11 +460,15 @@ module nb_top #(
     assign y_bytes[l*8 +: 8] = y;
     assign y_bits[l] = (16'(y) >= ntau_q[cbank_q][l]) ^ nneg_q[cbank_q][l];
     assign y_mask[l] = 16'(l) < nrows;
+    assign y_bmask[l] = 16'(l) < nrows;
   end
   if (Banks > Lanes) begin : g_pad
     assign y_bytes[Banks*8-1:Lanes*8] = '0;
-    assign y_bits[Banks-1:Lanes] = '0;
     assign y_mask[Banks-1:Lanes] = '0;
+  end
+  if (BitBanks > Lanes) begin : g_bpad
+    assign y_bits[BitBanks-1:Lanes] = '0;
+    assign y_bmask[BitBanks-1:Lanes] = '0;
   end
 
   // ------------------------------------------------ buffer port muxing
@@ -485,7 +509,7 @@ module nb_top #(
       bit_we[!pp_q] = nbin;
       bit_waddr[!pp_q] = mpos_q * 32'(out_c) + 32'(tile_q);
       bit_wdata[!pp_q] = y_bits;
-      bit_wmask[!pp_q] = y_mask;
+      bit_wmask[!pp_q] = y_bmask;
     end
     if (st_q == S_DUMP_RD && !logits) begin
       byte_re[!pp_q] = 1'b1;
@@ -662,7 +686,7 @@ module nb_top #(
       // ---- issue, engines, FIFOs, merge (free running)
       bm_valid_q <= bg_valid;
       bm_last_q <= bg_last;
-      bm_count_q <= 6'(bg_count);
+      bm_count_q <= bg_count;
       bm_mask_q <= bg_mask;
       fm_valid_q <= fg_valid;
       fm_last_q <= fg_last;
@@ -901,6 +925,8 @@ module nb_top #(
   initial begin
     if (Lanes < 1 || Lanes > Banks) $fatal(1, "nb_top: Lanes must be 1..%0d", Banks);
     if (Macs != 1 && Macs != 2 && Macs != 4 && Macs != 8) $fatal(1, "nb_top: Macs must be 1, 2, 4 or 8");
+    if (Wpl != 1 && Wpl != 2 && Wpl != 4) $fatal(1, "nb_top: Wpl must be 1, 2 or 4");
+    if (ActBytes % BitBanks != 0) $fatal(1, "nb_top: ActBytes must be a multiple of %0d", BitBanks);
     if (ActBytes % Banks != 0) $fatal(1, "nb_top: ActBytes must be a multiple of %0d", Banks);
   end
 `ifndef SYNTHESIS

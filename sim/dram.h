@@ -21,8 +21,8 @@ SC_MODULE(Dram) {
   sc_out<uint64_t> rsp_rdata;
 
   std::vector<uint8_t> mem;
-  int latency = 20;             // cycles from accepted read to data
-  double bytes_per_cycle = 8;   // 8: one 64-bit beat per cycle
+  int latency = 20;            // cycles from accepted read to data
+  double bytes_per_cycle = 8;  // 8: one 64-bit beat per cycle
   uint64_t reads = 0, writes = 0, out_of_range = 0;
 
   SC_HAS_PROCESS(Dram);

@@ -71,26 +71,46 @@ int main(int argc, char** argv) {
         if (i + 1 >= argc) throw Error("missing value after " + a);
         return argv[++i];
       };
-      if (a == "--program") program = next();
-      else if (a == "--images") images_file = next();
-      else if (a == "--model") model = next();
-      else if (a == "--images-n") images_n = std::stoi(next());
-      else if (a == "--random-nets") random_nets = std::stoi(next());
-      else if (a == "--seed") seed = std::stoull(next());
-      else if (a == "--input-seed") input_seed = std::stoull(next());
-      else if (a == "--calib") calib = std::stoi(next());
-      else if (a == "--corrupt-layer") corrupt = next();
-      else if (a == "--dram-latency") opt.dram_latency = std::stoi(next());
-      else if (a == "--dram-bw") opt.dram_bytes_per_cycle = std::stod(next());
-      else if (a == "--clock-mhz") opt.clock_mhz = std::stod(next());
-      else if (a == "--no-dump") opt.dump_all = false;
-      else if (a == "--json") json_out = next();
-      else if (a == "--progress") progress = true;
-      else if (a == "--quiet") quiet = true;
-      else if (a == "--trace") opt.trace = next();
-      else if (a == "--trace-from") opt.trace_from = std::stoull(next());
-      else if (a == "--trace-to") opt.trace_to = std::stoull(next());
-      else throw Error("unknown option " + a);
+      if (a == "--program")
+        program = next();
+      else if (a == "--images")
+        images_file = next();
+      else if (a == "--model")
+        model = next();
+      else if (a == "--images-n")
+        images_n = std::stoi(next());
+      else if (a == "--random-nets")
+        random_nets = std::stoi(next());
+      else if (a == "--seed")
+        seed = std::stoull(next());
+      else if (a == "--input-seed")
+        input_seed = std::stoull(next());
+      else if (a == "--calib")
+        calib = std::stoi(next());
+      else if (a == "--corrupt-layer")
+        corrupt = next();
+      else if (a == "--dram-latency")
+        opt.dram_latency = std::stoi(next());
+      else if (a == "--dram-bw")
+        opt.dram_bytes_per_cycle = std::stod(next());
+      else if (a == "--clock-mhz")
+        opt.clock_mhz = std::stod(next());
+      else if (a == "--no-dump")
+        opt.dump_all = false;
+      else if (a == "--json")
+        json_out = next();
+      else if (a == "--progress")
+        progress = true;
+      else if (a == "--quiet")
+        quiet = true;
+      else if (a == "--trace")
+        opt.trace = next();
+      else if (a == "--trace-from")
+        opt.trace_from = std::stoull(next());
+      else if (a == "--trace-to")
+        opt.trace_to = std::stoull(next());
+      else
+        throw Error("unknown option " + a);
     }
     if (!opt.trace.empty() && opt.trace_to == 0) opt.trace_to = opt.trace_from + 10000;
     if (opt.dram_latency < 1 || opt.dram_bytes_per_cycle <= 0 || opt.dram_bytes_per_cycle > 8 || opt.clock_mhz <= 0)
@@ -151,8 +171,13 @@ int main(int argc, char** argv) {
       for (size_t img = 0; img < r.perf.size(); ++img) {
         nlohmann::json layers = nlohmann::json::array();
         for (auto& p : r.perf[img])
-          layers.push_back({{"name", p.name}, {"cycles", p.cycles}, {"bin_busy", p.bin_busy}, {"fix_busy", p.fix_busy},
-                            {"load", p.load}, {"compute", p.compute}, {"rd_beats", p.rd_beats},
+          layers.push_back({{"name", p.name},
+                            {"cycles", p.cycles},
+                            {"bin_busy", p.bin_busy},
+                            {"fix_busy", p.fix_busy},
+                            {"load", p.load},
+                            {"compute", p.compute},
+                            {"rd_beats", p.rd_beats},
                             {"wr_beats", p.wr_beats}});
         jj["perf"].push_back(layers);
       }

@@ -16,7 +16,9 @@
 
 // libsystemc's main() calls sc_main; our programs have their own main() and
 // drive the kernel with sc_start, so this is never called.
-extern "C" int sc_main(int, char**) { return 1; }
+extern "C" int sc_main(int, char**) {
+  return 1;
+}
 
 namespace nb::sim {
 
@@ -24,6 +26,7 @@ HwConfig built_config() {
   HwConfig h;
   h.name = NB_HW_NAME;
   h.lanes = NB_HW_LANES;
+  h.wpl = NB_HW_WPL;
   h.macs = NB_HW_MACS;
   h.xnor_dsp = NB_HW_XNOR_DSP;
   h.act_bytes = NB_HW_ACT_BYTES;
@@ -38,11 +41,13 @@ void check_fits(const CompiledModel& cm, const HwConfig& hw) {
     const QLayer& q = cm.layers[i];
     std::string where = fmt::format("layer {} ('{}')", i, q.name);
     if (q.kind == LayerKind::BlendDense && q.axis == Axis::Token)
-      throw Error(fmt::format("{}: token-mixing layers are not supported by this RTL (configuration '{}')", where,
-                              hw.name));
+      throw Error(
+          fmt::format("{}: token-mixing layers are not supported by this RTL (configuration '{}')", where, hw.name));
     if (i == 0 && q.kbin)
-      throw Error(fmt::format("{}: the first layer has a binary path; the RTL binarizes when a layer writes its "
-                              "output, so the first layer must be fixed-point", where));
+      throw Error(
+          fmt::format("{}: the first layer has a binary path; the RTL binarizes when a layer writes its "
+                      "output, so the first layer must be fixed-point",
+                      where));
     if (q.in.size() > hw.act_bytes || q.out.size() > hw.act_bytes)
       throw Error(fmt::format("{}: tensor {} -> {} does not fit the {}-byte activation buffers of configuration '{}'",
                               where, q.in.str(), q.out.str(), hw.act_bytes, hw.name));
@@ -51,8 +56,8 @@ void check_fits(const CompiledModel& cm, const HwConfig& hw) {
       throw Error(fmt::format("{}: {} binary words per output exceed the lane's {} (configuration '{}')", where, kw,
                               hw.max_kw, hw.name));
     if (entries * 8 > hw.max_fix_entries * 8)
-      throw Error(fmt::format("{}: {} int8 weights per output exceed the lane's {} (configuration '{}')", where,
-                              q.kfix, hw.max_fix_entries * 8, hw.name));
+      throw Error(fmt::format("{}: {} int8 weights per output exceed the lane's {} (configuration '{}')", where, q.kfix,
+                              hw.max_fix_entries * 8, hw.name));
     if (q.logits && q.out.c > hw.max_classes)
       throw Error(fmt::format("{}: {} classes exceed the {} logit registers", where, q.out.c, hw.max_classes));
     if (q.kind == LayerKind::BlendConv && q.skip == SkipKind::Identity && hw.lanes > 64)
@@ -69,7 +74,9 @@ namespace {
 
 constexpr uint32_t kProgBase = 0;
 
-uint32_t align(uint64_t v, uint64_t a) { return uint32_t((v + a - 1) / a * a); }
+uint32_t align(uint64_t v, uint64_t a) {
+  return uint32_t((v + a - 1) / a * a);
+}
 
 SC_MODULE(Testbench) {
   sc_in<bool> clk;
@@ -79,7 +86,7 @@ SC_MODULE(Testbench) {
   sc_in<uint32_t> error_code, layer_idx;
 
   Dram* dram = nullptr;
-  VerilatedFstC* trace = nullptr;   // dumped mid-cycle within the window
+  VerilatedFstC* trace = nullptr;  // dumped mid-cycle within the window
   Vnb_top* top = nullptr;
   double period_ns = 5;
   const std::vector<Job>* jobs = nullptr;
@@ -101,7 +108,9 @@ SC_MODULE(Testbench) {
     dont_initialize();
   }
 
-  void count() { ++cycle; }
+  void count() {
+    ++cycle;
+  }
   void dump_trace() {
     if (trace && cycle >= opt->trace_from && cycle <= opt->trace_to)
       trace->dump(uint64_t(double(cycle) * period_ns * 1000.0));  // in ps
@@ -214,8 +223,8 @@ SC_MODULE(Testbench) {
         }
         if (done.read()) {
           if (error.read()) {
-            res->error = fmt::format("image {}: the RTL stopped with error code {} at layer {}", img,
-                                     error_code.read(), layer_idx.read());
+            res->error = fmt::format("image {}: the RTL stopped with error code {} at layer {}", img, error_code.read(),
+                                     layer_idx.read());
             ok = false;
           }
           break;

@@ -18,7 +18,7 @@ namespace nb::sim {
 // configuration table rtl/configs.cmake, passed to Verilator and to this code).
 struct HwConfig {
   std::string name;
-  int lanes = 0, macs = 0, xnor_dsp = 1, act_bytes = 0, max_kw = 0, max_fix_entries = 0, max_classes = 0;
+  int lanes = 0, wpl = 1, macs = 0, xnor_dsp = 1, act_bytes = 0, max_kw = 0, max_fix_entries = 0, max_classes = 0;
 };
 HwConfig built_config();
 
@@ -27,23 +27,23 @@ HwConfig built_config();
 void check_fits(const CompiledModel& cm, const HwConfig& hw);
 
 struct RunOptions {
-  int dram_latency = 20;           // cycles
-  double dram_bytes_per_cycle = 8; // bandwidth
+  int dram_latency = 20;            // cycles
+  double dram_bytes_per_cycle = 8;  // bandwidth
   double clock_mhz = 200;
-  bool dump_all = true;            // write every layer to DRAM (for the scoreboard)
-  std::string trace;               // .fst file, empty: none
-  uint64_t trace_from = 0, trace_to = 0;  // cycle window of the trace
-  int64_t corrupt_offset = -1;     // test hook: flip a byte of the program in DRAM
+  bool dump_all = true;                    // write every layer to DRAM (for the scoreboard)
+  std::string trace;                       // .fst file, empty: none
+  uint64_t trace_from = 0, trace_to = 0;   // cycle window of the trace
+  int64_t corrupt_offset = -1;             // test hook: flip a byte of the program in DRAM
   std::function<void(int, int)> progress;  // (images done, images)
 };
 
 struct LayerPerf {
   std::string name;
-  uint64_t cycles = 0;     // from descriptor fetch to the last merge (dump excluded)
-  uint64_t bin_busy = 0;   // cycles the binary lanes took a word
-  uint64_t fix_busy = 0;   // cycles the fixed-point lanes took a word
-  uint64_t load = 0;       // cycles loading descriptors, input, weights, parameters
-  uint64_t compute = 0;    // cycles computing (all tiles)
+  uint64_t cycles = 0;    // from descriptor fetch to the last merge (dump excluded)
+  uint64_t bin_busy = 0;  // cycles the binary lanes took a word
+  uint64_t fix_busy = 0;  // cycles the fixed-point lanes took a word
+  uint64_t load = 0;      // cycles loading descriptors, input, weights, parameters
+  uint64_t compute = 0;   // cycles computing (all tiles)
   uint64_t rd_beats = 0, wr_beats = 0, dump = 0;
 };
 
@@ -58,13 +58,13 @@ struct Mismatch {
 
 struct RtlResult {
   bool verified = false;
-  int images = 0;                          // images completed
-  std::vector<std::vector<LayerPerf>> perf; // [image][layer]
-  std::vector<uint64_t> total_cycles;      // per image, start to done (dumps excluded)
+  int images = 0;                            // images completed
+  std::vector<std::vector<LayerPerf>> perf;  // [image][layer]
+  std::vector<uint64_t> total_cycles;        // per image, start to done (dumps excluded)
   std::vector<int> predictions;
   std::optional<Mismatch> mismatch;
-  std::string error;                       // RTL error flag, timeout
-  uint64_t sim_cycles = 0;                 // every simulated cycle
+  std::string error;        // RTL error flag, timeout
+  uint64_t sim_cycles = 0;  // every simulated cycle
   double wall_seconds = 0;
 };
 
