@@ -146,17 +146,23 @@ inline void fixed_rows_n(const uint8_t* const* au, const I8Rows& w, int32_t* con
 }
 
 // x + 128 as bytes, framed by `pad` pixels of int8 0 (byte 128) on each side,
-// with 4 bytes of slack at the end for the 4-byte reads above.
-std::vector<uint8_t> biased_frame(const TensorI8& x, int pad) {
+// with 4 bytes of slack at the end for the 4-byte reads above. The buffer is
+// per thread and reused: no allocation or page faults per layer.
+const uint8_t* biased_frame(const TensorI8& x, int pad) {
+  thread_local std::vector<uint8_t> f;
   const Shape& s = x.shape;
-  const size_t PW = size_t(s.w + 2 * pad), C = size_t(s.c);
-  std::vector<uint8_t> f(size_t(s.h + 2 * pad) * PW * C + 4, 0x80);
+  const size_t PW = size_t(s.w + 2 * pad), C = size_t(s.c), row = size_t(s.w) * C;
+  const size_t n = size_t(s.h + 2 * pad) * PW * C + 4;
+  if (f.size() < n) f.resize(n);
+  uint8_t* __restrict fp = f.data();
+  if (pad) std::fill_n(fp, n, uint8_t(0x80));
+  else std::fill_n(fp + n - 4, 4, uint8_t(0x80));
   for (int y = 0; y < s.h; ++y) {
-    const int8_t* src = &x.data[size_t(y) * size_t(s.w) * C];
-    uint8_t* dst = &f[(size_t(y + pad) * PW + size_t(pad)) * C];
-    for (size_t i = 0; i < size_t(s.w) * C; ++i) dst[i] = uint8_t(src[i]) ^ 0x80;
+    const uint8_t* __restrict src = reinterpret_cast<const uint8_t*>(&x.data[size_t(y) * row]);
+    uint8_t* __restrict dst = fp + (size_t(y + pad) * PW + size_t(pad)) * C;
+    for (size_t i = 0; i < row; ++i) dst[i] = src[i] ^ uint8_t(0x80);
   }
-  return f;
+  return fp;
 }
 
 }  // namespace
@@ -262,7 +268,8 @@ std::vector<int32_t> binary_conv3x3(const BitTensor& b, int stride, const BitRow
   // Copy into a frame one pixel wider on each side, all bits 0 (-1): the
   // padding of DESIGN §4, and no bounds checks in the window loop.
   const int PW = s.w + 2, WP = b.words;
-  std::vector<uint64_t> framed(size_t(s.h + 2) * size_t(PW) * size_t(WP), 0);
+  thread_local std::vector<uint64_t> framed;  // reused: no allocation per layer
+  framed.assign(size_t(s.h + 2) * size_t(PW) * size_t(WP), 0);
   for (int y = 0; y < s.h; ++y)
     std::copy_n(b.pixel(y, 0), size_t(s.w) * size_t(WP), &framed[(size_t(y + 1) * size_t(PW) + 1) * size_t(WP)]);
   std::vector<int32_t> dot(size_t(OH) * size_t(OW) * size_t(cout));
@@ -335,7 +342,7 @@ std::vector<int32_t> fixed_conv(const TensorI8& x, int k, int stride, int pad, c
   const int OH = (s.h + 2 * pad - k) / stride + 1, OW = (s.w + 2 * pad - k) / stride + 1;
   const int64_t cout = w.rows, PW = s.w + 2 * pad;
   std::vector<int32_t> acc(size_t(OH) * size_t(OW) * size_t(cout));
-  std::vector<uint8_t> f = biased_frame(x, pad);
+  const uint8_t* f = biased_frame(x, pad);
   // Windows in groups of four; k x k windows copy one contiguous run per kernel row.
   const size_t stride_win = size_t(K) + 4;
   std::vector<uint8_t> win(4 * stride_win, 0);
@@ -366,7 +373,7 @@ std::vector<int32_t> fixed_conv(const TensorI8& x, int k, int stride, int pad, c
 std::vector<int32_t> fixed_dense_channel(const TensorI8& x, const I8Rows& w) {
   const int64_t T = x.shape.tokens(), C = x.shape.c, out = w.rows;
   std::vector<int32_t> acc(size_t(T) * size_t(out));
-  std::vector<uint8_t> f = biased_frame(x, 0);
+  const uint8_t* f = biased_frame(x, 0);
   const uint8_t* ap[4];
   int32_t* op[4];
   for (int64_t t0 = 0; t0 < T; t0 += 4) {
