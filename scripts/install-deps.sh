@@ -42,5 +42,8 @@ YOSYS_DIR="$(dirname "$0")/../tools/yosys"
 if [ ! -f "$YOSYS_DIR/node_modules/.package-lock.json" ] ||
    ! cmp -s "$YOSYS_DIR/package-lock.json" "$YOSYS_DIR/node_modules/.nb-lock"; then
   echo "install-deps: installing Yosys 0.55 (npm) into tools/yosys"
-  (cd "$YOSYS_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && cp package-lock.json node_modules/.nb-lock)
+  # Only the Yosys read test needs it: a failed download is a warning, and
+  # that test is then not registered (tests/CMakeLists.txt).
+  (cd "$YOSYS_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && cp package-lock.json node_modules/.nb-lock) ||
+    echo "install-deps: WARNING: could not install Yosys 0.55 from npm; the rtl_yosys_read test will be skipped" >&2
 fi
