@@ -15,6 +15,7 @@
 #include "common.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
+#include "neuroblend/hw_config.h"
 #include "neuroblend/npy.h"
 #include "neuroblend/program.h"
 #if NB_HAVE_RTL
@@ -215,6 +216,18 @@ int run_run(const ModelOptions& o) {
   if (a.inputs.empty()) images = synthetic_images(spec.input.shape, a.images, a.input_seed);
   Loaded l = load(o);
   CompiledModel cm = compile_with(o, l);
+  // Refuse a model the configuration cannot run before building a simulator.
+  HwConfig hc;
+  hc.name = hw.key();
+  hc.lanes = hw.lanes;
+  hc.wpl = hw.wpl;
+  hc.macs = hw.macs;
+  hc.xnor_dsp = hw.xnor_dsp;
+  hc.act_bytes = hw.act_bytes;
+  hc.max_kw = hw.max_kw;
+  hc.max_fix_entries = hw.max_fix_entries;
+  hc.max_classes = hw.max_classes;
+  check_fits(cm, hc);
   std::string sim = simulator_for(hw);
 
   namespace fs = std::filesystem;

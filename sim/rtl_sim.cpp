@@ -36,35 +36,6 @@ HwConfig built_config() {
   return h;
 }
 
-void check_fits(const CompiledModel& cm, const HwConfig& hw) {
-  for (size_t i = 0; i < cm.layers.size(); ++i) {
-    const QLayer& q = cm.layers[i];
-    std::string where = fmt::format("layer {} ('{}')", i, q.name);
-    if (q.kind == LayerKind::BlendDense && q.axis == Axis::Token)
-      throw Error(
-          fmt::format("{}: token-mixing layers are not supported by this RTL (configuration '{}')", where, hw.name));
-    if (i == 0 && q.kbin)
-      throw Error(
-          fmt::format("{}: the first layer has a binary path; the RTL binarizes when a layer writes its "
-                      "output, so the first layer must be fixed-point",
-                      where));
-    if (q.in.size() > hw.act_bytes || q.out.size() > hw.act_bytes)
-      throw Error(fmt::format("{}: tensor {} -> {} does not fit the {}-byte activation buffers of configuration '{}'",
-                              where, q.in.str(), q.out.str(), hw.act_bytes, hw.name));
-    int64_t kw = (q.kbin + 47) / 48, entries = (q.kfix + 7) / 8;
-    if (kw > hw.max_kw)
-      throw Error(fmt::format("{}: {} binary words per output exceed the lane's {} (configuration '{}')", where, kw,
-                              hw.max_kw, hw.name));
-    if (entries * 8 > hw.max_fix_entries * 8)
-      throw Error(fmt::format("{}: {} int8 weights per output exceed the lane's {} (configuration '{}')", where, q.kfix,
-                              hw.max_fix_entries * 8, hw.name));
-    if (q.logits && q.out.c > hw.max_classes)
-      throw Error(fmt::format("{}: {} classes exceed the {} logit registers", where, q.out.c, hw.max_classes));
-    if (q.kind == LayerKind::BlendConv && q.skip == SkipKind::Identity && hw.lanes > 64)
-      throw Error(fmt::format("{}: identity skip needs at most 64 lanes", where));
-  }
-}
-
 std::string Mismatch::str() const {
   return fmt::format("image {}, layer {} ('{}'), position (y {}, x {}, c {}): expected {}, RTL {}", image, layer, name,
                      y, x, c, expected, actual);

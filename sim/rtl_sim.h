@@ -10,21 +10,15 @@
 #include <vector>
 
 #include "neuroblend/compiler.h"
+#include "neuroblend/hw_config.h"
 #include "neuroblend/tensor.h"
 
 namespace nb::sim {
 
 // Parameters the verilated model was built with (one source: the CMake
 // configuration table rtl/configs.cmake, passed to Verilator and to this code).
-struct HwConfig {
-  std::string name;
-  int lanes = 0, wpl = 1, macs = 0, xnor_dsp = 1, act_bytes = 0, max_kw = 0, max_fix_entries = 0, max_classes = 0;
-};
+using nb::HwConfig;
 HwConfig built_config();
-
-// Checks that the configuration can run every layer; throws naming the
-// layer and the limit otherwise (before any simulation).
-void check_fits(const CompiledModel& cm, const HwConfig& hw);
 
 struct RunOptions {
   int dram_latency = 20;            // cycles
