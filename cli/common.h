@@ -31,6 +31,8 @@ struct Loaded {
   std::string params_source;  // "random(seed=N)" or the file
 };
 
+// Parameters for `spec` (read with --params, or drawn from --seed).
+Loaded load(const ModelOptions& o, ModelSpec spec);
 Loaded load(const ModelOptions& o);
 CifarKind cifar_kind(const ModelOptions& o, const ModelSpec& m);
 CompiledModel compile_with(const ModelOptions& o, const Loaded& l);

@@ -80,7 +80,7 @@ int run_infer(CLI::App&, const ModelOptions& o) {
     cm = read_program(a.program);
     check_program_matches(cm, spec, a.program);
   }
-  Loaded l = load(o);
+  Loaded l = load(o, spec);
   if (a.program.empty()) cm = compile_with(o, l);
   GoldenModel g(cm);
   ImageHook hook;

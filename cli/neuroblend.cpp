@@ -38,8 +38,12 @@ void ModelOptions::add_calib(CLI::App* app) {
 }
 
 Loaded load(const ModelOptions& o) {
+  return load(o, load_model(o.model));
+}
+
+Loaded load(const ModelOptions& o, ModelSpec spec) {
   Loaded l;
-  l.spec = load_model(o.model);
+  l.spec = std::move(spec);
   if (o.params.empty()) {
     l.params = random_params(l.spec, o.seed);
     l.params_source = fmt::format("random(seed={})", o.seed);

@@ -26,16 +26,12 @@ namespace nb::cli {
 
 namespace {
 
-struct Hw {
-  int lanes = 32, wpl = 1, macs = 8, xnor_dsp = 1, act_bytes = 65536, max_kw = 96, max_fix_entries = 128,
-      max_classes = 128;
+// The hardware (name: of a built configuration, or the key of a new one)
+// and the run-time settings of the simulation around it.
+struct Hw : HwConfig {
   double clock_mhz = 200, dram_bw = 8;
   int dram_latency = 20;
-  std::string name;  // of a built configuration, or a key for a new one
-  std::string key() const {
-    return fmt::format("l{}w{}m{}x{}a{}k{}f{}c{}", lanes, wpl, macs, xnor_dsp, act_bytes, max_kw, max_fix_entries,
-                       max_classes);
-  }
+  Hw() : HwConfig{"", 32, 1, 8, 1, 65536, 96, 128, 128} {}
 };
 
 struct RunArgs {
@@ -117,9 +113,7 @@ std::string shell_quote(const std::string& s) {
 std::string simulator_for(Hw& hw) {
 #if NB_HAVE_RTL
   for (auto& c : kNbBuiltConfigs)
-    if (c.lanes == hw.lanes && c.wpl == hw.wpl && c.macs == hw.macs && c.xnor_dsp == hw.xnor_dsp &&
-        c.act_bytes == hw.act_bytes && c.max_kw == hw.max_kw && c.max_fix_entries == hw.max_fix_entries &&
-        c.max_classes == hw.max_classes) {
+    if (c.same_hardware(hw)) {
       hw.name = c.name;
       return std::string(NB_BINARY_DIR) + "/sim/nb_rtl_" + c.name;
     }
@@ -214,20 +208,11 @@ int run_run(const ModelOptions& o) {
     for (auto& img : read_images(f, spec.input.shape, cifar_kind(o, spec), a.images - int64_t(images.size())))
       images.push_back(img);
   if (a.inputs.empty()) images = synthetic_images(spec.input.shape, a.images, a.input_seed);
-  Loaded l = load(o);
+  Loaded l = load(o, spec);
   CompiledModel cm = compile_with(o, l);
   // Refuse a model the configuration cannot run before building a simulator.
-  HwConfig hc;
-  hc.name = hw.key();
-  hc.lanes = hw.lanes;
-  hc.wpl = hw.wpl;
-  hc.macs = hw.macs;
-  hc.xnor_dsp = hw.xnor_dsp;
-  hc.act_bytes = hw.act_bytes;
-  hc.max_kw = hw.max_kw;
-  hc.max_fix_entries = hw.max_fix_entries;
-  hc.max_classes = hw.max_classes;
-  check_fits(cm, hc);
+  hw.name = hw.key();
+  check_fits(cm, hw);
   std::string sim = simulator_for(hw);
 
   namespace fs = std::filesystem;

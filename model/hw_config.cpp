@@ -6,6 +6,11 @@
 
 namespace nb {
 
+std::string HwConfig::key() const {
+  return fmt::format("l{}w{}m{}x{}a{}k{}f{}c{}", lanes, wpl, macs, xnor_dsp, act_bytes, max_kw, max_fix_entries,
+                     max_classes);
+}
+
 void check_fits(const CompiledModel& cm, const HwConfig& hw) {
   for (size_t i = 0; i < cm.layers.size(); ++i) {
     const QLayer& q = cm.layers[i];

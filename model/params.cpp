@@ -184,8 +184,7 @@ void fit_bn(BatchNorm& bn, const std::vector<TensorF>& ts) {
 
 Params random_params(const ModelSpec& m, uint64_t seed, int fit_images) {
   Params p;
-  auto refs = param_refs(m, p);
-  (void)refs;
+  p.layers.resize(m.layers.size());
   Rng rng(seed);
   for (size_t i = 0; i < m.layers.size(); ++i) {
     const LayerSpec& l = m.layers[i];

@@ -272,13 +272,9 @@ module nb_top #(
   logic [31:0] merged_q;    // windows merged in this tile
   logic [3:0] inflight_q;
   logic issue, pop;
-  logic bg_ready, fg_ready;
-  logic bg_valid, fg_valid, bg_last, fg_last;
+  logic bg_ready, fg_ready;        // window front ends take a new position
+  logic bg_valid, fg_valid;        // their buffer reads
   logic [31:0] bg_addr, fg_addr;
-  logic [$clog2(UB+1)-1:0] bg_count;
-  logic [$clog2(Macs+1)-1:0] fg_count;
-  logic [UB-1:0] bg_mask;
-  logic [Macs-1:0] fg_mask;
   // Select / pool reads: one run of Lanes bytes per cycle.
   logic sp_valid, sp_last;
   logic [31:0] sp_addr, pool_p_q;
@@ -290,17 +286,6 @@ module nb_top #(
         && (!use_bin || bg_ready) && (!use_mac || fg_ready))
       issue = 1'b1;
   end
-
-  nb_rungen #(.U(UB)) u_bgen (
-    .clk_i, .rst_ni, .start_i(issue && use_bin), .oy_i(iss_oy_q), .ox_i(iss_ox_q),
-    .k_i(bk), .stride_i(strd), .pad_i(bp), .in_h_i(in_h), .in_w_i(in_w), .c_i(in_c),
-    .ready_o(bg_ready), .valid_o(bg_valid), .addr_o(bg_addr), .count_o(bg_count),
-    .mask_o(bg_mask), .last_o(bg_last));
-  nb_rungen #(.U(Macs)) u_fgen (
-    .clk_i, .rst_ni, .start_i(issue && use_mac), .oy_i(iss_oy_q), .ox_i(iss_ox_q),
-    .k_i(fk), .stride_i(fs), .pad_i(fp), .in_h_i(in_h), .in_w_i(in_w), .c_i(in_c),
-    .ready_o(fg_ready), .valid_o(fg_valid), .addr_o(fg_addr), .count_o(fg_count),
-    .mask_o(fg_mask), .last_o(fg_last));
 
   always_comb begin
     sp_valid = 1'b0;
@@ -318,20 +303,17 @@ module nb_top #(
   end
 
   // ------------------------------------------------------- binary engine
-  logic bm_valid_q, bm_last_q;
-  logic [$clog2(UB+1)-1:0] bm_count_q;
-  logic [UB-1:0] bm_mask_q;
-  logic [UB-1:0] bchunk;
-  logic gb_flush, gb_valid, gb_last;
+  logic gb_valid, gb_last;
   logic [UB-1:0] gb_word;
-  logic [15:0] bword_q;      // word index within the window
+  /* verilator lint_off UNUSEDSIGNAL */  // a window has at most KwE words: the low bits index them
+  logic [15:0] bword;        // word index within the window
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [1:0] bv_q, bl_q;    // valid / last through the two DSP stages
-  always_comb begin
-    bchunk = bit_rdata[pp_q][UB-1:0] & bm_mask_q;
-  end
-  nb_gearbox #(.Units(UB), .UnitBits(1)) u_bgear (
-    .clk_i, .rst_ni, .in_valid_i(bm_valid_q), .in_data_i(bchunk), .in_count_i(bm_count_q), .in_last_i(bm_last_q),
-    .flush_pending_o(gb_flush), .out_valid_o(gb_valid), .out_data_o(gb_word), .out_last_o(gb_last));
+  nb_window #(.U(UB), .UnitBits(1)) u_bwin (
+    .clk_i, .rst_ni, .start_i(issue && use_bin), .oy_i(iss_oy_q), .ox_i(iss_ox_q),
+    .k_i(bk), .stride_i(strd), .pad_i(bp), .in_h_i(in_h), .in_w_i(in_w), .c_i(in_c), .ready_o(bg_ready),
+    .rd_valid_o(bg_valid), .rd_addr_o(bg_addr), .rd_data_i(bit_rdata[pp_q][UB-1:0]),
+    .word_valid_o(gb_valid), .word_o(gb_word), .word_last_o(gb_last), .word_idx_o(bword));
 
   logic signed [15:0] dot_w [Lanes];   // dot of each lane, at the window's last word
   logic bin_push;
@@ -351,7 +333,7 @@ module nb_top #(
           wmem[lbank_q][$clog2(KwE)'(32'(ld_word_q) / Wpl)] <= mem_rsp_rdata_i[47:0];
       end
       nb_dsp_xnor #(.Impl(XnorImpl)) u_xnor (
-        .clk_i, .ce_i(1'b1), .ab_i(gb_word[j*48 +: 48]), .c_i(wmem[cbank_q][$clog2(KwE)'(bword_q)]), .p_o(p));
+        .clk_i, .ce_i(1'b1), .ab_i(gb_word[j*48 +: 48]), .c_i(wmem[cbank_q][$clog2(KwE)'(bword)]), .p_o(p));
       // Bits past K in a window's last word are padding: not counted.
       nb_popcount u_pop (.x_i(p & (bl_q[1] ? lastmask[j*48 +: 48] : 48'hffff_ffff_ffff)), .count_o(c));
       assign pcs[j] = 8'(c);
@@ -369,20 +351,15 @@ module nb_top #(
   end
 
   // --------------------------------------------------- fixed-point engine
-  logic fm_valid_q, fm_last_q;
-  logic [$clog2(Macs+1)-1:0] fm_count_q;
-  logic [Macs-1:0] fm_mask_q;
-  logic [MW-1:0] fchunk;
-  logic fgb_flush, fgb_valid, fgb_last;
+  logic fgb_valid, fgb_last;
   logic [MW-1:0] fgb_word;
-  logic [15:0] fword_q;
+  logic [15:0] fword;
   logic sm_valid_q, sm_last_q;  // select / pool read in flight
-  always_comb begin
-    for (int b = 0; b < Macs; b++) fchunk[b*8 +: 8] = fm_mask_q[b] ? byte_rdata[pp_q][b*8 +: 8] : 8'd0;
-  end
-  nb_gearbox #(.Units(Macs), .UnitBits(8)) u_fgear (
-    .clk_i, .rst_ni, .in_valid_i(fm_valid_q), .in_data_i(fchunk), .in_count_i(fm_count_q), .in_last_i(fm_last_q),
-    .flush_pending_o(fgb_flush), .out_valid_o(fgb_valid), .out_data_o(fgb_word), .out_last_o(fgb_last));
+  nb_window #(.U(Macs), .UnitBits(8)) u_fwin (
+    .clk_i, .rst_ni, .start_i(issue && use_mac), .oy_i(iss_oy_q), .ox_i(iss_ox_q),
+    .k_i(fk), .stride_i(fs), .pad_i(fp), .in_h_i(in_h), .in_w_i(in_w), .c_i(in_c), .ready_o(fg_ready),
+    .rd_valid_o(fg_valid), .rd_addr_o(fg_addr), .rd_data_i(byte_rdata[pp_q][MW-1:0]),
+    .word_valid_o(fgb_valid), .word_o(fgb_word), .word_last_o(fgb_last), .word_idx_o(fword));
 
   logic fv_q, fl_q;            // MAC product stage
   logic signed [31:0] acc_w [Lanes];
@@ -399,8 +376,8 @@ module nb_top #(
         wmem[lbank_q][$clog2(MaxFixEntries)'(ld_word_q)] <= mem_rsp_rdata_i;
     end
     always_comb begin
-      went = wmem[cbank_q][$clog2(MaxFixEntries)'((32'(fword_q) * Macs) >> 3)];
-      wsel = MW'(went >> (((32'(fword_q) * Macs) & 32'd7) * 8));
+      went = wmem[cbank_q][$clog2(MaxFixEntries)'((32'(fword) * Macs) >> 3)];
+      wsel = MW'(went >> (((32'(fword) * Macs) & 32'd7) * 8));
       psum = '0;
       for (int b = 0; b < Macs; b++)
         psum = psum + 32'(signed'(fgb_word[b*8 +: 8])) * 32'(signed'(wsel[b*8 +: 8]));
@@ -608,15 +585,11 @@ module nb_top #(
       inflight_q <= '0;
       pool_active_q <= 1'b0;
       pool_p_q <= '0;
-      bm_valid_q <= 1'b0;
-      fm_valid_q <= 1'b0;
       sm_valid_q <= 1'b0;
       bv_q <= '0;
       bl_q <= '0;
       fv_q <= 1'b0;
       fl_q <= 1'b0;
-      bword_q <= '0;
-      fword_q <= '0;
       dw_q <= '0;
       dr_q <= '0;
       aw_q <= '0;
@@ -684,22 +657,12 @@ module nb_top #(
       end
 
       // ---- issue, engines, FIFOs, merge (free running)
-      bm_valid_q <= bg_valid;
-      bm_last_q <= bg_last;
-      bm_count_q <= bg_count;
-      bm_mask_q <= bg_mask;
-      fm_valid_q <= fg_valid;
-      fm_last_q <= fg_last;
-      fm_count_q <= fg_count;
-      fm_mask_q <= fg_mask;
       sm_valid_q <= sp_valid;
       sm_last_q <= sp_last;
       bv_q <= {bv_q[0], gb_valid};
       bl_q <= {bl_q[0], gb_last};
-      if (gb_valid) bword_q <= gb_last ? 16'd0 : bword_q + 16'd1;
       fv_q <= fgb_valid;
       fl_q <= fgb_last;
-      if (fgb_valid) fword_q <= fgb_last ? 16'd0 : fword_q + 16'd1;
       if (issue) begin
         iss_n_q <= iss_n_q + 32'd1;
         if (iss_ox_q + 16'd1 == out_w) begin
@@ -934,8 +897,6 @@ module nb_top #(
     if (rst_ni) begin
       assert (!(bin_push && dcnt_q == 4'(FifoDepth))) else $error("nb_top: dot FIFO overflow");
       assert (!(fix_push && acnt_q == 4'(FifoDepth))) else $error("nb_top: acc FIFO overflow");
-      assert (!(bm_valid_q && gb_flush)) else $error("nb_top: binary chunk offered during a gearbox flush");
-      assert (!(fm_valid_q && fgb_flush)) else $error("nb_top: fixed chunk offered during a gearbox flush");
       assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
       assert (!(main_load && tl_q)) else $error("nb_top: two loaders at once");
     end

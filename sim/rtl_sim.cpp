@@ -23,17 +23,8 @@ extern "C" int sc_main(int, char**) {
 namespace nb::sim {
 
 HwConfig built_config() {
-  HwConfig h;
-  h.name = NB_HW_NAME;
-  h.lanes = NB_HW_LANES;
-  h.wpl = NB_HW_WPL;
-  h.macs = NB_HW_MACS;
-  h.xnor_dsp = NB_HW_XNOR_DSP;
-  h.act_bytes = NB_HW_ACT_BYTES;
-  h.max_kw = NB_HW_MAX_KW;
-  h.max_fix_entries = NB_HW_MAX_FIX_ENTRIES;
-  h.max_classes = NB_HW_MAX_CLASSES;
-  return h;
+  return HwConfig{NB_HW_NAME,   NB_HW_LANES,           NB_HW_WPL,        NB_HW_MACS, NB_HW_XNOR_DSP, NB_HW_ACT_BYTES,
+                  NB_HW_MAX_KW, NB_HW_MAX_FIX_ENTRIES, NB_HW_MAX_CLASSES};
 }
 
 std::string Mismatch::str() const {
@@ -49,6 +40,31 @@ uint32_t align(uint64_t v, uint64_t a) {
   return uint32_t((v + a - 1) / a * a);
 }
 
+// Bytes a layer's dump takes in the output area (int8 tensor, 8-aligned; or
+// int64 logits).
+uint32_t dump_bytes(const QLayer& q) {
+  return q.logits ? 8 * uint32_t(q.out.size()) : align(uint64_t(q.out.size()), 8);
+}
+
+// A job's memory image, computed once: program at 0, the image, then the
+// perf records and the dumps.
+struct Placement {
+  std::vector<uint8_t> program;
+  uint32_t in_addr = 0, out_addr = 0;
+  size_t end = 0;
+};
+
+Placement place(const CompiledModel& cm, int64_t corrupt_offset) {
+  Placement p;
+  p.program = serialize_program(cm);
+  if (corrupt_offset >= 0 && size_t(corrupt_offset) < p.program.size()) p.program[size_t(corrupt_offset)] ^= 0x01;
+  p.in_addr = align(p.program.size(), 4096);
+  p.out_addr = p.in_addr + align(uint64_t(cm.input.size()), 4096);
+  p.end = p.out_addr + 64 * cm.layers.size() + 4096;
+  for (auto& q : cm.layers) p.end += dump_bytes(q);
+  return p;
+}
+
 SC_MODULE(Testbench) {
   sc_in<bool> clk;
   sc_out<bool> rst_n, start, dump_en;
@@ -61,6 +77,7 @@ SC_MODULE(Testbench) {
   Vnb_top* top = nullptr;
   double period_ns = 5;
   const std::vector<Job>* jobs = nullptr;
+  const std::vector<Placement>* placed = nullptr;  // one per job
   const RunOptions* opt = nullptr;
   std::vector<RtlResult>* results = nullptr;
   const CompiledModel* cm = nullptr;  // of the job running
@@ -115,7 +132,7 @@ SC_MODULE(Testbench) {
         return false;
       }
     }
-    dump_ptr += last ? uint32_t(8 * n) : align(uint64_t(n), 8);
+    dump_ptr += dump_bytes(q);
     return true;
   }
 
@@ -131,21 +148,17 @@ SC_MODULE(Testbench) {
       cm = &(*jobs)[j].cm;
       results->emplace_back();
       res = &results->back();
-      ok = run_job((*jobs)[j]);
+      ok = run_job((*jobs)[j], (*placed)[j]);
       res->sim_cycles = cycle;
     }
     sc_stop();
   }
 
-  bool run_job(const Job& job) {
+  bool run_job(const Job& job, const Placement& pl) {
     const size_t L = cm->layers.size();
-    std::vector<uint8_t> program = serialize_program(*cm);
-    if (opt->corrupt_offset >= 0 && size_t(opt->corrupt_offset) < program.size())
-      program[size_t(opt->corrupt_offset)] ^= 0x01;
-    uint32_t in_addr = align(program.size(), 4096);
-    uint32_t out_addr = in_addr + align(uint64_t(cm->input.size()), 4096);
+    const uint32_t in_addr = pl.in_addr, out_addr = pl.out_addr;
     std::fill(dram->mem.begin(), dram->mem.end(), 0);
-    std::memcpy(&dram->mem[kProgBase], program.data(), program.size());
+    std::memcpy(&dram->mem[kProgBase], pl.program.data(), pl.program.size());
     GoldenModel golden(*cm);
     bool ok = true;
     for (size_t img = 0; img < job.images.size() && ok; ++img) {
@@ -230,13 +243,11 @@ SC_MODULE(Testbench) {
 std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& opt) {
   HwConfig hw = built_config();
   size_t mem_bytes = 0;
+  std::vector<Placement> placed;
   for (auto& job : jobs) {
     check_fits(job.cm, hw);
-    uint64_t out_bytes = 64 * job.cm.layers.size();
-    for (auto& q : job.cm.layers) out_bytes += q.logits ? 8 * uint64_t(q.out.size()) : align(uint64_t(q.out.size()), 8);
-    size_t need = align(serialize_program(job.cm).size(), 4096) + align(uint64_t(job.cm.input.size()), 4096) +
-                  size_t(out_bytes) + 4096;
-    mem_bytes = std::max(mem_bytes, need);
+    placed.push_back(place(job.cm, opt.corrupt_offset));
+    mem_bytes = std::max(mem_bytes, placed.back().end);
   }
   std::vector<RtlResult> results;
   results.reserve(jobs.size());
@@ -303,6 +314,7 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
   tb->layer_idx(layer_idx);
   tb->dram = dram.get();
   tb->jobs = &jobs;
+  tb->placed = &placed;
   tb->opt = &opt;
   tb->results = &results;
   tb->top = top.get();

@@ -8,9 +8,15 @@
 
 namespace nb {
 
+// Field order matches rtl/configs.cmake, whose table is generated as
+// aggregate initializers of this struct.
 struct HwConfig {
   std::string name;
   int lanes = 0, wpl = 1, macs = 0, xnor_dsp = 1, act_bytes = 0, max_kw = 0, max_fix_entries = 0, max_classes = 0;
+
+  // Identifies the hardware (every parameter, not the name).
+  std::string key() const;
+  bool same_hardware(const HwConfig& o) const { return key() == o.key(); }
 };
 
 // Throws naming the layer and the limit when a layer cannot run on `hw`.

@@ -1,0 +1,76 @@
+// The window front end of one engine: the run generator, the buffer read it
+// issues (data back the next cycle), masking of out-of-image units, and the
+// gearbox that packs the chunks into whole words of the window, counted.
+// The binary engine uses it on bits (U = 48 x words per lane), the
+// fixed-point engine on int8 bytes (U = MACs per lane).
+module nb_window #(
+  parameter int U = 48,
+  parameter int UnitBits = 1
+) (
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
+  // window of output position (oy, ox)
+  input  logic                      start_i,
+  input  logic [15:0]               oy_i,
+  input  logic [15:0]               ox_i,
+  input  logic [15:0]               k_i,
+  input  logic [15:0]               stride_i,
+  input  logic [15:0]               pad_i,
+  input  logic [15:0]               in_h_i,
+  input  logic [15:0]               in_w_i,
+  input  logic [15:0]               c_i,
+  output logic                      ready_o,
+  // run read of the activation buffer
+  output logic                      rd_valid_o,
+  output logic [31:0]               rd_addr_o,
+  input  logic [U*UnitBits-1:0]     rd_data_i,   // the cycle after rd_valid_o
+  // words of the window
+  output logic                      word_valid_o,
+  output logic [U*UnitBits-1:0]     word_o,
+  output logic                      word_last_o,
+  output logic [15:0]               word_idx_o   // index of word_o within its window
+);
+  localparam int CW = $clog2(U + 1);
+  logic gen_last;
+  logic [CW-1:0] gen_count;
+  logic [U-1:0] gen_mask;
+  nb_rungen #(.U(U)) u_gen (
+    .clk_i, .rst_ni, .start_i, .oy_i, .ox_i, .k_i, .stride_i, .pad_i, .in_h_i, .in_w_i, .c_i,
+    .ready_o, .valid_o(rd_valid_o), .addr_o(rd_addr_o), .count_o(gen_count), .mask_o(gen_mask),
+    .last_o(gen_last));
+
+  // The chunk's metadata waits a cycle for its data.
+  logic v_q, last_q;
+  logic [CW-1:0] count_q;
+  logic [U-1:0] mask_q;
+  logic [U*UnitBits-1:0] chunk;
+  logic flush;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) v_q <= 1'b0;
+    else v_q <= rd_valid_o;
+  end
+  always_ff @(posedge clk_i) begin
+    last_q <= gen_last;
+    count_q <= gen_count;
+    mask_q <= gen_mask;
+  end
+  always_comb begin
+    for (int b = 0; b < U; b++) chunk[b*UnitBits +: UnitBits] = mask_q[b] ? rd_data_i[b*UnitBits +: UnitBits] : '0;
+  end
+  nb_gearbox #(.Units(U), .UnitBits(UnitBits)) u_gear (
+    .clk_i, .rst_ni, .in_valid_i(v_q), .in_data_i(chunk), .in_count_i(count_q), .in_last_i(last_q),
+    .flush_pending_o(flush), .out_valid_o(word_valid_o), .out_data_o(word_o), .out_last_o(word_last_o));
+
+  logic [15:0] idx_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) idx_q <= '0;
+    else if (word_valid_o) idx_q <= word_last_o ? 16'd0 : idx_q + 16'd1;
+  end
+  assign word_idx_o = idx_q;
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) assert (!(v_q && flush)) else $error("nb_window: chunk offered during a gearbox flush");
+  end
+`endif
+endmodule
