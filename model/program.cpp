@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <fstream>
 
@@ -47,19 +48,40 @@ uint32_t skip_code(SkipKind s) {
   return uint32_t(s);
 }
 
+// The memory image being laid out. A dry image only assigns offsets (the
+// layout of a program without copying its weights: the cycle model's view).
 class MemImage {
  public:
+  explicit MemImage(bool dry) : dry_(dry) {}
   template <typename T>
   uint32_t add(const std::vector<T>& v) {
     align();
-    uint32_t off = uint32_t(bytes.size());
+    uint32_t off = uint32_t(size_);
     const uint8_t* p = reinterpret_cast<const uint8_t*>(v.data());
-    bytes.insert(bytes.end(), p, p + v.size() * sizeof(T));
+    if (!dry_) bytes.insert(bytes.end(), p, p + v.size() * sizeof(T));
+    size_ += v.size() * sizeof(T);
     return off;
   }
   uint32_t add(const std::string& s) { return add(std::vector<char>(s.begin(), s.end())); }
-  void align() { bytes.resize((bytes.size() + 63) / 64 * 64, 0); }
+  // A section of n bytes whose contents a dry image does not need.
+  template <typename F>
+  uint32_t add_lazy(size_t n, F make) {
+    if (!dry_) return add(make());
+    align();
+    uint32_t off = uint32_t(size_);
+    size_ += n;
+    return off;
+  }
+  void align() {
+    size_ = (size_ + 63) / 64 * 64;
+    if (!dry_) bytes.resize(size_, 0);
+  }
+  size_t size() const { return size_; }
   std::vector<uint8_t> bytes;
+
+ private:
+  bool dry_;
+  size_t size_ = 0;
 };
 
 template <typename T>
@@ -75,14 +97,14 @@ T get(const std::vector<uint8_t>& b, size_t off) {
 
 }  // namespace
 
-std::vector<uint8_t> serialize_program(const CompiledModel& cm) {
+namespace {
+
+ProgramLayout lay_out(const CompiledModel& cm, MemImage& img) {
+  ProgramLayout lay;
   const uint32_t L = uint32_t(cm.layers.size());
-  const uint32_t desc_off = 64, desc_bytes = kDescWords * 4;
-  MemImage img;
-  std::vector<std::vector<uint32_t>> descs;
-  uint32_t name_off = img.add(cm.model);
+  lay.name_off = img.add(cm.model);
   for (auto& q : cm.layers) {
-    std::vector<uint32_t> d(kDescWords, 0);
+    std::array<uint32_t, kDescWords> d{};
     d[0] = kind_code(q.kind);
     d[1] = (q.act == Act::Relu ? 1u : 0u) | (q.logits ? 2u : 0u) | (q.axis == Axis::Token ? 4u : 0u) |
            (skip_code(q.skip) << 8);
@@ -93,8 +115,10 @@ std::vector<uint8_t> serialize_program(const CompiledModel& cm) {
     d[13] = uint32_t((q.kbin + kDspWordBits - 1) / kDspWordBits);
     d[14] = uint32_t(q.kfix);
     d[15] = uint32_t(q.wbits);
-    d[16] = q.kbin ? img.add(pack48(q.wbin, q.rows(), q.kbin)) : 0;
-    d[17] = q.kfix ? img.add(pad_rows(q.wfix, q.rows(), q.kfix)) : 0;
+    d[16] = q.kbin ? img.add_lazy(size_t(q.rows()) * d[13] * 8, [&] { return pack48(q.wbin, q.rows(), q.kbin); }) : 0;
+    d[17] = q.kfix ? img.add_lazy(size_t(q.rows() * row_stride(q.kfix)),
+                                  [&] { return pad_rows(q.wfix, q.rows(), q.kfix); })
+                   : 0;
     d[18] = q.kbin ? img.add(q.tau) : 0;
     d[19] = q.kbin ? img.add(q.neg) : 0;
     d[20] = img.add(q.m1);
@@ -108,10 +132,29 @@ std::vector<uint8_t> serialize_program(const CompiledModel& cm) {
     d[27] = uint32_t(q.rows());
     d[28] = uint32_t(uint64_t(q.z_bound)), d[29] = uint32_t(uint64_t(q.z_bound) >> 32);
     d[30] = uint32_t(uint64_t(q.acc_bound)), d[31] = uint32_t(uint64_t(q.acc_bound) >> 32);
-    descs.push_back(d);
+    lay.desc.push_back(d);
   }
   img.align();
-  uint32_t image_off = (desc_off + L * desc_bytes + 63) / 64 * 64;
+  lay.image_off = (lay.desc_off + L * kDescWords * 4 + 63) / 64 * 64;
+  lay.image_bytes = img.size();
+  return lay;
+}
+
+}  // namespace
+
+ProgramLayout layout_program(const CompiledModel& cm) {
+  MemImage img(true);
+  return lay_out(cm, img);
+}
+
+std::vector<uint8_t> serialize_program(const CompiledModel& cm) {
+  const uint32_t L = uint32_t(cm.layers.size());
+  const uint32_t desc_off = 64, desc_bytes = kDescWords * 4;
+  MemImage img(false);
+  ProgramLayout lay = lay_out(cm, img);
+  const auto& descs = lay.desc;
+  const uint32_t name_off = lay.name_off;
+  const uint32_t image_off = lay.image_off;
   std::vector<uint8_t> out(image_off + img.bytes.size(), 0);
   std::memcpy(&out[0], kMagic, 8);
   put<uint32_t>(out, 8, kProgramVersion);

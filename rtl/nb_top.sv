@@ -160,6 +160,10 @@ module nb_top #(
 
   // ------------------------------------------------------------- counters
   logic [63:0] c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q;
+  // c_cyc_q when the record's cycle word was written: the cycles after it
+  // (the other record words, the layer's end) are carried into the next
+  // layer, so the records add up to every cycle up to the last one.
+  logic [63:0] c_snap_q;
   logic [31:0] dump_ptr_q;
 
   // -------------------------------------------------------- memory loader
@@ -600,6 +604,7 @@ module nb_top #(
       mpos_q <= '0;
       dump_beat_q <= '0;
       dump_ptr_q <= '0;
+      c_snap_q <= '0;
       done_o <= 1'b0;
       error_o <= 1'b0;
       error_code_o <= '0;
@@ -850,13 +855,15 @@ module nb_top #(
           end
         end
         S_PERF: if (mem_req_ready_i && !loading) begin
+          if (step_q == 4'd0) c_snap_q <= c_cyc_q;
           if (step_q == 4'd7) st_q <= S_LAYER_END;
           step_q <= step_q + 4'd1;
         end
         S_LAYER_END: begin
           layer_done_o <= 1'b1;
           layer_idx_o <= li_q;
-          {c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
+          {c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
+          c_cyc_q <= c_cyc_q + 64'd1 - c_snap_q;
           if (dump_q || logits) dump_ptr_q <= dump_ptr_q + (dump_beats << 3);
           if (has_next) begin
             li_q <= li_q + 16'd1;

@@ -4,6 +4,8 @@
 //   nb_rtl_X --program P.nbp --images I.npy [--json OUT]        a compiled program on images
 //   nb_rtl_X --model M [--images-n N] [--seed S] [--corrupt-layer NAME]   a model, random parameters
 //   nb_rtl_X --random-nets N [--seed S]                         N constrained-random networks
+//   --check-estimate: also compare every layer's performance record of every
+//   image with the fast cycle model (model/cycle_model.cpp); any difference fails.
 // Common: --dram-latency C, --dram-bw BYTES_PER_CYCLE, --clock-mhz F, --no-dump, --progress,
 //         --trace FILE.fst --trace-from CYCLE --trace-to CYCLE (a waveform of that window).
 // Exit status: 0 verified, 3 mismatch or RTL error, 1 bad arguments or input.
@@ -15,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neuroblend/compiler.h"
+#include "neuroblend/cycle_model.h"
 #include "neuroblend/error.h"
 #include "neuroblend/image.h"
 #include "neuroblend/npy.h"
@@ -63,7 +66,7 @@ int main(int argc, char** argv) {
     std::string program, images_file, model, corrupt, json_out;
     int images_n = 2, random_nets = 0, calib = 8;
     uint64_t seed = 1, input_seed = 100;
-    bool progress = false, quiet = false;
+    bool progress = false, quiet = false, check_estimate = false;
     sim::RunOptions opt;
     for (int i = 1; i < argc; ++i) {
       std::string a = argv[i];
@@ -101,6 +104,8 @@ int main(int argc, char** argv) {
         json_out = next();
       else if (a == "--progress")
         progress = true;
+      else if (a == "--check-estimate")
+        check_estimate = true;
       else if (a == "--quiet")
         quiet = true;
       else if (a == "--trace")
@@ -185,6 +190,35 @@ int main(int argc, char** argv) {
       if (quiet) continue;
       if (r.mismatch) std::cerr << "MISMATCH: " << jobs[k].cm.model << ": " << r.mismatch->str() << "\n";
       if (!r.error.empty()) std::cerr << "ERROR: " << jobs[k].cm.model << ": " << r.error << "\n";
+    }
+    if (check_estimate) {
+      // The fast cycle model against the RTL's own counters, layer by layer.
+      MemTiming mt;
+      mt.latency = opt.dram_latency;
+      mt.bytes_per_cycle = opt.dram_bytes_per_cycle;
+      mt.dump_all = opt.dump_all;
+      size_t layers = 0, differ = 0;
+      for (size_t k = 0; k < results.size(); ++k) {
+        CycleEstimate est = estimate_cycles(jobs[k].cm, sim::built_config(), mt);
+        for (size_t img = 0; img < results[k].perf.size(); ++img)
+          for (size_t i = 0; i < results[k].perf[img].size(); ++i) {
+            const LayerPerf &r = results[k].perf[img][i], &e = est.layers[i];
+            ++layers;
+            if (r == e) continue;
+            if (differ++ < 20)
+              std::cerr << fmt::format(
+                  "ESTIMATE DIFFERS: job {} ({}), image {}, layer {} '{}': rtl/estimate cycles {}/{} bin {}/{} fix "
+                  "{}/{} load {}/{} compute {}/{} rd {}/{} wr {}/{} dump {}/{}\n",
+                  k, jobs[k].cm.model, img, i, r.name, r.cycles, e.cycles, r.bin_busy, e.bin_busy, r.fix_busy,
+                  e.fix_busy, r.load, e.load, r.compute, e.compute, r.rd_beats, e.rd_beats, r.wr_beats, e.wr_beats,
+                  r.dump, e.dump);
+          }
+      }
+      j["estimate_layers_checked"] = layers;
+      j["estimate_layers_differing"] = differ;
+      if (!quiet || differ)
+        std::cerr << fmt::format("cycle model: {} of {} layer records equal to the RTL's\n", layers - differ, layers);
+      if (differ) all = false;
     }
     j["verified"] = all;
     j["sim_cycles"] = cycles;

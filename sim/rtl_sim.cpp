@@ -10,6 +10,7 @@
 
 #include "Vnb_top.h"
 #include "dram.h"
+#include "neuroblend/cycle_model.h"
 #include "neuroblend/error.h"
 #include "neuroblend/golden.h"
 #include "neuroblend/program.h"
@@ -165,6 +166,9 @@ SC_MODULE(Testbench) {
       const Image& im = job.images[img];
       std::memcpy(&dram->mem[in_addr], im.pixels.data(), im.pixels.size());
       GoldenResult g = golden.run(im, true);
+      // The memory idles until its bandwidth bucket is full: every image
+      // starts from the same state (the cycle model assumes it).
+      for (int k = 0; k < bucket_refill_cycles(opt->dram_bytes_per_cycle); ++k) wait();
       prog_base.write(kProgBase);
       in_base.write(in_addr);
       out_base.write(out_addr);

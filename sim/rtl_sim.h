@@ -11,6 +11,7 @@
 
 #include "neuroblend/compiler.h"
 #include "neuroblend/hw_config.h"
+#include "neuroblend/perf.h"
 #include "neuroblend/tensor.h"
 
 namespace nb::sim {
@@ -31,15 +32,7 @@ struct RunOptions {
   std::function<void(int, int)> progress;  // (images done, images)
 };
 
-struct LayerPerf {
-  std::string name;
-  uint64_t cycles = 0;    // from descriptor fetch to the last merge (dump excluded)
-  uint64_t bin_busy = 0;  // cycles the binary lanes took a word
-  uint64_t fix_busy = 0;  // cycles the fixed-point lanes took a word
-  uint64_t load = 0;      // cycles loading descriptors, input, weights, parameters
-  uint64_t compute = 0;   // cycles computing (all tiles)
-  uint64_t rd_beats = 0, wr_beats = 0, dump = 0;
-};
+using nb::LayerPerf;
 
 struct Mismatch {
   int image = 0;

@@ -2,6 +2,7 @@
 // laid out for the accelerator to load through its memory port. Format in
 // docs/program-format.md.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,6 +19,16 @@ constexpr int kDspWordBits = 48;  // a DSP48E2 logic-unit operand
 // uint64): bit j of word w is tap w*48 + j; tail bits are 0.
 std::vector<uint64_t> pack48(const std::vector<uint8_t>& bits, int64_t rows, int64_t k);
 std::vector<uint8_t> unpack48(const std::vector<uint64_t>& words, int64_t rows, int64_t k);
+
+// Where everything of a program lies: the 32-word descriptors (offsets
+// relative to the memory image) and the image's place in the file, without
+// the weights themselves. What the cycle model reads.
+struct ProgramLayout {
+  uint32_t desc_off = 64, image_off = 0, name_off = 0;
+  uint64_t image_bytes = 0;
+  std::vector<std::array<uint32_t, kDescWords>> desc;
+};
+ProgramLayout layout_program(const CompiledModel& cm);
 
 std::vector<uint8_t> serialize_program(const CompiledModel& cm);
 CompiledModel parse_program(const std::vector<uint8_t>& bytes, const std::string& source);

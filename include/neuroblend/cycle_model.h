@@ -1,0 +1,39 @@
+// The fast cycle model: the accelerator's per-layer performance records
+// computed from the compiled program's layout (descriptors and section
+// offsets) and the hardware configuration, without simulating the RTL.
+//
+// It follows the RTL's controller state by state (descriptor and image
+// loads, the double-buffered tile loader, the window front ends, the
+// in-flight limit, drain, prefetch wait, dumps and record writes) and the
+// DRAM model's latency and token-bucket bandwidth beat by beat, so it gives
+// the same counters as co-simulation; tests check equality on random
+// networks, configurations and memory settings (tests/, docs/estimate.md).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "neuroblend/compiler.h"
+#include "neuroblend/hw_config.h"
+#include "neuroblend/perf.h"
+
+namespace nb {
+
+struct MemTiming {
+  int latency = 20;            // cycles from an accepted read to its data
+  double bytes_per_cycle = 8;  // token bucket (8: one 64-bit beat per cycle)
+  bool dump_all = false;       // every layer's output written to memory (co-simulation's default)
+};
+
+struct CycleEstimate {
+  std::vector<LayerPerf> layers;
+  uint64_t total_cycles = 0;  // sum of the layers' cycles
+};
+
+CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const MemTiming& mem);
+
+// Idle cycles the memory needs before a start so that its bandwidth bucket
+// is full: the co-simulation waits this long before each image, so every
+// image starts from the same state.
+int bucket_refill_cycles(double bytes_per_cycle);
+
+}  // namespace nb

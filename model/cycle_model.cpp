@@ -1,0 +1,262 @@
+#include "neuroblend/cycle_model.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "neuroblend/error.h"
+#include "neuroblend/program.h"
+
+namespace nb {
+
+namespace {
+
+using D = std::array<uint32_t, kDescWords>;
+
+// The DRAM model's request side (sim/dram.cpp): a request offered in cycle n
+// is accepted when the bucket held a beat at the tick that began cycle n;
+// the tick that ends cycle n takes the beat and adds `bw` (capped at 16).
+// Read data of a request accepted in cycle n is seen in cycle n + 1 + latency.
+class Port {
+ public:
+  explicit Port(double bw) : bw_(bw), full_(bw >= 8) {}
+  // Ready during cycle n (n never decreases between calls).
+  bool ready(int64_t n) {
+    if (full_) return true;
+    advance(n);
+    return tokens_ >= 8;
+  }
+  void accept(int64_t n) {
+    if (full_) return;
+    advance(n);
+    taken_ = true;
+  }
+
+ private:
+  void advance(int64_t n) {
+    while (now_ < n) {
+      if (!taken_ && tokens_ >= 16) {  // idle and full: nothing changes
+        now_ = n;
+        break;
+      }
+      if (taken_) tokens_ -= 8;
+      taken_ = false;
+      tokens_ = std::min(tokens_ + bw_, 16.0);
+      ++now_;
+    }
+  }
+  double bw_;
+  bool full_;
+  double tokens_ = 16;  // the co-simulation starts each image with a full bucket
+  int64_t now_ = 0;
+  bool taken_ = false;
+};
+
+// Chunk / word shape of one window on one engine (rtl/nb_rungen.sv,
+// rtl/nb_gearbox.sv): rows of k pixels x c units read as chunks of up to u.
+struct Window {
+  int64_t chunks = 0;  // generator cycles with a chunk
+  int64_t words = 0;   // gearbox words (engine busy cycles)
+  bool flush = false;  // the last chunk overflows the gearbox: one more word, and a gap
+};
+Window window(int64_t k, int64_t c, int64_t u) {
+  Window w;
+  int64_t row = k * c, per_row = (row + u - 1) / u, total = k * row;
+  w.chunks = k * per_row;
+  w.words = (total + u - 1) / u;
+  int64_t last = row - (per_row - 1) * u;
+  w.flush = (total - last) % u + last > u;
+  return w;
+}
+
+struct Sim {
+  const ProgramLayout& lay;
+  const HwConfig& hw;
+  const MemTiming& mem;
+  Port port;
+  std::vector<LayerPerf>* out;
+  LayerPerf* cur = nullptr;
+
+  // A load of n beats by a loader armed in cycle s: returns its last cycle
+  // (the cycle ld_done is seen).
+  int64_t load(int64_t s, int64_t n) {
+    if (n == 0) return s + 1;
+    int64_t c = s + 1, last = s;
+    if (mem.bytes_per_cycle >= 8) {
+      last = s + n;
+    } else {
+      for (int64_t i = 0; i < n; ++i) {
+        while (!port.ready(c)) ++c;
+        port.accept(c);
+        last = c++;
+      }
+    }
+    cur->rd_beats += uint64_t(n);
+    return last + mem.latency + 2;
+  }
+  // One write (dump beat or record word) offered from cycle c: the cycle it is accepted.
+  int64_t write(int64_t c) {
+    while (!port.ready(c)) ++c;
+    port.accept(c);
+    return c;
+  }
+
+  // The tile loader armed in cycle a at `step` for tile `first` of layer `li`
+  // (its next layer's tau/neg unless `next`): the first cycle it is idle.
+  int64_t tiles(int64_t a, int step, size_t li, int64_t first, bool next) {
+    const D& d = lay.desc[li];
+    // Steps 5 and 6 read tau / neg of the layer after this one for the
+    // current layer's tiles; a prefetched next-layer tile skips them.
+    const bool nbin = !next && li + 1 < lay.desc.size() && lay.desc[li + 1][12] != 0;
+    const D& nd = lay.desc[std::min(li + 1, lay.desc.size() - 1)];
+    const int64_t rows = d[27], nrows = std::min<int64_t>(hw.lanes, rows - first);
+    const bool use_bin = d[12] != 0, use_mac = (d[0] & 7) != 3 && ((d[1] >> 8) & 15) != 2;
+    int64_t t = a;
+    for (int s = step; s <= 6; ++s) {
+      bool skip = false;
+      int64_t beats = 0;
+      uint64_t start = 0, elem = 8;
+      switch (s) {
+        case 0: skip = !use_bin, beats = int64_t(d[13]) * nrows; break;
+        case 1: skip = !use_mac, beats = int64_t((d[14] + 7) / 8) * nrows; break;
+        case 2: elem = 4, start = lay.image_off + d[20] + 4 * uint64_t(first); break;
+        case 3: elem = 4, start = lay.image_off + d[21] + 4 * uint64_t(first); break;
+        case 4: elem = 8, start = lay.image_off + d[22] + 8 * uint64_t(first); break;
+        case 5: elem = 2, skip = !nbin, start = lay.image_off + nd[18] + 2 * uint64_t(first); break;
+        default: elem = 1, skip = !nbin, start = lay.image_off + nd[19] + uint64_t(first); break;
+      }
+      if (s >= 2) beats = int64_t(((start & 7) + elem * uint64_t(nrows) + 7) >> 3);
+      int64_t end = skip ? t : load(t, beats);  // the step's last cycle
+      t = end + 1;
+    }
+    return t;
+  }
+
+  // Cycles of one tile's compute and drain (COMPUTE and DRAIN states), and
+  // the busy counts it adds.
+  int64_t tile_compute(const D& d, uint64_t& bin, uint64_t& fix) {
+    const int kind = d[0] & 7, skip = (d[1] >> 8) & 15;
+    const int64_t in_h = d[2], in_w = d[3], in_c = d[4], out_h = d[5], out_w = d[6];
+    if (kind == 3) {  // average pooling: one run per input position, then merge
+      fix += uint64_t(in_h * in_w);
+      return in_h * in_w + 4;
+    }
+    const bool use_bin = d[12] != 0, use_sel = skip == 2, use_mac = !use_sel;
+    const int64_t n = out_h * out_w;
+    int64_t period = 1, avail = 0;
+    if (use_bin) {
+      Window w = window(kind == 1 ? 3 : 1, in_c, 48 * hw.wpl);
+      period = std::max(period, w.chunks + (w.flush ? 2 : 0));
+      avail = std::max(avail, w.chunks + (w.flush ? 1 : 0) + 4);
+      bin += uint64_t(w.words * n);
+    }
+    if (use_mac) {
+      int64_t fk = 1;
+      if (kind == 0) fk = d[8];
+      else if (kind == 1 && skip == 3) fk = 3;
+      Window w = window(fk, in_c, hw.macs);
+      period = std::max(period, w.chunks + (w.flush ? 2 : 0));
+      avail = std::max(avail, w.chunks + (w.flush ? 1 : 0) + 3);
+      fix += uint64_t(w.words * n);
+    }
+    if (use_sel) {
+      avail = std::max<int64_t>(avail, 2);
+      fix += uint64_t(n);
+    }
+    // Windows issue every `period` cycles, at most 6 in flight: window i
+    // waits for window i-6 to be merged (avail cycles after its issue).
+    constexpr int kInflight = 6;
+    int64_t last;
+    if (kInflight * period >= avail + 1)
+      last = (n - 1) * period;
+    else
+      last = ((n - 1) / kInflight) * (avail + 1) + ((n - 1) % kInflight) * period;
+    return last + avail + 3;
+  }
+};
+
+}  // namespace
+
+int bucket_refill_cycles(double bytes_per_cycle) {
+  return int(std::ceil(16.0 / bytes_per_cycle)) + 2;
+}
+
+CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const MemTiming& mem) {
+  if (!(mem.bytes_per_cycle > 0) || mem.latency < 1)
+    throw Error("memory timing: latency must be >= 1 cycle and bandwidth > 0 bytes per cycle");
+  check_fits(cm, hw);
+  ProgramLayout lay = layout_program(cm);
+  CycleEstimate est;
+  est.layers.resize(lay.desc.size());
+  Sim sim{lay, hw, mem, Port(mem.bytes_per_cycle), &est.layers};
+  const size_t L = lay.desc.size();
+  int64_t t = 0, prev_record = 0;  // cycle 0: the first header cycle
+  int64_t loader_idle = 0;         // first cycle the tile loader is idle
+  for (size_t li = 0; li < L; ++li) {
+    LayerPerf& p = est.layers[li];
+    p.name = cm.layers[li].name;
+    sim.cur = &p;
+    const D& d = lay.desc[li];
+    int64_t x;  // first WAIT_TL cycle
+    if (li == 0) {
+      int64_t e = sim.load(t, 8);  // header (not a load-counted state)
+      int64_t s = e + 1;
+      e = sim.load(s, 16);  // descriptor
+      e = sim.load(e + 1, 16);  // next descriptor
+      int64_t in_beats = (int64_t(d[2]) * d[3] * d[4] + 7) >> 3;
+      e = sim.load(e + 1, in_beats);
+      p.load += uint64_t(e + 1 - s);
+      x = e + 1;
+      loader_idle = sim.tiles(x, 0, 0, 0, false);
+    } else {
+      int64_t e = sim.load(t, 16);  // next descriptor
+      p.load += uint64_t(e + 1 - t);
+      x = e + 1;
+      loader_idle = sim.tiles(x, 5, li, 0, false);
+    }
+    const int64_t rows = d[27], ntiles = (rows + hw.lanes - 1) / hw.lanes;
+    uint64_t bin1 = 0, fix1 = 0;
+    const int64_t dur = sim.tile_compute(d, bin1, fix1);
+    int64_t q = 0;
+    for (int64_t j = 0; j < ntiles; ++j) {
+      int64_t w = std::max(x, loader_idle);  // WAIT_TL until the tile is in
+      p.load += uint64_t(w - x + 1);
+      int64_t c0 = w + 1;
+      if (j + 1 < ntiles) loader_idle = sim.tiles(c0, 0, li, (j + 1) * hw.lanes, false);
+      else if (li + 1 < L) {
+        sim.cur = &p;  // the prefetch's reads count in this layer
+        loader_idle = sim.tiles(c0, 0, li + 1, 0, true);
+      }
+      p.compute += uint64_t(dur);
+      p.bin_busy += bin1;
+      p.fix_busy += fix1;
+      int64_t dlast = c0 + dur - 1;
+      if (j + 1 < ntiles) {
+        x = dlast + 1;
+      } else {
+        q = std::max(dlast + 1, loader_idle);  // PF_WAIT
+        p.load += uint64_t(q - dlast);
+      }
+    }
+    int64_t u = q + 1;
+    const bool logits = (d[1] >> 1) & 1;
+    if (mem.dump_all || logits) {
+      int64_t beats = logits ? int64_t(d[7]) : (int64_t(d[5]) * d[6] * d[7] + 7) >> 3;
+      int64_t a = u;
+      for (int64_t b = 0; b < beats; ++b) a = sim.write(a + 1) + 1;  // DUMP_RD, then DUMP_WR until accepted
+      p.dump = uint64_t(a - u);
+      p.wr_beats = uint64_t(beats);
+      u = a;
+    }
+    int64_t p0 = sim.write(u);  // the record's cycle word
+    int64_t n7 = p0;
+    for (int k = 1; k < 8; ++k) n7 = sim.write(n7 + 1);
+    p.cycles = uint64_t(p0 - prev_record) - p.dump;
+    prev_record = p0;
+    est.total_cycles += p.cycles;
+    t = n7 + 2;  // LAYER_END, then the next descriptor
+  }
+  return est;
+}
+
+}  // namespace nb
