@@ -40,6 +40,8 @@ CompiledModel compile_with(const ModelOptions& o, const Loaded& l);
 int run_infer(CLI::App& app, const ModelOptions& o);
 void add_infer(CLI::App& app, ModelOptions& o);
 int run_run(const ModelOptions& o);
+int run_estimate(const ModelOptions& o);
+void add_estimate(CLI::App& app, ModelOptions& o);
 void add_run(CLI::App& app, ModelOptions& o);
 
 }  // namespace nb::cli

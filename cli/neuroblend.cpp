@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every subcommand");
 
-  ModelOptions d_opt, c_opt, i_opt, r_opt;
+  ModelOptions d_opt, c_opt, i_opt, r_opt, e_opt;
   CompileArgs c_args;
 
   auto* describe = app.add_subcommand("describe", "Per-layer shapes, MACs and parameter bits; model size vs float32");
@@ -154,12 +154,14 @@ int main(int argc, char** argv) {
   compile->add_option("--export-int", c_args.export_int, "Also write the compiled integer parameters as .npz");
   add_infer(app, i_opt);
   add_run(app, r_opt);
+  add_estimate(app, e_opt);
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (describe->parsed()) return run_describe(d_opt);
     if (compile->parsed()) return run_compile(c_opt, c_args);
     if (app.got_subcommand("run")) return run_run(r_opt);
+    if (app.got_subcommand("estimate")) return run_estimate(e_opt);
     return run_infer(app, i_opt);
   } catch (const nb::Error& e) {
     std::cerr << "neuroblend: error: " << e.what() << "\n";

@@ -375,6 +375,7 @@ module nb_top #(
     logic [MW-1:0] wsel;
     logic signed [31:0] psum, psum_q, acc_q;
     logic signed [7:0] lane_byte;
+    nb_mac_lane #(.Macs(Macs)) u_mac (.a_i(fgb_word), .w_i(wsel), .psum_o(psum));
     always_ff @(posedge clk_i) begin
       if (tl_q && lstep_q == 4'd1 && rsp && ld_lane_q == 16'(l))
         wmem[lbank_q][$clog2(MaxFixEntries)'(ld_word_q)] <= mem_rsp_rdata_i;
@@ -382,9 +383,6 @@ module nb_top #(
     always_comb begin
       went = wmem[cbank_q][$clog2(MaxFixEntries)'((32'(fword) * Macs) >> 3)];
       wsel = MW'(went >> (((32'(fword) * Macs) & 32'd7) * 8));
-      psum = '0;
-      for (int b = 0; b < Macs; b++)
-        psum = psum + 32'(signed'(fgb_word[b*8 +: 8])) * 32'(signed'(wsel[b*8 +: 8]));
       lane_byte = signed'(byte_rdata[pp_q][l*8 +: 8]);
       // acc of the window: MAC stream, the selected byte, or the pooled sum.
       if (sm_valid_q) acc_w[l] = (use_pool ? acc_q : 32'd0) + 32'(lane_byte);
@@ -423,21 +421,19 @@ module nb_top #(
   logic [Banks-1:0] y_mask;
   logic [BitBanks-1:0] y_bits, y_bmask;
   for (genvar l = 0; l < Lanes; l++) begin : g_merge
-    /* verilator lint_off UNUSEDSIGNAL */  // z fits 48 bits: the compiler proves it
-    logic signed [63:0] z;
-    /* verilator lint_on UNUSEDSIGNAL */
+    logic signed [47:0] z;
     logic signed [63:0] t;
+    nb_requant u_rq (.m1_i(m1_q[cbank_q][l]), .m2_i(m2_q[cbank_q][l]), .bias_i(bias_q[cbank_q][l]),
+                     .dot_i(use_bin ? dfifo_q[dr_q][l] : 16'sd0), .acc_i(afifo_q[ar_q][l]), .z_o(z));
     logic signed [7:0] y;
     always_comb begin
-      z = 64'(m1_q[cbank_q][l]) * (use_bin ? 64'(dfifo_q[dr_q][l]) : 64'sd0)
-          + 64'(m2_q[cbank_q][l]) * 64'(afifo_q[ar_q][l]) + 64'(bias_q[cbank_q][l]);
       t = (64'(z_q[l]) + (64'sd1 <<< (sh - 6'd1))) >>> sh;
       if (t > 64'sd127) y = 8'sd127;
       else if (t < -64'sd128) y = -8'sd128;
       else y = 8'(t);
       if (relu && y < 0) y = 8'sd0;
     end
-    always_ff @(posedge clk_i) if (pop) z_q[l] <= 48'(z);
+    always_ff @(posedge clk_i) if (pop) z_q[l] <= z;
     assign y_bytes[l*8 +: 8] = y;
     assign y_bits[l] = (16'(y) >= ntau_q[cbank_q][l]) ^ nneg_q[cbank_q][l];
     assign y_mask[l] = 16'(l) < nrows;

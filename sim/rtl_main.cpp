@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
         json_out = next();
       else if (a == "--progress")
         progress = true;
+      else if (a == "--coverage")
+        opt.coverage = next();
       else if (a == "--check-estimate")
         check_estimate = true;
       else if (a == "--quiet")

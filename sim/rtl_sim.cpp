@@ -4,6 +4,9 @@
 #include <systemc.h>
 #include <verilated.h>
 #include <verilated_fst_c.h>
+#if NB_ACTIVITY
+#include <verilated_cov.h>
+#endif
 
 #include <chrono>
 #include <memory>
@@ -336,6 +339,11 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
     tb->trace = fst.get();
   }
   sc_start();
+#if NB_ACTIVITY
+  if (!opt.coverage.empty()) Verilated::threadContextp()->coveragep()->write(opt.coverage.c_str());
+#else
+  if (!opt.coverage.empty()) throw Error("switching activity needs the toggle-coverage build (nb_rtl_<config>_act)");
+#endif
   top->final();
   if (fst) fst->close();
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();

@@ -30,6 +30,7 @@ struct RunOptions {
   uint64_t trace_from = 0, trace_to = 0;   // cycle window of the trace
   int64_t corrupt_offset = -1;             // test hook: flip a byte of the program in DRAM
   std::function<void(int, int)> progress;  // (images done, images)
+  std::string coverage;                    // toggle-coverage build only: write Verilator's coverage data here
 };
 
 using nb::LayerPerf;

@@ -1,0 +1,62 @@
+// `neuroblend estimate`: the fast cycle model (model/cycle_model.cpp) on a
+// model and a configuration: the same figures and JSON fields as `run`
+// (but `verified`), in microseconds instead of seconds of co-simulation.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "common.h"
+#include "hw_options.h"
+#include "neuroblend/cycle_model.h"
+#include "neuroblend/error.h"
+#include "perf_report.h"
+
+namespace nb::cli {
+
+namespace {
+struct EstimateArgs {
+  HwArgs hw;
+  bool no_dump = false;
+  int repeat = 1;
+};
+EstimateArgs g_est;
+}  // namespace
+
+void add_estimate(CLI::App& app, ModelOptions& o) {
+  auto* c = app.add_subcommand("estimate",
+                               "Cycles, latency and utilization from the fast cycle model (no RTL; equal to `run`)");
+  o.add_model(c);
+  o.add_params(c);
+  o.add_calib(c);
+  add_hw_options(c, g_est.hw);
+  c->add_flag("--no-dump", g_est.no_dump, "Model a run without per-layer dumps (as `run --no-dump`)");
+  c->add_option("--repeat", g_est.repeat, "Evaluate the model this many times and report the mean time per call")
+      ->check(CLI::Range(1, 10000000));
+}
+
+int run_estimate(const ModelOptions& o) {
+  Hw hw = resolve_hw(g_est.hw);
+  Loaded l = load(o);
+  CompiledModel cm = compile_with(o, l);
+  MemTiming mt;
+  mt.latency = hw.dram_latency;
+  mt.bytes_per_cycle = hw.dram_bw;
+  mt.dump_all = !g_est.no_dump;
+  CycleEstimate est;
+  auto t0 = std::chrono::steady_clock::now();
+  for (int r = 0; r < g_est.repeat; ++r) est = estimate_cycles(cm, hw, mt);
+  double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / g_est.repeat;
+  nlohmann::json j = perf_json(l.spec, l.params_source, hw, est.layers, 1);
+  j["sim_cycles_per_second"] = sec > 0 ? double(est.total_cycles) / sec : 0;
+  if (o.json) {
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  print_perf(j);
+  fmt::print("cycle model: {:.1f} us per estimate ({:.3g} modelled cycles/s)\n", sec * 1e6,
+             j["sim_cycles_per_second"].get<double>());
+  return 0;
+}
+
+}  // namespace nb::cli

@@ -1,0 +1,131 @@
+#include "hw_options.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "neuroblend/error.h"
+#if NB_HAVE_RTL
+#include "nb_built_configs.h"
+#endif
+
+namespace nb::cli {
+
+namespace {
+bool is_pow2(int v) {
+  return v > 0 && (v & (v - 1)) == 0;
+}
+}  // namespace
+
+// Strict reader of a configuration file: every key known, each checked.
+void read_config(const std::string& path, Hw& hw) {
+  std::ifstream f(path);
+  if (!f) throw Error(fmt::format("cannot open configuration '{}'", path));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(f);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(fmt::format("{}: not valid JSON: {}", path, e.what()));
+  }
+  if (!j.is_object()) throw Error(fmt::format("{}: expected an object", path));
+  for (auto& [k, v] : j.items()) {
+    auto integer = [&](int lo, int hi) {
+      if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi)
+        throw Error(fmt::format("{}: key '{}' must be an integer in [{}, {}], got {}", path, k, lo, hi, v.dump()));
+      return v.get<int>();
+    };
+    auto number = [&](double lo, double hi) {
+      if (!v.is_number() || v.get<double>() < lo || v.get<double>() > hi)
+        throw Error(fmt::format("{}: key '{}' must be a number in [{}, {}], got {}", path, k, lo, hi, v.dump()));
+      return v.get<double>();
+    };
+    if (k == "lanes")
+      hw.lanes = integer(1, 64);
+    else if (k == "words_per_lane")
+      hw.wpl = integer(1, 4);
+    else if (k == "macs")
+      hw.macs = integer(1, 8);
+    else if (k == "xnor") {
+      if (!v.is_string() || (v != "dsp" && v != "lut"))
+        throw Error(fmt::format("{}: key 'xnor' must be \"dsp\" or \"lut\", got {}", path, v.dump()));
+      hw.xnor_dsp = v == "dsp";
+    } else if (k == "act_bytes")
+      hw.act_bytes = integer(64, 1 << 24);
+    else if (k == "max_kw")
+      hw.max_kw = integer(1, 4096);
+    else if (k == "max_fix_entries")
+      hw.max_fix_entries = integer(1, 4096);
+    else if (k == "max_classes")
+      hw.max_classes = integer(1, 4096);
+    else if (k == "clock_mhz")
+      hw.clock_mhz = number(1, 2000);
+    else if (k == "dram_latency")
+      hw.dram_latency = integer(1, 100000);
+    else if (k == "dram_bytes_per_cycle")
+      hw.dram_bw = number(0.01, 8);
+    else
+      throw Error(fmt::format("{}: unknown key '{}'", path, k));
+  }
+}
+
+void add_hw_options(CLI::App* app, HwArgs& a) {
+  app->add_option("--config", a.config_file,
+                  "Hardware configuration file (JSON: lanes, words_per_lane, macs, xnor, act_bytes, max_kw, "
+                  "max_fix_entries, max_classes, clock_mhz, dram_latency, dram_bytes_per_cycle); flags override it")
+      ->check(CLI::ExistingFile);
+  app->add_option("--lanes", a.lanes, "Output channels in parallel (binary and fixed-point lanes), default 32")
+      ->check(CLI::Range(1, 64));
+  app->add_option("--words-per-lane", a.wpl, "48-bit words (DSP48E2 slices) per binary lane per cycle: 1, 2, 4 (default 1)")
+      ->check(CLI::IsMember({1, 2, 4}));
+  app->add_option("--macs", a.macs, "int8 MACs per fixed-point lane per cycle: 1, 2, 4, 8 (default 8)")
+      ->check(CLI::IsMember({1, 2, 4, 8}));
+  app->add_option("--xnor", a.xnor, "XNOR in DSP48E2 logic mode or in LUTs (default dsp)")
+      ->check(CLI::IsMember({"dsp", "lut"}));
+  app->add_option("--clock-mhz", a.clock, "Clock for the latency figures (default 200)")->check(CLI::Range(1.0, 2000.0));
+  app->add_option("--dram-latency", a.latency, "DRAM read latency in cycles (default 20)")->check(CLI::Range(1, 100000));
+  app->add_option("--dram-bw", a.bw, "DRAM bandwidth in bytes per cycle, up to 8 (default 8)")
+      ->check(CLI::Range(0.01, 8.0));
+}
+
+void check_hw(const Hw& hw, const std::string& where) {
+  if (hw.lanes < 1 || hw.lanes > 64) throw Error(fmt::format("{}lanes = {}: must be 1..64", where, hw.lanes));
+  if (hw.wpl != 1 && hw.wpl != 2 && hw.wpl != 4)
+    throw Error(fmt::format("{}words_per_lane = {}: must be 1, 2 or 4", where, hw.wpl));
+  if (!is_pow2(hw.macs) || hw.macs > 8) throw Error(fmt::format("{}macs = {}: must be 1, 2, 4 or 8", where, hw.macs));
+  if (hw.act_bytes % 64 != 0 || !is_pow2(hw.act_bytes / 64))
+    throw Error(fmt::format("{}act_bytes = {}: must be 64 times a power of two", where, hw.act_bytes));
+}
+
+Hw resolve_hw(const HwArgs& a) {
+  Hw hw;
+  if (!a.config_file.empty()) read_config(a.config_file, hw);
+  if (a.lanes) hw.lanes = a.lanes;
+  if (a.wpl) hw.wpl = a.wpl;
+  if (a.macs) hw.macs = a.macs;
+  if (!a.xnor.empty()) hw.xnor_dsp = a.xnor == "dsp";
+  if (a.clock > 0) hw.clock_mhz = a.clock;
+  if (a.latency > 0) hw.dram_latency = a.latency;
+  if (a.bw > 0) hw.dram_bw = a.bw;
+  check_hw(hw, a.config_file.empty() ? "" : a.config_file + ": ");
+  hw.name = hw.key();
+#if NB_HAVE_RTL
+  for (auto& c : kNbBuiltConfigs)
+    if (c.same_hardware(hw)) hw.name = c.name;  // a configuration of this build
+#endif
+  return hw;
+}
+
+nlohmann::json hw_json(const Hw& hw) {
+  return {{"name", hw.name},
+          {"lanes", hw.lanes},
+          {"words_per_lane", hw.wpl},
+          {"macs", hw.macs},
+          {"xnor", hw.xnor_dsp ? "dsp" : "lut"},
+          {"act_bytes", hw.act_bytes},
+          {"clock_mhz", hw.clock_mhz},
+          {"dram_latency", hw.dram_latency},
+          {"dram_bytes_per_cycle", hw.dram_bw}};
+}
+
+}  // namespace nb::cli

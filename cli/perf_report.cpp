@@ -1,0 +1,72 @@
+#include "perf_report.h"
+
+#include <fmt/format.h>
+
+#include "neuroblend/describe.h"
+
+namespace nb::cli {
+
+nlohmann::json perf_json(const ModelSpec& spec, const std::string& params_source, const Hw& hw,
+                         const std::vector<LayerPerf>& layers, int images) {
+  ModelStats st = describe(spec);
+  const int logic = hw.xnor_dsp ? hw.lanes * hw.wpl : 0;  // one DSP48E2 per 48-bit word a lane takes a cycle
+  const int mac = hw.lanes * hw.macs + 2 * hw.lanes;      // one per int8 MAC, two per lane in the merge unit
+  uint64_t cycles = 0;
+  for (auto& p : layers) cycles += p.cycles;
+  double latency_ms = double(cycles) / (hw.clock_mhz * 1e3);
+  double xnor_util = cycles ? double(st.total.binary_macs) / (double(hw.lanes) * hw.wpl * 48.0 * double(cycles)) : 0;
+  double mac_util = cycles ? double(st.total.int8_macs) / (double(hw.lanes) * hw.macs * double(cycles)) : 0;
+  nlohmann::json j;
+  j["model"] = spec.name;
+  j["params"] = params_source;
+  j["config"] = hw_json(hw);
+  j["images"] = images;
+  j["total_cycles"] = cycles;
+  j["clock_mhz"] = hw.clock_mhz;
+  j["latency_ms"] = latency_ms;
+  j["images_per_s"] = latency_ms > 0 ? 1e3 / latency_ms : 0;
+  j["dsp_logic_slices"] = logic;
+  j["dsp_mac_slices"] = mac;
+  j["dsp_logic_structural"] = double(logic) / double(logic + mac);
+  j["dsp_logic_utilization"] = xnor_util;
+  j["mac_utilization"] = mac_util;
+  j["layers"] = nlohmann::json::array();
+  for (auto& p : layers) {
+    double c = double(p.cycles);
+    j["layers"].push_back({{"name", p.name},
+                           {"cycles", p.cycles},
+                           {"binary_busy", c > 0 ? double(p.bin_busy) / c : 0},
+                           {"fixed_busy", c > 0 ? double(p.fix_busy) / c : 0},
+                           {"load_cycles", p.load},
+                           {"compute_cycles", p.compute},
+                           {"dram_read_beats", p.rd_beats},
+                           {"dram_write_beats", p.wr_beats}});
+  }
+  return j;
+}
+
+void print_perf(const nlohmann::json& j) {
+  const auto& c = j["config"];
+  fmt::print("{} on configuration {} ({} lanes x {} words, {} MACs/lane, XNOR in {}), parameters {}\n",
+             j["model"].get<std::string>(), c["name"].get<std::string>(), c["lanes"].get<int>(),
+             c["words_per_lane"].get<int>(), c["macs"].get<int>(), c["xnor"] == "dsp" ? "DSP48E2" : "LUTs",
+             j["params"].get<std::string>());
+  fmt::print("{:<10} {:>9} {:>8} {:>8} {:>9} {:>9}\n", "layer", "cycles", "binary", "fixed", "load", "compute");
+  for (auto& p : j["layers"])
+    fmt::print("{:<10} {:>9} {:>7.1f}% {:>7.1f}% {:>9} {:>9}\n", p["name"].get<std::string>(),
+               p["cycles"].get<uint64_t>(), 100 * p["binary_busy"].get<double>(), 100 * p["fixed_busy"].get<double>(),
+               p["load_cycles"].get<uint64_t>(), p["compute_cycles"].get<uint64_t>());
+  double ms = j["latency_ms"].get<double>();
+  fmt::print("\ntotal {} cycles per image: {:.4f} ms at {} MHz, {:.0f} images/s\n", j["total_cycles"].get<uint64_t>(),
+             ms, j["clock_mhz"].get<double>(), ms > 0 ? 1e3 / ms : 0.0);
+  int logic = j["dsp_logic_slices"], mac = j["dsp_mac_slices"];
+  fmt::print(
+      "datapath DSP48E2 slices: {} in logic mode (XNOR), {} multiplying ({} MAC lanes x {} + merge); structural "
+      "logic share {:.1f} %\n",
+      logic, mac, c["lanes"].get<int>(), c["macs"].get<int>(), 100.0 * logic / double(logic + mac));
+  fmt::print("utilization: XNOR {:.1f} % of {} bits x {} lanes x cycles; int8 MACs {:.1f} %\n",
+             100 * j["dsp_logic_utilization"].get<double>(), 48 * c["words_per_lane"].get<int>(),
+             c["lanes"].get<int>(), 100 * j["mac_utilization"].get<double>());
+}
+
+}  // namespace nb::cli
