@@ -11,12 +11,14 @@
 #include "neuroblend/cycle_model.h"
 #include "neuroblend/error.h"
 #include "perf_report.h"
+#include "costs.h"
 
 namespace nb::cli {
 
 namespace {
 struct EstimateArgs {
   HwArgs hw;
+  std::string device = "xczu3eg";
   bool no_dump = false;
   int repeat = 1;
 };
@@ -30,6 +32,8 @@ void add_estimate(CLI::App& app, ModelOptions& o) {
   o.add_params(c);
   o.add_calib(c);
   add_hw_options(c, g_est.hw);
+  c->add_option("--device", g_est.device, "Target device for the resource and power figures (data/devices.json)")
+      ->capture_default_str();
   c->add_flag("--no-dump", g_est.no_dump, "Model a run without per-layer dumps (as `run --no-dump`)");
   c->add_option("--repeat", g_est.repeat, "Evaluate the model this many times and report the mean time per call")
       ->check(CLI::Range(1, 10000000));
@@ -49,11 +53,14 @@ int run_estimate(const ModelOptions& o) {
   double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / g_est.repeat;
   nlohmann::json j = perf_json(l.spec, l.params_source, hw, est.layers, 1);
   j["sim_cycles_per_second"] = sec > 0 ? double(est.total_cycles) / sec : 0;
+  Costs c = costs(load_cost_data(), cm, hw, est.layers, est.total_cycles, g_est.device);
+  add_costs_json(j, c);
   if (o.json) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
   print_perf(j);
+  print_costs(c);
   fmt::print("cycle model: {:.1f} us per estimate ({:.3g} modelled cycles/s)\n", sec * 1e6,
              j["sim_cycles_per_second"].get<double>());
   return 0;

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "neuroblend/error.h"
@@ -126,6 +129,53 @@ nlohmann::json hw_json(const Hw& hw) {
           {"clock_mhz", hw.clock_mhz},
           {"dram_latency", hw.dram_latency},
           {"dram_bytes_per_cycle", hw.dram_bw}};
+}
+
+
+std::string shell_quote(const std::string& s) {
+  std::string o = "'";
+  for (char c : s) o += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return o + "'";
+}
+
+// The co-simulator binary for `hw`: a configuration of this build, or one
+// verilated now (once) into build/rtl-configs/<key>.
+std::string simulator_for(Hw& hw, const std::string& variant) {
+#if NB_HAVE_RTL
+  for (auto& c : kNbBuiltConfigs)
+    if (c.same_hardware(hw)) {
+      hw.name = c.name;
+      std::string exe = std::string(NB_BINARY_DIR) + "/sim/nb_rtl_" + c.name + variant;
+      if (!variant.empty()) {  // built on demand in this build tree, then up to date
+        std::string log = std::string(NB_BINARY_DIR) + "/nb_rtl_" + c.name + variant + ".log";
+        std::cerr << fmt::format("neuroblend: co-simulator {} (built once; log {})\n", exe, log);
+        std::string cmd = fmt::format("cmake --build {} --target nb_rtl_{}{} -j 2 >{} 2>&1", shell_quote(NB_BINARY_DIR),
+                                      c.name, variant, shell_quote(log));
+        if (std::system(cmd.c_str()) != 0) throw Error(fmt::format("building {} failed; see {}", exe, log));
+      }
+      return exe;
+    }
+  hw.name = hw.key();
+  std::string dir = std::string(NB_BINARY_DIR) + "/rtl-configs/" + hw.name;
+  std::string exe = dir + "/sim/nb_rtl_" + hw.name + variant;
+  std::string cfg = fmt::format("{} {} {} {} {} {} {} {} {}", hw.name, hw.lanes, hw.wpl, hw.macs, hw.xnor_dsp,
+                                hw.act_bytes, hw.max_kw, hw.max_fix_entries, hw.max_classes);
+  // cmake --build is a no-op when the model is up to date, and rebuilds it
+  // when the RTL or the harness changed: never a stale model.
+  std::cerr << fmt::format("neuroblend: co-simulator for configuration {} (built once into {})\n", hw.name, dir);
+  std::string cmd = fmt::format(
+      "cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release -DNB_BUILD_TESTS=OFF -DNB_BUILD_BENCH=OFF "
+      "-DNB_RTL_CONFIGS_OVERRIDE={} >{}.log 2>&1 && cmake --build {} --target nb_rtl_{}{} -j 2 >>{}.log 2>&1",
+      shell_quote(NB_SOURCE_DIR), shell_quote(dir), shell_quote(cfg), shell_quote(dir), shell_quote(dir), hw.name,
+      variant, shell_quote(dir));
+  std::filesystem::create_directories(dir);
+  if (std::system(cmd.c_str()) != 0)
+    throw Error(fmt::format("building the co-simulator for configuration {} failed; see {}.log", hw.name, dir));
+  return exe;
+#else
+  (void)hw;
+  throw Error("this build has no RTL co-simulation (configured with -DNB_BUILD_RTL=OFF)");
+#endif
 }
 
 }  // namespace nb::cli

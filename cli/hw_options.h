@@ -5,7 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "neuroblend/compiler.h"
 #include "neuroblend/hw_config.h"
+#include "neuroblend/image.h"
+#include "neuroblend/perf.h"
 
 namespace nb::cli {
 
@@ -30,5 +33,22 @@ void read_config(const std::string& path, Hw& hw);
 Hw resolve_hw(const HwArgs& a);
 void check_hw(const Hw& hw, const std::string& where);
 nlohmann::json hw_json(const Hw& hw);
+
+std::string shell_quote(const std::string& s);
+// The co-simulator binary for `hw` (variant "" or "_act": with toggle
+// coverage): a configuration of this build, or one verilated now (once) into
+// build/rtl-configs/<key>; sets hw.name.
+std::string simulator_for(Hw& hw, const std::string& variant);
+
+struct CosimOptions {
+  bool no_dump = false, progress = false, check_estimate = false;
+  std::string trace, coverage;  // coverage: the _act variant's toggle data
+  uint64_t trace_from = 0, trace_to = 0;
+};
+// Co-simulates `images` through the compiled model on `hw` (the nb_rtl_<cfg>
+// driver); returns its JSON result (docs/architecture.md).
+nlohmann::json cosimulate(const CompiledModel& cm, const std::vector<Image>& images, Hw& hw, const std::string& variant,
+                          const CosimOptions& o);
+std::vector<LayerPerf> perf_records(const nlohmann::json& cosim_result);
 
 }  // namespace nb::cli

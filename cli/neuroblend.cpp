@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every subcommand");
 
-  ModelOptions d_opt, c_opt, i_opt, r_opt, e_opt;
+  ModelOptions d_opt, c_opt, i_opt, r_opt, e_opt, p_opt, s_opt, rep_opt;
   CompileArgs c_args;
 
   auto* describe = app.add_subcommand("describe", "Per-layer shapes, MACs and parameter bits; model size vs float32");
@@ -155,6 +155,10 @@ int main(int argc, char** argv) {
   add_infer(app, i_opt);
   add_run(app, r_opt);
   add_estimate(app, e_opt);
+  add_synth(app);
+  add_power(app, p_opt);
+  add_sweep(app, s_opt);
+  add_report(app, rep_opt);
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -162,6 +166,11 @@ int main(int argc, char** argv) {
     if (compile->parsed()) return run_compile(c_opt, c_args);
     if (app.got_subcommand("run")) return run_run(r_opt);
     if (app.got_subcommand("estimate")) return run_estimate(e_opt);
+    if (app.got_subcommand("synth")) return run_synth();
+    if (app.got_subcommand("power")) return run_power(p_opt);
+    if (app.got_subcommand("sweep")) return run_sweep(s_opt);
+    if (app.got_subcommand("sweep-merge")) return run_sweep_merge();
+    if (app.got_subcommand("report")) return run_report(rep_opt);
     return run_infer(app, i_opt);
   } catch (const nb::Error& e) {
     std::cerr << "neuroblend: error: " << e.what() << "\n";

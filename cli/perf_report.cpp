@@ -10,7 +10,9 @@ nlohmann::json perf_json(const ModelSpec& spec, const std::string& params_source
                          const std::vector<LayerPerf>& layers, int images) {
   ModelStats st = describe(spec);
   const int logic = hw.xnor_dsp ? hw.lanes * hw.wpl : 0;  // one DSP48E2 per 48-bit word a lane takes a cycle
-  const int mac = hw.lanes * hw.macs + 2 * hw.lanes;      // one per int8 MAC, two per lane in the merge unit
+  // one per int8 MAC; three per lane in the merge unit (M1 x dot: 18 x 16 bits, one slice; M2 x acc: 18 x 32
+  // bits, two slices), as synthesis maps them (data/resource_model.json)
+  const int mac = hw.lanes * hw.macs + 3 * hw.lanes;
   uint64_t cycles = 0;
   for (auto& p : layers) cycles += p.cycles;
   double latency_ms = double(cycles) / (hw.clock_mhz * 1e3);

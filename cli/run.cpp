@@ -15,6 +15,7 @@
 #include "common.h"
 #include "hw_options.h"
 #include "perf_report.h"
+#include "costs.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
 #include "neuroblend/hw_config.h"
@@ -30,6 +31,7 @@ namespace {
 
 struct RunArgs {
   HwArgs hw;
+  std::string device = "xczu3eg";
   int images = 1;
   std::vector<std::string> inputs;
   uint64_t input_seed = 100;
@@ -40,45 +42,59 @@ struct RunArgs {
 RunArgs g_run;
 CLI::App* g_run_app = nullptr;
 
-std::string shell_quote(const std::string& s) {
-  std::string o = "'";
-  for (char c : s) o += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return o + "'";
-}
-
-// The co-simulator binary for `hw`: a configuration of this build, or one
-// verilated now (once) into build/rtl-configs/<key>.
-std::string simulator_for(Hw& hw) {
-#if NB_HAVE_RTL
-  for (auto& c : kNbBuiltConfigs)
-    if (c.same_hardware(hw)) {
-      hw.name = c.name;
-      return std::string(NB_BINARY_DIR) + "/sim/nb_rtl_" + c.name;
-    }
-  hw.name = hw.key();
-  std::string dir = std::string(NB_BINARY_DIR) + "/rtl-configs/" + hw.name;
-  std::string exe = dir + "/sim/nb_rtl_" + hw.name;
-  std::string cfg = fmt::format("{} {} {} {} {} {} {} {} {}", hw.name, hw.lanes, hw.wpl, hw.macs, hw.xnor_dsp,
-                                hw.act_bytes, hw.max_kw, hw.max_fix_entries, hw.max_classes);
-  // cmake --build is a no-op when the model is up to date, and rebuilds it
-  // when the RTL or the harness changed: never a stale model.
-  std::cerr << fmt::format("neuroblend: co-simulator for configuration {} (built once into {})\n", hw.name, dir);
-  std::string cmd = fmt::format(
-      "cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release -DNB_BUILD_TESTS=OFF -DNB_BUILD_BENCH=OFF "
-      "-DNB_RTL_CONFIGS_OVERRIDE={} >{}.log 2>&1 && cmake --build {} --target nb_rtl_{} -j 2 >>{}.log 2>&1",
-      shell_quote(NB_SOURCE_DIR), shell_quote(dir), shell_quote(cfg), shell_quote(dir), shell_quote(dir), hw.name,
-      shell_quote(dir));
-  std::filesystem::create_directories(dir);
-  if (std::system(cmd.c_str()) != 0)
-    throw Error(fmt::format("building the co-simulator for configuration {} failed; see {}.log", hw.name, dir));
-  return exe;
-#else
-  (void)hw;
-  throw Error("this build has no RTL co-simulation (configured with -DNB_BUILD_RTL=OFF)");
-#endif
-}
-
 }  // namespace
+
+nlohmann::json cosimulate(const CompiledModel& cm, const std::vector<Image>& images, Hw& hw, const std::string& variant,
+                          const CosimOptions& a) {
+  std::string sim = simulator_for(hw, variant);
+
+  namespace fs = std::filesystem;
+  fs::path tmp = fs::temp_directory_path() / fmt::format("neuroblend-run-{}", getpid());
+  fs::create_directories(tmp);
+  std::string prog = (tmp / "program.nbp").string(), imgs = (tmp / "images.npy").string(),
+              out = (tmp / "result.json").string();
+  write_program(cm, prog);
+  std::vector<uint8_t> px;
+  for (auto& im : images) px.insert(px.end(), im.pixels.begin(), im.pixels.end());
+  write_npy(imgs,
+            NpyArray::from(px, {int64_t(images.size()), cm.input.h, cm.input.w, cm.input.c}));
+  std::string cmd =
+      fmt::format("{} --quiet --program {} --images {} --json {} --dram-latency {} --dram-bw {} --clock-mhz {}{}{}",
+                  shell_quote(sim), shell_quote(prog), shell_quote(imgs), shell_quote(out), hw.dram_latency, hw.dram_bw,
+                  hw.clock_mhz, a.no_dump ? " --no-dump" : "", a.progress ? " --progress" : "");
+  if (!a.coverage.empty()) cmd += " --coverage " + shell_quote(a.coverage);
+  if (a.check_estimate) cmd += " --check-estimate";
+  if (!a.trace.empty())
+    cmd += fmt::format(" --trace {} --trace-from {} --trace-to {}", shell_quote(fs::absolute(a.trace).string()),
+                       a.trace_from, a.trace_to ? a.trace_to : a.trace_from + 10000);
+  int rc = std::system(cmd.c_str());
+  nlohmann::json r;
+  {
+    std::ifstream f(out);
+    if (!f) {
+      fs::remove_all(tmp);
+      throw Error(fmt::format("the co-simulator failed (exit status {}) before writing a result", rc));
+    }
+    r = nlohmann::json::parse(f);
+  }
+  fs::remove_all(tmp);
+
+  return r;
+}
+
+std::vector<LayerPerf> perf_records(const nlohmann::json& r) {
+  std::vector<LayerPerf> layers;
+  const auto& job = r["jobs"][0];
+  if (job.contains("perf") && !job["perf"].empty())
+    for (auto& p : job["perf"][0]) {
+      LayerPerf lp;
+      lp.name = p["name"];
+      lp.cycles = p["cycles"], lp.bin_busy = p["bin_busy"], lp.fix_busy = p["fix_busy"], lp.load = p["load"];
+      lp.compute = p["compute"], lp.rd_beats = p["rd_beats"], lp.wr_beats = p["wr_beats"];
+      layers.push_back(lp);
+    }
+  return layers;
+}
 
 void add_run(CLI::App& app, ModelOptions& o) {
   g_run_app = app.add_subcommand(
@@ -94,6 +110,8 @@ void add_run(CLI::App& app, ModelOptions& o) {
   g_run_app->add_option("--input-seed", g_run.input_seed, "Seed of the synthetic images")->capture_default_str();
   (void)in;
   add_hw_options(g_run_app, g_run.hw);
+  g_run_app->add_option("--device", g_run.device, "Target device for the resource and power figures (data/devices.json)")
+      ->capture_default_str();
   g_run_app->add_option("--trace", g_run.trace, "Write a waveform (.fst, e.g. for GTKWave) of a cycle window");
   g_run_app->add_option("--trace-from", g_run.trace_from, "First cycle of the waveform window (default 0)");
   g_run_app->add_option("--trace-to", g_run.trace_to, "Last cycle of the waveform window (default from + 10000)");
@@ -115,49 +133,19 @@ int run_run(const ModelOptions& o) {
   // Refuse a model the configuration cannot run before building a simulator.
   hw.name = hw.key();
   check_fits(cm, hw);
-  std::string sim = simulator_for(hw);
-
-  namespace fs = std::filesystem;
-  fs::path tmp = fs::temp_directory_path() / fmt::format("neuroblend-run-{}", getpid());
-  fs::create_directories(tmp);
-  std::string prog = (tmp / "program.nbp").string(), imgs = (tmp / "images.npy").string(),
-              out = (tmp / "result.json").string();
-  write_program(cm, prog);
-  std::vector<uint8_t> px;
-  for (auto& im : images) px.insert(px.end(), im.pixels.begin(), im.pixels.end());
-  write_npy(imgs,
-            NpyArray::from(px, {int64_t(images.size()), spec.input.shape.h, spec.input.shape.w, spec.input.shape.c}));
-  std::string cmd =
-      fmt::format("{} --quiet --program {} --images {} --json {} --dram-latency {} --dram-bw {} --clock-mhz {}{}{}",
-                  shell_quote(sim), shell_quote(prog), shell_quote(imgs), shell_quote(out), hw.dram_latency, hw.dram_bw,
-                  hw.clock_mhz, a.no_dump ? " --no-dump" : "", images.size() > 1 && isatty(2) ? " --progress" : "");
-  if (!a.trace.empty())
-    cmd += fmt::format(" --trace {} --trace-from {} --trace-to {}", shell_quote(fs::absolute(a.trace).string()),
-                       a.trace_from, a.trace_to ? a.trace_to : a.trace_from + 10000);
-  int rc = std::system(cmd.c_str());
-  nlohmann::json r;
-  {
-    std::ifstream f(out);
-    if (!f) {
-      fs::remove_all(tmp);
-      throw Error(fmt::format("the co-simulator failed (exit status {}) before writing a result", rc));
-    }
-    r = nlohmann::json::parse(f);
-  }
-  fs::remove_all(tmp);
+  CosimOptions co;
+  co.no_dump = a.no_dump;
+  co.progress = images.size() > 1 && isatty(2);
+  co.trace = a.trace, co.trace_from = a.trace_from, co.trace_to = a.trace_to;
+  nlohmann::json r = cosimulate(cm, images, hw, "", co);
 
   const auto& job = r["jobs"][0];
   bool verified = r["verified"].get<bool>();
-  std::vector<LayerPerf> layers;
-  if (job.contains("perf") && !job["perf"].empty())
-    for (auto& p : job["perf"][0]) {
-      LayerPerf lp;
-      lp.name = p["name"];
-      lp.cycles = p["cycles"], lp.bin_busy = p["bin_busy"], lp.fix_busy = p["fix_busy"], lp.load = p["load"];
-      lp.compute = p["compute"], lp.rd_beats = p["rd_beats"], lp.wr_beats = p["wr_beats"];
-      layers.push_back(lp);
-    }
+  std::vector<LayerPerf> layers = perf_records(r);
   nlohmann::json j = perf_json(spec, l.params_source, hw, layers, job["images"].get<int>());
+  uint64_t cycles = j["total_cycles"];
+  Costs c = costs(load_cost_data(), cm, hw, layers, cycles, a.device);
+  add_costs_json(j, c);
   j["verified"] = verified;
   j["sim_cycles_per_second"] = r["cycles_per_second"];
   if (job.contains("mismatch")) j["mismatch"] = job["mismatch"];
@@ -166,6 +154,7 @@ int run_run(const ModelOptions& o) {
     std::cout << j.dump(2) << "\n";
   } else {
     print_perf(j);
+    print_costs(c);
     fmt::print("co-simulation: {:.0f} simulated cycles/s\n", r["cycles_per_second"].get<double>());
     if (!a.trace.empty())
       fmt::print("waveform: {} (cycles {} to {})\n", a.trace, a.trace_from,

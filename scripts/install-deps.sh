@@ -14,6 +14,8 @@ PACKAGES=(
   verilator                   # the RTL, verilated to C++
   libsystemc-dev              # the co-simulation testbench and DRAM model
   python3-numpy               # the NumPy interchange test (an independent implementation)
+  gnuplot-nox                 # sweep plots (latency vs DSP slices with the Pareto front, power breakdown)
+  parallel                    # GNU parallel: sharded sweeps (README), and their test
 )
 
 missing=()

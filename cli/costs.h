@@ -1,0 +1,39 @@
+// Resources, device fit and power of a configuration, added to the figures
+// of run / estimate / sweep / report. The data files (data/) are read once.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "hw_options.h"
+#include "neuroblend/explore.h"
+
+namespace nb::cli {
+
+struct CostData {
+  ResourceModel resources;
+  std::vector<Device> devices;
+  std::string devices_file;
+  PowerCoeffs power;
+  std::string activity_file;
+};
+// Data from data/ (or the given files).
+CostData load_cost_data(const std::string& power_file = "", const std::string& resource_file = "");
+
+struct Costs {
+  Device device;
+  Resources res;
+  bool calibrated = true;  // the resource model is calibrated for these buffer sizes
+  bool fits = true;        // every resource within the device
+  std::vector<std::string> over;  // resources over the device
+  Activity activity;
+  Power power;
+};
+// `activity`: measured toggles per image (power run), or empty: the model's
+// per-operation rates from data/activity.json times this run's operations.
+Costs costs(const CostData& d, const CompiledModel& cm, const Hw& hw, const std::vector<LayerPerf>& layers,
+            uint64_t cycles, const std::string& device, const Activity* measured = nullptr);
+void add_costs_json(nlohmann::json& j, const Costs& c);
+void print_costs(const Costs& c);
+
+}  // namespace nb::cli

@@ -1,0 +1,542 @@
+// Architecture exploration subcommands: `power` (switching activity measured
+// in the RTL), `sweep` (many configurations through the fast cycle model,
+// resource and power models; Pareto front; shards), `sweep-merge` and
+// `report` (one self-contained HTML + Markdown report).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "common.h"
+#include "costs.h"
+#include "neuroblend/cycle_model.h"
+#include "neuroblend/describe.h"
+#include "neuroblend/error.h"
+#include "perf_report.h"
+
+namespace nb::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The published figures the report compares with (DESIGN.md / the paper).
+constexpr double kPaperPowerRatio = 2.5;
+
+void write_file(const fs::path& p, const std::string& s) {
+  std::ofstream f(p);
+  f << s;
+  if (!f) throw Error("cannot write " + p.string());
+}
+
+MemTiming mem_of(const Hw& hw, bool dump_all) {
+  MemTiming mt;
+  mt.latency = hw.dram_latency;
+  mt.bytes_per_cycle = hw.dram_bw;
+  mt.dump_all = dump_all;
+  return mt;
+}
+
+Hw twin_xnor(const Hw& hw) {
+  Hw t = hw;
+  t.xnor_dsp = !hw.xnor_dsp;
+  t.name = t.key();
+  return t;
+}
+
+// ================================================================ power
+struct PowerArgs {
+  HwArgs hw;
+  std::string device = "xczu3eg", coeffs;
+  int images = 1;
+  bool compare = false, save = false;
+};
+PowerArgs g_pow;
+
+struct Measured {
+  Hw hw;
+  std::vector<LayerPerf> layers;
+  uint64_t cycles = 0;
+  Activity act;
+  Costs costs;
+};
+
+Measured measure(const CompiledModel& cm, Hw hw, const std::vector<Image>& images, const CostData& d,
+                 const std::string& device) {
+  Measured m;
+  fs::path cov = fs::temp_directory_path() / fmt::format("neuroblend-cov-{}.dat", getpid());
+  CosimOptions co;
+  co.no_dump = true;
+  co.check_estimate = true;
+  co.coverage = cov.string();
+  nlohmann::json r = cosimulate(cm, images, hw, "_act", co);
+  if (!r["verified"].get<bool>())
+    throw Error(fmt::format("the co-simulation on {} did not verify: {}", hw.name, r["jobs"][0].dump()));
+  m.hw = hw;
+  m.layers = perf_records(r);
+  for (auto& p : m.layers) m.cycles += p.cycles;
+  m.act = activity_from_coverage(cov.string(), int(images.size()));
+  fs::remove(cov);
+  m.costs = costs(d, cm, hw, m.layers, m.cycles, device, &m.act);
+  return m;
+}
+
+}  // namespace
+
+void add_power(CLI::App& app, ModelOptions& o) {
+  auto* c = app.add_subcommand(
+      "power", "Power from switching activity measured in the RTL co-simulation (toggle coverage) x energy coefficients");
+  o.add_model(c);
+  o.add_params(c);
+  o.add_calib(c);
+  add_hw_options(c, g_pow.hw);
+  c->add_option("--device", g_pow.device, "Target device (data/devices.json)")->capture_default_str();
+  c->add_option("--images", g_pow.images, "Images to simulate")->check(CLI::Range(1, 1000))->capture_default_str();
+  c->add_option("--power-coeffs", g_pow.coeffs, "Energy coefficients (default data/power.json)")
+      ->check(CLI::ExistingFile);
+  c->add_flag("--compare-xnor", g_pow.compare,
+              "Also measure the same sizes with the other XNOR implementation (DSP48E2 vs LUT) and give the ratio");
+  c->add_flag("--save-rates", g_pow.save,
+              "Store the measured per-operation activity in data/activity.json (used by estimate, sweep, report)");
+}
+
+int run_power(const ModelOptions& o) {
+  Hw hw = resolve_hw(g_pow.hw);
+  Loaded l = load(o);
+  CompiledModel cm = compile_with(o, l);
+  check_fits(cm, hw);
+  CostData d = load_cost_data(g_pow.coeffs);
+  auto images = synthetic_images(l.spec.input.shape, g_pow.images, 100);
+  std::vector<Measured> runs{measure(cm, hw, images, d, g_pow.device)};
+  if (g_pow.compare) runs.push_back(measure(cm, twin_xnor(hw), images, d, g_pow.device));
+  nlohmann::json j;
+  j["model"] = l.spec.name;
+  j["params"] = l.params_source;
+  j["device"] = g_pow.device;
+  j["power_coeffs"] = d.power.file;
+  for (auto& m : runs) {
+    nlohmann::json r;
+    r["config"] = hw_json(m.hw);
+    r["total_cycles"] = m.cycles;
+    add_costs_json(r, m.costs);
+    j["runs"].push_back(r);
+  }
+  if (runs.size() == 2) {
+    const Measured& dsp = runs[0].hw.xnor_dsp ? runs[0] : runs[1];
+    const Measured& lut = runs[0].hw.xnor_dsp ? runs[1] : runs[0];
+    j["lut_over_dsp"] = {{"total", lut.costs.power.total_w / dsp.costs.power.total_w},
+                         {"dynamic", lut.costs.power.dynamic_w / dsp.costs.power.dynamic_w},
+                         {"xnor_path", (lut.costs.power.xnor_w + lut.costs.power.clock_w) /
+                                           (dsp.costs.power.xnor_w + dsp.costs.power.clock_w)},
+                         {"published_claim", kPaperPowerRatio}};
+  }
+  if (g_pow.save) {
+    std::string path = d.activity_file;
+    nlohmann::json a = fs::exists(path) ? nlohmann::json::parse(std::ifstream(path)) : nlohmann::json::object();
+    a["format"] = "neuroblend-activity-1";
+    a["note"] =
+        "Switching activity per operation measured in the RTL co-simulation (Verilator toggle coverage) by "
+        "`neuroblend power MODEL --save-rates`; estimate, sweep and report multiply it by each configuration's "
+        "operation counts.";
+    const Measured& m = runs[0];
+    Activity rates = activity_rates(m.act, op_counts(cm, m.hw, m.layers));
+    a["models"][l.spec.name] = {{"config", m.hw.name}, {"images", g_pow.images}, {"params", l.params_source},
+                                {"rates", to_json(rates)}};
+    a["models"][l.spec.name]["rates"].erase("source");
+    std::ofstream f(path);
+    f << a.dump(2) << "\n";
+    if (!f) throw Error("cannot write " + path);
+    j["saved_rates"] = path;
+  }
+  if (o.json) {
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  fmt::print("{} ({}), {} image(s), device {}, coefficients {}\n", l.spec.name, l.params_source, g_pow.images,
+             g_pow.device, d.power.file);
+  for (auto& m : runs) {
+    fmt::print("\nconfiguration {} (XNOR in {}): {} cycles per image\n", m.hw.name, m.hw.xnor_dsp ? "DSP48E2" : "LUTs",
+               m.cycles);
+    print_costs(m.costs);
+  }
+  if (j.contains("lut_over_dsp"))
+    fmt::print(
+        "\nLUT-XNOR / DSP-XNOR power: total {:.2f}x, dynamic {:.2f}x, XNOR path (XNOR + clock) {:.2f}x; published "
+        "claim {:.1f}x. The ratio follows from data/power.json's coefficients (see their derivation).\n",
+        j["lut_over_dsp"]["total"].get<double>(), j["lut_over_dsp"]["dynamic"].get<double>(),
+        j["lut_over_dsp"]["xnor_path"].get<double>(), kPaperPowerRatio);
+  if (g_pow.save) fmt::print("activity rates saved to {}\n", j["saved_rates"].get<std::string>());
+  return 0;
+}
+
+// ================================================================ sweep
+namespace {
+
+struct SweepArgs {
+  std::vector<int> lanes{1, 2, 4, 8, 12, 16, 24, 32, 48, 64}, wpl{1, 2, 4}, macs{1, 2, 4, 8};
+  std::vector<std::string> xnor{"dsp", "lut"};
+  std::string list, device = "xczu3eg", out, shard;
+  HwArgs base;  // clock, DRAM, buffer sizes from flags / --config
+  bool verify = false, no_plots = false;
+};
+SweepArgs g_sw;
+
+struct MergeArgs {
+  std::vector<std::string> inputs;
+  std::string out;
+  bool no_plots = false;
+};
+MergeArgs g_merge;
+
+// One row of the sweep, in the order of the grid.
+nlohmann::json evaluate(const CompiledModel& cm, const Hw& hw, const CostData& d, const std::string& device,
+                        size_t index) {
+  nlohmann::json r;
+  r["index"] = index;
+  r["config"] = hw_json(hw);
+  try {
+    check_fits(cm, hw);
+  } catch (const Error& e) {
+    r["fits_layers"] = false;
+    r["reason"] = e.what();
+    r["fits_device"] = false;
+    r["pareto"] = false;
+    return r;
+  }
+  CycleEstimate est = estimate_cycles(cm, hw, mem_of(hw, false));
+  Costs c = costs(d, cm, hw, est.layers, est.total_cycles, device);
+  double ms = double(est.total_cycles) / (hw.clock_mhz * 1e3);
+  r["fits_layers"] = true;
+  r["total_cycles"] = est.total_cycles;
+  r["latency_ms"] = ms;
+  r["images_per_s"] = 1e3 / ms;
+  add_costs_json(r, c);
+  r.erase("activity");
+  r["pareto"] = false;
+  return r;
+}
+
+// Pareto front of (latency, DSP slices, power) over the rows that fit.
+void mark_pareto(nlohmann::json& rows) {
+  std::vector<size_t> ok;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (rows[i]["fits_device"].get<bool>()) ok.push_back(i);
+  std::vector<std::vector<double>> pts;
+  for (size_t i : ok) {
+    const auto& r = rows[i];
+    pts.push_back({r["latency_ms"].get<double>(), r["resources"]["dsp"].get<double>(), r["power"]["total_w"].get<double>()});
+  }
+  for (size_t i = 0; i < rows.size(); ++i) rows[i]["pareto"] = false;
+  for (size_t k : pareto_front(pts)) rows[ok[k]]["pareto"] = true;
+}
+
+std::string csv_of(const nlohmann::json& rows) {
+  std::string s =
+      "index,name,lanes,words_per_lane,macs,xnor,fits_layers,fits_device,pareto,total_cycles,latency_ms,images_per_s,"
+      "lut,lutram,ff,dsp,bram36,lut_pct,ff_pct,dsp_pct,bram_pct,power_w,static_w,dynamic_w,xnor_w,popcount_w,mac_w,"
+      "merge_w,memory_w,clock_w,energy_uj,rtl_cycles,reason\n";
+  for (auto& r : rows) {
+    const auto& c = r["config"];
+    s += fmt::format("{},{},{},{},{},{},{},{},{}", r["index"].get<size_t>(), c["name"].get<std::string>(),
+                     c["lanes"].get<int>(), c["words_per_lane"].get<int>(), c["macs"].get<int>(),
+                     c["xnor"].get<std::string>(), r["fits_layers"].get<bool>(), r["fits_device"].get<bool>(),
+                     r["pareto"].get<bool>());
+    if (r["fits_layers"].get<bool>()) {
+      const auto &res = r["resources"], &pc = r["resources_percent"], &p = r["power"];
+      s += fmt::format(",{},{:.6g},{:.6g},{:.0f},{:.0f},{:.0f},{:.0f},{:.1f},{:.3g},{:.3g},{:.3g},{:.3g}",
+                       r["total_cycles"].get<uint64_t>(), r["latency_ms"].get<double>(),
+                       r["images_per_s"].get<double>(), res["lut"].get<double>(), res["lutram"].get<double>(),
+                       res["ff"].get<double>(), res["dsp"].get<double>(), res["bram36"].get<double>(),
+                       pc["lut"].get<double>(), pc["ff"].get<double>(), pc["dsp"].get<double>(),
+                       pc["bram36"].get<double>());
+      s += fmt::format(",{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g}",
+                       p["total_w"].get<double>(), p["static_w"].get<double>(), p["dynamic_w"].get<double>(),
+                       p["xnor_w"].get<double>(), p["popcount_w"].get<double>(), p["mac_w"].get<double>(),
+                       p["merge_w"].get<double>(), p["memory_w"].get<double>(), p["clock_w"].get<double>(),
+                       p["energy_per_image_uj"].get<double>());
+      s += "," + (r.contains("rtl_cycles") ? std::to_string(r["rtl_cycles"].get<uint64_t>()) : std::string()) + ",";
+    } else {
+      s += ",,,,,,,,,,,,,,,,,,,,,,,,";
+      std::string why = r["reason"].get<std::string>();
+      std::replace(why.begin(), why.end(), '"', '\'');
+      s += "\"" + why + "\"";
+    }
+    s += "\n";
+  }
+  return s;
+}
+
+// Plots drawn by gnuplot (Debian's gnuplot-nox): the data and the script are
+// kept next to the SVGs so they can be redrawn or restyled.
+void plots(const fs::path& dir, const nlohmann::json& rows, const std::string& title) {
+  std::string pts, front, pw;
+  std::vector<std::pair<double, std::string>> fr;
+  for (auto& r : rows) {
+    if (!r["fits_layers"].get<bool>()) continue;
+    std::string line = fmt::format("{} {} {} {}\n", r["resources"]["dsp"].get<double>(), r["latency_ms"].get<double>(),
+                                   r["power"]["total_w"].get<double>(), r["fits_device"].get<bool>() ? 1 : 0);
+    pts += line;
+    if (r["pareto"].get<bool>()) fr.emplace_back(r["resources"]["dsp"].get<double>(), line);
+  }
+  std::sort(fr.begin(), fr.end());
+  for (auto& [k, l] : fr) front += l;
+  int n = 0;
+  for (auto& r : rows) {
+    if (!r["pareto"].get<bool>()) continue;
+    const auto& p = r["power"];
+    pw += fmt::format("\"{}\" {} {} {} {} {} {} {}\n", r["config"]["name"].get<std::string>(), p["static_w"].get<double>(),
+                      p["xnor_w"].get<double>(), p["popcount_w"].get<double>(), p["mac_w"].get<double>(),
+                      p["merge_w"].get<double>(), p["memory_w"].get<double>(), p["clock_w"].get<double>());
+    if (++n == 20) break;
+  }
+  write_file(dir / "points.dat", pts);
+  write_file(dir / "pareto.dat", front);
+  write_file(dir / "power.dat", pw);
+  std::string gp = fmt::format(R"GP(# gnuplot script written by neuroblend sweep
+set terminal svg size 900,600 dynamic background rgb 'white'
+set output 'latency_vs_dsp.svg'
+set title "{}: latency vs DSP48E2 slices (fast cycle model; Pareto front of latency, DSP, power)"
+set xlabel 'DSP48E2 slices'
+set ylabel 'latency per image (ms)'
+set logscale y
+set key top right
+set grid
+plot 'points.dat' using 1:($4==1?$2:1/0) with points pt 7 ps 0.5 lc rgb '#7f7f7f' title 'fits the device', \
+     'points.dat' using 1:($4==0?$2:1/0) with points pt 6 ps 0.5 lc rgb '#d62728' title 'does not fit', \
+     'pareto.dat' using 1:2 with linespoints pt 7 ps 0.9 lc rgb '#1f77b4' title 'Pareto front'
+set output 'power_breakdown.svg'
+unset logscale y
+set title "{}: power of the Pareto configurations (W)"
+set ylabel 'W'
+set xlabel ''
+set style data histograms
+set style histogram rowstacked
+set style fill solid 0.8 border -1
+set boxwidth 0.7
+set xtics rotate by -45 font ',8'
+set key outside right
+plot 'power.dat' using 2:xtic(1) title 'static', '' using 3 title 'XNOR', '' using 4 title 'popcount', \
+     '' using 5 title 'MAC', '' using 6 title 'merge', '' using 7 title 'buffers', '' using 8 title 'clock'
+)GP",
+                               title, title);
+  write_file(dir / "plots.gp", gp);
+  std::string cmd = fmt::format("cd {} && gnuplot plots.gp", shell_quote(dir.string()));
+  if (std::system(cmd.c_str()) != 0)
+    std::cerr << "neuroblend: gnuplot failed or is missing (Debian: gnuplot-nox); the data and plots.gp are in "
+              << dir << "\n";
+}
+
+void write_outputs(const fs::path& dir, nlohmann::json j, bool no_plots) {
+  fs::create_directories(dir);
+  mark_pareto(j["rows"]);
+  size_t fit = 0, par = 0;
+  for (auto& r : j["rows"]) fit += r["fits_device"].get<bool>(), par += r["pareto"].get<bool>();
+  j["fitting"] = fit;
+  j["pareto_points"] = par;
+  write_file(dir / "sweep.json", j.dump(1) + "\n");
+  write_file(dir / "sweep.csv", csv_of(j["rows"]));
+  if (!no_plots) plots(dir, j["rows"], j["model"].get<std::string>() + " on " + j["device"].get<std::string>());
+}
+
+std::vector<Hw> grid(const SweepArgs& a, const Hw& base) {
+  std::vector<Hw> out;
+  if (!a.list.empty()) {
+    std::ifstream f(a.list);
+    if (!f) throw Error("cannot open configuration list " + a.list);
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(f);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw Error(fmt::format("{}: not valid JSON: {}", a.list, e.what()));
+    }
+    if (!j.is_array()) throw Error(a.list + ": expected an array of configuration objects");
+    fs::path tmp = fs::temp_directory_path() / fmt::format("neuroblend-cfg-{}.json", getpid());
+    for (size_t i = 0; i < j.size(); ++i) {
+      write_file(tmp, j[i].dump());
+      Hw h = base;
+      read_config(tmp.string(), h);
+      check_hw(h, fmt::format("{}[{}]: ", a.list, i));
+      h.name = h.key();
+      out.push_back(h);
+    }
+    fs::remove(tmp);
+    return out;
+  }
+  for (int x : {1, 0}) {
+    std::string xs = x ? "dsp" : "lut";
+    if (std::find(a.xnor.begin(), a.xnor.end(), xs) == a.xnor.end()) continue;
+    for (int l : a.lanes)
+      for (int w : a.wpl)
+        for (int m : a.macs) {
+          Hw h = base;
+          h.lanes = l, h.wpl = w, h.macs = m, h.xnor_dsp = x;
+          check_hw(h, "");
+          h.name = h.key();
+          out.push_back(h);
+        }
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_sweep(CLI::App& app, ModelOptions& o) {
+  auto* c = app.add_subcommand(
+      "sweep", "Evaluate a grid or list of configurations (fast cycle model, resources, power); Pareto front; CSV, JSON, plots");
+  o.add_model(c);
+  o.add_params(c);
+  o.add_calib(c);
+  c->add_option("--lanes", g_sw.lanes, "Lane counts (comma-separated)")->delimiter(',')->capture_default_str();
+  c->add_option("--words-per-lane", g_sw.wpl, "Words per binary lane: 1, 2, 4")->delimiter(',')->capture_default_str();
+  c->add_option("--macs", g_sw.macs, "MACs per fixed-point lane: 1, 2, 4, 8")->delimiter(',')->capture_default_str();
+  c->add_option("--xnor", g_sw.xnor, "XNOR implementations: dsp, lut")->delimiter(',')->capture_default_str();
+  c->add_option("--list", g_sw.list, "A JSON array of configuration objects (keys as --config) instead of the grid")
+      ->check(CLI::ExistingFile);
+  c->add_option("--config", g_sw.base.config_file, "Base configuration (clock, DRAM, buffer sizes) for every point")
+      ->check(CLI::ExistingFile);
+  c->add_option("--clock-mhz", g_sw.base.clock, "Clock (default 200)")->check(CLI::Range(1.0, 2000.0));
+  c->add_option("--dram-latency", g_sw.base.latency, "DRAM latency in cycles (default 20)")->check(CLI::Range(1, 100000));
+  c->add_option("--dram-bw", g_sw.base.bw, "DRAM bytes per cycle (default 8)")->check(CLI::Range(0.01, 8.0));
+  c->add_option("--device", g_sw.device, "Target device (data/devices.json)")->capture_default_str();
+  c->add_option("-o,--out", g_sw.out, "Output directory (default out/sweep-MODEL)");
+  c->add_option("--shard", g_sw.shard, "Evaluate only shard i of N (i/N, 1-based); merge with sweep-merge");
+  c->add_flag("--verify-pareto", g_sw.verify,
+              "Co-simulate each Pareto configuration in RTL (verilating new configurations: about a minute each) and "
+              "record its cycles next to the model's");
+  c->add_flag("--no-plots", g_sw.no_plots, "Do not run gnuplot");
+
+  auto* m = app.add_subcommand("sweep-merge", "Merge sweep shards (their sweep.json files) into one sweep");
+  m->add_option("SHARDS", g_merge.inputs, "sweep.json of every shard")->required()->check(CLI::ExistingFile);
+  m->add_option("-o,--out", g_merge.out, "Output directory")->required();
+  m->add_flag("--no-plots", g_merge.no_plots, "Do not run gnuplot");
+}
+
+int run_sweep(const ModelOptions& o) {
+  Hw base = resolve_hw(g_sw.base);
+  Loaded l = load(o);
+  CompiledModel cm = compile_with(o, l);
+  CostData d = load_cost_data();
+  find_device(d.devices, g_sw.device, d.devices_file);
+  std::vector<Hw> all = grid(g_sw, base);
+  size_t si = 1, sn = 1;
+  if (!g_sw.shard.empty()) {
+    if (std::sscanf(g_sw.shard.c_str(), "%zu/%zu", &si, &sn) != 2 || sn == 0 || si < 1 || si > sn)
+      throw Error(fmt::format("--shard {}: expected i/N with 1 <= i <= N", g_sw.shard));
+  }
+  fs::path dir = g_sw.out.empty() ? fs::path("out") / ("sweep-" + l.spec.name) : fs::path(g_sw.out);
+  nlohmann::json j;
+  j["format"] = "neuroblend-sweep-1";
+  j["model"] = l.spec.name;
+  j["params"] = l.params_source;
+  j["device"] = g_sw.device;
+  j["grid_size"] = all.size();
+  j["settings"] = {{"clock_mhz", base.clock_mhz}, {"dram_latency", base.dram_latency}, {"dram_bytes_per_cycle", base.dram_bw},
+                   {"power_coeffs", d.power.file}, {"resource_model", d.resources.file}};
+  j["rows"] = nlohmann::json::array();
+  bool tty = isatty(2);
+  auto t0 = std::chrono::steady_clock::now();
+  size_t done = 0, mine = 0;
+  for (size_t k = 0; k < all.size(); ++k) mine += k % sn == si - 1;
+  for (size_t k = 0; k < all.size(); ++k) {
+    if (k % sn != si - 1) continue;
+    j["rows"].push_back(evaluate(cm, all[k], d, g_sw.device, k));
+    ++done;
+    if (tty && (done % 16 == 0 || done == mine))
+      std::cerr << fmt::format("\rsweep {}: {}/{} configurations", l.spec.name, done, mine) << (done == mine ? "\n" : "")
+                << std::flush;
+  }
+  double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (sn > 1) {  // a shard: its rows only; sweep-merge computes the front
+    j["shard"] = g_sw.shard;
+    fs::create_directories(dir);
+    write_file(dir / "sweep.json", j.dump(1) + "\n");
+    std::cerr << fmt::format("shard {}: {} configurations in {:.3f} s -> {}\n", g_sw.shard, done, sec,
+                             (dir / "sweep.json").string());
+    return 0;
+  }
+  mark_pareto(j["rows"]);
+  if (g_sw.verify) {
+    auto images = synthetic_images(l.spec.input.shape, 1, 100);
+    for (auto& r : j["rows"]) {
+      if (!r["pareto"].get<bool>()) continue;
+      Hw h = base;
+      const auto& c = r["config"];
+      h.lanes = c["lanes"], h.wpl = c["words_per_lane"], h.macs = c["macs"], h.xnor_dsp = c["xnor"] == "dsp";
+      CosimOptions co;
+      co.no_dump = true;
+      co.check_estimate = true;
+      nlohmann::json res = cosimulate(cm, images, h, "", co);
+      uint64_t cyc = 0;
+      for (auto& p : perf_records(res)) cyc += p.cycles;
+      r["rtl_cycles"] = cyc;
+      r["rtl_verified"] = res["verified"].get<bool>();
+      std::cerr << fmt::format("RTL {}: {} cycles (model {}), {}\n", h.name, cyc, r["total_cycles"].get<uint64_t>(),
+                               res["verified"].get<bool>() ? "verified" : "NOT verified");
+    }
+  }
+  write_outputs(dir, j, g_sw.no_plots);
+  size_t fit = 0, par = 0;
+  for (auto& r : j["rows"]) fit += r["fits_device"].get<bool>(), par += r["pareto"].get<bool>();
+  if (o.json) {
+    std::cout << nlohmann::json{{"configurations", all.size()}, {"fitting", fit}, {"pareto", par}, {"seconds", sec},
+                                {"out", dir.string()}}.dump(2)
+              << "\n";
+    return 0;
+  }
+  fmt::print("{}: {} configurations in {:.3f} s ({:.1f} us each), {} fit {}, {} on the Pareto front -> {}\n",
+             l.spec.name, all.size(), sec, 1e6 * sec / std::max<size_t>(1, all.size()), fit, g_sw.device, par,
+             dir.string());
+  fmt::print("{:<28} {:>9} {:>9} {:>6} {:>8} {:>8}\n", "Pareto configuration", "cycles", "ms", "DSP", "LUT", "W");
+  for (auto& r : j["rows"])
+    if (r["pareto"].get<bool>())
+      fmt::print("{:<28} {:>9} {:>9.4f} {:>6.0f} {:>8.0f} {:>8.3f}\n", r["config"]["name"].get<std::string>(),
+                 r["total_cycles"].get<uint64_t>(), r["latency_ms"].get<double>(), r["resources"]["dsp"].get<double>(),
+                 r["resources"]["lut_total"].get<double>(), r["power"]["total_w"].get<double>());
+  return 0;
+}
+
+int run_sweep_merge() {
+  nlohmann::json out;
+  std::set<size_t> seen;
+  size_t grid_size = 0;
+  for (auto& p : g_merge.inputs) {
+    std::ifstream f(p);
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(f);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw Error(fmt::format("{}: not valid JSON: {}", p, e.what()));
+    }
+    if (j.value("format", "") != "neuroblend-sweep-1") throw Error(p + ": not a sweep file");
+    if (out.is_null()) {
+      out = j;
+      out.erase("shard");
+      out["rows"] = nlohmann::json::array();
+      grid_size = j["grid_size"];
+    } else if (j["model"] != out["model"] || j["device"] != out["device"] || j["settings"] != out["settings"] ||
+               j["grid_size"] != out["grid_size"] || j["params"] != out["params"]) {
+      throw Error(p + ": a shard of a different sweep (model, device, settings or grid differ)");
+    }
+    for (auto& r : j["rows"]) {
+      size_t k = r["index"];
+      if (!seen.insert(k).second) throw Error(fmt::format("{}: configuration {} is in two shards", p, k));
+      out["rows"].push_back(r);
+    }
+  }
+  if (seen.size() != grid_size)
+    throw Error(fmt::format("the shards hold {} of the {} configurations: a shard is missing", seen.size(), grid_size));
+  std::sort(out["rows"].begin(), out["rows"].end(),
+            [](const nlohmann::json& a, const nlohmann::json& b) { return a["index"] < b["index"]; });
+  write_outputs(g_merge.out, out, g_merge.no_plots);
+  fmt::print("merged {} shards: {} configurations -> {}\n", g_merge.inputs.size(), grid_size, g_merge.out);
+  return 0;
+}
+
+}  // namespace nb::cli

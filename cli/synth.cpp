@@ -1,0 +1,99 @@
+// `neuroblend synth`: real synthesis of the RTL for one configuration (Yosys
+// 0.55 synth_xilinx -family xcup, DESIGN §7), its resources next to the
+// analytical model's, and the model's error.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "common.h"
+#include "costs.h"
+#include "neuroblend/error.h"
+
+namespace nb::cli {
+
+namespace {
+struct SynthArgs {
+  HwArgs hw;
+  std::string log, parse_log;
+  bool json = false;
+};
+SynthArgs g_syn;
+}  // namespace
+
+void add_synth(CLI::App& app) {
+  auto* c = app.add_subcommand(
+      "synth", "Synthesize the RTL for a configuration with Yosys (synth_xilinx -family xcup) and compare the resource model");
+  add_hw_options(c, g_syn.hw);
+  c->add_option("--log", g_syn.log, "Keep the Yosys log here (default: a temporary file)");
+  c->add_option("--parse-log", g_syn.parse_log, "Do not run Yosys: read the statistics of an earlier run's log")
+      ->check(CLI::ExistingFile);
+  c->add_flag("--json", g_syn.json, "Print machine-readable JSON");
+}
+
+int run_synth() {
+  Hw hw = resolve_hw(g_syn.hw);
+  std::string log = g_syn.parse_log;
+  double seconds = 0;
+  if (log.empty()) {
+    namespace fs = std::filesystem;
+    log = g_syn.log.empty() ? (fs::temp_directory_path() / fmt::format("neuroblend-synth-{}.log", getpid())).string()
+                            : g_syn.log;
+    std::string script = fmt::format(
+        "chparam -set Lanes {} -set Wpl {} -set Macs {} -set XnorImpl {} -set ActBytes {} -set MaxKw {} "
+        "-set MaxFixEntries {} -set MaxClasses {} nb_top; synth_xilinx -family xcup -top nb_top; stat",
+        hw.lanes, hw.wpl, hw.macs, hw.xnor_dsp, hw.act_bytes, hw.max_kw, hw.max_fix_entries, hw.max_classes);
+    std::string cmd = fmt::format("node {} {} {} >{} 2>&1", shell_quote(std::string(NB_SOURCE_DIR) + "/tools/yosys/yosys.mjs"),
+                                  shell_quote(std::string(NB_SOURCE_DIR) + "/rtl"), shell_quote(script), shell_quote(log));
+    std::cerr << fmt::format("neuroblend: synthesizing {} with Yosys (minutes; log {})\n", hw.name, log);
+    auto t0 = std::chrono::steady_clock::now();
+    int rc = std::system(cmd.c_str());
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (rc != 0) throw Error(fmt::format("Yosys failed (exit status {}); see {}", rc, log));
+  }
+  std::ifstream f(log);
+  if (!f) throw Error("cannot read " + log);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  Resources syn = parse_yosys_stat(ss.str());
+  namespace fs = std::filesystem;
+  bool have_model = fs::exists(data_path("resource_model.json"));
+  ResourceModel rm;
+  if (have_model) rm = load_resource_model(data_path("resource_model.json"));
+  Resources mod = have_model ? estimate_resources(rm, hw) : Resources{};
+  auto err = [](double m, double s) { return s > 0 ? 100 * (m - s) / s : 0.0; };
+  nlohmann::json j;
+  j["config"] = hw_json(hw);
+  j["synthesis"] = to_json(syn);
+  if (have_model) j["model"] = to_json(mod);
+  j["model_calibrated"] = (have_model && within_calibration(rm, hw));
+  if (have_model) j["model_error_percent"] = {{"lut_total", err(mod.luts_total(), syn.luts_total())},
+                              {"ff", err(mod.ff, syn.ff)},
+                              {"dsp", err(mod.dsp, syn.dsp)},
+                              {"bram36", err(mod.bram36, syn.bram36)}};
+  j["yosys_log"] = log;
+  j["seconds"] = seconds;
+  if (g_syn.json) {
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  fmt::print("configuration {}: Yosys synth_xilinx -family xcup{}\n", hw.name,
+             seconds > 0 ? fmt::format(" ({:.0f} s)", seconds) : "");
+  fmt::print("{:<8} {:>10} {:>10} {:>8}\n", "", "synthesis", "model", "error");
+  auto row = [&](const char* n, double s, double m) { fmt::print("{:<8} {:>10.0f} {:>10.0f} {:>7.1f}%\n", n, s, m, err(m, s)); };
+  row("LUT", syn.luts_total(), mod.luts_total());
+  row(" logic", syn.lut, mod.lut);
+  row(" as RAM", syn.lutram, mod.lutram);
+  row("FF", syn.ff, mod.ff);
+  row("DSP48E2", syn.dsp, mod.dsp);
+  fmt::print("{:<8} {:>10.1f} {:>10.1f} {:>7.1f}%\n", "BRAM36", syn.bram36, mod.bram36, err(mod.bram36, syn.bram36));
+  if (have_model && !within_calibration(rm, hw)) fmt::print("note: buffer sizes differ from the model's calibration\n");
+  return 0;
+}
+
+}  // namespace nb::cli

@@ -1,0 +1,315 @@
+#include "neuroblend/explore.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "neuroblend/error.h"
+
+namespace nb {
+
+namespace {
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw Error(fmt::format("cannot open '{}'", path));
+  try {
+    return nlohmann::json::parse(f);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(fmt::format("{}: not valid JSON: {}", path, e.what()));
+  }
+}
+
+double num(const nlohmann::json& j, const std::string& key, const std::string& where) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number())
+    throw Error(fmt::format("{}: missing or non-numeric '{}'", where, key));
+  double v = j[key].get<double>();
+  if (!(v >= 0)) throw Error(fmt::format("{}: '{}' must be >= 0, got {}", where, key, v));
+  return v;
+}
+
+}  // namespace
+
+std::string data_path(const std::string& file) {
+  if (const char* d = std::getenv("NEUROBLEND_DATA")) return std::string(d) + "/" + file;
+  return std::string(NB_DATA_DIR) + "/" + file;
+}
+
+// ------------------------------------------------------------ devices
+std::vector<Device> load_devices(const std::string& path) {
+  nlohmann::json j = read_json(path);
+  double per_lut = num(j, "static_w_per_lut", path);
+  if (!j.contains("devices") || !j["devices"].is_array()) throw Error(path + ": missing 'devices' array");
+  std::vector<Device> out;
+  for (auto& d : j["devices"]) {
+    Device v;
+    if (!d.contains("name") || !d["name"].is_string()) throw Error(path + ": a device without a 'name'");
+    v.name = d["name"];
+    std::string where = fmt::format("{}: device '{}'", path, v.name);
+    v.dsp = num(d, "dsp", where), v.lut = num(d, "lut", where), v.ff = num(d, "ff", where);
+    v.bram36 = num(d, "bram36", where), v.uram = num(d, "uram", where);
+    v.static_w = d.contains("static_w") ? num(d, "static_w", where) : per_lut * v.lut;
+    out.push_back(v);
+  }
+  return out;
+}
+
+Device find_device(const std::vector<Device>& all, const std::string& name, const std::string& path) {
+  std::string known;
+  for (auto& d : all) {
+    if (d.name == name) return d;
+    known += (known.empty() ? "" : ", ") + d.name;
+  }
+  throw Error(fmt::format("unknown device '{}' (in {}: {})", name, path, known));
+}
+
+// ---------------------------------------------------------- resources
+nlohmann::json to_json(const Resources& r) {
+  return {{"lut", r.lut}, {"lutram", r.lutram}, {"lut_total", r.luts_total()}, {"ff", r.ff}, {"dsp", r.dsp},
+          {"bram36", r.bram36}};
+}
+
+std::vector<std::string> resource_term_names() {
+  return {"1", "lanes", "lanes*words*dsp_xnor", "lanes*words*lut_xnor", "lanes*macs", "bit_rotation"};
+}
+
+std::vector<double> resource_terms(const HwConfig& hw) {
+  double l = hw.lanes, w = hw.wpl, m = hw.macs, x = hw.xnor_dsp ? 1 : 0;
+  double bb = 64 * w;  // bit-buffer banks (rtl/nb_top.sv BitBanks): a rotation network of n log n
+  return {1, l, l * w * x, l * w * (1 - x), l * m, bb * std::log2(bb) / 64};
+}
+
+ResourceModel load_resource_model(const std::string& path) {
+  nlohmann::json j = read_json(path);
+  ResourceModel m;
+  m.file = path;
+  m.term_names = resource_term_names();
+  if (!j.contains("terms") || j["terms"] != nlohmann::json(m.term_names))
+    throw Error(fmt::format("{}: 'terms' must be {}", path, nlohmann::json(m.term_names).dump()));
+  for (const char* r : {"lut", "lutram", "ff", "dsp", "bram36"}) {
+    if (!j.contains("coefficients") || !j["coefficients"].contains(r) || !j["coefficients"][r].is_array() ||
+        j["coefficients"][r].size() != m.term_names.size())
+      throw Error(fmt::format("{}: coefficients.{} must be {} numbers", path, r, m.term_names.size()));
+    m.coef[r] = j["coefficients"][r].get<std::vector<double>>();
+  }
+  const auto& c = j.at("calibrated_at");
+  m.calibrated.act_bytes = c.at("act_bytes"), m.calibrated.max_kw = c.at("max_kw");
+  m.calibrated.max_fix_entries = c.at("max_fix_entries"), m.calibrated.max_classes = c.at("max_classes");
+  m.calibration = j.value("calibration", nlohmann::json::array());
+  return m;
+}
+
+Resources estimate_resources(const ResourceModel& m, const HwConfig& hw) {
+  std::vector<double> t = resource_terms(hw);
+  auto dot = [&](const char* r) {
+    double s = 0;
+    const auto& c = m.coef.at(r);
+    for (size_t i = 0; i < t.size(); ++i) s += c[i] * t[i];
+    return s;
+  };
+  Resources r;
+  r.lut = dot("lut"), r.lutram = dot("lutram"), r.ff = dot("ff"), r.dsp = dot("dsp"), r.bram36 = dot("bram36");
+  return r;
+}
+
+bool within_calibration(const ResourceModel& m, const HwConfig& hw) {
+  return hw.act_bytes == m.calibrated.act_bytes && hw.max_kw == m.calibrated.max_kw &&
+         hw.max_fix_entries == m.calibrated.max_fix_entries && hw.max_classes == m.calibrated.max_classes;
+}
+
+Resources parse_yosys_stat(const std::string& log) {
+  // The totals follow the last "=== design hierarchy ===" (or the only module's stat).
+  size_t at = log.rfind("=== design hierarchy ===");
+  if (at == std::string::npos) at = log.rfind("Number of cells");
+  if (at == std::string::npos) throw Error("no Yosys statistics in the synthesis log");
+  std::istringstream in(log.substr(at));
+  std::map<std::string, double> cells;
+  std::string line;
+  std::regex cell(R"(^\s+([A-Z][A-Z0-9_]+)\s+(\d+)\s*$)"), cell2(R"(^\s+(\d+)\s+([A-Z][A-Z0-9_]+)\s*$)");
+  std::smatch mt;
+  while (std::getline(in, line)) {
+    if (std::regex_match(line, mt, cell)) cells[mt[1]] += std::stod(mt[2]);
+    else if (std::regex_match(line, mt, cell2)) cells[mt[2]] += std::stod(mt[1]);
+  }
+  Resources r;
+  for (auto& [name, n] : cells) {
+    if (name.rfind("LUT", 0) == 0 && name.size() == 4) r.lut += n;
+    else if (name == "FDRE" || name == "FDCE" || name == "FDSE" || name == "FDPE") r.ff += n;
+    else if (name == "DSP48E2") r.dsp += n;
+    else if (name == "RAMB36E2") r.bram36 += n;
+    else if (name == "RAMB18E2") r.bram36 += n / 2;
+    else if (name == "RAM64M8" || name == "RAM32M16" || name == "RAM256X1D" || name == "RAM512X1S") r.lutram += 8 * n;
+    else if (name == "RAM64M" || name == "RAM32M" || name == "RAM128X1D" || name == "RAM256X1S") r.lutram += 4 * n;
+    else if (name == "RAM64X1D" || name == "RAM32X1D" || name == "RAM128X1S") r.lutram += 2 * n;
+    else if (name == "RAM64X1S" || name == "RAM32X1S" || name == "SRL16E" || name == "SRLC32E") r.lutram += n;
+  }
+  if (cells.empty()) throw Error("no cell counts in the synthesis log");
+  return r;
+}
+
+// ----------------------------------------------------------- activity
+nlohmann::json to_json(const Activity& a) {
+  return {{"xnor", a.xnor},       {"popcount", a.popcount}, {"mac_in", a.mac_in}, {"mac_out", a.mac_out},
+          {"merge_in", a.rq_in},  {"merge_out", a.rq_out},  {"memory", a.memory}, {"source", a.source}};
+}
+
+Activity activity_from_coverage(const std::string& path, int images) {
+  std::ifstream f(path);
+  if (!f) throw Error(fmt::format("cannot open coverage data '{}'", path));
+  Activity a;
+  std::string line;
+  auto ends = [](const std::string& s, const std::string& suf) {
+    return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
+  };
+  size_t points = 0;
+  while (std::getline(f, line)) {
+    if (line.rfind("C '", 0) != 0) continue;
+    size_t q = line.rfind('\'');
+    if (q == std::string::npos || q < 3) continue;
+    std::string kv = line.substr(3, q - 3);
+    double count = std::stod(line.substr(q + 1));
+    std::string h, o;
+    for (size_t i = 0; i < kv.size();) {
+      size_t k2 = kv.find('\x02', i), k1 = kv.find('\x01', i + 1);
+      if (kv[i] != '\x01' || k2 == std::string::npos) break;
+      std::string key = kv.substr(i + 1, k2 - i - 1), val = kv.substr(k2 + 1, (k1 == std::string::npos ? kv.size() : k1) - k2 - 1);
+      if (key == "h") h = val;
+      if (key == "o") o = val;
+      i = k1 == std::string::npos ? kv.size() : k1;
+    }
+    std::string port = o.substr(0, o.find('['));
+    ++points;
+    if (ends(h, ".u_xnor") && (port == "ab_i" || port == "c_i" || port == "p_o")) a.xnor += count;
+    else if (ends(h, ".u_pop") && (port == "x_i" || port == "count_o")) a.popcount += count;
+    else if (ends(h, ".u_mac") && (port == "a_i" || port == "w_i")) a.mac_in += count;
+    else if (ends(h, ".u_mac") && port == "psum_o") a.mac_out += count;
+    else if (ends(h, ".u_rq") && port != "z_o" && port != "z") a.rq_in += count;
+    else if (ends(h, ".u_rq") && port == "z_o") a.rq_out += count;
+    else if ((ends(h, ".u_bytes") || ends(h, ".u_bits")) && (port == "rdata_o" || port == "wdata_i")) a.memory += count;
+  }
+  if (points == 0) throw Error(fmt::format("{}: no coverage points (not Verilator coverage data?)", path));
+  for (double* v : {&a.xnor, &a.popcount, &a.mac_in, &a.mac_out, &a.rq_in, &a.rq_out, &a.memory}) *v /= images;
+  a.source = fmt::format("toggle coverage of the RTL co-simulation ({}, {} image(s))", path, images);
+  return a;
+}
+
+OpCounts op_counts(const CompiledModel& cm, const HwConfig& hw, const std::vector<LayerPerf>& layers) {
+  OpCounts c;
+  for (size_t i = 0; i < layers.size() && i < cm.layers.size(); ++i) {
+    const auto& p = layers[i];
+    const QLayer& q = cm.layers[i];
+    c.bin_lane_words += double(p.bin_busy) * hw.lanes * hw.wpl;
+    c.fix_lane_words += double(p.fix_busy) * hw.lanes;
+    double tiles = double((q.rows() + hw.lanes - 1) / hw.lanes);
+    double pos = q.kind == LayerKind::AvgPool ? 1.0 : double(q.out.h) * q.out.w;
+    c.lane_merges += pos * tiles * hw.lanes;
+  }
+  return c;
+}
+
+Activity activity_rates(const Activity& a, const OpCounts& c) {
+  auto div = [](double x, double n) { return n > 0 ? x / n : 0.0; };
+  Activity r;
+  r.xnor = div(a.xnor, c.bin_lane_words), r.popcount = div(a.popcount, c.bin_lane_words);
+  r.mac_in = div(a.mac_in, c.fix_lane_words), r.mac_out = div(a.mac_out, c.fix_lane_words);
+  r.rq_in = div(a.rq_in, c.lane_merges), r.rq_out = div(a.rq_out, c.lane_merges);
+  r.memory = div(a.memory, c.bin_lane_words + c.fix_lane_words);
+  r.source = a.source;
+  return r;
+}
+
+Activity apply_rates(const Activity& r, const OpCounts& c) {
+  Activity a;
+  a.xnor = r.xnor * c.bin_lane_words, a.popcount = r.popcount * c.bin_lane_words;
+  a.mac_in = r.mac_in * c.fix_lane_words, a.mac_out = r.mac_out * c.fix_lane_words;
+  a.rq_in = r.rq_in * c.lane_merges, a.rq_out = r.rq_out * c.lane_merges;
+  a.memory = r.memory * (c.bin_lane_words + c.fix_lane_words);
+  a.source = "per-operation rates measured in RTL (" + r.source + "), times the cycle model's operation counts";
+  return a;
+}
+
+Activity load_activity_rates(const std::string& path, const std::string& model) {
+  nlohmann::json j = read_json(path);
+  if (!j.contains("models") || !j["models"].is_object()) throw Error(path + ": missing 'models'");
+  std::string key = j["models"].contains(model) ? model : "neuroblend-20";
+  if (!j["models"].contains(key)) return {};
+  const auto& m = j["models"][key];
+  std::string where = fmt::format("{}: models.{}.rates", path, key);
+  const auto& r = m.at("rates");
+  Activity a;
+  a.xnor = num(r, "xnor", where), a.popcount = num(r, "popcount", where), a.mac_in = num(r, "mac_in", where);
+  a.mac_out = num(r, "mac_out", where), a.rq_in = num(r, "merge_in", where), a.rq_out = num(r, "merge_out", where);
+  a.memory = num(r, "memory", where);
+  a.source = fmt::format("{} of {} on configuration {}{}", path, key, m.value("config", std::string("?")),
+                         key == model ? "" : fmt::format(" (no rates for {})", model));
+  return a;
+}
+
+// -------------------------------------------------------------- power
+PowerCoeffs load_power_coeffs(const std::string& path) {
+  nlohmann::json j = read_json(path);
+  PowerCoeffs k;
+  k.file = path;
+  if (!j.contains("coefficients_pj_per_toggle")) throw Error(path + ": missing 'coefficients_pj_per_toggle'");
+  const auto& c = j["coefficients_pj_per_toggle"];
+  auto get = [&](const char* name) {
+    std::string where = fmt::format("{}: coefficients_pj_per_toggle.{}", path, name);
+    if (!c.contains(name)) throw Error(where + ": missing");
+    if (!c[name].contains("derivation") || !c[name]["derivation"].is_string())
+      throw Error(where + ": every coefficient needs its 'derivation' (public source)");
+    return num(c[name], "value", where);
+  };
+  k.lut = get("lut"), k.dsp_port = get("dsp_port"), k.dsp_mult_in = get("dsp_mult_in");
+  k.memory = get("memory"), k.ff_clock = get("ff_clock");
+  return k;
+}
+
+nlohmann::json to_json(const Power& p) {
+  return {{"static_w", p.static_w},   {"xnor_w", p.xnor_w},     {"popcount_w", p.popcount_w},
+          {"mac_w", p.mac_w},         {"merge_w", p.merge_w},   {"memory_w", p.memory_w},
+          {"clock_w", p.clock_w},     {"dynamic_w", p.dynamic_w}, {"total_w", p.total_w},
+          {"energy_per_image_uj", p.energy_per_image_uj}};
+}
+
+Power estimate_power(const Activity& a, uint64_t cycles, double clock_mhz, bool xnor_dsp, double ffs,
+                     const Device& dev, const PowerCoeffs& k) {
+  Power p;
+  double t = double(cycles) / (clock_mhz * 1e6);  // seconds per image
+  if (t <= 0) return p;
+  auto w = [&](double pj) { return pj * 1e-12 / t; };
+  p.static_w = dev.static_w;
+  p.xnor_w = w(a.xnor * (xnor_dsp ? k.dsp_port : k.lut));
+  p.popcount_w = w(a.popcount * k.lut);
+  p.mac_w = w(a.mac_in * k.dsp_mult_in + a.mac_out * k.lut);
+  p.merge_w = w(a.rq_in * k.dsp_mult_in + a.rq_out * k.dsp_port);
+  p.memory_w = w(a.memory * k.memory);
+  p.clock_w = ffs * k.ff_clock * 1e-12 * clock_mhz * 1e6;
+  p.dynamic_w = p.xnor_w + p.popcount_w + p.mac_w + p.merge_w + p.memory_w + p.clock_w;
+  p.total_w = p.static_w + p.dynamic_w;
+  p.energy_per_image_uj = p.total_w * t * 1e6;
+  return p;
+}
+
+std::vector<size_t> pareto_front(const std::vector<std::vector<double>>& pts) {
+  std::vector<size_t> out;
+  for (size_t a = 0; a < pts.size(); ++a) {
+    bool dominated = false;
+    for (size_t b = 0; b < pts.size() && !dominated; ++b) {
+      if (a == b) continue;
+      bool le = true, lt = false;
+      for (size_t k = 0; k < pts[a].size(); ++k) {
+        le = le && pts[b][k] <= pts[a][k];
+        lt = lt || pts[b][k] < pts[a][k];
+      }
+      dominated = le && lt;
+    }
+    if (!dominated) out.push_back(a);
+  }
+  return out;
+}
+
+}  // namespace nb
