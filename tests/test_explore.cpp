@@ -1,0 +1,114 @@
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "neuroblend/cycle_model.h"
+#include "neuroblend/error.h"
+#include "neuroblend/explore.h"
+#include "neuroblend/random_model.h"
+
+using namespace nb;
+
+TEST_CASE("pareto front: dominated points are dropped, ties kept") {
+  std::vector<std::vector<double>> p{{1, 5, 1}, {2, 4, 1}, {2, 5, 1}, {1, 5, 1}, {3, 3, 3}, {0.5, 9, 9}};
+  auto f = pareto_front(p);
+  CHECK(f == std::vector<size_t>{0, 1, 3, 4, 5});
+}
+
+TEST_CASE("Yosys stat parsing: LUTs, LUT RAM, FFs, DSPs, BRAM") {
+  std::string log =
+      "=== top ===\n     LUT6 5\n=== design hierarchy ===\n\n   Number of cells: 10\n"
+      "     CARRY4                          3\n     DSP48E2                        54\n     FDCE                   2\n"
+      "     FDRE                           7\n     LUT1                          1\n     LUT6                         10\n"
+      "     MUXF7                        4\n     RAM64M8                        2\n     RAMB18E2                       3\n"
+      "     RAMB36E2                       1\n";
+  Resources r = parse_yosys_stat(log);
+  CHECK(r.lut == 11);
+  CHECK(r.lutram == 16);
+  CHECK(r.ff == 9);
+  CHECK(r.dsp == 54);
+  CHECK(r.bram36 == 2.5);
+  CHECK_THROWS_AS(parse_yosys_stat("nothing here"), Error);
+}
+
+TEST_CASE("activity from Verilator coverage data: grouped by port, per image") {
+  const char* path = "test_cov.dat";
+  {
+    std::ofstream f(path);
+    f << "# SystemC::Coverage-3\n";
+    f << "C '\x01" "f\x02x.sv\x01" "page\x02v_toggle/nb_dsp_xnor\x01" "o\x02" "ab_i[3]\x01" "h\x02top.nb_top.g_blane[*].g_dsp[0].u_xnor' 10\n";
+    f << "C '\x01" "f\x02x.sv\x01" "o\x02p_o[0]\x01" "h\x02top.nb_top.g_blane[*].g_dsp[1].u_xnor' 6\n";
+    f << "C '\x01" "f\x02x.sv\x01" "o\x02" "a_i[1]\x01" "h\x02top.nb_top.g_flane[*].u_mac' 8\n";
+    f << "C '\x01" "f\x02x.sv\x01" "o\x02psum_o[1]\x01" "h\x02top.nb_top.g_flane[*].u_mac' 4\n";
+    f << "C '\x01" "f\x02x.sv\x01" "o\x02z_o[1]\x01" "h\x02top.nb_top.g_merge[*].u_rq' 2\n";
+    f << "C '\x01" "f\x02x.sv\x01" "o\x02" "clk_i\x01" "h\x02top.nb_top.g_blane[*].g_dsp[0].u_xnor' 1000\n";
+  }
+  Activity a = activity_from_coverage(path, 2);
+  CHECK(a.xnor == 8);
+  CHECK(a.mac_in == 4);
+  CHECK(a.mac_out == 2);
+  CHECK(a.rq_out == 1);
+  CHECK(a.popcount == 0);
+  std::remove(path);
+  CHECK_THROWS_AS(activity_from_coverage("no_such_file.dat", 1), Error);
+}
+
+TEST_CASE("power coefficients: every number needs its derivation") {
+  const char* path = "test_power.json";
+  {
+    std::ofstream f(path);
+    f << R"({"coefficients_pj_per_toggle": {"lut": {"value": 0.01}, "dsp_port": {"value": 0.01, "derivation": "x"},
+            "dsp_mult_in": {"value": 0.01, "derivation": "x"}, "memory": {"value": 0.01, "derivation": "x"},
+            "ff_clock": {"value": 0.01, "derivation": "x"}}})";
+  }
+  CHECK_THROWS_WITH_AS(load_power_coeffs(path), doctest::Contains("lut: every coefficient needs its 'derivation'"),
+                       Error);
+  std::remove(path);
+  PowerCoeffs k = load_power_coeffs(data_path("power.json"));
+  CHECK(k.lut > k.dsp_port);  // the premise of the DSP-logic XNOR
+}
+
+TEST_CASE("power: energy per image = power x latency; static from the device") {
+  Activity a;
+  a.xnor = 1e6;
+  Device d;
+  d.static_w = 0.1;
+  PowerCoeffs k;
+  k.lut = 0.02, k.dsp_port = 0.01;
+  Power dsp = estimate_power(a, 200000, 200, true, 0, d, k), lut = estimate_power(a, 200000, 200, false, 0, d, k);
+  CHECK(dsp.xnor_w == doctest::Approx(1e6 * 0.01e-12 / 1e-3));
+  CHECK(lut.xnor_w == doctest::Approx(2 * dsp.xnor_w));
+  CHECK(dsp.total_w == doctest::Approx(0.1 + dsp.xnor_w));
+  CHECK(dsp.energy_per_image_uj == doctest::Approx(dsp.total_w * 1e-3 * 1e6));
+}
+
+TEST_CASE("resource model: DSP slices are structural and exact on every synthesis run") {
+  ResourceModel m = load_resource_model(data_path("resource_model.json"));
+  REQUIRE(m.calibration.size() >= 3);
+  for (auto& run : m.calibration) {
+    HwConfig hw{"", run["lanes"], run["words_per_lane"], run["macs"], run["xnor"] == "dsp", 65536, 96, 128, 128};
+    Resources r = estimate_resources(m, hw);
+    CHECK(r.dsp == run["synthesis"]["dsp"].get<double>());
+  }
+}
+
+TEST_CASE("cycle model: records add up, and a layer the hardware cannot hold is refused") {
+  ModelSpec spec = random_model(3);
+  CompileOptions co;
+  co.calib_images = 2;
+  CompiledModel cm = compile(spec, random_params(spec, 3, 2), co);
+  HwConfig hw{"t", 8, 1, 4, 1, 65536, 96, 128, 128};
+  CycleEstimate e = estimate_cycles(cm, hw, MemTiming{});
+  uint64_t s = 0;
+  for (auto& p : e.layers) {
+    s += p.cycles;
+    CHECK(p.compute + p.load <= p.cycles);
+  }
+  CHECK(s == e.total_cycles);
+  // Slower memory never makes it faster.
+  CHECK(estimate_cycles(cm, hw, MemTiming{100, 1, false}).total_cycles >= e.total_cycles);
+  hw.max_kw = 1;
+  CHECK_THROWS_AS(estimate_cycles(cm, hw, MemTiming{}), Error);
+  CHECK_THROWS_AS(estimate_cycles(cm, HwConfig{"t", 8, 1, 4, 1, 65536, 96, 128, 128}, MemTiming{20, 0, false}), Error);
+}
