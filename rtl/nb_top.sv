@@ -38,7 +38,9 @@ module nb_top #(
   input  logic        mem_rsp_valid_i,
   input  logic [63:0] mem_rsp_rdata_i
 );
-  localparam int Banks = 64;
+  // int8 buffer banks: a run of Lanes bytes (merge writes, select / pool
+  // reads) or 8 (image, dumps, MAC windows) in one access, no wider.
+  localparam int Banks = Lanes <= 8 ? 8 : (Lanes <= 16 ? 16 : (Lanes <= 32 ? 32 : 64));
   localparam int Depth = ActBytes / Banks;
   localparam int UB = 48 * Wpl;                       // bits a binary lane takes per cycle
   localparam int BitBanks = Wpl == 1 ? 64 : (Wpl == 2 ? 128 : 256);
@@ -474,8 +476,8 @@ module nb_top #(
     if (st_q == S_INPUT && rsp) begin  // the image, pixel - 128
       byte_we[pp_q] = 1'b1;
       byte_waddr[pp_q] = ld_rcv_q << 3;
-      byte_wdata[pp_q] = {{(Banks-8)*8{1'b0}}, mem_rsp_rdata_i ^ 64'h8080808080808080};
-      byte_wmask[pp_q] = {{(Banks-8){1'b0}}, 8'hff};
+      byte_wdata[pp_q][63:0] = mem_rsp_rdata_i ^ 64'h8080808080808080;
+      byte_wmask[pp_q][7:0] = 8'hff;
     end
     // output side
     if (mv_q && !logits) begin
@@ -889,7 +891,7 @@ module nb_top #(
 
   // ----------------------------------------------------------- assertions
   initial begin
-    if (Lanes < 1 || Lanes > Banks) $fatal(1, "nb_top: Lanes must be 1..%0d", Banks);
+    if (Lanes < 1 || Lanes > 64) $fatal(1, "nb_top: Lanes must be 1..64");
     if (Macs != 1 && Macs != 2 && Macs != 4 && Macs != 8) $fatal(1, "nb_top: Macs must be 1, 2, 4 or 8");
     if (Wpl != 1 && Wpl != 2 && Wpl != 4) $fatal(1, "nb_top: Wpl must be 1, 2 or 4");
     if (ActBytes % BitBanks != 0) $fatal(1, "nb_top: ActBytes must be a multiple of %0d", BitBanks);

@@ -2,7 +2,8 @@
 # The main job: install what is needed, build, compile NeuroBlend-20 and
 # co-simulate it on the default hardware configuration (the RTL checked
 # layer by layer against the golden model), then compare the golden model
-# with the float reference. Results go to out/ (override with NB_OUT).
+# with the float reference; then the fast cycle model, a report and a sweep
+# of PE array sizes. Results go to out/ (override with NB_OUT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -22,5 +23,10 @@ echo
 "$NB" infer neuroblend-20 --random 16 --program "$OUT/neuroblend-20.nbp" | tee "$OUT/neuroblend-20.infer.txt"
 "$NB" infer neuroblend-20 --random 16 --program "$OUT/neuroblend-20.nbp" --json >"$OUT/neuroblend-20.infer.json"
 echo
+"$NB" estimate neuroblend-20 --json >"$OUT/neuroblend-20.estimate.json"
+"$NB" report neuroblend-20 -o "$OUT/report-neuroblend-20.html"
+"$NB" sweep neuroblend-20 -o "$OUT/sweep-neuroblend-20" | head -3
+echo
 echo "results in $OUT/: describe, compiled program (.nbp), float and integer parameters (.npz),"
-echo "  RTL co-simulation report (run.txt, run.json), golden vs float inference (infer.txt, infer.json)"
+echo "  RTL co-simulation report (run.txt, run.json), golden vs float inference (infer.txt, infer.json),"
+echo "  fast cycle model (estimate.json), report (report-neuroblend-20.html/.md), sweep (sweep-neuroblend-20/)"
