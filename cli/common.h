@@ -23,6 +23,12 @@ struct ModelOptions {
   void add_model(CLI::App* app);
   void add_params(CLI::App* app);
   void add_calib(CLI::App* app);
+  // The model, its parameters and calibration: what a command that compiles needs.
+  void add_compiled(CLI::App* app) {
+    add_model(app);
+    add_params(app);
+    add_calib(app);
+  }
 };
 
 struct Loaded {

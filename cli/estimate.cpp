@@ -28,9 +28,7 @@ EstimateArgs g_est;
 void add_estimate(CLI::App& app, ModelOptions& o) {
   auto* c = app.add_subcommand("estimate",
                                "Cycles, latency and utilization from the fast cycle model (no RTL; equal to `run`)");
-  o.add_model(c);
-  o.add_params(c);
-  o.add_calib(c);
+  o.add_compiled(c);
   add_hw_options(c, g_est.hw);
   c->add_option("--device", g_est.device, "Target device for the resource and power figures (data/devices.json)")
       ->capture_default_str();

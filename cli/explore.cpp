@@ -93,9 +93,7 @@ Measured measure(const CompiledModel& cm, Hw hw, const std::vector<Image>& image
 void add_power(CLI::App& app, ModelOptions& o) {
   auto* c = app.add_subcommand(
       "power", "Power from switching activity measured in the RTL co-simulation (toggle coverage) x energy coefficients");
-  o.add_model(c);
-  o.add_params(c);
-  o.add_calib(c);
+  o.add_compiled(c);
   add_hw_options(c, g_pow.hw);
   c->add_option("--device", g_pow.device, "Target device (data/devices.json)")->capture_default_str();
   c->add_option("--images", g_pow.images, "Images to simulate")->check(CLI::Range(1, 1000))->capture_default_str();
@@ -241,7 +239,7 @@ std::string csv_of(const nlohmann::json& rows) {
   std::string s =
       "index,name,lanes,words_per_lane,macs,xnor,fits_layers,fits_device,pareto,total_cycles,latency_ms,images_per_s,"
       "lut,lutram,ff,dsp,bram36,lut_pct,ff_pct,dsp_pct,bram_pct,power_w,static_w,dynamic_w,xnor_w,popcount_w,mac_w,"
-      "merge_w,memory_w,clock_w,energy_uj,rtl_cycles,reason\n";
+      "merge_w,memory_w,clock_w,energy_uj,rtl_cycles,resources_calibrated,reason\n";
   for (auto& r : rows) {
     const auto& c = r["config"];
     s += fmt::format("{},{},{},{},{},{},{},{},{}", r["index"].get<size_t>(), c["name"].get<std::string>(),
@@ -261,9 +259,10 @@ std::string csv_of(const nlohmann::json& rows) {
                        p["xnor_w"].get<double>(), p["popcount_w"].get<double>(), p["mac_w"].get<double>(),
                        p["merge_w"].get<double>(), p["memory_w"].get<double>(), p["clock_w"].get<double>(),
                        p["energy_per_image_uj"].get<double>());
-      s += "," + (r.contains("rtl_cycles") ? std::to_string(r["rtl_cycles"].get<uint64_t>()) : std::string()) + ",";
+      s += "," + (r.contains("rtl_cycles") ? std::to_string(r["rtl_cycles"].get<uint64_t>()) : std::string());
+      s += fmt::format(",{},", r["resources"]["model_calibrated"].get<bool>());
     } else {
-      s += ",,,,,,,,,,,,,,,,,,,,,,,,";
+      s += ",,,,,,,,,,,,,,,,,,,,,,,,,";
       std::string why = r["reason"].get<std::string>();
       std::replace(why.begin(), why.end(), '"', '\'');
       s += "\"" + why + "\"";
@@ -291,7 +290,10 @@ void plots(const fs::path& dir, const nlohmann::json& rows, const std::string& t
   for (auto& r : rows) {
     if (!r["pareto"].get<bool>()) continue;
     const auto& p = r["power"];
-    pw += fmt::format("\"{}\" {} {} {} {} {} {} {}\n", r["config"]["name"].get<std::string>(), p["static_w"].get<double>(),
+    const auto& c = r["config"];
+    std::string label = fmt::format("{}L {}W {}M {}", c["lanes"].get<int>(), c["words_per_lane"].get<int>(),
+                                    c["macs"].get<int>(), c["xnor"].get<std::string>());
+    pw += fmt::format("\"{}\" {} {} {} {} {} {} {}\n", label, p["static_w"].get<double>(),
                       p["xnor_w"].get<double>(), p["popcount_w"].get<double>(), p["mac_w"].get<double>(),
                       p["merge_w"].get<double>(), p["memory_w"].get<double>(), p["clock_w"].get<double>());
     if (++n == 20) break;
@@ -390,9 +392,7 @@ std::vector<Hw> grid(const SweepArgs& a, const Hw& base) {
 void add_sweep(CLI::App& app, ModelOptions& o) {
   auto* c = app.add_subcommand(
       "sweep", "Evaluate a grid or list of configurations (fast cycle model, resources, power); Pareto front; CSV, JSON, plots");
-  o.add_model(c);
-  o.add_params(c);
-  o.add_calib(c);
+  o.add_compiled(c);
   c->add_option("--lanes", g_sw.lanes, "Lane counts (comma-separated)")->delimiter(',')->capture_default_str();
   c->add_option("--words-per-lane", g_sw.wpl, "Words per binary lane: 1, 2, 4")->delimiter(',')->capture_default_str();
   c->add_option("--macs", g_sw.macs, "MACs per fixed-point lane: 1, 2, 4, 8")->delimiter(',')->capture_default_str();
@@ -484,6 +484,9 @@ int run_sweep(const ModelOptions& o) {
   write_outputs(dir, j, g_sw.no_plots);
   size_t fit = 0, par = 0;
   for (auto& r : j["rows"]) fit += r["fits_device"].get<bool>(), par += r["pareto"].get<bool>();
+  if (fit == 0)
+    std::cerr << fmt::format("neuroblend: no configuration of this sweep fits {}: the Pareto front is empty (see the "
+                             "over_device column; try a larger --device)\n", g_sw.device);
   if (o.json) {
     std::cout << nlohmann::json{{"configurations", all.size()}, {"fitting", fit}, {"pareto", par}, {"seconds", sec},
                                 {"out", dir.string()}}.dump(2)

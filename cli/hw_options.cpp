@@ -151,7 +151,11 @@ std::string simulator_for(Hw& hw, const std::string& variant) {
         std::cerr << fmt::format("neuroblend: co-simulator {} (built once; log {})\n", exe, log);
         std::string cmd = fmt::format("cmake --build {} --target nb_rtl_{}{} -j 2 >{} 2>&1", shell_quote(NB_BINARY_DIR),
                                       c.name, variant, shell_quote(log));
-        if (std::system(cmd.c_str()) != 0) throw Error(fmt::format("building {} failed; see {}", exe, log));
+        // Verilator's CMake fixes its list of generated files at configure
+        // time: after an RTL change the first attempt may fail and
+        // re-configure; the second then builds (as scripts/build.sh does).
+        if (std::system(cmd.c_str()) != 0 && std::system(cmd.c_str()) != 0)
+          throw Error(fmt::format("building {} failed; see {}", exe, log));
       }
       return exe;
     }
@@ -169,7 +173,7 @@ std::string simulator_for(Hw& hw, const std::string& variant) {
       shell_quote(NB_SOURCE_DIR), shell_quote(dir), shell_quote(cfg), shell_quote(dir), shell_quote(dir), hw.name,
       variant, shell_quote(dir));
   std::filesystem::create_directories(dir);
-  if (std::system(cmd.c_str()) != 0)
+  if (std::system(cmd.c_str()) != 0 && std::system(cmd.c_str()) != 0)  // a second attempt: see above
     throw Error(fmt::format("building the co-simulator for configuration {} failed; see {}.log", hw.name, dir));
   return exe;
 #else

@@ -72,9 +72,7 @@ std::string bars_svg(const std::vector<std::pair<std::string, double>>& v, const
 
 void add_report(CLI::App& app, ModelOptions& o) {
   auto* c = app.add_subcommand("report", "Write a self-contained HTML (and Markdown) report for a model on a configuration");
-  o.add_model(c);
-  o.add_params(c);
-  o.add_calib(c);
+  o.add_compiled(c);
   add_hw_options(c, g_rep.hw);
   c->add_option("--device", g_rep.device, "Target device (data/devices.json)")->capture_default_str();
   c->add_option("-o,--out", g_rep.out, "Report file (.html; the .md is written next to it); default out/report-MODEL.html");

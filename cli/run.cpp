@@ -99,9 +99,7 @@ std::vector<LayerPerf> perf_records(const nlohmann::json& r) {
 void add_run(CLI::App& app, ModelOptions& o) {
   g_run_app = app.add_subcommand(
       "run", "Co-simulate the RTL accelerator on a model (checked against the golden model) and report cycles");
-  o.add_model(g_run_app);
-  o.add_params(g_run_app);
-  o.add_calib(g_run_app);
+  o.add_compiled(g_run_app);
   auto* in = g_run_app->add_option("--input", g_run.inputs, "Input file(s): CIFAR .bin batch, .pgm or .ppm")
                  ->check(CLI::ExistingFile);
   g_run_app->add_option("--images", g_run.images, "Number of images (seeded synthetic images without --input)")

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -100,6 +101,11 @@ ResourceModel load_resource_model(const std::string& path) {
   m.calibrated.act_bytes = c.at("act_bytes"), m.calibrated.max_kw = c.at("max_kw");
   m.calibrated.max_fix_entries = c.at("max_fix_entries"), m.calibrated.max_classes = c.at("max_classes");
   m.calibration = j.value("calibration", nlohmann::json::array());
+  for (auto& r : m.calibration) {
+    int l = r.at("lanes");
+    m.min_lanes = m.min_lanes ? std::min(m.min_lanes, l) : l;
+    m.max_lanes = std::max(m.max_lanes, l);
+  }
   return m;
 }
 
@@ -117,7 +123,8 @@ Resources estimate_resources(const ResourceModel& m, const HwConfig& hw) {
 }
 
 bool within_calibration(const ResourceModel& m, const HwConfig& hw) {
-  return hw.act_bytes == m.calibrated.act_bytes && hw.max_kw == m.calibrated.max_kw &&
+  return hw.lanes >= m.min_lanes && hw.lanes <= m.max_lanes && hw.act_bytes == m.calibrated.act_bytes &&
+         hw.max_kw == m.calibrated.max_kw &&
          hw.max_fix_entries == m.calibrated.max_fix_entries && hw.max_classes == m.calibrated.max_classes;
 }
 

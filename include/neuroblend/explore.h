@@ -43,12 +43,14 @@ struct ResourceModel {
   std::map<std::string, std::vector<double>> coef;  // resource -> coefficients
   HwConfig calibrated;                              // buffer sizes the model was calibrated at
   nlohmann::json calibration;                       // the synthesis runs and the model's error on each
+  int min_lanes = 0, max_lanes = 0;                 // lane range of the synthesis runs
 };
 std::vector<double> resource_terms(const HwConfig& hw);
 std::vector<std::string> resource_term_names();
 ResourceModel load_resource_model(const std::string& path);
 Resources estimate_resources(const ResourceModel& m, const HwConfig& hw);
-// True when hw has the calibrated buffer sizes (the terms only vary lanes, words, MACs, XNOR).
+// True when hw has the calibrated buffer sizes and its lanes lie within the
+// synthesized range (outside: extrapolated).
 bool within_calibration(const ResourceModel& m, const HwConfig& hw);
 
 // Yosys `stat` output of synth_xilinx -> resources.
