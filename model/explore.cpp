@@ -75,13 +75,14 @@ nlohmann::json to_json(const Resources& r) {
 }
 
 std::vector<std::string> resource_term_names() {
-  return {"1", "lanes", "lanes*words*dsp_xnor", "lanes*words*lut_xnor", "lanes*macs", "bit_rotation"};
+  return {"1", "lanes", "lanes*words*dsp_xnor", "lanes*words*lut_xnor", "lanes*macs", "bit_rotation", "byte_rotation"};
 }
 
 std::vector<double> resource_terms(const HwConfig& hw) {
   double l = hw.lanes, w = hw.wpl, m = hw.macs, x = hw.xnor_dsp ? 1 : 0;
   double bb = 64 * w;  // bit-buffer banks (rtl/nb_top.sv BitBanks): a rotation network of n log n
-  return {1, l, l * w * x, l * w * (1 - x), l * m, bb * std::log2(bb) / 64};
+  double b = hw.lanes <= 8 ? 8 : hw.lanes <= 16 ? 16 : hw.lanes <= 32 ? 32 : 64;  // int8 buffer banks, 8-bit units
+  return {1, l, l * w * x, l * w * (1 - x), l * m, bb * std::log2(bb) / 64, b * std::log2(b) * 8 / 64};
 }
 
 ResourceModel load_resource_model(const std::string& path) {

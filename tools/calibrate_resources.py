@@ -17,19 +17,20 @@ import sys
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TERMS = ["1", "lanes", "lanes*words*dsp_xnor", "lanes*words*lut_xnor", "lanes*macs", "bit_rotation"]
+TERMS = ["1", "lanes", "lanes*words*dsp_xnor", "lanes*words*lut_xnor", "lanes*macs", "bit_rotation", "byte_rotation"]
 RES = ["lut", "lutram", "ff", "dsp", "bram36"]
 
 
 def terms(c):
     l, w, m, x = c["lanes"], c["words_per_lane"], c["macs"], 1 if c["xnor"] == "dsp" else 0
     bb = 64 * w  # bit-buffer banks (rtl/nb_top.sv BitBanks); its rotation network grows as n log n
-    return [1, l, l * w * x, l * w * (1 - x), l * m, bb * np.log2(bb) / 64]
+    b = 8 if l <= 8 else 16 if l <= 16 else 32 if l <= 32 else 64  # int8 buffer banks (Banks), 8-bit units
+    return [1, l, l * w * x, l * w * (1 - x), l * m, bb * np.log2(bb) / 64, b * np.log2(b) * 8 / 64]
 
 
 # DSP48E2 slices per lane, structurally: 3 in the merge unit (18x16 and
 # 18x32 products), one per int8 MAC, one per 48-bit XNOR word in logic mode.
-DSP_SLOPES = [3, 1, 0, 1, 0]
+DSP_SLOPES = [3, 1, 0, 1, 0, 0]
 
 
 def fit(rows, res):
@@ -38,10 +39,9 @@ def fit(rows, res):
     if res == "dsp":  # structural slopes; the control-path slices (address arithmetic) are the intercept
         rest = y - a[:, 1:] @ np.array(DSP_SLOPES, float)
         return np.array([round(float(np.median(rest)))] + DSP_SLOPES, float)
-    coef = np.linalg.lstsq(a, y, rcond=None)[0]
-    if res == "bram36":
-        coef = np.round(coef * 2) / 2  # half BRAM36s: whole RAMB18E2s
-    return coef
+    if res == "bram36":  # the two int8 activation buffers (act_bytes each); nothing else maps to BRAM
+        return np.array([float(np.median(y))] + [0.0] * (len(TERMS) - 1))
+    return np.linalg.lstsq(a, y, rcond=None)[0]
 
 
 def main():
