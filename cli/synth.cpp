@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <regex>
 #include <sstream>
 
 #include "common.h"
@@ -61,10 +62,20 @@ int run_synth() {
   std::stringstream ss;
   ss << f.rdbuf();
   Resources syn = parse_yosys_stat(ss.str());
-  namespace fs = std::filesystem;
-  bool have_model = fs::exists(data_path("resource_model.json"));
+  if (seconds == 0) {  // an earlier run's log: Yosys's own CPU time
+    std::smatch mt;
+    std::string text = ss.str();
+    if (std::regex_search(text, mt, std::regex(R"(CPU: user ([0-9.]+)s)"))) seconds = std::stod(mt[1]);
+  }
+  // Synthesis is what calibrates the model: it runs without a (valid) one.
+  bool have_model = false;
   ResourceModel rm;
-  if (have_model) rm = load_resource_model(data_path("resource_model.json"));
+  try {
+    rm = load_resource_model(data_path("resource_model.json"));
+    have_model = true;
+  } catch (const Error& e) {
+    std::cerr << "neuroblend: no resource model to compare with: " << e.what() << "\n";
+  }
   Resources mod = have_model ? estimate_resources(rm, hw) : Resources{};
   auto err = [](double m, double s) { return s > 0 ? 100 * (m - s) / s : 0.0; };
   nlohmann::json j;
@@ -76,6 +87,16 @@ int run_synth() {
                               {"ff", err(mod.ff, syn.ff)},
                               {"dsp", err(mod.dsp, syn.dsp)},
                               {"bram36", err(mod.bram36, syn.bram36)}};
+  // The model's structure (which submodules, how many) against the synthesized design's.
+  std::string inst_note;
+  if (have_model && ss.str().find("=== design hierarchy ===") != std::string::npos) {
+    auto syn_inst = parse_yosys_instances(ss.str()), mod_inst = model_instances(rm, hw);
+    j["instances_agree"] = syn_inst == mod_inst;
+    if (syn_inst != mod_inst)
+      inst_note = fmt::format("WARNING: the design's submodule instances ({}) differ from the resource model's ({}): "
+                              "the RTL changed since the model was calibrated (tools/calibrate_resources.py)",
+                              nlohmann::json(syn_inst).dump(), nlohmann::json(mod_inst).dump());
+  }
   j["yosys_log"] = log;
   j["seconds"] = seconds;
   if (g_syn.json) {
@@ -92,7 +113,9 @@ int run_synth() {
   row("FF", syn.ff, mod.ff);
   row("DSP48E2", syn.dsp, mod.dsp);
   fmt::print("{:<8} {:>10.1f} {:>10.1f} {:>7.1f}%\n", "BRAM36", syn.bram36, mod.bram36, err(mod.bram36, syn.bram36));
-  if (have_model && !within_calibration(rm, hw)) fmt::print("note: buffer sizes differ from the model's calibration\n");
+  if (have_model && !within_calibration(rm, hw))
+    fmt::print("note: lanes or buffer sizes outside the model's calibration (extrapolated)\n");
+  if (!inst_note.empty()) fmt::print("{}\n", inst_note);
   return 0;
 }
 

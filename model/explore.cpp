@@ -74,34 +74,71 @@ nlohmann::json to_json(const Resources& r) {
           {"bram36", r.bram36}};
 }
 
-std::vector<std::string> resource_term_names() {
-  return {"1", "lanes", "lanes*words*dsp_xnor", "lanes*words*lut_xnor", "lanes*macs", "bit_rotation", "byte_rotation"};
+std::vector<std::string> resource_top_term_names() {
+  return {"1", "lanes", "lanes_pow2", "lanes*macs", "lanes*words"};
 }
 
-std::vector<double> resource_terms(const HwConfig& hw) {
-  double l = hw.lanes, w = hw.wpl, m = hw.macs, x = hw.xnor_dsp ? 1 : 0;
-  double bb = 64 * w;  // bit-buffer banks (rtl/nb_top.sv BitBanks): a rotation network of n log n
-  double b = hw.lanes <= 8 ? 8 : hw.lanes <= 16 ? 16 : hw.lanes <= 32 ? 32 : 64;  // int8 buffer banks, 8-bit units
-  return {1, l, l * w * x, l * w * (1 - x), l * m, bb * std::log2(bb) / 64, b * std::log2(b) * 8 / 64};
+namespace {
+// int8 buffer banks (rtl/nb_top.sv Banks): a run of up to Lanes bytes per access.
+int byte_banks(int lanes) { return lanes <= 8 ? 8 : lanes <= 16 ? 16 : lanes <= 32 ? 32 : 64; }
+
+struct Instance {
+  std::string key, what;
+  int count;
+};
+// The submodules nb_top instantiates for hw, as tools/calibrate_resources.py
+// (module_instances) names them; kept in step with rtl/nb_top.sv (the test
+// "resource model: instance counts" checks them against a synthesis log).
+std::vector<Instance> instances(const HwConfig& hw, int act_bytes) {
+  int b = byte_banks(hw.lanes), bb = 64 * hw.wpl;
+  return {
+      {fmt::format("nb_run_ram Banks={} Depth={} UnitBits=8", b, act_bytes / b), "int8 activation buffers (ping-pong)", 2},
+      {fmt::format("nb_run_ram Banks={} Depth={} UnitBits=1", bb, act_bytes / bb), "bit activation buffers (ping-pong)", 2},
+      {fmt::format("nb_window U={} UnitBits=1", 48 * hw.wpl), "binary window generator and gearbox", 1},
+      {fmt::format("nb_window U={} UnitBits=8", hw.macs), "int8 window generator and gearbox", 1},
+      {fmt::format("nb_dsp_xnor Impl={}", hw.xnor_dsp ? 1 : 0),
+       hw.xnor_dsp ? "XNOR, DSP48E2 in logic mode" : "XNOR in LUTs", hw.lanes * hw.wpl},
+      {"nb_popcount", "popcount trees", hw.lanes * hw.wpl},
+      {fmt::format("nb_mac_lane Macs={}", hw.macs), "int8 MAC lanes", hw.lanes},
+      {"nb_requant", "merge / requantize units", hw.lanes},
+  };
+}
+}  // namespace
+
+std::vector<double> resource_top_terms(const HwConfig& hw) {
+  double l = hw.lanes, p = 1;
+  while (p < l) p *= 2;  // synthesis follows the lanes rounded up to a power of two (calibrate_resources.py)
+  return {1, l, p, l * hw.macs, l * hw.wpl};
 }
 
 ResourceModel load_resource_model(const std::string& path) {
   nlohmann::json j = read_json(path);
   ResourceModel m;
   m.file = path;
-  m.term_names = resource_term_names();
-  if (!j.contains("terms") || j["terms"] != nlohmann::json(m.term_names))
-    throw Error(fmt::format("{}: 'terms' must be {}", path, nlohmann::json(m.term_names).dump()));
+  m.top_terms = resource_top_term_names();
+  if (j.value("format", "") != "neuroblend-resource-model-2")
+    throw Error(fmt::format("{}: 'format' must be \"neuroblend-resource-model-2\" (run tools/calibrate_resources.py)", path));
+  if (!j.contains("top_terms") || j["top_terms"] != nlohmann::json(m.top_terms))
+    throw Error(fmt::format("{}: 'top_terms' must be {}", path, nlohmann::json(m.top_terms).dump()));
+  auto res = [&](const nlohmann::json& o, const std::string& where) {
+    Resources r;
+    r.lut = num(o, "lut", where), r.lutram = num(o, "lutram", where), r.ff = num(o, "ff", where);
+    r.dsp = num(o, "dsp", where), r.bram36 = num(o, "bram36", where);
+    return r;
+  };
   for (const char* r : {"lut", "lutram", "ff", "dsp", "bram36"}) {
-    if (!j.contains("coefficients") || !j["coefficients"].contains(r) || !j["coefficients"][r].is_array() ||
-        j["coefficients"][r].size() != m.term_names.size())
-      throw Error(fmt::format("{}: coefficients.{} must be {} numbers", path, r, m.term_names.size()));
-    m.coef[r] = j["coefficients"][r].get<std::vector<double>>();
+    if (!j.contains("top_coefficients") || !j["top_coefficients"].contains(r) || !j["top_coefficients"][r].is_array() ||
+        j["top_coefficients"][r].size() != m.top_terms.size())
+      throw Error(fmt::format("{}: top_coefficients.{} must be {} numbers", path, r, m.top_terms.size()));
+    m.top_coef[r] = j["top_coefficients"][r].get<std::vector<double>>();
   }
+  if (!j.contains("modules") || !j["modules"].is_object()) throw Error(path + ": missing 'modules' table");
+  for (auto& [k, v] : j["modules"].items()) m.modules[k] = res(v, fmt::format("{}: modules.'{}'", path, k));
   const auto& c = j.at("calibrated_at");
   m.calibrated.act_bytes = c.at("act_bytes"), m.calibrated.max_kw = c.at("max_kw");
   m.calibrated.max_fix_entries = c.at("max_fix_entries"), m.calibrated.max_classes = c.at("max_classes");
   m.calibration = j.value("calibration", nlohmann::json::array());
+  m.validation = j.value("validation", nlohmann::json::array());
   for (auto& r : m.calibration) {
     int l = r.at("lanes");
     m.min_lanes = m.min_lanes ? std::min(m.min_lanes, l) : l;
@@ -110,20 +147,74 @@ ResourceModel load_resource_model(const std::string& path) {
   return m;
 }
 
-Resources estimate_resources(const ResourceModel& m, const HwConfig& hw) {
-  std::vector<double> t = resource_terms(hw);
+std::vector<ResourcePart> resource_parts(const ResourceModel& m, const HwConfig& hw) {
+  std::vector<double> t = resource_top_terms(hw);
+  ResourcePart top{"nb_top", "controller, per-lane weight memories and parameters, FIFOs, port muxes", 1, {}, {}};
   auto dot = [&](const char* r) {
     double s = 0;
-    const auto& c = m.coef.at(r);
+    const auto& c = m.top_coef.at(r);
     for (size_t i = 0; i < t.size(); ++i) s += c[i] * t[i];
     return s;
   };
+  top.each.lut = dot("lut"), top.each.lutram = dot("lutram"), top.each.ff = dot("ff"), top.each.dsp = dot("dsp");
+  top.each.bram36 = dot("bram36");
+  top.total = top.each;
+  std::vector<ResourcePart> out{top};
+  // Buffer sizes outside the calibration: the calibrated depth stands in
+  // (within_calibration() is then false and the output says EXTRAPOLATED).
+  auto exact = instances(hw, hw.act_bytes), cal = instances(hw, m.calibrated.act_bytes);
+  for (size_t i = 0; i < exact.size(); ++i) {
+    ResourcePart p{exact[i].key, exact[i].what, exact[i].count, {}, {}};
+    auto it = m.modules.find(exact[i].key);
+    if (it == m.modules.end()) {
+      p.synthesized = false;
+      it = m.modules.find(cal[i].key);
+    }
+    if (it != m.modules.end()) {
+      p.each = it->second;
+    } else {
+      // Not synthesized (Yosys could not, here): the nearest synthesized size
+      // of the same module, scaled by the size ratio; flagged as extrapolated.
+      p.synthesized = false;
+      auto first = [](const std::string& key) {  // "nb_run_ram Banks=256 ..." -> 256
+        size_t e = key.find('=');
+        return e == std::string::npos ? 1.0 : std::stod(key.substr(e + 1));
+      };
+      auto unit = [](const std::string& key) { return key.substr(key.find("UnitBits")); };
+      std::string name = cal[i].key.substr(0, cal[i].key.find(' '));
+      double want = first(cal[i].key), best = -1;
+      for (const auto& [k, r] : m.modules) {
+        if (k.rfind(name + " ", 0) != 0 || unit(k) != unit(cal[i].key)) continue;
+        double have = first(k);
+        if (best < 0 || std::abs(std::log(have / want)) < std::abs(std::log(best / want))) {
+          best = have;
+          double f = want / have;
+          p.each = {f * r.lut, f * r.lutram, f * r.ff, f * r.dsp, f * r.bram36};
+        }
+      }
+      if (best < 0)
+        throw Error(fmt::format("{}: no synthesis of '{}' in the module table (run tools/calibrate_resources.py modules)",
+                                m.file, cal[i].key));
+    }
+    double n = p.count;
+    p.total = {n * p.each.lut, n * p.each.lutram, n * p.each.ff, n * p.each.dsp, n * p.each.bram36};
+    out.push_back(p);
+  }
+  return out;
+}
+
+Resources estimate_resources(const ResourceModel& m, const HwConfig& hw) {
   Resources r;
-  r.lut = dot("lut"), r.lutram = dot("lutram"), r.ff = dot("ff"), r.dsp = dot("dsp"), r.bram36 = dot("bram36");
+  for (const auto& p : resource_parts(m, hw)) {
+    r.lut += p.total.lut, r.lutram += p.total.lutram, r.ff += p.total.ff, r.dsp += p.total.dsp;
+    r.bram36 += p.total.bram36;
+  }
   return r;
 }
 
 bool within_calibration(const ResourceModel& m, const HwConfig& hw) {
+  for (const auto& p : resource_parts(m, hw))
+    if (!p.synthesized) return false;
   return hw.lanes >= m.min_lanes && hw.lanes <= m.max_lanes && hw.act_bytes == m.calibrated.act_bytes &&
          hw.max_kw == m.calibrated.max_kw &&
          hw.max_fix_entries == m.calibrated.max_fix_entries && hw.max_classes == m.calibrated.max_classes;
@@ -157,6 +248,37 @@ Resources parse_yosys_stat(const std::string& log) {
   }
   if (cells.empty()) throw Error("no cell counts in the synthesis log");
   return r;
+}
+
+std::map<std::string, int> parse_yosys_instances(const std::string& log) {
+  size_t at = log.rfind("=== design hierarchy ===");
+  if (at == std::string::npos) throw Error("no design hierarchy in the synthesis log");
+  std::istringstream in(log.substr(at));
+  std::string line;
+  std::getline(in, line);
+  std::map<std::string, int> out;
+  std::regex child(R"(^     (\S+)\s+(\d+)\s*$)");  // depth 1: five spaces
+  std::smatch mt;
+  while (std::getline(in, line)) {
+    if (line.find("Number of") != std::string::npos) break;
+    if (!std::regex_match(line, mt, child)) continue;
+    std::string name = mt[1];
+    // "$paramod$<hash>\nb_window", "$paramod\nb_dsp_xnor\Impl=...", "nb_popcount"
+    if (name.rfind("$paramod", 0) == 0) {
+      size_t b = name.find('\\');
+      size_t e = b == std::string::npos ? b : name.find('\\', b + 1);
+      name = b == std::string::npos ? name : name.substr(b + 1, e == std::string::npos ? e : e - b - 1);
+    }
+    out[name] += std::stoi(mt[2]);
+  }
+  return out;
+}
+
+std::map<std::string, int> model_instances(const ResourceModel& m, const HwConfig& hw) {
+  std::map<std::string, int> out;
+  for (const auto& p : resource_parts(m, hw))
+    if (p.name != "nb_top") out[p.name.substr(0, p.name.find(' '))] += p.count;
+  return out;
 }
 
 // ----------------------------------------------------------- activity

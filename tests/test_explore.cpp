@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cmath>
 #include <fstream>
+#include <sstream>
 
 #include "neuroblend/cycle_model.h"
 #include "neuroblend/error.h"
@@ -83,14 +85,75 @@ TEST_CASE("power: energy per image = power x latency; static from the device") {
   CHECK(dsp.energy_per_image_uj == doctest::Approx(dsp.total_w * 1e-3 * 1e6));
 }
 
-TEST_CASE("resource model: DSP slices are structural and exact on every synthesis run") {
+namespace {
+std::string read_text(const std::string& path) {
+  std::ifstream f(path);
+  REQUIRE(f);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+HwConfig cal_hw(const nlohmann::json& run) {
+  return HwConfig{"", run["lanes"], run["words_per_lane"], run["macs"], run["xnor"] == "dsp", 65536, 96, 128, 128};
+}
+}  // namespace
+
+TEST_CASE("resource model: within 10 % of synthesis for LUT and FF, exact for DSP and BRAM, on every run") {
   ResourceModel m = load_resource_model(data_path("resource_model.json"));
-  REQUIRE(m.calibration.size() >= 3);
+  REQUIRE(m.calibration.size() >= 6);
   for (auto& run : m.calibration) {
-    HwConfig hw{"", run["lanes"], run["words_per_lane"], run["macs"], run["xnor"] == "dsp", 65536, 96, 128, 128};
-    Resources r = estimate_resources(m, hw);
-    CHECK(r.dsp == run["synthesis"]["dsp"].get<double>());
+    CAPTURE(run["config"].get<std::string>());
+    Resources r = estimate_resources(m, cal_hw(run));
+    const auto& s = run["synthesis"];
+    CHECK(r.dsp == s["dsp"].get<double>());
+    CHECK(r.bram36 == s["bram36"].get<double>());
+    CHECK(std::abs(r.luts_total() - s["lut_total"].get<double>()) <= 0.10 * s["lut_total"].get<double>());
+    CHECK(std::abs(r.ff - s["ff"].get<double>()) <= 0.10 * s["ff"].get<double>());
+    // The C++ model is the one the calibration script evaluated.
+    CHECK(r.luts_total() == doctest::Approx(run["model"]["lut_total"].get<double>()).epsilon(1e-3));
+    // Out of sample too: each run predicted by the fit without it.
+    CHECK(std::abs(run["loo_error_percent"]["lut_total"].get<double>()) <= 10.0);
+    CHECK(std::abs(run["loo_error_percent"]["ff"].get<double>()) <= 10.0);
   }
+  // Configurations never fitted: the model's error on a new configuration.
+  for (auto& run : m.validation) {
+    CAPTURE(run["config"].get<std::string>());
+    Resources r = estimate_resources(m, cal_hw(run));
+    const auto& s = run["synthesis"];
+    CHECK(r.dsp == s["dsp"].get<double>());
+    CHECK(std::abs(r.luts_total() - s["lut_total"].get<double>()) <= 0.10 * s["lut_total"].get<double>());
+    CHECK(std::abs(r.ff - s["ff"].get<double>()) <= 0.10 * s["ff"].get<double>());
+  }
+  // No part is ever negative, whatever the configuration (the fit is non-negative).
+  for (int l : {1, 7, 16, 33, 64})
+    for (int w : {1, 2, 4})
+      for (int x : {0, 1})
+        for (auto& p : resource_parts(m, HwConfig{"", l, w, 8, x, 65536, 96, 128, 128})) {
+          CAPTURE(p.name);
+          CHECK(p.total.lut >= 0);
+          CHECK(p.total.lutram >= 0);
+          CHECK(p.total.ff >= 0);
+        }
+}
+
+TEST_CASE("resource model: its instance counts are the synthesized design's") {
+  ResourceModel m = load_resource_model(data_path("resource_model.json"));
+  // Real Yosys logs: three lanes, one word, eight MACs, XNOR in DSP; four lanes, two MACs, XNOR in LUTs.
+  std::string dir = NB_TEST_DATA_DIR;
+  auto three = parse_yosys_instances(read_text(dir + "/yosys_l3w1m8_stat.log"));
+  CHECK(three == model_instances(m, HwConfig{"", 3, 1, 8, 1, 65536, 96, 128, 128}));
+  CHECK(three.at("nb_run_ram") == 4);
+  CHECK(three.at("nb_mac_lane") == 3);
+  std::string lut4_log = read_text(dir + "/yosys_lut4_stat.log");
+  auto four = parse_yosys_instances(lut4_log);
+  HwConfig lut4{"", 4, 1, 2, 0, 65536, 96, 128, 128};
+  CHECK(four == model_instances(m, lut4));
+  CHECK(four.at("nb_dsp_xnor") == 4);
+  // The module table is exact: nb_top's own logic is all that is fitted.
+  Resources syn = parse_yosys_stat(lut4_log), mod = estimate_resources(m, lut4);
+  CHECK(syn.dsp == mod.dsp);
+  CHECK(syn.bram36 == mod.bram36);
+  CHECK_THROWS_AS(parse_yosys_instances("no hierarchy"), Error);
 }
 
 TEST_CASE("cycle model: records add up, and a layer the hardware cannot hold is refused") {

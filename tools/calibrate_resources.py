@@ -1,115 +1,350 @@
 #!/usr/bin/python3
-"""Fit the analytical resource model to real synthesis runs.
+"""Calibrate the analytical resource model against real synthesis.
 
-Reads data/synth/*.json (written by `neuroblend synth --json`, one per
-configuration: Yosys 0.55 synth_xilinx -family xcup), fits each resource as a
-linear function of the configuration terms by least squares (DSP48E2 with
-integer coefficients, which must then match every run exactly), and writes
-data/resource_model.json with the coefficients, every run next to the model,
-and the errors: in-sample and leave-one-out (each run predicted by a fit
-without it). Needs python3-numpy (Debian).
+The RTL synthesizes hierarchically (Yosys keeps the module boundaries), so
+the model has two parts (docs/exploration.md):
+
+  modules  every submodule the configuration instantiates (buffers, window
+           front ends, XNOR units, popcounts, MAC lanes, merge units), each
+           synthesized on its own with the parameters it gets:
+           `calibrate_resources.py modules` runs Yosys 0.55 synth_xilinx
+           -family xcup on each and stores its LUT/LUTRAM/FF/DSP/BRAM in
+           data/synth/modules.json. Exact: a module synthesizes the same alone
+           as inside nb_top (checked: see docs/exploration.md).
+  top      nb_top's own logic (controller, per-lane weight memories, FIFOs,
+           parameter registers, port muxes): a linear function of the
+           configuration, fitted by non-negative least squares to full
+           synthesis runs (data/synth/<run>.json, written by
+           `neuroblend synth --json`) after subtracting their modules.
+
+`calibrate_resources.py fit` (the default) writes data/resource_model.json:
+the module table, the top coefficients, and every full run next to the
+model with the in-sample and the leave-one-out error (each run predicted by
+a fit without it). Needs python3-numpy (Debian) and, for `modules`,
+Node.js with tools/yosys installed (scripts/install-deps.sh).
 """
 import glob
 import json
 import os
+import re
+import subprocess
 import sys
+import time
 
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TERMS = ["1", "lanes", "lanes*words*dsp_xnor", "lanes*words*lut_xnor", "lanes*macs", "bit_rotation", "byte_rotation"]
 RES = ["lut", "lutram", "ff", "dsp", "bram36"]
+ACT_BYTES = 65536  # the buffer size the model is calibrated at (rtl/configs.cmake default)
+
+# nb_top's own logic: terms of the configuration (L lanes, P = L rounded up
+# to a power of two, W words per binary lane, M MACs per fixed-point lane).
+# Synthesis follows P more than L (nb_top's lane-indexed arrays and their
+# decoders round up: 5, 6 and 8 lanes cost nearly the same). Kept in step
+# with model/explore.cpp (resource_top_terms), which checks the names.
+TOP_TERMS = ["1", "lanes", "lanes_pow2", "lanes*macs", "lanes*words"]
 
 
-def terms(c):
-    l, w, m, x = c["lanes"], c["words_per_lane"], c["macs"], 1 if c["xnor"] == "dsp" else 0
-    bb = 64 * w  # bit-buffer banks (rtl/nb_top.sv BitBanks); its rotation network grows as n log n
-    b = 8 if l <= 8 else 16 if l <= 16 else 32 if l <= 32 else 64  # int8 buffer banks (Banks), 8-bit units
-    return [1, l, l * w * x, l * w * (1 - x), l * m, bb * np.log2(bb) / 64, b * np.log2(b) * 8 / 64]
+def byte_banks(lanes):
+    return 8 if lanes <= 8 else 16 if lanes <= 16 else 32 if lanes <= 32 else 64
 
 
-# DSP48E2 slices per lane, structurally: 3 in the merge unit (18x16 and
-# 18x32 products), one per int8 MAC, one per 48-bit XNOR word in logic mode.
-DSP_SLOPES = [3, 1, 0, 1, 0, 0]
+def pow2(lanes):
+    p = 1
+    while p < lanes:
+        p *= 2
+    return p
 
 
-def fit(rows, res):
-    a = np.array([terms(r["config"]) for r in rows], float)
-    y = np.array([r["synthesis"][res] for r in rows], float)
-    if res == "dsp":  # structural slopes; the control-path slices (address arithmetic) are the intercept
-        rest = y - a[:, 1:] @ np.array(DSP_SLOPES, float)
-        return np.array([round(float(np.median(rest)))] + DSP_SLOPES, float)
-    if res == "bram36":  # the two int8 activation buffers (act_bytes each); nothing else maps to BRAM
-        return np.array([float(np.median(y))] + [0.0] * (len(TERMS) - 1))
-    return np.linalg.lstsq(a, y, rcond=None)[0]
+def top_terms(c):
+    l, w, m = c["lanes"], c["words_per_lane"], c["macs"]
+    return [1.0, l, pow2(l), l * m, l * w]
 
 
-def main():
-    runs = []
-    for f in sorted(glob.glob(os.path.join(ROOT, "data", "synth", "*.json"))):
-        with open(f) as fh:
-            j = json.load(fh)
-        j["file"] = os.path.relpath(f, ROOT)
-        runs.append(j)
-    if len(runs) < 3:
-        sys.exit("calibrate_resources: need at least 3 synthesis runs in data/synth/")
-    cal = runs[0]["config"]
-    for r in runs:
-        for k in ("act_bytes",):
-            if r["config"][k] != cal[k]:
-                sys.exit(f"calibrate_resources: {r['file']}: {k} differs; calibrate one buffer size at a time")
-    model = {"format": "neuroblend-resource-model-1",
-             "note": "resource = sum(coefficient x term) per resource; fitted by tools/calibrate_resources.py to the "
-                     "Yosys 0.55 synth_xilinx -family xcup runs in data/synth/ (LUT = logic LUTs, LUTRAM = LUTs used as "
-                     "memory, BRAM36 = RAMB36E2 + RAMB18E2/2). Valid for the calibrated buffer sizes.",
-             "terms": TERMS,
-             "calibrated_at": {"act_bytes": cal["act_bytes"], "max_kw": 96, "max_fix_entries": 128, "max_classes": 128},
-             "coefficients": {}, "calibration": [], "max_abs_error_percent": {}, "max_abs_loo_error_percent": {}}
-    coefs = {r: fit(runs, r) for r in RES}
-    for r in RES:
-        model["coefficients"][r] = [float(v) for v in coefs[r]]
-    worst, worst_loo = {r: 0.0 for r in RES + ["lut_total"]}, {r: 0.0 for r in RES + ["lut_total"]}
-    for i, run in enumerate(runs):
-        t = np.array(terms(run["config"]), float)
-        others = runs[:i] + runs[i + 1:]
-        row = {"config": run["config"]["name"], "lanes": run["config"]["lanes"],
-               "words_per_lane": run["config"]["words_per_lane"], "macs": run["config"]["macs"],
-               "xnor": run["config"]["xnor"], "file": run["file"], "synthesis": run["synthesis"],
-               "model": {}, "error_percent": {}, "loo_error_percent": {}}
-        pred, loo = {}, {}
+def module_instances(c):
+    """(key, module, parameters, count) of every submodule nb_top instantiates
+    for configuration c. Kept in step with rtl/nb_top.sv and with
+    model/explore.cpp (resource_instances)."""
+    l, w, m = c["lanes"], c["words_per_lane"], c["macs"]
+    a = c.get("act_bytes", ACT_BYTES)
+    b, bb = byte_banks(l), 64 * w
+    x = 1 if c["xnor"] == "dsp" else 0
+    return [
+        (f"nb_run_ram Banks={b} Depth={a // b} UnitBits=8", "nb_run_ram", {"Banks": b, "Depth": a // b, "UnitBits": 8}, 2),
+        (f"nb_run_ram Banks={bb} Depth={a // bb} UnitBits=1", "nb_run_ram", {"Banks": bb, "Depth": a // bb, "UnitBits": 1}, 2),
+        (f"nb_window U={48 * w} UnitBits=1", "nb_window", {"U": 48 * w, "UnitBits": 1}, 1),
+        (f"nb_window U={m} UnitBits=8", "nb_window", {"U": m, "UnitBits": 8}, 1),
+        (f"nb_dsp_xnor Impl={x}", "nb_dsp_xnor", {"Impl": x}, l * w),
+        ("nb_popcount", "nb_popcount", {}, l * w),
+        (f"nb_mac_lane Macs={m}", "nb_mac_lane", {"Macs": m}, l),
+        ("nb_requant", "nb_requant", {}, l),
+    ]
+
+
+def all_module_params():
+    """Every submodule parameterization a configuration of the sweep space
+    (lanes 1..64, words 1/2/4, MACs 1/2/4/8, XNOR dsp/lut) can use."""
+    seen = {}
+    for l in (1, 9, 17, 33):
+        for w in (1, 2, 4):
+            for m in (1, 2, 4, 8):
+                for x in ("dsp", "lut"):
+                    for key, mod, par, _ in module_instances({"lanes": l, "words_per_lane": w, "macs": m, "xnor": x}):
+                        seen[key] = (mod, par)
+    return seen
+
+
+def parse_stat(log):
+    """Totals of the last Yosys `stat` (the design hierarchy's, or the only module's)."""
+    at = log.rfind("=== design hierarchy ===")
+    if at < 0:
+        at = log.rfind("Number of cells")
+    if at < 0:
+        raise ValueError("no Yosys statistics in the log")
+    cells = {}
+    for line in log[at:].splitlines():
+        mt = re.match(r"^\s+([A-Z][A-Z0-9_]+)\s+(\d+)\s*$", line)
+        if mt:
+            cells[mt.group(1)] = cells.get(mt.group(1), 0) + int(mt.group(2))
+    r = dict.fromkeys(RES, 0.0)
+    lutram = {"RAM64M8": 8, "RAM32M16": 8, "RAM256X1D": 8, "RAM512X1S": 8, "RAM64M": 4, "RAM32M": 4, "RAM128X1D": 4,
+              "RAM256X1S": 4, "RAM64X1D": 2, "RAM32X1D": 2, "RAM128X1S": 2, "RAM64X1S": 1, "RAM32X1S": 1,
+              "SRL16E": 1, "SRLC32E": 1}
+    for n, v in cells.items():
+        if re.fullmatch(r"LUT[1-6]", n):
+            r["lut"] += v
+        elif n in ("FDRE", "FDCE", "FDSE", "FDPE"):
+            r["ff"] += v
+        elif n == "DSP48E2":
+            r["dsp"] += v
+        elif n == "RAMB36E2":
+            r["bram36"] += v
+        elif n == "RAMB18E2":
+            r["bram36"] += v / 2
+        elif n in lutram:
+            r["lutram"] += lutram[n] * v
+    return r
+
+
+def write_modules(path, table):
+    with open(path, "w") as fh:
+        json.dump({"format": "neuroblend-module-synthesis-1",
+                   "note": "Each submodule of nb_top synthesized alone by Yosys 0.55 synth_xilinx -family xcup "
+                           "(tools/calibrate_resources.py modules); lut = LUT1..LUT6, lutram = LUTs used as memory, "
+                           "bram36 = RAMB36E2 + RAMB18E2/2. An entry with 'failed' could not be synthesized here.",
+                   "modules": dict(sorted(table.items()))}, fh, indent=1)
+        fh.write("\n")
+
+
+def synth_modules(only=None):
+    """Synthesize every submodule parameterization; write data/synth/modules.json
+    after each (a long run can be resumed: entries present are kept unless named)."""
+    path = os.path.join(ROOT, "data", "synth", "modules.json")
+    table = {}
+    if os.path.exists(path):
+        with open(path) as fh:
+            table = json.load(fh)["modules"]
+    for key, (mod, par) in sorted(all_module_params().items()):
+        if only and not any(o in key for o in only):
+            continue
+        if not only and key in table and "failed" not in table[key]:
+            continue
+        chp = " ".join(f"-set {k} {v}" for k, v in par.items())
+        script = (f"{'chparam ' + chp + ' ' + mod + '; ' if chp else ''}"
+                  f"synth_xilinx -family xcup -top {mod}; stat")
+        t0 = time.time()
+        p = subprocess.run(["node", os.path.join(ROOT, "tools", "yosys", "yosys.mjs"), os.path.join(ROOT, "rtl"), script],
+                           capture_output=True, text=True, errors="replace")
+        if p.returncode != 0:
+            why = (p.stderr.strip().splitlines() or ["exit status %d" % p.returncode])[-1]
+            table[key] = {"module": mod, "parameters": par, "failed": why, "seconds": round(time.time() - t0, 1)}
+            print(f"  {key:<42} FAILED: {why}", flush=True)
+        else:
+            table[key] = {"module": mod, "parameters": par, **parse_stat(p.stdout), "seconds": round(time.time() - t0, 1)}
+            print(f"  {key:<42} {table[key]}", flush=True)
+        write_modules(path, table)
+    print(f"{len(table)} module parameterizations -> {path}")
+
+
+def modules_sum(table, c):
+    tot = dict.fromkeys(RES, 0.0)
+    for key, _, _, n in module_instances(c):
+        if key not in table:
+            sys.exit(f"calibrate_resources: data/synth/modules.json has no '{key}': run `calibrate_resources.py modules`")
         for r in RES:
-            pred[r] = float(t @ coefs[r])
-            loo[r] = float(t @ fit(others, r)) if len(others) >= 3 else float("nan")
-        pred["lut_total"] = pred["lut"] + pred["lutram"]
-        loo["lut_total"] = loo["lut"] + loo["lutram"]
+            tot[r] += n * table[key][r]
+    return tot
+
+
+def nnls(a, y):
+    """Non-negative least squares (Lawson-Hanson), small problems."""
+    n = a.shape[1]
+    x = np.zeros(n)
+    passive = np.zeros(n, bool)
+    for _ in range(3 * n + 10):
+        w = a.T @ (y - a @ x)
+        if passive.all() or (w[~passive] <= 1e-9 * max(1.0, np.abs(w).max())).all():
+            break
+        j = int(np.argmax(np.where(passive, -np.inf, w)))
+        passive[j] = True
+        while True:
+            z = np.zeros(n)
+            z[passive] = np.linalg.lstsq(a[:, passive], y, rcond=None)[0]
+            if (z[passive] > 0).all():
+                x = z
+                break
+            neg = passive & (z <= 0)
+            alpha = np.min(x[neg] / (x[neg] - z[neg]))
+            x = x + alpha * (z - x)
+            passive &= x > 1e-12
+            x[~passive] = 0
+    return x
+
+
+def fit_top(runs, table, res):
+    if res == "bram36":  # nb_top keeps no buffers of its own: every BRAM is in nb_run_ram
+        return np.zeros(len(TOP_TERMS))
+    a = np.array([top_terms(r["config"]) for r in runs], float)
+    y = np.array([r["synthesis"][res] - modules_sum(table, r["config"])[res] for r in runs], float)
+    if res == "dsp":  # the controller's address arithmetic: a constant number of slices
+        return np.array([round(float(np.median(y)))] + [0.0] * (len(TOP_TERMS) - 1))
+    return nnls(a, y)
+
+
+def predict(coef, table, c):
+    mods = modules_sum(table, c)
+    t = np.array(top_terms(c), float)
+    out = {r: float(t @ coef[r]) + mods[r] for r in RES}
+    out["lut_total"] = out["lut"] + out["lutram"]
+    return out
+
+
+def fit():
+    with open(os.path.join(ROOT, "data", "synth", "modules.json")) as fh:
+        all_modules = json.load(fh)["modules"]
+    table = {k: v for k, v in all_modules.items() if "failed" not in v}
+    failed = {k: v["failed"] for k, v in all_modules.items() if "failed" in v}
+    def read_runs(pattern):
+        out = []
+        for f in sorted(glob.glob(os.path.join(ROOT, "data", "synth", pattern))):
+            if os.path.basename(f) == "modules.json":
+                continue
+            with open(f) as fh:
+                j = json.load(fh)
+            j["file"] = os.path.relpath(f, ROOT)
+            if j["config"].get("act_bytes", ACT_BYTES) != ACT_BYTES:
+                sys.exit(f"calibrate_resources: {j['file']}: act_bytes differs from {ACT_BYTES}")
+            out.append(j)
+        return out
+
+    runs = read_runs("*.json")                  # fitted
+    held_out = read_runs("validation/*.json")   # never fitted: the model's error on new configurations
+    if len(runs) < len(TOP_TERMS) + 1:
+        sys.exit(f"calibrate_resources: need at least {len(TOP_TERMS) + 1} full synthesis runs in data/synth/")
+    coef = {r: fit_top(runs, table, r) for r in RES}
+    model = {"format": "neuroblend-resource-model-2",
+             "note": "resource = nb_top's own logic (sum of coefficient x term, fitted) + the sum over the submodules "
+                     "nb_top instantiates of their synthesized resources (module table) x their instance counts. "
+                     "Fitted by tools/calibrate_resources.py to the Yosys 0.55 synth_xilinx -family xcup runs in "
+                     "data/synth/ (LUT = LUT1..LUT6, LUTRAM = LUTs used as memory, BRAM36 = RAMB36E2 + RAMB18E2/2). "
+                     "Valid for the calibrated buffer sizes.",
+             "top_terms": TOP_TERMS,
+             "calibrated_at": {"act_bytes": ACT_BYTES, "max_kw": 96, "max_fix_entries": 128, "max_classes": 128},
+             "top_coefficients": {r: [round(float(v), 4) for v in coef[r]] for r in RES},
+             "modules": {k: {r: v[r] for r in RES} for k, v in sorted(table.items())},
+             "modules_not_synthesized": failed,
+             "calibration": []}
+    worst = {r: 0.0 for r in RES + ["lut_total"]}
+    worst_loo = dict(worst)
+    for i, run in enumerate(runs):
+        c = run["config"]
+        others = runs[:i] + runs[i + 1:]
+        pred = predict(coef, table, c)
+        loo = predict({r: fit_top(others, table, r) for r in RES}, table, c)
         syn = dict(run["synthesis"])
         syn["lut_total"] = syn["lut"] + syn["lutram"]
+        row = {"config": c["name"], "lanes": c["lanes"], "words_per_lane": c["words_per_lane"], "macs": c["macs"],
+               "xnor": c["xnor"], "file": run["file"], "synthesis": syn, "model": {}, "error_percent": {},
+               "loo_error_percent": {}}
         for r in RES + ["lut_total"]:
             s = syn[r]
             e = 100.0 * (pred[r] - s) / s if s else 0.0
             el = 100.0 * (loo[r] - s) / s if s else 0.0
             row["model"][r] = round(pred[r], 1)
             row["error_percent"][r] = round(e, 2)
-            row["loo_error_percent"][r] = round(el, 2) if el == el else None
+            row["loo_error_percent"][r] = round(el, 2)
             worst[r] = max(worst[r], abs(e))
-            if el == el:
-                worst_loo[r] = max(worst_loo[r], abs(el))
+            worst_loo[r] = max(worst_loo[r], abs(el))
         model["calibration"].append(row)
+    worst_val = {r: 0.0 for r in RES + ["lut_total"]}
+    model["validation"] = []
+    for run in held_out:
+        c = run["config"]
+        pred = predict(coef, table, c)
+        syn = dict(run["synthesis"])
+        syn["lut_total"] = syn["lut"] + syn["lutram"]
+        row = {"config": c["name"], "lanes": c["lanes"], "words_per_lane": c["words_per_lane"], "macs": c["macs"],
+               "xnor": c["xnor"], "file": run["file"], "synthesis": syn, "model": {}, "error_percent": {}}
+        for r in RES + ["lut_total"]:
+            s = syn[r]
+            e = 100.0 * (pred[r] - s) / s if s else 0.0
+            row["model"][r] = round(pred[r], 1)
+            row["error_percent"][r] = round(e, 2)
+            worst_val[r] = max(worst_val[r], abs(e))
+        model["validation"].append(row)
+    model["max_abs_validation_error_percent"] = {k: round(v, 2) for k, v in worst_val.items()}
     model["max_abs_error_percent"] = {k: round(v, 2) for k, v in worst.items()}
     model["max_abs_loo_error_percent"] = {k: round(v, 2) for k, v in worst_loo.items()}
     out = os.path.join(ROOT, "data", "resource_model.json")
     with open(out, "w") as fh:
         json.dump(model, fh, indent=1)
         fh.write("\n")
-    print(f"{len(runs)} synthesis runs -> {out}")
-    print("max |error| % (in-sample):", model["max_abs_error_percent"])
-    print("max |error| % (leave-one-out):", model["max_abs_loo_error_percent"])
+    print(f"{len(runs)} full synthesis runs, {len(table)} module syntheses -> {out}")
+    print("top coefficients:", {r: model["top_coefficients"][r] for r in RES})
+    print("max |error| % (in-sample):     ", model["max_abs_error_percent"])
+    print("max |error| % (leave-one-out): ", model["max_abs_loo_error_percent"])
+    print("max |error| % (held out):      ", model["max_abs_validation_error_percent"])
+    for row in model["validation"]:
+        s, m, e = row["synthesis"], row["model"], row["error_percent"]
+        print(f"  held out {row['config']:<19} LUT {s['lut_total']:>7.0f} model {m['lut_total']:>7.0f} "
+              f"({e['lut_total']:+5.1f} %)  FF {s['ff']:>6.0f} model {m['ff']:>6.0f} ({e['ff']:+5.1f} %)  DSP {s['dsp']:>4.0f} "
+              f"model {m['dsp']:.0f}")
     for row in model["calibration"]:
-        loo = row['loo_error_percent']['lut_total']
-        print(f"  {row['config']:<10} LUT {row['synthesis']['lut'] + row['synthesis']['lutram']:>8.0f} "
-              f"model {row['model']['lut_total']:>8.0f} ({row['error_percent']['lut_total']:+.1f} %, loo "
-              f"{'n/a' if loo is None else format(loo, '+.1f')} %)  FF {row['synthesis']['ff']:>7.0f} "
-              f"({row['error_percent']['ff']:+.1f} %)  DSP {row['synthesis']['dsp']:>4.0f} model {row['model']['dsp']:.0f}")
+        s, m, e, el = row["synthesis"], row["model"], row["error_percent"], row["loo_error_percent"]
+        print(f"  {row['config']:<28} LUT {s['lut_total']:>7.0f} model {m['lut_total']:>7.0f} ({e['lut_total']:+5.1f} %, "
+              f"loo {el['lut_total']:+5.1f} %)  FF {s['ff']:>6.0f} model {m['ff']:>6.0f} ({e['ff']:+5.1f} %, loo "
+              f"{el['ff']:+5.1f} %)  DSP {s['dsp']:>4.0f} model {m['dsp']:.0f}  BRAM36 {s['bram36']:.1f} model "
+              f"{m['bram36']:.1f}")
+
+
+def markdown(model):
+    """The accuracy table of docs/exploration.md."""
+    lines = ["| run | L | W | M | XNOR | LUT synth | LUT model | error | leave-one-out | FF synth | FF model | error | "
+             "leave-one-out | DSP synth = model |", "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | "
+             "---: | ---: | ---: | ---: |"]
+    for row in model["calibration"] + model["validation"]:
+        s, m, e = row["synthesis"], row["model"], row["error_percent"]
+        el = row.get("loo_error_percent")
+        name = os.path.basename(row["file"])[:-5] + ("" if el else " (held out)")
+        lines.append(f"| {name} | {row['lanes']} | {row['words_per_lane']} | {row['macs']} | {row['xnor']} | "
+                     f"{s['lut_total']:.0f} | {m['lut_total']:.0f} | {e['lut_total']:+.1f} % | "
+                     f"{format(el['lut_total'], '+.1f') + ' %' if el else 'n/a'} | {s['ff']:.0f} | {m['ff']:.0f} | "
+                     f"{e['ff']:+.1f} % | {format(el['ff'], '+.1f') + ' %' if el else 'n/a'} | "
+                     f"{s['dsp']:.0f} = {m['dsp']:.0f} |")
+    return "\n".join(lines)
+
+
+def main():
+    cmd = sys.argv[1] if len(sys.argv) > 1 else "fit"
+    if cmd == "modules":
+        synth_modules(sys.argv[2:])
+    elif cmd == "fit":
+        fit()
+    elif cmd == "markdown":
+        with open(os.path.join(ROOT, "data", "resource_model.json")) as fh:
+            print(markdown(json.load(fh)))
+    else:
+        sys.exit("usage: calibrate_resources.py [fit | markdown | modules [KEY-SUBSTRING...]]")
 
 
 if __name__ == "__main__":

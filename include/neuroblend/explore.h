@@ -36,25 +36,45 @@ struct Resources {
 };
 nlohmann::json to_json(const Resources& r);
 
-// Linear in the configuration's terms (see terms()); coefficients per resource.
+// Two parts (docs/exploration.md): nb_top's own logic, linear in a few terms
+// of the configuration (fitted to full synthesis runs), plus every submodule
+// nb_top instantiates times its instance count, each module's resources from
+// its own synthesis with the parameters it gets (a table).
 struct ResourceModel {
   std::string file;
-  std::vector<std::string> term_names;
-  std::map<std::string, std::vector<double>> coef;  // resource -> coefficients
-  HwConfig calibrated;                              // buffer sizes the model was calibrated at
-  nlohmann::json calibration;                       // the synthesis runs and the model's error on each
-  int min_lanes = 0, max_lanes = 0;                 // lane range of the synthesis runs
+  std::vector<std::string> top_terms;
+  std::map<std::string, std::vector<double>> top_coef;  // resource -> coefficients of top_terms
+  std::map<std::string, Resources> modules;             // "nb_run_ram Banks=8 Depth=8192 UnitBits=8" -> resources
+  HwConfig calibrated;                                  // buffer sizes the model was calibrated at
+  nlohmann::json calibration;                           // the fitted synthesis runs and the model's error on each
+  nlohmann::json validation;                            // held-out synthesis runs (never fitted) and the error
+  int min_lanes = 0, max_lanes = 0;                     // lane range of the full synthesis runs
 };
-std::vector<double> resource_terms(const HwConfig& hw);
-std::vector<std::string> resource_term_names();
+// One part of a configuration's resources: nb_top's own logic, or a submodule
+// with its instance count.
+struct ResourcePart {
+  std::string name;    // "nb_top (controller, lane memories, FIFOs)" or the module key
+  std::string what;    // what it is, for reports
+  int count = 1;
+  Resources each, total;
+  bool synthesized = true;  // false: no synthesis of these parameters, scaled from the nearest
+};
+std::vector<double> resource_top_terms(const HwConfig& hw);
+std::vector<std::string> resource_top_term_names();
 ResourceModel load_resource_model(const std::string& path);
+std::vector<ResourcePart> resource_parts(const ResourceModel& m, const HwConfig& hw);
 Resources estimate_resources(const ResourceModel& m, const HwConfig& hw);
-// True when hw has the calibrated buffer sizes and its lanes lie within the
-// synthesized range (outside: extrapolated).
+// True when hw has the calibrated buffer sizes, its lanes lie within the
+// synthesized range and every submodule was synthesized (else: extrapolated).
 bool within_calibration(const ResourceModel& m, const HwConfig& hw);
 
 // Yosys `stat` output of synth_xilinx -> resources.
 Resources parse_yosys_stat(const std::string& log);
+// Instances of each module directly under the top in the last design
+// hierarchy of a Yosys log ("nb_run_ram" -> 4), parameters folded.
+std::map<std::string, int> parse_yosys_instances(const std::string& log);
+// The same from the resource model's structure, for hw.
+std::map<std::string, int> model_instances(const ResourceModel& m, const HwConfig& hw);
 
 // ----------------------------------------------------------- activity
 // Toggles per image of the resource classes the power model charges.

@@ -19,5 +19,8 @@ try {
     stderr: (d) => { if (d) process.stderr.write(d); },
   });
 } catch (e) {
+  // Yosys's own errors are in its output already; anything else (such as the
+  // WebAssembly build running out of its 4 GiB of memory) is said here.
+  console.error(`yosys.mjs: ${e && e.message ? e.message : e}`);
   process.exit(typeof e.code === 'number' ? e.code : 1);
 }
