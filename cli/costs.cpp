@@ -64,8 +64,8 @@ void print_costs(const Costs& c) {
   const auto& p = c.power;
   fmt::print(
       "power: {:.3f} W = static {:.3f} + dynamic {:.3f} (XNOR {:.3f}, popcount {:.3f}, MAC {:.3f}, merge {:.3f}, "
-      "buffers {:.3f}, clock {:.3f}); {:.1f} uJ per image\n",
-      p.total_w, p.static_w, p.dynamic_w, p.xnor_w, p.popcount_w, p.mac_w, p.merge_w, p.memory_w, p.clock_w,
+      "buffers {:.3f}, other logic {:.3f}, clock {:.3f}); {:.1f} uJ per image\n",
+      p.total_w, p.static_w, p.dynamic_w, p.xnor_w, p.popcount_w, p.mac_w, p.merge_w, p.memory_w, p.logic_w, p.clock_w,
       p.energy_per_image_uj);
   fmt::print("activity: {}\n", c.activity.source);
 }

@@ -239,7 +239,7 @@ std::string csv_of(const nlohmann::json& rows) {
   std::string s =
       "index,name,lanes,words_per_lane,macs,xnor,fits_layers,fits_device,pareto,total_cycles,latency_ms,images_per_s,"
       "lut,lutram,ff,dsp,bram36,lut_pct,ff_pct,dsp_pct,bram_pct,power_w,static_w,dynamic_w,xnor_w,popcount_w,mac_w,"
-      "merge_w,memory_w,clock_w,energy_uj,rtl_cycles,resources_calibrated,reason\n";
+      "merge_w,memory_w,logic_w,clock_w,energy_uj,rtl_cycles,resources_calibrated,reason\n";
   for (auto& r : rows) {
     const auto& c = r["config"];
     s += fmt::format("{},{},{},{},{},{},{},{},{}", r["index"].get<size_t>(), c["name"].get<std::string>(),
@@ -254,15 +254,16 @@ std::string csv_of(const nlohmann::json& rows) {
                        res["ff"].get<double>(), res["dsp"].get<double>(), res["bram36"].get<double>(),
                        pc["lut"].get<double>(), pc["ff"].get<double>(), pc["dsp"].get<double>(),
                        pc["bram36"].get<double>());
-      s += fmt::format(",{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g}",
+      s += fmt::format(",{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g}",
                        p["total_w"].get<double>(), p["static_w"].get<double>(), p["dynamic_w"].get<double>(),
                        p["xnor_w"].get<double>(), p["popcount_w"].get<double>(), p["mac_w"].get<double>(),
-                       p["merge_w"].get<double>(), p["memory_w"].get<double>(), p["clock_w"].get<double>(),
+                       p["merge_w"].get<double>(), p["memory_w"].get<double>(), p["logic_w"].get<double>(),
+                       p["clock_w"].get<double>(),
                        p["energy_per_image_uj"].get<double>());
       s += "," + (r.contains("rtl_cycles") ? std::to_string(r["rtl_cycles"].get<uint64_t>()) : std::string());
       s += fmt::format(",{},", r["resources"]["model_calibrated"].get<bool>());
     } else {
-      s += ",,,,,,,,,,,,,,,,,,,,,,,,,";
+      s += ",,,,,,,,,,,,,,,,,,,,,,,,,,";
       std::string why = r["reason"].get<std::string>();
       std::replace(why.begin(), why.end(), '"', '\'');
       s += "\"" + why + "\"";
@@ -293,9 +294,10 @@ void plots(const fs::path& dir, const nlohmann::json& rows, const std::string& t
     const auto& c = r["config"];
     std::string label = fmt::format("{}L {}W {}M {}", c["lanes"].get<int>(), c["words_per_lane"].get<int>(),
                                     c["macs"].get<int>(), c["xnor"].get<std::string>());
-    pw += fmt::format("\"{}\" {} {} {} {} {} {} {}\n", label, p["static_w"].get<double>(),
+    pw += fmt::format("\"{}\" {} {} {} {} {} {} {} {}\n", label, p["static_w"].get<double>(),
                       p["xnor_w"].get<double>(), p["popcount_w"].get<double>(), p["mac_w"].get<double>(),
-                      p["merge_w"].get<double>(), p["memory_w"].get<double>(), p["clock_w"].get<double>());
+                      p["merge_w"].get<double>(), p["memory_w"].get<double>(), p["logic_w"].get<double>(),
+                      p["clock_w"].get<double>());
     if (++n == 20) break;
   }
   write_file(dir / "points.dat", pts);
@@ -325,7 +327,8 @@ set boxwidth 0.7
 set xtics rotate by -45 font ',8'
 set key outside right
 plot 'power.dat' using 2:xtic(1) title 'static', '' using 3 title 'XNOR', '' using 4 title 'popcount', \
-     '' using 5 title 'MAC', '' using 6 title 'merge', '' using 7 title 'buffers', '' using 8 title 'clock'
+     '' using 5 title 'MAC', '' using 6 title 'merge', '' using 7 title 'buffers', '' using 8 title 'other logic', \
+     '' using 9 title 'clock'
 )GP",
                                title, title);
   write_file(dir / "plots.gp", gp);

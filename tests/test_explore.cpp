@@ -45,13 +45,20 @@ TEST_CASE("activity from Verilator coverage data: grouped by port, per image") {
     f << "C '\x01" "f\x02x.sv\x01" "o\x02psum_o[1]\x01" "h\x02top.nb_top.g_flane[*].u_mac' 4\n";
     f << "C '\x01" "f\x02x.sv\x01" "o\x02z_o[1]\x01" "h\x02top.nb_top.g_merge[*].u_rq' 2\n";
     f << "C '\x01" "f\x02x.sv\x01" "o\x02" "clk_i\x01" "h\x02top.nb_top.g_blane[*].g_dsp[0].u_xnor' 1000\n";
+    // The popcount tree's inner nodes count as popcount; the controller's
+    // signals as other logic; the DSP48E2's internals not at all.
+    f << "C '\x01" "f\x02x.sv\x01" "o\x02s1[2]\x01" "h\x02top.nb_top.g_blane[*].g_dsp[0].u_pop' 12\n";
+    f << "C '\x01" "f\x02x.sv\x01" "o\x02" "c_cyc_q[3]\x01" "h\x02top.nb_top' 30\n";
+    f << "C '\x01" "f\x02x.sv\x01" "o\x02prod[5]\x01" "h\x02top.nb_top.g_flane[*].u_mac' 500\n";
+    f << "C '\x01" "f\x02x.sv\x01" "o\x02" "clk_i\x01" "h\x02top.nb_top' 700\n";
   }
   Activity a = activity_from_coverage(path, 2);
   CHECK(a.xnor == 8);
   CHECK(a.mac_in == 4);
   CHECK(a.mac_out == 2);
   CHECK(a.rq_out == 1);
-  CHECK(a.popcount == 0);
+  CHECK(a.popcount == 6);
+  CHECK(a.logic == 15);
   std::remove(path);
   CHECK_THROWS_AS(activity_from_coverage("no_such_file.dat", 1), Error);
 }

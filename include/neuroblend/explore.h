@@ -86,6 +86,12 @@ struct Activity {
   double rq_in = 0;     // merge multiplier operands
   double rq_out = 0;    // merge results
   double memory = 0;    // activation buffer data ports
+  // Every other covered signal bit, charged as LUT logic: the controller,
+  // window generators, gearboxes and buffer addressing. Verilator's toggle
+  // coverage does not reach the registers declared inside nb_top's per-lane
+  // generate blocks or unpacked arrays (FIFOs, accumulators, parameter
+  // registers): their switching is not in any figure (docs/exploration.md).
+  double logic = 0;
   std::string source;   // where it came from
 };
 nlohmann::json to_json(const Activity& a);
@@ -97,6 +103,7 @@ struct OpCounts {
   double bin_lane_words = 0;  // binary words x lanes x words per lane
   double fix_lane_words = 0;  // fixed-point words x lanes
   double lane_merges = 0;     // merges x lanes
+  double cycles = 0;          // the image's cycles (control logic toggles per cycle)
 };
 OpCounts op_counts(const CompiledModel& cm, const HwConfig& hw, const std::vector<LayerPerf>& layers);
 // Activity per operation (measured / counts), and back.
@@ -113,7 +120,7 @@ struct PowerCoeffs {
 PowerCoeffs load_power_coeffs(const std::string& path);
 
 struct Power {
-  double static_w = 0, xnor_w = 0, popcount_w = 0, mac_w = 0, merge_w = 0, memory_w = 0, clock_w = 0;
+  double static_w = 0, xnor_w = 0, popcount_w = 0, mac_w = 0, merge_w = 0, memory_w = 0, logic_w = 0, clock_w = 0;
   double dynamic_w = 0, total_w = 0;
   double energy_per_image_uj = 0;
 };
