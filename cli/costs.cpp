@@ -18,8 +18,10 @@ Costs costs(const CostData& d, const CompiledModel& cm, const Hw& hw, const std:
             uint64_t cycles, const std::string& device, const Activity* measured) {
   Costs c;
   c.device = find_device(d.devices, device, d.devices_file);
-  c.res = estimate_resources(d.resources, hw);
-  c.calibrated = within_calibration(d.resources, hw);
+  ResourceEstimate est = estimate_resource_parts(d.resources, hw);
+  c.res = est.total;
+  c.res_parts = std::move(est.parts);
+  c.calibrated = est.calibrated;
   auto check = [&](const char* name, double used, double avail) {
     if (used > avail) c.over.push_back(fmt::format("{} {:.0f} > {:.0f}", name, used, avail));
   };

@@ -23,6 +23,7 @@ CostData load_cost_data(const std::string& power_file = "", const std::string& r
 struct Costs {
   Device device;
   Resources res;
+  std::vector<ResourcePart> res_parts;  // where the resources go (nb_top, each submodule)
   bool calibrated = true;  // the resource model is calibrated for these buffer sizes
   bool fits = true;        // every resource within the device
   std::vector<std::string> over;  // resources over the device

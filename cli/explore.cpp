@@ -93,9 +93,9 @@ Measured measure(const CompiledModel& cm, Hw hw, const std::vector<Image>& image
 // DSP48E2, whose registers are inside the slice).
 double xnor_path_w(const CostData& d, const Measured& m) {
   double ffs = 0;
-  for (const auto& p : resource_parts(d.resources, m.hw))
+  for (const auto& p : m.costs.res_parts)
     if (p.name.rfind("nb_dsp_xnor", 0) == 0) ffs += p.total.ff;
-  return m.costs.power.xnor_w + ffs * d.power.ff_clock * 1e-12 * m.hw.clock_mhz * 1e6;
+  return m.costs.power.xnor_w + clock_power_w(ffs, m.hw.clock_mhz, d.power);
 }
 
 }  // namespace
@@ -246,10 +246,15 @@ void mark_pareto(nlohmann::json& rows) {
 }
 
 std::string csv_of(const nlohmann::json& rows) {
-  std::string s =
+  const std::string header =
       "index,name,lanes,words_per_lane,macs,xnor,fits_layers,fits_device,pareto,total_cycles,latency_ms,images_per_s,"
       "lut,lutram,ff,dsp,bram36,lut_pct,ff_pct,dsp_pct,bram_pct,power_w,static_w,dynamic_w,xnor_w,popcount_w,mac_w,"
       "merge_w,memory_w,logic_w,clock_w,energy_uj,rtl_cycles,resources_calibrated,reason\n";
+  // A configuration that cannot hold a layer has its first 9 columns and the
+  // reason; the figures between are empty (8 of the header's commas separate
+  // the first 9 columns).
+  const std::string no_figures(size_t(std::count(header.begin(), header.end(), ',')) - 8, ',');
+  std::string s = header;
   for (auto& r : rows) {
     const auto& c = r["config"];
     s += fmt::format("{},{},{},{},{},{},{},{},{}", r["index"].get<size_t>(), c["name"].get<std::string>(),
@@ -273,7 +278,7 @@ std::string csv_of(const nlohmann::json& rows) {
       s += "," + (r.contains("rtl_cycles") ? std::to_string(r["rtl_cycles"].get<uint64_t>()) : std::string());
       s += fmt::format(",{},", r["resources"]["model_calibrated"].get<bool>());
     } else {
-      s += ",,,,,,,,,,,,,,,,,,,,,,,,,,";
+      s += no_figures;
       std::string why = r["reason"].get<std::string>();
       std::replace(why.begin(), why.end(), '"', '\'');
       s += "\"" + why + "\"";

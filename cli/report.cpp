@@ -149,7 +149,7 @@ int run_report(const ModelOptions& o) {
   m += res_rows(c) + res_rows(ct);
   m += fmt::format("\nWhere they go on {} (nb_top's own logic fitted; each submodule from its own synthesis):\n\n", hw.name);
   m += "| part | instances | LUT (logic) | LUT (as RAM) | FF | DSP48E2 | BRAM36 |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
-  for (const auto& p : resource_parts(d.resources, hw))
+  for (const auto& p : c.res_parts)
     m += fmt::format("| {} ({}) | {} | {:.0f} | {:.0f} | {:.0f} | {:.0f} | {:.1f} |\n", p.what, p.name, p.count, p.total.lut,
                      p.total.lutram, p.total.ff, p.total.dsp, p.total.bram36);
   if (!c.calibrated) m += "\nEXTRAPOLATED: lanes or buffer sizes outside the synthesis runs the model was fitted to.\n";

@@ -61,10 +61,10 @@ int run_synth() {
   if (!f) throw Error("cannot read " + log);
   std::stringstream ss;
   ss << f.rdbuf();
-  Resources syn = parse_yosys_stat(ss.str());
+  const std::string text = ss.str();
+  Resources syn = parse_yosys_stat(text);
   if (seconds == 0) {  // an earlier run's log: Yosys's own CPU time
     std::smatch mt;
-    std::string text = ss.str();
     if (std::regex_search(text, mt, std::regex(R"(CPU: user ([0-9.]+)s)"))) seconds = std::stod(mt[1]);
   }
   // Synthesis is what calibrates the model: it runs without a (valid) one.
@@ -76,21 +76,22 @@ int run_synth() {
   } catch (const Error& e) {
     std::cerr << "neuroblend: no resource model to compare with: " << e.what() << "\n";
   }
-  Resources mod = have_model ? estimate_resources(rm, hw) : Resources{};
+  ResourceEstimate est = have_model ? estimate_resource_parts(rm, hw) : ResourceEstimate{};
+  const Resources& mod = est.total;
   auto err = [](double m, double s) { return s > 0 ? 100 * (m - s) / s : 0.0; };
   nlohmann::json j;
   j["config"] = hw_json(hw);
   j["synthesis"] = to_json(syn);
   if (have_model) j["model"] = to_json(mod);
-  j["model_calibrated"] = (have_model && within_calibration(rm, hw));
+  j["model_calibrated"] = have_model && est.calibrated;
   if (have_model) j["model_error_percent"] = {{"lut_total", err(mod.luts_total(), syn.luts_total())},
                               {"ff", err(mod.ff, syn.ff)},
                               {"dsp", err(mod.dsp, syn.dsp)},
                               {"bram36", err(mod.bram36, syn.bram36)}};
   // The model's structure (which submodules, how many) against the synthesized design's.
   std::string inst_note;
-  if (have_model && ss.str().find("=== design hierarchy ===") != std::string::npos) {
-    auto syn_inst = parse_yosys_instances(ss.str()), mod_inst = model_instances(rm, hw);
+  if (have_model && text.find("=== design hierarchy ===") != std::string::npos) {
+    auto syn_inst = parse_yosys_instances(text), mod_inst = instance_counts(est.parts);
     j["instances_agree"] = syn_inst == mod_inst;
     if (syn_inst != mod_inst)
       inst_note = fmt::format("WARNING: the design's submodule instances ({}) differ from the resource model's ({}): "
@@ -113,7 +114,7 @@ int run_synth() {
   row("FF", syn.ff, mod.ff);
   row("DSP48E2", syn.dsp, mod.dsp);
   fmt::print("{:<8} {:>10.1f} {:>10.1f} {:>7.1f}%\n", "BRAM36", syn.bram36, mod.bram36, err(mod.bram36, syn.bram36));
-  if (have_model && !within_calibration(rm, hw))
+  if (have_model && !est.calibrated)
     fmt::print("note: lanes or buffer sizes outside the model's calibration (extrapolated)\n");
   if (!inst_note.empty()) fmt::print("{}\n", inst_note);
   return 0;

@@ -147,7 +147,8 @@ ResourceModel load_resource_model(const std::string& path) {
   return m;
 }
 
-std::vector<ResourcePart> resource_parts(const ResourceModel& m, const HwConfig& hw) {
+ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig& hw) {
+  ResourceEstimate est;
   std::vector<double> t = resource_top_terms(hw);
   ResourcePart top{"nb_top", "controller, per-lane weight memories and parameters, FIFOs, port muxes", 1, {}, {}};
   auto dot = [&](const char* r) {
@@ -159,15 +160,17 @@ std::vector<ResourcePart> resource_parts(const ResourceModel& m, const HwConfig&
   top.each.lut = dot("lut"), top.each.lutram = dot("lutram"), top.each.ff = dot("ff"), top.each.dsp = dot("dsp");
   top.each.bram36 = dot("bram36");
   top.total = top.each;
-  std::vector<ResourcePart> out{top};
+  est.parts.push_back(top);
   // Buffer sizes outside the calibration: the calibrated depth stands in
   // (within_calibration() is then false and the output says EXTRAPOLATED).
-  auto exact = instances(hw, hw.act_bytes), cal = instances(hw, m.calibrated.act_bytes);
+  auto exact = instances(hw, hw.act_bytes);
+  std::vector<Instance> cal;  // the calibrated buffer sizes' keys, only when a key is missing
   for (size_t i = 0; i < exact.size(); ++i) {
     ResourcePart p{exact[i].key, exact[i].what, exact[i].count, {}, {}};
     auto it = m.modules.find(exact[i].key);
     if (it == m.modules.end()) {
       p.synthesized = false;
+      if (cal.empty()) cal = instances(hw, m.calibrated.act_bytes);
       it = m.modules.find(cal[i].key);
     }
     if (it != m.modules.end()) {
@@ -198,27 +201,27 @@ std::vector<ResourcePart> resource_parts(const ResourceModel& m, const HwConfig&
     }
     double n = p.count;
     p.total = {n * p.each.lut, n * p.each.lutram, n * p.each.ff, n * p.each.dsp, n * p.each.bram36};
-    out.push_back(p);
+    est.parts.push_back(p);
   }
-  return out;
+  for (const auto& q : est.parts) {
+    Resources& r = est.total;
+    r.lut += q.total.lut, r.lutram += q.total.lutram, r.ff += q.total.ff, r.dsp += q.total.dsp;
+    r.bram36 += q.total.bram36;
+    est.calibrated = est.calibrated && q.synthesized;
+  }
+  est.calibrated = est.calibrated && hw.lanes >= m.min_lanes && hw.lanes <= m.max_lanes &&
+                   hw.act_bytes == m.calibrated.act_bytes && hw.max_kw == m.calibrated.max_kw &&
+                   hw.max_fix_entries == m.calibrated.max_fix_entries && hw.max_classes == m.calibrated.max_classes;
+  return est;
 }
 
-Resources estimate_resources(const ResourceModel& m, const HwConfig& hw) {
-  Resources r;
-  for (const auto& p : resource_parts(m, hw)) {
-    r.lut += p.total.lut, r.lutram += p.total.lutram, r.ff += p.total.ff, r.dsp += p.total.dsp;
-    r.bram36 += p.total.bram36;
-  }
-  return r;
+std::vector<ResourcePart> resource_parts(const ResourceModel& m, const HwConfig& hw) {
+  return estimate_resource_parts(m, hw).parts;
 }
 
-bool within_calibration(const ResourceModel& m, const HwConfig& hw) {
-  for (const auto& p : resource_parts(m, hw))
-    if (!p.synthesized) return false;
-  return hw.lanes >= m.min_lanes && hw.lanes <= m.max_lanes && hw.act_bytes == m.calibrated.act_bytes &&
-         hw.max_kw == m.calibrated.max_kw &&
-         hw.max_fix_entries == m.calibrated.max_fix_entries && hw.max_classes == m.calibrated.max_classes;
-}
+Resources estimate_resources(const ResourceModel& m, const HwConfig& hw) { return estimate_resource_parts(m, hw).total; }
+
+bool within_calibration(const ResourceModel& m, const HwConfig& hw) { return estimate_resource_parts(m, hw).calibrated; }
 
 Resources parse_yosys_stat(const std::string& log) {
   // The totals follow the last "=== design hierarchy ===" (or the only module's stat).
@@ -274,11 +277,15 @@ std::map<std::string, int> parse_yosys_instances(const std::string& log) {
   return out;
 }
 
-std::map<std::string, int> model_instances(const ResourceModel& m, const HwConfig& hw) {
+std::map<std::string, int> instance_counts(const std::vector<ResourcePart>& parts) {
   std::map<std::string, int> out;
-  for (const auto& p : resource_parts(m, hw))
+  for (const auto& p : parts)
     if (p.name != "nb_top") out[p.name.substr(0, p.name.find(' '))] += p.count;
   return out;
+}
+
+std::map<std::string, int> model_instances(const ResourceModel& m, const HwConfig& hw) {
+  return instance_counts(resource_parts(m, hw));
 }
 
 // ----------------------------------------------------------- activity
@@ -417,6 +424,8 @@ nlohmann::json to_json(const Power& p) {
           {"energy_per_image_uj", p.energy_per_image_uj}};
 }
 
+double clock_power_w(double ffs, double clock_mhz, const PowerCoeffs& k) { return ffs * k.ff_clock * 1e-12 * clock_mhz * 1e6; }
+
 Power estimate_power(const Activity& a, uint64_t cycles, double clock_mhz, bool xnor_dsp, double ffs,
                      const Device& dev, const PowerCoeffs& k) {
   Power p;
@@ -430,7 +439,7 @@ Power estimate_power(const Activity& a, uint64_t cycles, double clock_mhz, bool 
   p.merge_w = w(a.rq_in * k.dsp_mult_in + a.rq_out * k.dsp_port);
   p.memory_w = w(a.memory * k.memory);
   p.logic_w = w(a.logic * k.lut);
-  p.clock_w = ffs * k.ff_clock * 1e-12 * clock_mhz * 1e6;
+  p.clock_w = clock_power_w(ffs, clock_mhz, k);
   p.dynamic_w = p.xnor_w + p.popcount_w + p.mac_w + p.merge_w + p.memory_w + p.logic_w + p.clock_w;
   p.total_w = p.static_w + p.dynamic_w;
   p.energy_per_image_uj = p.total_w * t * 1e6;

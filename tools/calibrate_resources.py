@@ -219,6 +219,29 @@ def predict(coef, table, c):
     return out
 
 
+def run_row(run, pred, worst, loo=None, worst_loo=None):
+    """One synthesis run next to the model's prediction (and the leave-one-out
+    one for fitted runs); updates the worst errors."""
+    c = run["config"]
+    syn = dict(run["synthesis"])
+    syn["lut_total"] = syn["lut"] + syn["lutram"]
+    row = {"config": c["name"], "lanes": c["lanes"], "words_per_lane": c["words_per_lane"], "macs": c["macs"],
+           "xnor": c["xnor"], "file": run["file"], "synthesis": syn, "model": {}, "error_percent": {}}
+    if loo is not None:
+        row["loo_error_percent"] = {}
+    pct = lambda m, s: 100.0 * (m - s) / s if s else 0.0
+    for r in RES + ["lut_total"]:
+        e = pct(pred[r], syn[r])
+        row["model"][r] = round(pred[r], 1)
+        row["error_percent"][r] = round(e, 2)
+        worst[r] = max(worst[r], abs(e))
+        if loo is not None:
+            el = pct(loo[r], syn[r])
+            row["loo_error_percent"][r] = round(el, 2)
+            worst_loo[r] = max(worst_loo[r], abs(el))
+    return row
+
+
 def fit():
     with open(os.path.join(ROOT, "data", "synth", "modules.json")) as fh:
         all_modules = json.load(fh)["modules"]
@@ -254,44 +277,12 @@ def fit():
              "modules": {k: {r: v[r] for r in RES} for k, v in sorted(table.items())},
              "modules_not_synthesized": failed,
              "calibration": []}
-    worst = {r: 0.0 for r in RES + ["lut_total"]}
-    worst_loo = dict(worst)
+    keys = RES + ["lut_total"]
+    worst, worst_loo, worst_val = dict.fromkeys(keys, 0.0), dict.fromkeys(keys, 0.0), dict.fromkeys(keys, 0.0)
     for i, run in enumerate(runs):
-        c = run["config"]
-        others = runs[:i] + runs[i + 1:]
-        pred = predict(coef, table, c)
-        loo = predict({r: fit_top(others, table, r) for r in RES}, table, c)
-        syn = dict(run["synthesis"])
-        syn["lut_total"] = syn["lut"] + syn["lutram"]
-        row = {"config": c["name"], "lanes": c["lanes"], "words_per_lane": c["words_per_lane"], "macs": c["macs"],
-               "xnor": c["xnor"], "file": run["file"], "synthesis": syn, "model": {}, "error_percent": {},
-               "loo_error_percent": {}}
-        for r in RES + ["lut_total"]:
-            s = syn[r]
-            e = 100.0 * (pred[r] - s) / s if s else 0.0
-            el = 100.0 * (loo[r] - s) / s if s else 0.0
-            row["model"][r] = round(pred[r], 1)
-            row["error_percent"][r] = round(e, 2)
-            row["loo_error_percent"][r] = round(el, 2)
-            worst[r] = max(worst[r], abs(e))
-            worst_loo[r] = max(worst_loo[r], abs(el))
-        model["calibration"].append(row)
-    worst_val = {r: 0.0 for r in RES + ["lut_total"]}
-    model["validation"] = []
-    for run in held_out:
-        c = run["config"]
-        pred = predict(coef, table, c)
-        syn = dict(run["synthesis"])
-        syn["lut_total"] = syn["lut"] + syn["lutram"]
-        row = {"config": c["name"], "lanes": c["lanes"], "words_per_lane": c["words_per_lane"], "macs": c["macs"],
-               "xnor": c["xnor"], "file": run["file"], "synthesis": syn, "model": {}, "error_percent": {}}
-        for r in RES + ["lut_total"]:
-            s = syn[r]
-            e = 100.0 * (pred[r] - s) / s if s else 0.0
-            row["model"][r] = round(pred[r], 1)
-            row["error_percent"][r] = round(e, 2)
-            worst_val[r] = max(worst_val[r], abs(e))
-        model["validation"].append(row)
+        loo = predict({r: fit_top(runs[:i] + runs[i + 1:], table, r) for r in RES}, table, run["config"])
+        model["calibration"].append(run_row(run, predict(coef, table, run["config"]), worst, loo, worst_loo))
+    model["validation"] = [run_row(run, predict(coef, table, run["config"]), worst_val) for run in held_out]
     model["max_abs_validation_error_percent"] = {k: round(v, 2) for k, v in worst_val.items()}
     model["max_abs_error_percent"] = {k: round(v, 2) for k, v in worst.items()}
     model["max_abs_loo_error_percent"] = {k: round(v, 2) for k, v in worst_loo.items()}

@@ -62,10 +62,19 @@ struct ResourcePart {
 std::vector<double> resource_top_terms(const HwConfig& hw);
 std::vector<std::string> resource_top_term_names();
 ResourceModel load_resource_model(const std::string& path);
+// A configuration's resources, evaluated once: its parts, their sum, and
+// whether the model is calibrated there (the calibrated buffer sizes, lanes
+// within the synthesized range, every submodule synthesized; else the
+// figures are extrapolated).
+struct ResourceEstimate {
+  std::vector<ResourcePart> parts;
+  Resources total;
+  bool calibrated = true;
+};
+ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig& hw);
+// Shorthands of estimate_resource_parts().
 std::vector<ResourcePart> resource_parts(const ResourceModel& m, const HwConfig& hw);
 Resources estimate_resources(const ResourceModel& m, const HwConfig& hw);
-// True when hw has the calibrated buffer sizes, its lanes lie within the
-// synthesized range and every submodule was synthesized (else: extrapolated).
 bool within_calibration(const ResourceModel& m, const HwConfig& hw);
 
 // Yosys `stat` output of synth_xilinx -> resources.
@@ -73,7 +82,9 @@ Resources parse_yosys_stat(const std::string& log);
 // Instances of each module directly under the top in the last design
 // hierarchy of a Yosys log ("nb_run_ram" -> 4), parameters folded.
 std::map<std::string, int> parse_yosys_instances(const std::string& log);
-// The same from the resource model's structure, for hw.
+// The same from the resource model's structure: of a configuration's parts,
+// or for hw.
+std::map<std::string, int> instance_counts(const std::vector<ResourcePart>& parts);
 std::map<std::string, int> model_instances(const ResourceModel& m, const HwConfig& hw);
 
 // ----------------------------------------------------------- activity
@@ -125,6 +136,8 @@ struct Power {
   double energy_per_image_uj = 0;
 };
 nlohmann::json to_json(const Power& p);
+// Clock power of `ffs` flip-flops (the clock tree's share per flip-flop and cycle).
+double clock_power_w(double ffs, double clock_mhz, const PowerCoeffs& k);
 Power estimate_power(const Activity& per_image, uint64_t cycles, double clock_mhz, bool xnor_dsp, double ffs,
                      const Device& dev, const PowerCoeffs& k);
 
