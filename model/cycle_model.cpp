@@ -11,7 +11,8 @@ namespace nb {
 
 namespace {
 
-using D = std::array<uint32_t, kDescWords>;
+using D = Desc;
+namespace f = hw::desc;
 
 // The DRAM model's request side (sim/dram.cpp): a request offered in cycle n
 // is accepted when the bucket held a beat at the tick that began cycle n;
@@ -107,23 +108,23 @@ struct Sim {
     const D& d = lay.desc[li];
     // Steps 5 and 6 read tau / neg of the layer after this one for the
     // current layer's tiles; a prefetched next-layer tile skips them.
-    const bool nbin = !next && li + 1 < lay.desc.size() && lay.desc[li + 1][12] != 0;
+    const bool nbin = !next && li + 1 < lay.desc.size() && lay.desc[li + 1][f::kKbin] != 0;
     const D& nd = lay.desc[std::min(li + 1, lay.desc.size() - 1)];
-    const int64_t rows = d[27], nrows = std::min<int64_t>(hw.lanes, rows - first);
-    const bool use_bin = d[12] != 0, use_mac = (d[0] & 7) != 3 && ((d[1] >> 8) & 15) != 2;
+    const int64_t rows = d[f::kRows], nrows = std::min<int64_t>(hw.lanes, rows - first);
+    const bool use_bin = d[f::kKbin] != 0, use_mac = d[f::kKind] != 3 && d[f::kSkip] != 2;
     int64_t t = a;
     for (int s = step; s <= 6; ++s) {
       bool skip = false;
       int64_t beats = 0;
       uint64_t start = 0, elem = 8;
       switch (s) {
-        case 0: skip = !use_bin, beats = int64_t(d[13]) * nrows; break;
-        case 1: skip = !use_mac, beats = int64_t((d[14] + 7) / 8) * nrows; break;
-        case 2: elem = 4, start = lay.image_off + d[20] + 4 * uint64_t(first); break;
-        case 3: elem = 4, start = lay.image_off + d[21] + 4 * uint64_t(first); break;
-        case 4: elem = 8, start = lay.image_off + d[22] + 8 * uint64_t(first); break;
-        case 5: elem = 2, skip = !nbin, start = lay.image_off + nd[18] + 2 * uint64_t(first); break;
-        default: elem = 1, skip = !nbin, start = lay.image_off + nd[19] + uint64_t(first); break;
+        case 0: skip = !use_bin, beats = int64_t(d[f::kKw]) * nrows; break;
+        case 1: skip = !use_mac, beats = int64_t(d[f::kFixRowBytes] / 8) * nrows; break;
+        case 2: elem = 4, start = lay.image_off + d[f::kOffM1] + 4 * uint64_t(first); break;
+        case 3: elem = 4, start = lay.image_off + d[f::kOffM2] + 4 * uint64_t(first); break;
+        case 4: elem = 8, start = lay.image_off + d[f::kOffBias] + 8 * uint64_t(first); break;
+        case 5: elem = 2, skip = !nbin, start = lay.image_off + nd[f::kOffTau] + 2 * uint64_t(first); break;
+        default: elem = 1, skip = !nbin, start = lay.image_off + nd[f::kOffNeg] + uint64_t(first); break;
       }
       if (s >= 2) beats = int64_t(((start & 7) + elem * uint64_t(nrows) + 7) >> 3);
       int64_t end = skip ? t : load(t, beats);  // the step's last cycle
@@ -135,28 +136,27 @@ struct Sim {
   // Cycles of one tile's compute and drain (COMPUTE and DRAIN states), and
   // the busy counts it adds.
   int64_t tile_compute(const D& d, uint64_t& bin, uint64_t& fix) {
-    const int kind = d[0] & 7, skip = (d[1] >> 8) & 15;
-    const int64_t in_h = d[2], in_w = d[3], in_c = d[4], out_h = d[5], out_w = d[6];
+    const int kind = int(d[f::kKind]), skip = int(d[f::kSkip]);
+    const int64_t in_h = d[f::kInH], in_w = d[f::kInW], in_c = d[f::kInC];
     if (kind == 3) {  // average pooling: one run per input position, then merge
       fix += uint64_t(in_h * in_w);
       return in_h * in_w + 4;
     }
-    const bool use_bin = d[12] != 0, use_sel = skip == 2, use_mac = !use_sel;
-    const int64_t n = out_h * out_w;
+    const bool use_bin = d[f::kKbin] != 0, use_sel = skip == 2, use_mac = !use_sel;
+    const int64_t n = d[f::kWindows];
     int64_t period = 1, avail = 0;
     if (use_bin) {
-      Window w = window(kind == 1 ? 3 : 1, in_c, 48 * hw.wpl);
+      Window w = window(d[f::kBinK], in_c, 48 * hw.wpl);
       period = std::max(period, w.chunks + (w.flush ? 2 : 0));
       avail = std::max(avail, w.chunks + (w.flush ? 1 : 0) + 4);
       bin += uint64_t(w.words * n);
     }
     if (use_mac) {
-      int64_t fk = 1;
-      if (kind == 0) fk = d[8];
-      else if (kind == 1 && skip == 3) fk = 3;
-      Window w = window(fk, in_c, hw.macs);
+      Window w = window(d[f::kFixK], in_c, hw.macs);
       period = std::max(period, w.chunks + (w.flush ? 2 : 0));
-      avail = std::max(avail, w.chunks + (w.flush ? 1 : 0) + 3);
+      // +1 against the binary path: the word waits a cycle for its weights
+      // (registered weight-memory read), then products and sum.
+      avail = std::max(avail, w.chunks + (w.flush ? 1 : 0) + 4);
       fix += uint64_t(w.words * n);
     }
     if (use_sel) {
@@ -201,20 +201,20 @@ CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const
     if (li == 0) {
       int64_t e = sim.load(t, 8);  // header (not a load-counted state)
       int64_t s = e + 1;
-      e = sim.load(s, 16);  // descriptor
-      e = sim.load(e + 1, 16);  // next descriptor
-      int64_t in_beats = (int64_t(d[2]) * d[3] * d[4] + 7) >> 3;
+      e = sim.load(s, hw::kDescBeats);  // descriptor
+      e = sim.load(e + 1, hw::kDescBeats);  // next descriptor
+      int64_t in_beats = (int64_t(d[f::kInElems]) + 7) >> 3;
       e = sim.load(e + 1, in_beats);
       p.load += uint64_t(e + 1 - s);
       x = e + 1;
       loader_idle = sim.tiles(x, 0, 0, 0, false);
     } else {
-      int64_t e = sim.load(t, 16);  // next descriptor
+      int64_t e = sim.load(t, hw::kDescBeats);  // next descriptor
       p.load += uint64_t(e + 1 - t);
       x = e + 1;
       loader_idle = sim.tiles(x, 5, li, 0, false);
     }
-    const int64_t rows = d[27], ntiles = (rows + hw.lanes - 1) / hw.lanes;
+    const int64_t rows = d[f::kRows], ntiles = (rows + hw.lanes - 1) / hw.lanes;
     uint64_t bin1 = 0, fix1 = 0;
     const int64_t dur = sim.tile_compute(d, bin1, fix1);
     int64_t q = 0;
@@ -239,9 +239,9 @@ CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const
       }
     }
     int64_t u = q + 1;
-    const bool logits = (d[1] >> 1) & 1;
+    const bool logits = d[f::kLogits];
     if (mem.dump_all || logits) {
-      int64_t beats = logits ? int64_t(d[7]) : (int64_t(d[5]) * d[6] * d[7] + 7) >> 3;
+      int64_t beats = logits ? int64_t(d[f::kOutC]) : (int64_t(d[f::kOutElems]) + 7) >> 3;
       int64_t a = u;
       for (int64_t b = 0; b < beats; ++b) a = sim.write(a + 1) + 1;  // DUMP_RD, then DUMP_WR until accepted
       p.dump = uint64_t(a - u);

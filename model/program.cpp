@@ -97,41 +97,77 @@ T get(const std::vector<uint8_t>& b, size_t off) {
 
 }  // namespace
 
+void Desc::set(const hw::Field& f, uint64_t v) {
+  if (v > f.max())
+    throw Error(fmt::format("descriptor field '{}' cannot hold {} ({} bits)", f.name, v, f.width));
+  uint32_t mask = f.width >= 32 ? ~0u : uint32_t(f.max()) << f.lsb;
+  w[size_t(f.word)] = (w[size_t(f.word)] & ~mask) | (uint32_t(v) << f.lsb);
+}
+
+void set_derived_fields(const QLayer& q, Desc& d) {
+  namespace f = hw::desc;
+  const uint64_t c = uint64_t(q.in.c), w = uint64_t(q.in.w), s = uint64_t(q.stride);
+  d.set(f::kInElems, uint64_t(q.in.size()));
+  d.set(f::kOutElems, uint64_t(q.out.size()));
+  d.set(f::kWindows, q.kind == LayerKind::AvgPool ? 1 : uint64_t(q.out.h) * uint64_t(q.out.w));
+  d.set(f::kInRowUnits, w * c);
+  d.set(f::kColStep, s * c);
+  d.set(f::kRowStep, s * w * c);
+  // The two windows: binary (3x3 pad 1 for a Blend conv, else 1x1) and
+  // fixed-point (the conv's own kernel, a 3x3 skip, else 1x1).
+  uint64_t bk = q.kind == LayerKind::BlendConv ? 3 : 1, bp = q.kind == LayerKind::BlendConv ? 1 : 0;
+  uint64_t fk = 1, fp = 0;
+  if (q.kind == LayerKind::Conv) fk = uint64_t(q.kernel), fp = uint64_t(q.pad);
+  else if (q.kind == LayerKind::BlendConv && q.skip == SkipKind::Conv3x3) fk = 3, fp = 1;
+  d.set(f::kBinK, bk), d.set(f::kBinPad, bp);
+  d.set(f::kBinRun, bk * c), d.set(f::kBinPadUnits, bp * c), d.set(f::kBinPadRows, bp * w * c);
+  d.set(f::kFixK, fk), d.set(f::kFixPad, fp);
+  d.set(f::kFixRun, fk * c), d.set(f::kFixPadUnits, fp * c), d.set(f::kFixPadRows, fp * w * c);
+  d.set(f::kFixRowBytes, uint64_t(row_stride(q.kfix)));
+}
+
 namespace {
 
 ProgramLayout lay_out(const CompiledModel& cm, MemImage& img) {
+  namespace f = hw::desc;
   ProgramLayout lay;
   const uint32_t L = uint32_t(cm.layers.size());
   lay.name_off = img.add(cm.model);
   for (auto& q : cm.layers) {
-    std::array<uint32_t, kDescWords> d{};
-    d[0] = kind_code(q.kind);
-    d[1] = (q.act == Act::Relu ? 1u : 0u) | (q.logits ? 2u : 0u) | (q.axis == Axis::Token ? 4u : 0u) |
-           (skip_code(q.skip) << 8);
-    d[2] = uint32_t(q.in.h), d[3] = uint32_t(q.in.w), d[4] = uint32_t(q.in.c);
-    d[5] = uint32_t(q.out.h), d[6] = uint32_t(q.out.w), d[7] = uint32_t(q.out.c);
-    d[8] = uint32_t(q.kernel), d[9] = uint32_t(q.stride), d[10] = uint32_t(q.pad), d[11] = uint32_t(q.sh);
-    d[12] = uint32_t(q.kbin);
-    d[13] = uint32_t((q.kbin + kDspWordBits - 1) / kDspWordBits);
-    d[14] = uint32_t(q.kfix);
-    d[15] = uint32_t(q.wbits);
-    d[16] = q.kbin ? img.add_lazy(size_t(q.rows()) * d[13] * 8, [&] { return pack48(q.wbin, q.rows(), q.kbin); }) : 0;
-    d[17] = q.kfix ? img.add_lazy(size_t(q.rows() * row_stride(q.kfix)),
-                                  [&] { return pad_rows(q.wfix, q.rows(), q.kfix); })
-                   : 0;
-    d[18] = q.kbin ? img.add(q.tau) : 0;
-    d[19] = q.kbin ? img.add(q.neg) : 0;
-    d[20] = img.add(q.m1);
-    d[21] = img.add(q.m2);
-    d[22] = img.add(q.bias);
-    d[23] = img.add(q.name);
-    d[24] = uint32_t(q.name.size());
+    Desc d;
+    const int64_t kw = (q.kbin + kDspWordBits - 1) / kDspWordBits;
+    d.set(f::kKind, kind_code(q.kind));
+    d.set(f::kRelu, q.act == Act::Relu);
+    d.set(f::kLogits, q.logits);
+    d.set(f::kToken, q.axis == Axis::Token);
+    d.set(f::kSkip, skip_code(q.skip));
+    d.set(f::kInH, uint64_t(q.in.h)), d.set(f::kInW, uint64_t(q.in.w)), d.set(f::kInC, uint64_t(q.in.c));
+    d.set(f::kOutH, uint64_t(q.out.h)), d.set(f::kOutW, uint64_t(q.out.w)), d.set(f::kOutC, uint64_t(q.out.c));
+    d.set(f::kKernel, uint64_t(q.kernel)), d.set(f::kStride, uint64_t(q.stride)), d.set(f::kPad, uint64_t(q.pad));
+    d.set(f::kSh, uint64_t(q.sh));
+    d.set(f::kKbin, uint64_t(q.kbin));
+    d.set(f::kKw, uint64_t(kw));
+    d.set(f::kKfix, uint64_t(q.kfix));
+    d.set(f::kWbits, uint64_t(q.wbits));
+    d.set(f::kOffWbin, q.kbin ? img.add_lazy(size_t(q.rows() * kw) * 8, [&] { return pack48(q.wbin, q.rows(), q.kbin); })
+                              : 0);
+    d.set(f::kOffWfix, q.kfix ? img.add_lazy(size_t(q.rows() * row_stride(q.kfix)),
+                                             [&] { return pad_rows(q.wfix, q.rows(), q.kfix); })
+                              : 0);
+    d.set(f::kOffTau, q.kbin ? img.add(q.tau) : 0);
+    d.set(f::kOffNeg, q.kbin ? img.add(q.neg) : 0);
+    d.set(f::kOffM1, img.add(q.m1));
+    d.set(f::kOffM2, img.add(q.m2));
+    d.set(f::kOffBias, img.add(q.bias));
+    d.set(f::kOffName, img.add(q.name));
+    d.set(f::kNameLen, q.name.size());
     uint64_t sc;
     std::memcpy(&sc, &q.out_scale, 8);
-    d[25] = uint32_t(sc), d[26] = uint32_t(sc >> 32);
-    d[27] = uint32_t(q.rows());
-    d[28] = uint32_t(uint64_t(q.z_bound)), d[29] = uint32_t(uint64_t(q.z_bound) >> 32);
-    d[30] = uint32_t(uint64_t(q.acc_bound)), d[31] = uint32_t(uint64_t(q.acc_bound) >> 32);
+    d.set(f::kOutScaleLo, uint32_t(sc)), d.set(f::kOutScaleHi, sc >> 32);
+    d.set(f::kRows, uint64_t(q.rows()));
+    d.set(f::kZBoundLo, uint32_t(uint64_t(q.z_bound))), d.set(f::kZBoundHi, uint64_t(q.z_bound) >> 32);
+    d.set(f::kAccBoundLo, uint32_t(uint64_t(q.acc_bound))), d.set(f::kAccBoundHi, uint64_t(q.acc_bound) >> 32);
+    set_derived_fields(q, d);
     lay.desc.push_back(d);
   }
   img.align();
@@ -171,7 +207,7 @@ std::vector<uint8_t> serialize_program(const CompiledModel& cm) {
   put<uint32_t>(out, 56, name_off);
   put<uint32_t>(out, 60, uint32_t(cm.model.size()));
   for (uint32_t i = 0; i < L; ++i)
-    for (uint32_t w = 0; w < kDescWords; ++w) put<uint32_t>(out, desc_off + i * desc_bytes + w * 4, descs[i][w]);
+    for (uint32_t w = 0; w < kDescWords; ++w) put<uint32_t>(out, desc_off + i * desc_bytes + w * 4, descs[i].w[w]);
   std::memcpy(&out[image_off], img.bytes.data(), img.bytes.size());
   return out;
 }
@@ -209,52 +245,68 @@ CompiledModel parse_program(const std::vector<uint8_t>& b, const std::string& sr
     auto name = vec(char(), "model name", get<uint32_t>(b, 56), get<uint32_t>(b, 60));
     cm.model.assign(name.begin(), name.end());
   }
+  namespace f = hw::desc;
   for (uint32_t i = 0; i < L; ++i) {
-    auto d = [&](int w) { return get<uint32_t>(b, desc_off + i * desc_bytes + uint32_t(w) * 4); };
+    Desc d;
+    for (uint32_t w = 0; w < kDescWords; ++w) d.w[w] = get<uint32_t>(b, desc_off + i * desc_bytes + w * 4);
     std::string where = fmt::format("layer {}", i);
     QLayer q;
-    if (d(0) > uint32_t(LayerKind::Dense)) throw Error(fmt::format("{}: {}: unknown layer kind {}", src, where, d(0)));
-    q.kind = LayerKind(d(0));
-    uint32_t flags = d(1);
-    q.act = flags & 1 ? Act::Relu : Act::None;
-    q.logits = flags & 2;
-    q.axis = flags & 4 ? Axis::Token : Axis::Channel;
-    if ((flags >> 8) > uint32_t(SkipKind::Dense)) throw Error(fmt::format("{}: {}: unknown skip kind", src, where));
-    q.skip = SkipKind(flags >> 8);
-    q.in = Shape{int(d(2)), int(d(3)), int(d(4))};
-    q.out = Shape{int(d(5)), int(d(6)), int(d(7))};
+    if (d[f::kKind] > uint32_t(LayerKind::Dense))
+      throw Error(fmt::format("{}: {}: unknown layer kind {}", src, where, d[f::kKind]));
+    q.kind = LayerKind(d[f::kKind]);
+    q.act = d[f::kRelu] ? Act::Relu : Act::None;
+    q.logits = d[f::kLogits];
+    q.axis = d[f::kToken] ? Axis::Token : Axis::Channel;
+    if (d[f::kSkip] > uint32_t(SkipKind::Dense)) throw Error(fmt::format("{}: {}: unknown skip kind", src, where));
+    q.skip = SkipKind(d[f::kSkip]);
+    q.in = Shape{int(d[f::kInH]), int(d[f::kInW]), int(d[f::kInC])};
+    q.out = Shape{int(d[f::kOutH]), int(d[f::kOutW]), int(d[f::kOutC])};
     if (q.in.size() <= 0 || q.out.size() <= 0 || q.in.size() > (1 << 30) || q.out.size() > (1 << 30))
       throw Error(fmt::format("{}: {}: bad shapes {} -> {}", src, where, q.in.str(), q.out.str()));
-    q.kernel = int(d(8)), q.stride = int(d(9)), q.pad = int(d(10)), q.sh = int(d(11));
+    q.kernel = int(d[f::kKernel]), q.stride = int(d[f::kStride]), q.pad = int(d[f::kPad]), q.sh = int(d[f::kSh]);
     if (q.sh < 1 || q.sh > 47) throw Error(fmt::format("{}: {}: shift {} out of range 1..47", src, where, q.sh));
-    q.kbin = d(12);
-    q.kfix = d(14);
-    q.wbits = int(d(15));
-    int64_t rows = d(27);
+    q.kbin = d[f::kKbin];
+    q.kfix = d[f::kKfix];
+    q.wbits = int(d[f::kWbits]);
+    int64_t rows = d[f::kRows];
     if (rows != q.rows()) throw Error(fmt::format("{}: {}: row count {} does not match shapes", src, where, rows));
     if (q.kbin) {
       int64_t words = (q.kbin + kDspWordBits - 1) / kDspWordBits;
-      if (d(13) != words) throw Error(fmt::format("{}: {}: 48-bit word count {} != {}", src, where, d(13), words));
-      q.wbin = unpack48(vec(uint64_t(), where + " binary weights", d(16), uint64_t(rows * words)), rows, q.kbin);
-      q.tau = vec(int16_t(), where + " tau", d(18), uint64_t(q.in.c));
-      q.neg = vec(uint8_t(), where + " neg", d(19), uint64_t(q.in.c));
+      if (d[f::kKw] != words)
+        throw Error(fmt::format("{}: {}: 48-bit word count {} != {}", src, where, d[f::kKw], words));
+      q.wbin = unpack48(vec(uint64_t(), where + " binary weights", d[f::kOffWbin], uint64_t(rows * words)), rows, q.kbin);
+      q.tau = vec(int16_t(), where + " tau", d[f::kOffTau], uint64_t(q.in.c));
+      q.neg = vec(uint8_t(), where + " neg", d[f::kOffNeg], uint64_t(q.in.c));
     }
     if (q.kfix) {
       int64_t stride = row_stride(q.kfix);
-      auto padded = vec(int8_t(), where + " int8 weights", d(17), uint64_t(rows * stride));
+      auto padded = vec(int8_t(), where + " int8 weights", d[f::kOffWfix], uint64_t(rows * stride));
       q.wfix.resize(size_t(rows * q.kfix));
       for (int64_t r = 0; r < rows; ++r)
         std::copy_n(&padded[size_t(r * stride)], q.kfix, &q.wfix[size_t(r * q.kfix)]);
     }
-    q.m1 = vec(int32_t(), where + " M1", d(20), uint64_t(q.out.c));
-    q.m2 = vec(int32_t(), where + " M2", d(21), uint64_t(q.out.c));
-    q.bias = vec(int64_t(), where + " bias", d(22), uint64_t(q.out.c));
-    auto name = vec(char(), where + " name", d(23), d(24));
+    q.m1 = vec(int32_t(), where + " M1", d[f::kOffM1], uint64_t(q.out.c));
+    q.m2 = vec(int32_t(), where + " M2", d[f::kOffM2], uint64_t(q.out.c));
+    q.bias = vec(int64_t(), where + " bias", d[f::kOffBias], uint64_t(q.out.c));
+    auto name = vec(char(), where + " name", d[f::kOffName], d[f::kNameLen]);
     q.name.assign(name.begin(), name.end());
-    uint64_t sc = uint64_t(d(25)) | (uint64_t(d(26)) << 32);
+    uint64_t sc = d.get64(f::kOutScaleLo, f::kOutScaleHi);
     std::memcpy(&q.out_scale, &sc, 8);
-    q.z_bound = int64_t(uint64_t(d(28)) | (uint64_t(d(29)) << 32));
-    q.acc_bound = int64_t(uint64_t(d(30)) | (uint64_t(d(31)) << 32));
+    q.z_bound = int64_t(d.get64(f::kZBoundLo, f::kZBoundHi));
+    q.acc_bound = int64_t(d.get64(f::kAccBoundLo, f::kAccBoundHi));
+    // The pitches the accelerator steps by must be the ones its shapes imply:
+    // a program whose counters would walk differently from the golden
+    // model's loops is refused here.
+    Desc expect = d;
+    try {
+      set_derived_fields(q, expect);
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: {}: {}", src, where, e.what()));
+    }
+    for (const hw::Field& fld : hw::kDescFields)
+      if (expect[fld] != d[fld])
+        throw Error(fmt::format("{}: {}: descriptor field '{}' is {}, its shapes give {}", src, where, fld.name,
+                                d[fld], expect[fld]));
     cm.layers.push_back(std::move(q));
   }
   return cm;

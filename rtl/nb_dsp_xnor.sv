@@ -7,7 +7,8 @@
 // the behavioural model of both; synthesis (SYNTHESIS defined, as Yosys
 // does) instantiates the DSP48E2 primitive for Impl = 1.
 module nb_dsp_xnor #(
-  parameter int Impl = 1  // 1: DSP48E2 logic unit, 0: LUT fabric
+  parameter int Impl = 1,  // 1: DSP48E2 logic unit, 0: LUT fabric
+  parameter int CReg = 1   // 0: c_i comes from a register already (a memory's read register)
 ) (
   input  logic        clk_i,
   input  logic        ce_i,     // clock enable of both stages
@@ -21,7 +22,7 @@ module nb_dsp_xnor #(
     // X = A:B (OPMODE[1:0] = 11), Y = 0 (OPMODE[3:2] = 00), Z = C
     // (OPMODE[6:4] = 011), W = 0 and ALUMODE = 0101 (UG579, logic unit).
     DSP48E2 #(
-      .USE_MULT("NONE"), .AREG(1), .ACASCREG(1), .BREG(1), .BCASCREG(1), .CREG(1), .PREG(1), .MREG(0),
+      .USE_MULT("NONE"), .AREG(1), .ACASCREG(1), .BREG(1), .BCASCREG(1), .CREG(CReg), .PREG(1), .MREG(0),
       .ADREG(0), .DREG(0), .INMODEREG(0), .OPMODEREG(0), .ALUMODEREG(0), .CARRYINREG(0), .CARRYINSELREG(0)
     ) u_dsp (
       .CLK(clk_i), .A(ab_i[47:18]), .B(ab_i[17:0]), .C(c_i), .D(27'd0), .P(p_o),
@@ -35,18 +36,25 @@ module nb_dsp_xnor #(
 `else
   begin : g_model
 `endif
-    logic [47:0] ab_q, c_q, p_q;
+    logic [47:0] ab_q, c_s, p_q;
     always_ff @(posedge clk_i) begin
       if (ce_i) begin
         ab_q <= ab_i;
-        c_q  <= c_i;
-        p_q  <= ~(ab_q ^ c_q);
+        p_q  <= ~(ab_q ^ c_s);
       end
+    end
+    if (CReg == 1) begin : g_creg
+      logic [47:0] c_q;
+      always_ff @(posedge clk_i) if (ce_i) c_q <= c_i;
+      assign c_s = c_q;
+    end else begin : g_no_creg
+      assign c_s = c_i;
     end
     assign p_o = p_q;
   end
 
   initial begin
     if (Impl != 0 && Impl != 1) $fatal(1, "nb_dsp_xnor: Impl must be 0 (lut) or 1 (dsp)");
+    if (CReg != 0 && CReg != 1) $fatal(1, "nb_dsp_xnor: CReg must be 0 or 1");
   end
 endmodule

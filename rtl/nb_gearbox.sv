@@ -16,7 +16,8 @@ module nb_gearbox #(
   output logic                      flush_pending_o,
   output logic                      out_valid_o,
   output logic [Units*UnitBits-1:0] out_data_o,
-  output logic                      out_last_o
+  output logic                      out_last_o,
+  output logic [$clog2(Units+1)-1:0] out_count_o  // units of the word that came in (Units but in a last word)
 );
   localparam int W = Units * UnitBits;
   localparam int CW = $clog2(2 * Units + 1);
@@ -33,8 +34,10 @@ module nb_gearbox #(
     out_valid_o = 1'b0;
     out_data_o = '0;
     out_last_o = 1'b0;
+    out_count_o = ($clog2(Units+1))'(Units);
     if (flush_q) begin  // the remainder of a window
       out_valid_o = 1'b1;
+      out_count_o = ($clog2(Units+1))'(cnt_q);
       out_data_o = buf_q[W-1:0];
       out_last_o = 1'b1;
       buf_d = '0;
@@ -60,6 +63,7 @@ module nb_gearbox #(
           out_valid_o = 1'b1;
           out_data_o = merged[W-1:0];
           out_last_o = 1'b1;
+          out_count_o = ($clog2(Units+1))'(total);
           buf_d = '0;
           cnt_d = '0;
         end

@@ -10,10 +10,12 @@ module nb_run_ram #(
 ) (
   input  logic                       clk_i,
   input  logic                       re_i,
+  /* verilator lint_off UNUSEDSIGNAL */  // addresses wrap at the buffer size: the top bits are not used
   input  logic [31:0]                raddr_i,   // unit address of unit 0 of the run
   output logic [Banks*UnitBits-1:0]  rdata_o,   // the cycle after re_i; unit 0 in the low bits
   input  logic                       we_i,
   input  logic [31:0]                waddr_i,
+  /* verilator lint_on UNUSEDSIGNAL */
   input  logic [Banks*UnitBits-1:0]  wdata_i,
   input  logic [Banks-1:0]           wmask_i    // unit k written when wmask_i[k]
 );
@@ -28,11 +30,13 @@ module nb_run_ram #(
     logic [LD-1:0] rrow, wrow;     // that unit's row (addresses wrap at the buffer size)
     assign rk = LB'(b) - raddr_i[LB-1:0];
     assign wk = LB'(b) - waddr_i[LB-1:0];
-    /* verilator lint_off UNUSEDSIGNAL */  // only the row bits of the sums are used
-    logic [31:0] ru, wu;
+    // Only the bank and row bits of the address take part (addresses wrap
+    // at the buffer size).
+    /* verilator lint_off UNUSEDSIGNAL */  // the bank bits of the sums are not used
+    logic [LB+LD-1:0] ru, wu;
     /* verilator lint_on UNUSEDSIGNAL */
-    assign ru = raddr_i + 32'(rk);
-    assign wu = waddr_i + 32'(wk);
+    assign ru = raddr_i[LB+LD-1:0] + (LB+LD)'(rk);
+    assign wu = waddr_i[LB+LD-1:0] + (LB+LD)'(wk);
     assign rrow = ru[LB +: LD];
     assign wrow = wu[LB +: LD];
     always_ff @(posedge clk_i) begin

@@ -6,14 +6,15 @@
 // by tile; the binary and fixed-point paths of a position run concurrently
 // and meet in the merge unit. Architecture: docs/architecture.md.
 module nb_top #(
-  parameter int Lanes = 16,          // output channels per tile, both engines
-  parameter int Wpl = 1,             // 48-bit words (DSP48E2 slices) per binary lane per cycle: 1, 2 or 4
-  parameter int Macs = 8,            // int8 MACs per fixed-point lane per cycle: 1, 2, 4 or 8
-  parameter int XnorImpl = 1,        // 1: DSP48E2 logic unit, 0: LUT fabric
-  parameter int ActBytes = 65536,    // bytes per int8 activation buffer (bits per bit buffer)
-  parameter int MaxKw = 96,          // 48-bit weight words per binary lane row
-  parameter int MaxFixEntries = 128, // 8-byte weight entries per fixed-point lane row
-  parameter int MaxClasses = 128
+  // Defaults and legal ranges: rtl/spec/nb_hw.json (nb_pkg).
+  parameter int Lanes = nb_pkg::DefaultLanes,           // output channels per tile, both engines
+  parameter int Wpl = nb_pkg::DefaultWpl,               // 48-bit words (DSP48E2 slices) per binary lane per cycle: 1, 2 or 4
+  parameter int Macs = nb_pkg::DefaultMacs,             // int8 MACs per fixed-point lane per cycle: 1, 2, 4 or 8
+  parameter int XnorImpl = nb_pkg::DefaultXnorImpl,     // 1: DSP48E2 logic unit, 0: LUT fabric
+  parameter int ActBytes = nb_pkg::DefaultActBytes,     // bytes per int8 activation buffer (bits per bit buffer)
+  parameter int MaxKw = nb_pkg::DefaultMaxKw,           // 48-bit weight words per binary lane row
+  parameter int MaxFixEntries = nb_pkg::DefaultMaxFixEntries,  // 8-byte weight entries per fixed-point lane row
+  parameter int MaxClasses = nb_pkg::DefaultMaxClasses  // logits the logits memory holds
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -46,18 +47,19 @@ module nb_top #(
   localparam int BitBanks = Wpl == 1 ? 64 : (Wpl == 2 ? 128 : 256);
   localparam int BitDepth = ActBytes / BitBanks;
   localparam int KwE = (MaxKw + Wpl - 1) / Wpl;       // weight entries of Wpl words per lane
+  localparam int KwA = $clog2(KwE + 1);                // address bits of one bank of them
+  localparam int FixA = $clog2(MaxFixEntries + 1);
   localparam int FifoDepth = 8;
   localparam int MaxInflight = 6;
   localparam int MW = Macs * 8;
+  localparam int LogitRows = (MaxClasses + Lanes - 1) / Lanes;  // logits memory: one row of Lanes logits per tile
+  localparam int LogitA = LogitRows > 1 ? $clog2(LogitRows) : 1;
+  localparam int DescBits = nb_pkg::DescWords * 32;
 
   typedef enum logic [3:0] {
     S_IDLE, S_HDR, S_DESC, S_NDESC, S_INPUT, S_WAIT_TL, S_COMPUTE, S_DRAIN,
     S_DUMP_RD, S_DUMP_WR, S_PERF, S_LAYER_END, S_PF_WAIT, S_DONE
   } state_e;
-  // Error codes (error_code_o).
-  localparam logic [7:0] E_LAYER = 8'd1;   // layer kind or axis not supported
-  localparam logic [7:0] E_SIZE = 8'd2;    // a tensor, row or class count exceeds a buffer
-  localparam logic [7:0] E_FIRST = 8'd3;   // the first layer has a binary path
 
   state_e st_q;
   logic [3:0] step_q;
@@ -66,67 +68,48 @@ module nb_top #(
   // ---------------------------------------------------------------- program
   logic [31:0] prog_q, in_q, out_q, img_q;   // img: base of the memory image
   logic dump_q;
-  logic [31:0] nlayers_q, desc_off_q;
-  logic [31:0] d_q [32];   // current descriptor
-  logic [31:0] nd_q [32];  // next descriptor
+  logic [31:0] nlayers_q;
+  logic hdr_ok_q;           // the header's version and descriptor size are this RTL's
+  logic [31:0] desc_ptr_q;  // this layer's descriptor; the next one follows it
+  logic [31:0] rec_ptr_q;   // this layer's performance record
+  logic [DescBits-1:0] d_raw_q, nd_raw_q;  // current and next descriptor, as loaded
+  nb_pkg::desc_t d, nd;
+  assign d = d_raw_q;
+  assign nd = nd_raw_q;
   logic [15:0] li_q;       // layer index
   logic pp_q;              // activation buffer holding this layer's input
 
   logic [2:0] kind;
   logic relu, logits, token;
   logic [3:0] skip;
-  logic [15:0] in_h, in_w, in_c, out_h, out_w, out_c, kern, strd, padv, rows;
+  logic [15:0] in_h, out_w, rows;
+  logic [31:0] in_c32, out_c32;
   logic [5:0] sh;
-  logic [31:0] kbin, kw, kfix, rs_bytes, kmod;
-  logic [UB-1:0] lastmask;   // valid bits of a window's last UB-bit word
+  logic [31:0] kbin;
   logic has_next, nbin;
   always_comb begin
-    kind = d_q[0][2:0];
-    relu = d_q[1][0];
-    logits = d_q[1][1];
-    token = d_q[1][2];
-    skip = d_q[1][11:8];
-    in_h = d_q[2][15:0];
-    in_w = d_q[3][15:0];
-    in_c = d_q[4][15:0];
-    out_h = d_q[5][15:0];
-    out_w = d_q[6][15:0];
-    out_c = d_q[7][15:0];
-    kern = d_q[8][15:0];
-    strd = d_q[9][15:0];
-    padv = d_q[10][15:0];
-    sh = d_q[11][5:0];
-    kbin = d_q[12];
-    kw = d_q[13];
-    kfix = d_q[14];
-    rows = d_q[27][15:0];
-    rs_bytes = (kfix + 32'd7) & ~32'd7;
-    kmod = kbin % 32'(UB);
-    lastmask = kmod == 0 ? {UB{1'b1}} : {UB{1'b1}} >> (32'(UB) - kmod);
+    kind = d.kind;
+    relu = d.relu;
+    logits = d.logits;
+    token = d.token;
+    skip = d.skip;
+    in_h = d.in_h;
+    in_c32 = 32'(d.in_c);
+    out_w = d.out_w;
+    out_c32 = 32'(d.out_c);
+    sh = d.sh;
+    kbin = d.kbin;
+    rows = d.rows[15:0];
     has_next = 32'(li_q) + 32'd1 < nlayers_q;
-    nbin = has_next && nd_q[12] != 32'd0;
+    nbin = has_next && nd.kbin != 32'd0;
   end
   // Modes of the two engines.
   logic use_bin, use_mac, use_sel, use_pool;
-  logic [15:0] fk, fs, fp;   // fixed-point window: kernel, stride, pad
-  logic [15:0] bk, bp;       // binary window: kernel, pad (stride = strd)
   always_comb begin
     use_bin = kbin != 0;
     use_pool = kind == 3'd3;
     use_sel = skip == 4'd2;
     use_mac = !use_pool && !use_sel;
-    bk = kind == 3'd1 ? 16'd3 : 16'd1;
-    bp = kind == 3'd1 ? 16'd1 : 16'd0;
-    fk = 16'd1;
-    fs = strd;
-    fp = 16'd0;
-    if (kind == 3'd0) begin
-      fk = kern;
-      fp = padv;
-    end else if (kind == 3'd1 && skip == 4'd3) begin
-      fk = 16'd3;
-      fp = 16'd1;
-    end
   end
 
   // ------------------------------------------------------------- tiling
@@ -144,20 +127,19 @@ module nb_top #(
   logic pf_q;                 // bank lbank_q holds this layer's first tile, prefetched (steps 0-4)
   logic [31:0] pos_total;     // windows per tile
   // The descriptor the tile loader works from.
-  logic [31:0] sd [32];
-  logic [31:0] s_kw, s_rs;
+  /* verilator lint_off UNUSEDSIGNAL */  // the loader reads a few of its fields
+  nb_pkg::desc_t sd;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic s_use_bin, s_use_mac;
   always_comb begin
-    for (int w = 0; w < 32; w++) sd[w] = tl_next_q ? nd_q[w] : d_q[w];
-    s_kw = sd[13];
-    s_rs = (sd[14] + 32'd7) & ~32'd7;
-    s_use_bin = sd[12] != 0;
-    s_use_mac = sd[0][2:0] != 3'd3 && sd[1][11:8] != 4'd2;
+    sd = tl_next_q ? nd : d;
+    s_use_bin = sd.kbin != 0;
+    s_use_mac = sd.kind != 3'd3 && sd.skip != 4'd2;
   end
   always_comb begin
     nrows = (rows - tile_q > 16'(Lanes)) ? 16'(Lanes) : rows - tile_q;
-    lnrows = (sd[27][15:0] - ltile_q > 16'(Lanes)) ? 16'(Lanes) : sd[27][15:0] - ltile_q;
-    pos_total = use_pool ? 32'd1 : 32'(out_h) * 32'(out_w);
+    lnrows = (sd.rows[15:0] - ltile_q > 16'(Lanes)) ? 16'(Lanes) : sd.rows[15:0] - ltile_q;
+    pos_total = d.windows;
   end
 
   // ------------------------------------------------------------- counters
@@ -169,45 +151,65 @@ module nb_top #(
   logic [31:0] dump_ptr_q;
 
   // -------------------------------------------------------- memory loader
-  logic [31:0] ld_base_q, ld_beats_q, ld_iss_q, ld_rcv_q, ld_first_q;
-  logic [15:0] ld_lane_q, ld_word_q;
+  // A load is flat (a number of beats) or rows (lnrows rows of wpr beats,
+  // counted by a row and a word counter: no products of sizes).
+  logic [31:0] ld_base_q, ld_beats_q, ld_iss_q, ld_rcv_q;
+  logic ld_rows_q;
+  logic [15:0] ld_wpr_q;                 // beats per row (rows loads)
+  logic [15:0] ld_lane_q, ld_word_q;     // receive side: row and beat within it
+  logic [15:0] li_row_q, li_word_q;      // issue side
+  logic signed [15:0] pbase_q;           // array loads: element index of the beat's slot 0
   logic ld_done, main_load;
   assign main_load = st_q == S_HDR || st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT;
-  assign ld_done = ld_rcv_q == ld_beats_q && !(main_load ? entry_q : tl_entry_q);
+  assign ld_done = (ld_rows_q ? ld_lane_q == lnrows : ld_rcv_q == ld_beats_q) && !(main_load ? entry_q : tl_entry_q);
 
-  // Load parameters of the current state and step.
-  logic [31:0] cfg_start, cfg_beats, cfg_elem;
-  logic cfg_skip;
+  // Load parameters of the current state and step. The tile loader's
+  // sections are read tile after tile: each step keeps a pointer to where
+  // its next tile starts (tptr_q), set from the descriptor at tile 0.
+  logic [31:0] tptr_q [7];
+  logic [31:0] cfg_start, cfg_base, cfg_beats;
+  logic [1:0] cfg_esh;    // log2 of the element bytes of an array load
+  logic [15:0] cfg_wpr;
+  logic cfg_skip, cfg_rows;
+  logic [31:0] cfg_bytes;  // bytes of an array load
   always_comb begin
     cfg_start = 32'd0;
+    cfg_base = 32'd0;
     cfg_beats = 32'd0;
-    cfg_elem = 32'd8;
+    cfg_esh = 2'd3;
+    cfg_wpr = 16'd0;
     cfg_skip = 1'b0;
+    cfg_rows = 1'b0;
+    cfg_bytes = 32'd0;
     unique case (st_q)
       S_HDR: begin cfg_start = prog_q; cfg_beats = 32'd8; end
-      S_DESC: begin cfg_start = prog_q + desc_off_q + 32'd128 * 32'(li_q); cfg_beats = 32'd16; end
-      S_NDESC: begin cfg_start = prog_q + desc_off_q + 32'd128 * (32'(li_q) + 32'd1); cfg_beats = 32'd16; end
-      S_INPUT: begin cfg_start = in_q; cfg_beats = (32'(in_h) * 32'(in_w) * 32'(in_c) + 32'd7) >> 3; end
+      S_DESC: begin cfg_start = desc_ptr_q; cfg_beats = 32'(nb_pkg::DescBeats); end
+      S_NDESC: begin cfg_start = desc_ptr_q + 32'(nb_pkg::DescWords * 4); cfg_beats = 32'(nb_pkg::DescBeats); end
+      S_INPUT: begin cfg_start = in_q; cfg_beats = (d.in_elems + 32'd7) >> 3; end
       default: if (tl_q) begin
         unique case (lstep_q)
           4'd0: begin  // binary weight rows
             cfg_skip = !s_use_bin;
-            cfg_start = img_q + sd[16] + 32'd8 * s_kw * 32'(ltile_q);
-            cfg_beats = s_kw * 32'(lnrows);
+            cfg_rows = 1'b1;
+            cfg_wpr = sd.kw[15:0];
+            cfg_base = img_q + sd.off_wbin;
           end
           4'd1: begin  // int8 weight rows, 8-byte aligned rows
             cfg_skip = !s_use_mac;
-            cfg_start = img_q + sd[17] + s_rs * 32'(ltile_q);
-            cfg_beats = (s_rs >> 3) * 32'(lnrows);
+            cfg_rows = 1'b1;
+            cfg_wpr = sd.fix_row_bytes[18:3];
+            cfg_base = img_q + sd.off_wfix;
           end
-          4'd2: begin cfg_elem = 32'd4; cfg_start = img_q + sd[20] + 32'd4 * 32'(ltile_q); end  // M1
-          4'd3: begin cfg_elem = 32'd4; cfg_start = img_q + sd[21] + 32'd4 * 32'(ltile_q); end  // M2
-          4'd4: begin cfg_elem = 32'd8; cfg_start = img_q + sd[22] + 32'd8 * 32'(ltile_q); end  // bias
-          4'd5: begin cfg_elem = 32'd2; cfg_skip = !nbin || tl_next_q; cfg_start = img_q + nd_q[18] + 32'd2 * 32'(ltile_q); end
-          4'd6: begin cfg_elem = 32'd1; cfg_skip = !nbin || tl_next_q; cfg_start = img_q + nd_q[19] + 32'(ltile_q); end
+          4'd2: begin cfg_esh = 2'd2; cfg_base = img_q + sd.off_m1; end  // M1
+          4'd3: begin cfg_esh = 2'd2; cfg_base = img_q + sd.off_m2; end  // M2
+          4'd4: begin cfg_esh = 2'd3; cfg_base = img_q + sd.off_bias; end  // bias
+          4'd5: begin cfg_esh = 2'd1; cfg_skip = !nbin || tl_next_q; cfg_base = img_q + nd.off_tau; end
+          4'd6: begin cfg_esh = 2'd0; cfg_skip = !nbin || tl_next_q; cfg_base = img_q + nd.off_neg; end
           default: cfg_skip = 1'b1;
         endcase
-        if (lstep_q >= 4'd2) cfg_beats = ((cfg_start & 32'd7) + cfg_elem * 32'(lnrows) + 32'd7) >> 3;
+        cfg_start = ltile_q == 16'd0 ? cfg_base : tptr_q[lstep_q[2:0]];
+        cfg_bytes = 32'(lnrows) << cfg_esh;
+        if (!cfg_rows) cfg_beats = ((cfg_start & 32'd7) + cfg_bytes + 32'd7) >> 3;
       end
     endcase
   end
@@ -218,19 +220,21 @@ module nb_top #(
   logic signed [47:0] bias_q [2][Lanes];
   logic signed [15:0] ntau_q [2][Lanes];
   logic nneg_q [2][Lanes];
-  logic [47:0] logit_q [MaxClasses];
 
   logic rsp;
   assign rsp = mem_rsp_valid_i;
 
   // Array loads (M1, M2, bias, next tau, next neg): beat b of the load holds
-  // 8 / elem elements; lane l takes slot l + first - b * (8 / elem).
+  // 8 >> esh elements; lane l takes slot l - pbase_q (pbase_q counts the
+  // elements of the beats before, less the first beat's leading ones).
+  logic [3:0] per_beat;
+  assign per_beat = 4'd8 >> cfg_esh;
   for (genvar l = 0; l < Lanes; l++) begin : g_lparam
-    logic signed [31:0] slot;
+    logic signed [15:0] slot;
     logic take;
     logic [2:0] s3;
-    assign slot = 32'(l) + ld_first_q - ld_rcv_q * (32'd8 / cfg_elem);
-    assign take = tl_q && rsp && lstep_q >= 4'd2 && slot >= 0 && slot < 32'd8 / cfg_elem
+    assign slot = 16'(l) - pbase_q;
+    assign take = tl_q && rsp && lstep_q >= 4'd2 && slot >= 0 && slot < signed'(16'(per_beat))
                   && 16'(l) < lnrows;
     assign s3 = slot[2:0];
     always_ff @(posedge clk_i) begin
@@ -273,7 +277,10 @@ module nb_top #(
   end
 
   // ------------------------------------------------------ issue (windows)
-  logic [15:0] iss_oy_q, iss_ox_q;
+  // The next window's position as counters stepped by the descriptor's
+  // pitches: column, oy * stride, and the units of rows and columns.
+  logic [15:0] iss_ox_q;
+  logic signed [31:0] iss_iy0_q, iss_rowu_q, iss_colu_q;
   logic [31:0] iss_n_q;     // windows issued in this tile
   logic [31:0] merged_q;    // windows merged in this tile
   logic [3:0] inflight_q;
@@ -283,7 +290,7 @@ module nb_top #(
   logic [31:0] bg_addr, fg_addr;
   // Select / pool reads: one run of Lanes bytes per cycle.
   logic sp_valid, sp_last;
-  logic [31:0] sp_addr, pool_p_q;
+  logic [31:0] sp_addr, sel_ptr_q, pool_ptr_q;  // select / pool read addresses
   logic pool_active_q;
 
   always_comb begin
@@ -300,48 +307,64 @@ module nb_top #(
     if (use_sel && issue) begin
       sp_valid = 1'b1;
       sp_last = 1'b1;
-      sp_addr = (32'(iss_oy_q) * 32'(in_w) + 32'(iss_ox_q)) * 32'(in_c) + 32'(tile_q);
+      sp_addr = sel_ptr_q;
     end else if (use_pool && pool_active_q) begin
       sp_valid = 1'b1;
-      sp_last = pool_p_q + 32'd1 == 32'(in_h) * 32'(in_w);
-      sp_addr = pool_p_q * 32'(in_c) + 32'(tile_q);
+      sp_last = pool_ptr_q + in_c32 >= d.in_elems;
+      sp_addr = pool_ptr_q;
     end
   end
 
   // ------------------------------------------------------- binary engine
   logic gb_valid, gb_last;
   logic [UB-1:0] gb_word;
+  logic [$clog2(UB+1)-1:0] gb_count;
   /* verilator lint_off UNUSEDSIGNAL */  // a window has at most KwE words: the low bits index them
   logic [15:0] bword;        // word index within the window
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [1:0] bv_q, bl_q;    // valid / last through the two DSP stages
+  logic [nb_pkg::XnorStages-1:0] bv_q, bl_q;    // valid / last through the XNOR slice's stages
   nb_window #(.U(UB), .UnitBits(1)) u_bwin (
-    .clk_i, .rst_ni, .start_i(issue && use_bin), .oy_i(iss_oy_q), .ox_i(iss_ox_q),
-    .k_i(bk), .stride_i(strd), .pad_i(bp), .in_h_i(in_h), .in_w_i(in_w), .c_i(in_c), .ready_o(bg_ready),
+    .clk_i, .rst_ni, .start_i(issue && use_bin), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu_q),
+    .k_i(d.bin_k), .pad_i(d.bin_pad), .pad_units_i(d.bin_pad_units), .pad_rows_i(d.bin_pad_rows),
+    .run_i(d.bin_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(bg_ready),
     .rd_valid_o(bg_valid), .rd_addr_o(bg_addr), .rd_data_i(bit_rdata[pp_q][UB-1:0]),
-    .word_valid_o(gb_valid), .word_o(gb_word), .word_last_o(gb_last), .word_idx_o(bword));
+    .word_valid_o(gb_valid), .word_o(gb_word), .word_last_o(gb_last), .word_count_o(gb_count),
+    .word_idx_o(bword));
+  // Bits past K in a window's last word are padding and are not counted:
+  // the gearbox's count of the word's bits, two cycles on (the XNOR's
+  // stages), as a mask shared by every lane.
+  logic [$clog2(UB+1)-1:0] bc_q [nb_pkg::XnorStages];
+  logic [UB-1:0] lastmask;
+  always_ff @(posedge clk_i) begin
+    bc_q[0] <= gb_count;
+    for (int i = 1; i < nb_pkg::XnorStages; i++) bc_q[i] <= bc_q[i-1];
+  end
+  always_comb for (int b = 0; b < UB; b++) lastmask[b] = b < 32'(bc_q[nb_pkg::XnorStages-1]);
 
   logic signed [15:0] dot_w [Lanes];   // dot of each lane, at the window's last word
   logic bin_push;
-  assign bin_push = bv_q[1] && bl_q[1];
+  assign bin_push = bv_q[nb_pkg::XnorStages-1] && bl_q[nb_pkg::XnorStages-1];
   for (genvar l = 0; l < Lanes; l++) begin : g_blane
     logic [7:0] pc;
     logic [15:0] acc_q;
     logic [7:0] pcs [Wpl];
-    // Wpl DSP48E2 slices per lane, each with its own 48-bit weight memory:
-    // word w of a weight row sits in memory w % Wpl at entry w / Wpl.
+    // Wpl DSP48E2 slices per lane, each with its own 48-bit weight memory
+    // (simple dual port, registered read: block RAM or LUT-RAM): word w of a
+    // weight row sits in memory w % Wpl at entry w / Wpl. The memory's read
+    // register is the slice's C register.
     for (genvar j = 0; j < Wpl; j++) begin : g_dsp
-      logic [47:0] wmem [2][KwE];
+      logic [47:0] wmem [2 << KwA];
+      logic [47:0] wrd_q;
       logic [47:0] p;
       logic [5:0] c;
       always_ff @(posedge clk_i) begin
         if (tl_q && lstep_q == 4'd0 && rsp && ld_lane_q == 16'(l) && 32'(ld_word_q) % Wpl == j)
-          wmem[lbank_q][$clog2(KwE)'(32'(ld_word_q) / Wpl)] <= mem_rsp_rdata_i[47:0];
+          wmem[{lbank_q, KwA'(32'(ld_word_q) / Wpl)}] <= mem_rsp_rdata_i[47:0];
+        wrd_q <= wmem[{cbank_q, KwA'(bword)}];
       end
-      nb_dsp_xnor #(.Impl(XnorImpl)) u_xnor (
-        .clk_i, .ce_i(1'b1), .ab_i(gb_word[j*48 +: 48]), .c_i(wmem[cbank_q][$clog2(KwE)'(bword)]), .p_o(p));
-      // Bits past K in a window's last word are padding: not counted.
-      nb_popcount u_pop (.x_i(p & (bl_q[1] ? lastmask[j*48 +: 48] : 48'hffff_ffff_ffff)), .count_o(c));
+      nb_dsp_xnor #(.Impl(XnorImpl), .CReg(0)) u_xnor (
+        .clk_i, .ce_i(1'b1), .ab_i(gb_word[j*48 +: 48]), .c_i(wrd_q), .p_o(p));
+      nb_popcount u_pop (.x_i(p & lastmask[j*48 +: 48]), .count_o(c));
       assign pcs[j] = 8'(c);
     end
     always_comb begin
@@ -352,7 +375,7 @@ module nb_top #(
     always_comb dot_w[l] = 16'(32'd2 * (32'(acc_q) + 32'(pc)) - kbin);
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) acc_q <= '0;
-      else if (bv_q[1]) acc_q <= bl_q[1] ? 16'd0 : acc_q + 16'(pc);
+      else if (bv_q[nb_pkg::XnorStages-1]) acc_q <= bl_q[nb_pkg::XnorStages-1] ? 16'd0 : acc_q + 16'(pc);
     end
   end
 
@@ -360,31 +383,48 @@ module nb_top #(
   logic fgb_valid, fgb_last;
   logic [MW-1:0] fgb_word;
   logic [15:0] fword;
+  /* verilator lint_off UNUSEDSIGNAL */  // int8 words are zero-padded: their products vanish
+  logic [$clog2(Macs+1)-1:0] fgb_count;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic sm_valid_q, sm_last_q;  // select / pool read in flight
   nb_window #(.U(Macs), .UnitBits(8)) u_fwin (
-    .clk_i, .rst_ni, .start_i(issue && use_mac), .oy_i(iss_oy_q), .ox_i(iss_ox_q),
-    .k_i(fk), .stride_i(fs), .pad_i(fp), .in_h_i(in_h), .in_w_i(in_w), .c_i(in_c), .ready_o(fg_ready),
+    .clk_i, .rst_ni, .start_i(issue && use_mac), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu_q),
+    .k_i(d.fix_k), .pad_i(d.fix_pad), .pad_units_i(d.fix_pad_units), .pad_rows_i(d.fix_pad_rows),
+    .run_i(d.fix_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(fg_ready),
     .rd_valid_o(fg_valid), .rd_addr_o(fg_addr), .rd_data_i(byte_rdata[pp_q][MW-1:0]),
-    .word_valid_o(fgb_valid), .word_o(fgb_word), .word_last_o(fgb_last), .word_idx_o(fword));
+    .word_valid_o(fgb_valid), .word_o(fgb_word), .word_last_o(fgb_last), .word_count_o(fgb_count),
+    .word_idx_o(fword));
 
-  logic fv_q, fl_q;            // MAC product stage
+  // The window word waits one cycle for its weights (the weight memories'
+  // registered read), then the products (stage 0) and their sum (stage 1).
+  logic [1:0] fv_q, fl_q;
+  logic [MW-1:0] fa_q;          // window word, beside its weights
+  logic [2:0] fbyte_q;          // the word's first byte within the 8-byte weight entry
+  logic [31:0] fbyte0;
+  assign fbyte0 = 32'(fword) * Macs;  // Macs is a power of two: a shift
+  always_ff @(posedge clk_i) begin
+    if (fgb_valid) begin
+      fa_q <= fgb_word;
+      fbyte_q <= fbyte0[2:0];
+    end
+  end
   logic signed [31:0] acc_w [Lanes];
   logic fix_push;
-  assign fix_push = (fv_q && fl_q) || (sm_valid_q && sm_last_q);
+  assign fix_push = (fv_q[1] && fl_q[1]) || (sm_valid_q && sm_last_q);
   for (genvar l = 0; l < Lanes; l++) begin : g_flane
-    logic [63:0] wmem [2][MaxFixEntries];
-    logic [63:0] went;
+    logic [63:0] wmem [2 << FixA];
+    logic [63:0] went_q;
     logic [MW-1:0] wsel;
     logic signed [31:0] psum, psum_q, acc_q;
     logic signed [7:0] lane_byte;
-    nb_mac_lane #(.Macs(Macs)) u_mac (.a_i(fgb_word), .w_i(wsel), .psum_o(psum));
+    nb_mac_lane #(.Macs(Macs)) u_mac (.a_i(fa_q), .w_i(wsel), .psum_o(psum));
     always_ff @(posedge clk_i) begin
       if (tl_q && lstep_q == 4'd1 && rsp && ld_lane_q == 16'(l))
-        wmem[lbank_q][$clog2(MaxFixEntries)'(ld_word_q)] <= mem_rsp_rdata_i;
+        wmem[{lbank_q, FixA'(ld_word_q)}] <= mem_rsp_rdata_i;
+      if (fgb_valid) went_q <= wmem[{cbank_q, FixA'(fbyte0 >> 3)}];
     end
     always_comb begin
-      went = wmem[cbank_q][$clog2(MaxFixEntries)'((32'(fword) * Macs) >> 3)];
-      wsel = MW'(went >> (((32'(fword) * Macs) & 32'd7) * 8));
+      wsel = MW'(went_q >> (32'(fbyte_q) * 8));
       lane_byte = signed'(byte_rdata[pp_q][l*8 +: 8]);
       // acc of the window: MAC stream, the selected byte, or the pooled sum.
       if (sm_valid_q) acc_w[l] = (use_pool ? acc_q : 32'd0) + 32'(lane_byte);
@@ -395,9 +435,9 @@ module nb_top #(
         psum_q <= '0;
         acc_q <= '0;
       end else begin
-        if (fgb_valid) psum_q <= psum;
+        if (fv_q[0]) psum_q <= psum;
         if (sm_valid_q) acc_q <= sm_last_q ? 32'd0 : acc_w[l];
-        else if (fv_q) acc_q <= fl_q ? 32'd0 : acc_w[l];
+        else if (fv_q[1]) acc_q <= fl_q[1] ? 32'd0 : acc_w[l];
       end
     end
   end
@@ -417,21 +457,21 @@ module nb_top #(
 
   // -------------------------------------------------------------- merge
   logic mv_q;                       // stage 2 valid
-  logic [31:0] mpos_q;              // output position of stage 2
+  logic [31:0] wptr_q;              // where stage 2's outputs go: position * out_c + tile
   logic signed [47:0] z_q [Lanes];
   logic [Banks*8-1:0] y_bytes;
   logic [Banks-1:0] y_mask;
   logic [BitBanks-1:0] y_bits, y_bmask;
   for (genvar l = 0; l < Lanes; l++) begin : g_merge
     logic signed [47:0] z;
-    logic signed [63:0] t;
+    logic signed [48:0] t;
     nb_requant u_rq (.m1_i(m1_q[cbank_q][l]), .m2_i(m2_q[cbank_q][l]), .bias_i(bias_q[cbank_q][l]),
                      .dot_i(use_bin ? dfifo_q[dr_q][l] : 16'sd0), .acc_i(afifo_q[ar_q][l]), .z_o(z));
     logic signed [7:0] y;
     always_comb begin
-      t = (64'(z_q[l]) + (64'sd1 <<< (sh - 6'd1))) >>> sh;
-      if (t > 64'sd127) y = 8'sd127;
-      else if (t < -64'sd128) y = -8'sd128;
+      t = (49'(z_q[l]) + (49'sd1 <<< (sh - 6'd1))) >>> sh;
+      if (t > 49'sd127) y = 8'sd127;
+      else if (t < -49'sd128) y = -8'sd128;
       else y = 8'(t);
       if (relu && y < 0) y = 8'sd0;
     end
@@ -441,6 +481,21 @@ module nb_top #(
     assign y_mask[l] = 16'(l) < nrows;
     assign y_bmask[l] = 16'(l) < nrows;
   end
+  // The logits: one row of Lanes z values per tile, written once per tile
+  // through one port (a small LUT-RAM), read one row per dump beat.
+  logic [Lanes*48-1:0] logit_mem [1 << LogitA];
+  logic [Lanes*48-1:0] logit_rd_q;
+  logic [Lanes*48-1:0] z_row;
+  logic [LogitA-1:0] tidx_q;     // tile index within the layer
+  logic [LogitA-1:0] dl_row_q;   // dump: logit row and lane
+  logic [$clog2(Lanes+1)-1:0] dl_lane_q;
+  always_comb for (int l = 0; l < Lanes; l++) z_row[l*48 +: 48] = z_q[l];
+  always_ff @(posedge clk_i) begin
+    if (mv_q && logits) logit_mem[tidx_q] <= z_row;
+    if (st_q == S_DUMP_RD) logit_rd_q <= logit_mem[dl_row_q];
+  end
+  logic [47:0] logit_out;
+  assign logit_out = logit_rd_q[32'(dl_lane_q)*48 +: 48];
   if (Banks > Lanes) begin : g_pad
     assign y_bytes[Banks*8-1:Lanes*8] = '0;
     assign y_mask[Banks-1:Lanes] = '0;
@@ -452,7 +507,7 @@ module nb_top #(
 
   // ------------------------------------------------ buffer port muxing
   logic [31:0] dump_beat_q, dump_beats;
-  assign dump_beats = logits ? 32'(out_c) : (32'(out_h) * 32'(out_w) * 32'(out_c) + 32'd7) >> 3;
+  assign dump_beats = logits ? out_c32 : (d.out_elems + 32'd7) >> 3;
   always_comb begin
     for (int i = 0; i < 2; i++) begin
       byte_re[i] = 1'b0;
@@ -482,11 +537,11 @@ module nb_top #(
     // output side
     if (mv_q && !logits) begin
       byte_we[!pp_q] = 1'b1;
-      byte_waddr[!pp_q] = mpos_q * 32'(out_c) + 32'(tile_q);
+      byte_waddr[!pp_q] = wptr_q;
       byte_wdata[!pp_q] = y_bytes;
       byte_wmask[!pp_q] = y_mask;
       bit_we[!pp_q] = nbin;
-      bit_waddr[!pp_q] = mpos_q * 32'(out_c) + 32'(tile_q);
+      bit_waddr[!pp_q] = wptr_q;
       bit_wdata[!pp_q] = y_bits;
       bit_wmask[!pp_q] = y_bmask;
     end
@@ -500,18 +555,20 @@ module nb_top #(
   logic [63:0] perf_word;
   always_comb begin
     unique case (step_q[2:0])
-      3'd0: perf_word = c_cyc_q;
-      3'd1: perf_word = c_bin_q;
-      3'd2: perf_word = c_fix_q;
-      3'd3: perf_word = c_load_q;
-      3'd4: perf_word = c_comp_q;
-      3'd5: perf_word = c_rd_q;
-      3'd6: perf_word = c_wr_q;
-      default: perf_word = c_dump_q;
+      3'(nb_pkg::RecCycles): perf_word = c_cyc_q;
+      3'(nb_pkg::RecBinBusy): perf_word = c_bin_q;
+      3'(nb_pkg::RecFixBusy): perf_word = c_fix_q;
+      3'(nb_pkg::RecLoad): perf_word = c_load_q;
+      3'(nb_pkg::RecCompute): perf_word = c_comp_q;
+      3'(nb_pkg::RecRdBeats): perf_word = c_rd_q;
+      3'(nb_pkg::RecWrBeats): perf_word = c_wr_q;
+      3'(nb_pkg::RecDump): perf_word = c_dump_q;
+      default: perf_word = '0;
     endcase
   end
   logic loading;
-  assign loading = ((main_load && !entry_q) || (tl_q && !tl_entry_q)) && ld_iss_q < ld_beats_q;
+  assign loading = ((main_load && !entry_q) || (tl_q && !tl_entry_q))
+                   && (ld_rows_q ? li_row_q < lnrows : ld_iss_q < ld_beats_q);
   always_comb begin
     mem_req_valid_o = 1'b0;
     mem_req_we_o = 1'b0;
@@ -524,26 +581,24 @@ module nb_top #(
       mem_req_valid_o = 1'b1;
       mem_req_we_o = 1'b1;
       mem_req_addr_o = dump_ptr_q + (dump_beat_q << 3);
-      mem_req_wdata_o = logits ? {{16{logit_q[dump_beat_q[$clog2(MaxClasses)-1:0]][47]}},
-                                  logit_q[dump_beat_q[$clog2(MaxClasses)-1:0]]}
-                               : byte_rdata[!pp_q][63:0];
+      mem_req_wdata_o = logits ? {{16{logit_out[47]}}, logit_out} : byte_rdata[!pp_q][63:0];
     end else if (st_q == S_PERF) begin
       mem_req_valid_o = 1'b1;
       mem_req_we_o = 1'b1;
-      mem_req_addr_o = out_q + 32'd64 * 32'(li_q) + (32'(step_q) << 3);
+      mem_req_addr_o = rec_ptr_q + (32'(step_q) << 3);
       mem_req_wdata_o = perf_word;
     end
   end
 
   // ------------------------------------------------------------ checks
-  logic [7:0] size_err;
+  nb_pkg::err_e size_err;
   always_comb begin
-    size_err = 8'd0;
-    if (kind > 3'd4 || (kind == 3'd2 && token)) size_err = E_LAYER;
-    else if (li_q == 16'd0 && kbin != 0) size_err = E_FIRST;
-    else if (32'(in_h) * 32'(in_w) * 32'(in_c) > ActBytes || 32'(out_h) * 32'(out_w) * 32'(out_c) > ActBytes
-             || kw > MaxKw || rs_bytes > 32'd8 * MaxFixEntries || (logits && 32'(out_c) > MaxClasses))
-      size_err = E_SIZE;
+    size_err = nb_pkg::ErrNone;
+    if (kind > 3'd4 || (kind == 3'd2 && token)) size_err = nb_pkg::ErrLayer;
+    else if (li_q == 16'd0 && kbin != 0) size_err = nb_pkg::ErrFirst;
+    else if (d.in_elems > ActBytes || d.out_elems > ActBytes
+             || d.kw > MaxKw || d.fix_row_bytes > 32'd8 * MaxFixEntries || (logits && out_c32 > MaxClasses))
+      size_err = nb_pkg::ErrSize;
   end
 
   // ------------------------------------------------------- controller
@@ -561,7 +616,9 @@ module nb_top #(
       img_q <= '0;
       dump_q <= 1'b0;
       nlayers_q <= '0;
-      desc_off_q <= '0;
+      hdr_ok_q <= 1'b0;
+      desc_ptr_q <= '0;
+      rec_ptr_q <= '0;
       li_q <= '0;
       pp_q <= 1'b0;
       tile_q <= '0;
@@ -577,21 +634,32 @@ module nb_top #(
       ld_beats_q <= '0;
       ld_iss_q <= '0;
       ld_rcv_q <= '0;
-      ld_first_q <= '0;
+      ld_rows_q <= 1'b0;
+      ld_wpr_q <= '0;
+      pbase_q <= '0;
+      li_row_q <= '0;
+      li_word_q <= '0;
       ld_lane_q <= '0;
       ld_word_q <= '0;
-      iss_oy_q <= '0;
       iss_ox_q <= '0;
+      iss_iy0_q <= '0;
+      iss_rowu_q <= '0;
+      iss_colu_q <= '0;
+      sel_ptr_q <= '0;
+      wptr_q <= '0;
+      tidx_q <= '0;
+      dl_row_q <= '0;
+      dl_lane_q <= '0;
       iss_n_q <= '0;
       merged_q <= '0;
       inflight_q <= '0;
       pool_active_q <= 1'b0;
-      pool_p_q <= '0;
+      pool_ptr_q <= '0;
       sm_valid_q <= 1'b0;
       bv_q <= '0;
       bl_q <= '0;
-      fv_q <= 1'b0;
-      fl_q <= 1'b0;
+      fv_q <= '0;
+      fl_q <= '0;
       dw_q <= '0;
       dr_q <= '0;
       aw_q <= '0;
@@ -599,7 +667,6 @@ module nb_top #(
       dcnt_q <= '0;
       acnt_q <= '0;
       mv_q <= 1'b0;
-      mpos_q <= '0;
       dump_beat_q <= '0;
       dump_ptr_q <= '0;
       c_snap_q <= '0;
@@ -626,29 +693,36 @@ module nb_top #(
       if (st_q == S_DUMP_RD || st_q == S_DUMP_WR) c_dump_q <= c_dump_q + 64'd1;
 
       // ---- loader: issue and receive
-      if (loading && mem_req_ready_i) ld_iss_q <= ld_iss_q + 32'd1;
+      if (loading && mem_req_ready_i) begin
+        ld_iss_q <= ld_iss_q + 32'd1;
+        if (li_word_q + 16'd1 == ld_wpr_q) begin
+          li_word_q <= '0;
+          li_row_q <= li_row_q + 16'd1;
+        end else begin
+          li_word_q <= li_word_q + 16'd1;
+        end
+      end
       if (rsp) begin
         ld_rcv_q <= ld_rcv_q + 32'd1;
         unique case (st_q)
           S_HDR: begin
-            if (ld_rcv_q == 32'd2) nlayers_q <= mem_rsp_rdata_i[31:0];
+            if (ld_rcv_q == 32'd1) hdr_ok_q <= mem_rsp_rdata_i[31:0] == 32'(nb_pkg::ProgramVersion);
+            if (ld_rcv_q == 32'd2) begin
+              nlayers_q <= mem_rsp_rdata_i[31:0];
+              if (mem_rsp_rdata_i[63:32] != 32'(nb_pkg::DescWords * 4)) hdr_ok_q <= 1'b0;
+            end
             if (ld_rcv_q == 32'd3) begin
-              desc_off_q <= mem_rsp_rdata_i[31:0];
+              desc_ptr_q <= prog_q + mem_rsp_rdata_i[31:0];
               img_q <= prog_q + mem_rsp_rdata_i[63:32];
             end
           end
-          S_DESC: begin
-            d_q[5'(ld_rcv_q << 1)] <= mem_rsp_rdata_i[31:0];
-            d_q[5'((ld_rcv_q << 1) + 32'd1)] <= mem_rsp_rdata_i[63:32];
-          end
-          S_NDESC: begin
-            nd_q[5'(ld_rcv_q << 1)] <= mem_rsp_rdata_i[31:0];
-            nd_q[5'((ld_rcv_q << 1) + 32'd1)] <= mem_rsp_rdata_i[63:32];
-          end
+          S_DESC: d_raw_q[ld_rcv_q[$clog2(nb_pkg::DescBeats)-1:0]*64 +: 64] <= mem_rsp_rdata_i;
+          S_NDESC: nd_raw_q[ld_rcv_q[$clog2(nb_pkg::DescBeats)-1:0]*64 +: 64] <= mem_rsp_rdata_i;
           default: if (tl_q) begin
-            // rows: lane and word counters
-            if (lstep_q == 4'd0 || lstep_q == 4'd1) begin
-              if (32'(ld_word_q) + 32'd1 == (lstep_q == 4'd0 ? s_kw : s_rs >> 3)) begin
+            // rows: lane and word counters; arrays: the element count
+            pbase_q <= pbase_q + 16'(per_beat);
+            if (ld_rows_q) begin
+              if (ld_word_q + 16'd1 == ld_wpr_q) begin
                 ld_word_q <= '0;
                 ld_lane_q <= ld_lane_q + 16'd1;
               end else begin
@@ -662,22 +736,26 @@ module nb_top #(
       // ---- issue, engines, FIFOs, merge (free running)
       sm_valid_q <= sp_valid;
       sm_last_q <= sp_last;
-      bv_q <= {bv_q[0], gb_valid};
-      bl_q <= {bl_q[0], gb_last};
-      fv_q <= fgb_valid;
-      fl_q <= fgb_last;
+      bv_q <= {bv_q[nb_pkg::XnorStages-2:0], gb_valid};
+      bl_q <= {bl_q[nb_pkg::XnorStages-2:0], gb_last};
+      fv_q <= {fv_q[0], fgb_valid};
+      fl_q <= {fl_q[0], fgb_last};
       if (issue) begin
         iss_n_q <= iss_n_q + 32'd1;
+        sel_ptr_q <= sel_ptr_q + in_c32;
         if (iss_ox_q + 16'd1 == out_w) begin
           iss_ox_q <= '0;
-          iss_oy_q <= iss_oy_q + 16'd1;
+          iss_colu_q <= '0;
+          iss_iy0_q <= iss_iy0_q + 32'(d.stride);
+          iss_rowu_q <= iss_rowu_q + signed'(d.row_step);
         end else begin
           iss_ox_q <= iss_ox_q + 16'd1;
+          iss_colu_q <= iss_colu_q + signed'(d.col_step);
         end
       end
       if (sp_valid && use_pool) begin
         if (sp_last) pool_active_q <= 1'b0;
-        pool_p_q <= pool_p_q + 32'd1;
+        pool_ptr_q <= pool_ptr_q + in_c32;
       end
       inflight_q <= inflight_q + ((issue || (st_q == S_COMPUTE && use_pool && !pool_active_q && iss_n_q == 0)) ? 4'd1 : 4'd0)
                     - (pop ? 4'd1 : 4'd0);
@@ -686,27 +764,30 @@ module nb_top #(
       if (pop) begin
         dr_q <= use_bin ? dr_q + 3'd1 : dr_q;
         ar_q <= ar_q + 3'd1;
-        mpos_q <= merged_q;
         merged_q <= merged_q + 32'd1;
       end
       dcnt_q <= dcnt_q + (bin_push ? 4'd1 : 4'd0) - ((pop && use_bin) ? 4'd1 : 4'd0);
       acnt_q <= acnt_q + (fix_push ? 4'd1 : 4'd0) - (pop ? 4'd1 : 4'd0);
       mv_q <= pop;
-      if (mv_q && logits)
-        for (int l = 0; l < Lanes; l++)
-          if (16'(l) < nrows) logit_q[$clog2(MaxClasses)'(32'(tile_q) + 32'(l))] <= z_q[l];
+      if (mv_q && !logits) wptr_q <= wptr_q + out_c32;
 
       // ---- tile loader: weights and parameters of tile ltile_q into bank lbank_q
       if (tl_q) begin
         if (tl_entry_q || cfg_skip) begin
           ld_base_q <= cfg_start & ~32'd7;
           ld_beats_q <= cfg_skip ? 32'd0 : cfg_beats;
-          ld_first_q <= (cfg_start & 32'd7) / cfg_elem;
+          ld_rows_q <= cfg_rows && !cfg_skip;
+          ld_wpr_q <= cfg_wpr;
+          pbase_q <= -signed'(16'((cfg_start & 32'd7) >> cfg_esh));
           ld_iss_q <= '0;
           ld_rcv_q <= '0;
           ld_lane_q <= '0;
           ld_word_q <= '0;
+          li_row_q <= '0;
+          li_word_q <= '0;
           tl_entry_q <= 1'b0;
+          // where this step's next tile starts: arrays now, rows when loaded
+          if (!cfg_rows) tptr_q[lstep_q[2:0]] <= cfg_start + cfg_bytes;
           if (cfg_skip) begin  // a step this layer does not need
             if (lstep_q == 4'd6) tl_q <= 1'b0;
             else begin
@@ -715,6 +796,7 @@ module nb_top #(
             end
           end
         end else if (ld_done) begin
+          if (ld_rows_q) tptr_q[lstep_q[2:0]] <= ld_base_q + (ld_iss_q << 3);
           if (lstep_q == 4'd6) tl_q <= 1'b0;
           else begin
             lstep_q <= lstep_q + 4'd1;
@@ -729,6 +811,7 @@ module nb_top #(
           prog_q <= prog_base_i;
           in_q <= in_base_i;
           out_q <= out_base_i;
+          rec_ptr_q <= out_base_i;
           dump_q <= dump_en_i;
           li_q <= '0;
           pp_q <= 1'b0;
@@ -744,7 +827,8 @@ module nb_top #(
           if (entry_q) begin  // arm the loader for this state
             ld_base_q <= cfg_start & ~32'd7;
             ld_beats_q <= cfg_beats;
-            ld_first_q <= '0;
+            ld_rows_q <= 1'b0;
+            ld_wpr_q <= '0;
             ld_iss_q <= '0;
             ld_rcv_q <= '0;
             ld_lane_q <= '0;
@@ -752,8 +836,15 @@ module nb_top #(
           end else if (ld_done) begin
             unique case (st_q)
               S_HDR: begin
-                st_q <= S_DESC;
-                entry_q <= 1'b1;
+                if (!hdr_ok_q) begin
+                  error_o <= 1'b1;
+                  error_code_o <= nb_pkg::ErrVersion;
+                  layer_idx_o <= '0;
+                  st_q <= S_DONE;
+                end else begin
+                  st_q <= S_DESC;
+                  entry_q <= 1'b1;
+                end
               end
               S_DESC: begin
                 st_q <= S_NDESC;
@@ -768,7 +859,7 @@ module nb_top #(
                 end else if (li_q == 16'd0) begin
                   st_q <= S_INPUT;
                   entry_q <= 1'b1;
-                  dump_ptr_q <= out_q + 32'd64 * nlayers_q;
+                  dump_ptr_q <= out_q + (nlayers_q << 6);
                 end else begin
                   // tile 0: prefetched during the last layer but for its
                   // next-layer tau/neg (steps 5, 6), or loaded whole
@@ -802,11 +893,16 @@ module nb_top #(
           // tile, if any, into the other bank meanwhile
           cbank_q <= lbank_q;
           st_q <= S_COMPUTE;
-          iss_oy_q <= '0;
           iss_ox_q <= '0;
+          iss_iy0_q <= '0;
+          iss_rowu_q <= '0;
+          iss_colu_q <= '0;
+          sel_ptr_q <= 32'(tile_q);
+          pool_ptr_q <= 32'(tile_q);
+          wptr_q <= 32'(tile_q);
+          if (tile_q == 16'd0) tidx_q <= '0;
           iss_n_q <= '0;
           merged_q <= '0;
-          pool_p_q <= '0;
           pool_active_q <= use_pool;
           if (!tile_last) begin
             ltile_q <= tile_q + 16'(Lanes);
@@ -836,6 +932,7 @@ module nb_top #(
               step_q <= '0;
             end else begin
               tile_q <= tile_q + 16'(Lanes);
+              tidx_q <= tidx_q + 1'b1;
               st_q <= S_WAIT_TL;
             end
           end
@@ -850,6 +947,12 @@ module nb_top #(
           end else begin
             dump_beat_q <= dump_beat_q + 32'd1;
             st_q <= S_DUMP_RD;
+            if (32'(dl_lane_q) + 32'd1 == Lanes) begin
+              dl_lane_q <= '0;
+              dl_row_q <= dl_row_q + 1'b1;
+            end else begin
+              dl_lane_q <= dl_lane_q + 1'b1;
+            end
           end
         end
         S_PERF: if (mem_req_ready_i && !loading) begin
@@ -863,10 +966,12 @@ module nb_top #(
           {c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
           c_cyc_q <= c_cyc_q + 64'd1 - c_snap_q;
           if (dump_q || logits) dump_ptr_q <= dump_ptr_q + (dump_beats << 3);
+          rec_ptr_q <= rec_ptr_q + 32'(nb_pkg::RecordWords * 8);
           if (has_next) begin
             li_q <= li_q + 16'd1;
             pp_q <= !pp_q;
-            for (int w = 0; w < 32; w++) d_q[w] <= nd_q[w];
+            d_raw_q <= nd_raw_q;
+            desc_ptr_q <= desc_ptr_q + 32'(nb_pkg::DescWords * 4);
             st_q <= S_NDESC;
             entry_q <= 1'b1;
             tl_next_q <= 1'b0;
@@ -877,7 +982,11 @@ module nb_top #(
         // The layer ends when the next layer's first tile is in: its wait
         // counts here, the same with and without dumps, and the dump and the
         // descriptor fetch then have the memory port to themselves.
-        S_PF_WAIT: if (!tl_q) st_q <= (dump_q || logits) ? S_DUMP_RD : S_PERF;
+        S_PF_WAIT: if (!tl_q) begin
+          st_q <= (dump_q || logits) ? S_DUMP_RD : S_PERF;
+          dl_row_q <= '0;
+          dl_lane_q <= '0;
+        end
         S_DONE: begin
           done_o <= 1'b1;
           st_q <= S_IDLE;

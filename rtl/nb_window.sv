@@ -9,16 +9,18 @@ module nb_window #(
 ) (
   input  logic                      clk_i,
   input  logic                      rst_ni,
-  // window of output position (oy, ox)
+  // a window: its position as counters, and the layer's pitches (nb_rungen)
   input  logic                      start_i,
-  input  logic [15:0]               oy_i,
-  input  logic [15:0]               ox_i,
+  input  logic signed [31:0]        iy0_i,
+  input  logic signed [31:0]        rowu0_i,
+  input  logic signed [31:0]        colu_i,
   input  logic [15:0]               k_i,
-  input  logic [15:0]               stride_i,
   input  logic [15:0]               pad_i,
+  input  logic [31:0]               pad_units_i,
+  input  logic [31:0]               pad_rows_i,
+  input  logic [31:0]               run_i,
   input  logic [15:0]               in_h_i,
-  input  logic [15:0]               in_w_i,
-  input  logic [15:0]               c_i,
+  input  logic [31:0]               in_row_units_i,
   output logic                      ready_o,
   // run read of the activation buffer
   output logic                      rd_valid_o,
@@ -28,6 +30,7 @@ module nb_window #(
   output logic                      word_valid_o,
   output logic [U*UnitBits-1:0]     word_o,
   output logic                      word_last_o,
+  output logic [$clog2(U+1)-1:0]    word_count_o, // units of word_o that belong to the window (U but in the last)
   output logic [15:0]               word_idx_o   // index of word_o within its window
 );
   localparam int CW = $clog2(U + 1);
@@ -35,8 +38,8 @@ module nb_window #(
   logic [CW-1:0] gen_count;
   logic [U-1:0] gen_mask;
   nb_rungen #(.U(U)) u_gen (
-    .clk_i, .rst_ni, .start_i, .oy_i, .ox_i, .k_i, .stride_i, .pad_i, .in_h_i, .in_w_i, .c_i,
-    .ready_o, .valid_o(rd_valid_o), .addr_o(rd_addr_o), .count_o(gen_count), .mask_o(gen_mask),
+    .clk_i, .rst_ni, .start_i, .iy0_i, .rowu0_i, .colu_i, .k_i, .pad_i, .pad_units_i, .pad_rows_i, .run_i,
+    .in_h_i, .in_row_units_i, .ready_o, .valid_o(rd_valid_o), .addr_o(rd_addr_o), .count_o(gen_count), .mask_o(gen_mask),
     .last_o(gen_last));
 
   // The chunk's metadata waits a cycle for its data.
@@ -59,7 +62,8 @@ module nb_window #(
   end
   nb_gearbox #(.Units(U), .UnitBits(UnitBits)) u_gear (
     .clk_i, .rst_ni, .in_valid_i(v_q), .in_data_i(chunk), .in_count_i(count_q), .in_last_i(last_q),
-    .flush_pending_o(flush), .out_valid_o(word_valid_o), .out_data_o(word_o), .out_last_o(word_last_o));
+    .flush_pending_o(flush), .out_valid_o(word_valid_o), .out_data_o(word_o), .out_last_o(word_last_o),
+    .out_count_o(word_count_o));
 
   logic [15:0] idx_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -47,15 +47,10 @@ std::vector<Image> images_from_npy(const std::string& path, const Shape& want) {
 }
 
 int64_t weight_offset(const CompiledModel& cm, const std::string& layer) {
-  auto bytes = serialize_program(cm);
-  uint32_t image = 0;
-  std::memcpy(&image, &bytes[28], 4);
+  ProgramLayout lay = layout_program(cm);
   for (size_t i = 0; i < cm.layers.size(); ++i)
-    if (cm.layers[i].name == layer) {
-      uint32_t off = 0;
-      std::memcpy(&off, &bytes[64 + i * kDescWords * 4 + (cm.layers[i].kbin ? 16 : 17) * 4], 4);
-      return int64_t(image) + off;
-    }
+    if (cm.layers[i].name == layer)
+      return int64_t(lay.image_off) + (cm.layers[i].kbin ? lay.desc[i][hw::desc::kOffWbin] : lay.desc[i][hw::desc::kOffWfix]);
   throw Error("no layer named " + layer);
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "Vnb_top.h"
+#include "neuroblend/hw_spec.h"
 #include "dram.h"
 #include "neuroblend/cycle_model.h"
 #include "neuroblend/error.h"
@@ -25,6 +26,9 @@ extern "C" int sc_main(int, char**) {
 }
 
 namespace nb::sim {
+
+// A layer's performance record: hw::kRecordWords 64-bit counters.
+constexpr uint32_t kRecordBytes = 8 * hw::kRecordWords;
 
 HwConfig built_config() {
   return HwConfig{NB_HW_NAME,   NB_HW_LANES,           NB_HW_WPL,        NB_HW_MACS, NB_HW_XNOR_DSP, NB_HW_ACT_BYTES,
@@ -64,7 +68,7 @@ Placement place(const CompiledModel& cm, int64_t corrupt_offset) {
   if (corrupt_offset >= 0 && size_t(corrupt_offset) < p.program.size()) p.program[size_t(corrupt_offset)] ^= 0x01;
   p.in_addr = align(p.program.size(), 4096);
   p.out_addr = p.in_addr + align(uint64_t(cm.input.size()), 4096);
-  p.end = p.out_addr + 64 * cm.layers.size() + 4096;
+  p.end = p.out_addr + kRecordBytes * cm.layers.size() + 4096;
   for (auto& q : cm.layers) p.end += dump_bytes(q);
   return p;
 }
@@ -179,7 +183,7 @@ SC_MODULE(Testbench) {
       wait();
       start.write(false);
       uint64_t t0 = cycle;
-      uint32_t dump_ptr = out_addr + 64 * uint32_t(L);
+      uint32_t dump_ptr = out_addr + kRecordBytes * uint32_t(L);
       std::vector<LayerPerf> perf;
       size_t next_layer = 0;
       while (true) {
@@ -194,16 +198,16 @@ SC_MODULE(Testbench) {
           ++next_layer;
           LayerPerf p;
           p.name = cm->layers[i].name;
-          uint32_t rec = out_addr + 64 * uint32_t(i);
-          uint64_t cyc = dram->load64(rec + 0);
-          p.dump = dram->load64(rec + 56);
-          p.cycles = cyc - p.dump;
-          p.bin_busy = dram->load64(rec + 8);
-          p.fix_busy = dram->load64(rec + 16);
-          p.load = dram->load64(rec + 24);
-          p.compute = dram->load64(rec + 32);
-          p.rd_beats = dram->load64(rec + 40);
-          p.wr_beats = dram->load64(rec + 48);
+          const uint32_t rec = out_addr + kRecordBytes * uint32_t(i);
+          auto word = [&](int k) { return dram->load64(rec + 8 * uint32_t(k)); };
+          p.dump = word(hw::rec::kDump);
+          p.cycles = word(hw::rec::kCycles) - p.dump;
+          p.bin_busy = word(hw::rec::kBinBusy);
+          p.fix_busy = word(hw::rec::kFixBusy);
+          p.load = word(hw::rec::kLoad);
+          p.compute = word(hw::rec::kCompute);
+          p.rd_beats = word(hw::rec::kRdBeats);
+          p.wr_beats = word(hw::rec::kWrBeats);
           perf.push_back(p);
           if (opt->dump_all || i + 1 == L) {
             if (!check_layer(int(img), i, g, dump_ptr)) {
@@ -214,8 +218,8 @@ SC_MODULE(Testbench) {
         }
         if (done.read()) {
           if (error.read()) {
-            res->error = fmt::format("image {}: the RTL stopped with error code {} at layer {}", img, error_code.read(),
-                                     layer_idx.read());
+            res->error = fmt::format("image {}: the RTL stopped with error code {} ({}) at layer {}", img,
+                                     error_code.read(), hw::error_text(int(error_code.read())), layer_idx.read());
             ok = false;
           }
           break;

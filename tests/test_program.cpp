@@ -78,12 +78,18 @@ TEST_CASE("corrupt program files give clear errors") {
   // A descriptor pointing past the image.
   bad = good;
   uint32_t huge = 0x7fffffff;
-  std::memcpy(&bad[64 + 16 * 4], &huge, 4);  // layer 0, binary-weights offset (stem has none: use M1)
-  std::memcpy(&bad[64 + 20 * 4], &huge, 4);
+  auto word = [](const hw::Field& f) { return size_t(64 + f.word * 4); };  // a field of layer 0
+  std::memcpy(&bad[word(hw::desc::kOffM1)], &huge, 4);  // the stem has no binary weights: use M1
   CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("runs past the image") != std::string::npos);
   bad = good;
   uint32_t shift = 60;
-  std::memcpy(&bad[64 + 11 * 4], &shift, 4);
+  std::memcpy(&bad[word(hw::desc::kSh)], &shift, 4);
   CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("shift 60") != std::string::npos);
+  // A pitch the accelerator's counters step by that its shapes do not give.
+  bad = good;
+  uint32_t step = 5;
+  std::memcpy(&bad[word(hw::desc::kRowStep)], &step, 4);
+  CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("layer 0: descriptor field 'row_step' is 5") !=
+        std::string::npos);
   CHECK(error_of([&] { read_program("/nonexistent/x.nbp"); }).find("cannot open program") != std::string::npos);
 }

@@ -8,12 +8,27 @@
 #include <vector>
 
 #include "neuroblend/compiler.h"
+#include "neuroblend/hw_spec.h"
 
 namespace nb {
 
-constexpr uint32_t kProgramVersion = 1;
-constexpr uint32_t kDescWords = 32;
+constexpr uint32_t kProgramVersion = hw::kProgramVersion;
+constexpr uint32_t kDescWords = hw::kDescWords;
 constexpr int kDspWordBits = 48;  // a DSP48E2 logic-unit operand
+
+// A layer descriptor: kDescWords u32 words, fields as rtl/spec/nb_hw.json
+// lays them out (hw::desc::k...), never by bare index.
+struct Desc {
+  std::array<uint32_t, kDescWords> w{};
+  uint32_t operator[](const hw::Field& f) const {
+    uint32_t v = w[size_t(f.word)] >> f.lsb;
+    return f.width >= 32 ? v : v & uint32_t(f.max());
+  }
+  // Throws when v does not fit the field (the compiler never writes a
+  // truncated value).
+  void set(const hw::Field& f, uint64_t v);
+  uint64_t get64(const hw::Field& lo, const hw::Field& hi) const { return uint64_t((*this)[lo]) | uint64_t((*this)[hi]) << 32; }
+};
 
 // Binary weight rows packed into 48-bit words (each in the low bits of a
 // uint64): bit j of word w is tap w*48 + j; tail bits are 0.
@@ -26,9 +41,13 @@ std::vector<uint8_t> unpack48(const std::vector<uint64_t>& words, int64_t rows, 
 struct ProgramLayout {
   uint32_t desc_off = 64, image_off = 0, name_off = 0;
   uint64_t image_bytes = 0;
-  std::vector<std::array<uint32_t, kDescWords>> desc;
+  std::vector<Desc> desc;
 };
 ProgramLayout layout_program(const CompiledModel& cm);
+
+// The descriptor fields derived from a layer's shapes (the pitches and sizes
+// the accelerator steps its counters by instead of multiplying).
+void set_derived_fields(const QLayer& q, Desc& d);
 
 std::vector<uint8_t> serialize_program(const CompiledModel& cm);
 CompiledModel parse_program(const std::vector<uint8_t>& bytes, const std::string& source);

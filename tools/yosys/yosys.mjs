@@ -1,6 +1,7 @@
 // Runs Yosys 0.55 (YoWASP) on the project's RTL.
 //   node tools/yosys/yosys.mjs RTL_DIR "yosys script"
-// Every .sv file of RTL_DIR is read (read_verilog -sv), then the script runs.
+// Every .sv file of RTL_DIR is read (read_verilog -sv; packages, *_pkg.sv,
+// first), then the script runs.
 // Exit status: Yosys's.
 import { runYosys } from '@yowasp/yosys';
 import fs from 'fs';
@@ -12,7 +13,9 @@ if (!dir || !script) {
 }
 const files = {};
 for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.sv')) files[f] = fs.readFileSync(`${dir}/${f}`, 'utf8');
-const names = Object.keys(files).join(' ');
+const names = Object.keys(files)
+  .sort((a, b) => (b.endsWith('_pkg.sv') ? 1 : 0) - (a.endsWith('_pkg.sv') ? 1 : 0) || a.localeCompare(b))
+  .join(' ');
 try {
   await runYosys(['-p', `read_verilog -sv ${names}; ${script}`], files, {
     stdout: (d) => { if (d) process.stdout.write(d); },
