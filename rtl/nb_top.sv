@@ -44,8 +44,6 @@ module nb_top #(
   localparam int Banks = Lanes <= 8 ? 8 : (Lanes <= 16 ? 16 : (Lanes <= 32 ? 32 : 64));
   localparam int Depth = ActBytes / Banks;
   localparam int UB = 48 * Wpl;                       // bits a binary lane takes per cycle
-  localparam int BitBanks = Wpl == 1 ? 64 : (Wpl == 2 ? 128 : 256);
-  localparam int BitDepth = ActBytes / BitBanks;
   localparam int KwE = (MaxKw + Wpl - 1) / Wpl;       // weight entries of Wpl words per lane
   localparam int KwA = $clog2(KwE + 1);                // address bits of one bank of them
   localparam int FixA = $clog2(MaxFixEntries + 1);
@@ -262,16 +260,16 @@ module nb_top #(
   logic [Banks-1:0] byte_wmask [2];
   logic bit_re [2];
   logic [31:0] bit_raddr [2];
-  logic [BitBanks-1:0] bit_rdata [2];
+  logic [UB-1:0] bit_rdata [2];
   logic bit_we [2];
   logic [31:0] bit_waddr [2];
-  logic [BitBanks-1:0] bit_wdata [2];
-  logic [BitBanks-1:0] bit_wmask [2];
+  logic [Lanes-1:0] bit_wdata [2];
+  logic [Lanes-1:0] bit_wmask [2];
   for (genvar i = 0; i < 2; i++) begin : g_buf
     nb_run_ram #(.Banks(Banks), .Depth(Depth), .UnitBits(8)) u_bytes (
       .clk_i, .re_i(byte_re[i]), .raddr_i(byte_raddr[i]), .rdata_o(byte_rdata[i]),
       .we_i(byte_we[i]), .waddr_i(byte_waddr[i]), .wdata_i(byte_wdata[i]), .wmask_i(byte_wmask[i]));
-    nb_run_ram #(.Banks(BitBanks), .Depth(BitDepth), .UnitBits(1)) u_bits (
+    nb_bit_ram #(.Bits(ActBytes), .U(UB), .WMax(Lanes)) u_bits (
       .clk_i, .re_i(bit_re[i]), .raddr_i(bit_raddr[i]), .rdata_o(bit_rdata[i]),
       .we_i(bit_we[i]), .waddr_i(bit_waddr[i]), .wdata_i(bit_wdata[i]), .wmask_i(bit_wmask[i]));
   end
@@ -327,7 +325,7 @@ module nb_top #(
     .clk_i, .rst_ni, .start_i(issue && use_bin), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu_q),
     .k_i(d.bin_k), .pad_i(d.bin_pad), .pad_units_i(d.bin_pad_units), .pad_rows_i(d.bin_pad_rows),
     .run_i(d.bin_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(bg_ready),
-    .rd_valid_o(bg_valid), .rd_addr_o(bg_addr), .rd_data_i(bit_rdata[pp_q][UB-1:0]),
+    .rd_valid_o(bg_valid), .rd_addr_o(bg_addr), .rd_data_i(bit_rdata[pp_q]),
     .word_valid_o(gb_valid), .word_o(gb_word), .word_last_o(gb_last), .word_count_o(gb_count),
     .word_idx_o(bword));
   // Bits past K in a window's last word are padding and are not counted:
@@ -461,7 +459,7 @@ module nb_top #(
   logic signed [47:0] z_q [Lanes];
   logic [Banks*8-1:0] y_bytes;
   logic [Banks-1:0] y_mask;
-  logic [BitBanks-1:0] y_bits, y_bmask;
+  logic [Lanes-1:0] y_bits, y_bmask;
   for (genvar l = 0; l < Lanes; l++) begin : g_merge
     logic signed [47:0] z;
     logic signed [48:0] t;
@@ -499,10 +497,6 @@ module nb_top #(
   if (Banks > Lanes) begin : g_pad
     assign y_bytes[Banks*8-1:Lanes*8] = '0;
     assign y_mask[Banks-1:Lanes] = '0;
-  end
-  if (BitBanks > Lanes) begin : g_bpad
-    assign y_bits[BitBanks-1:Lanes] = '0;
-    assign y_bmask[BitBanks-1:Lanes] = '0;
   end
 
   // ------------------------------------------------ buffer port muxing
@@ -1003,7 +997,6 @@ module nb_top #(
     if (Lanes < 1 || Lanes > 64) $fatal(1, "nb_top: Lanes must be 1..64");
     if (Macs != 1 && Macs != 2 && Macs != 4 && Macs != 8) $fatal(1, "nb_top: Macs must be 1, 2, 4 or 8");
     if (Wpl != 1 && Wpl != 2 && Wpl != 4) $fatal(1, "nb_top: Wpl must be 1, 2 or 4");
-    if (ActBytes % BitBanks != 0) $fatal(1, "nb_top: ActBytes must be a multiple of %0d", BitBanks);
     if (ActBytes % Banks != 0) $fatal(1, "nb_top: ActBytes must be a multiple of %0d", Banks);
   end
 `ifndef SYNTHESIS
