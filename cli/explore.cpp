@@ -397,6 +397,7 @@ std::vector<Hw> grid(const SweepArgs& a, const Hw& base) {
         for (int m : a.macs) {
           Hw h = base;
           h.lanes = l, h.wpl = w, h.macs = m, h.xnor_dsp = x;
+          h.merge_lanes = 0;  // each lane count with its own default merge units
           check_hw(h, "");
           h.name = h.key();
           out.push_back(h);
@@ -487,6 +488,7 @@ int run_sweep(const ModelOptions& o) {
       Hw h = base;
       const auto& c = r["config"];
       h.lanes = c["lanes"], h.wpl = c["words_per_lane"], h.macs = c["macs"], h.xnor_dsp = c["xnor"] == "dsp";
+      h.merge_lanes = c["merge_lanes"];
       CosimOptions co;
       co.no_dump = true;
       co.check_estimate = true;

@@ -61,6 +61,8 @@ void read_config(const std::string& path, Hw& hw) {
       hw.max_fix_entries = integer(1, 4096);
     else if (k == "max_classes")
       hw.max_classes = integer(1, 4096);
+    else if (k == "merge_lanes")
+      hw.merge_lanes = integer(1, 64);
     else if (k == "clock_mhz")
       hw.clock_mhz = number(1, 2000);
     else if (k == "dram_latency")
@@ -75,7 +77,7 @@ void read_config(const std::string& path, Hw& hw) {
 void add_hw_options(CLI::App* app, HwArgs& a) {
   app->add_option("--config", a.config_file,
                   "Hardware configuration file (JSON: lanes, words_per_lane, macs, xnor, act_bytes, max_kw, "
-                  "max_fix_entries, max_classes, clock_mhz, dram_latency, dram_bytes_per_cycle); flags override it")
+                  "max_fix_entries, max_classes, merge_lanes, clock_mhz, dram_latency, dram_bytes_per_cycle); flags override it")
       ->check(CLI::ExistingFile);
   app->add_option("--lanes", a.lanes, "Output channels in parallel (binary and fixed-point lanes), default 32")
       ->check(CLI::Range(1, 64));
@@ -83,6 +85,10 @@ void add_hw_options(CLI::App* app, HwArgs& a) {
       ->check(CLI::IsMember({1, 2, 4}));
   app->add_option("--macs", a.macs, "int8 MACs per fixed-point lane per cycle: 1, 2, 4, 8 (default 8)")
       ->check(CLI::IsMember({1, 2, 4, 8}));
+  app->add_option("--merge-lanes", a.merge,
+                  "Merge / requantize units shared by the lanes; must divide --lanes (default: the largest divisor "
+                  "of the lanes up to a quarter of them)")
+      ->check(CLI::Range(1, 64));
   app->add_option("--xnor", a.xnor, "XNOR in DSP48E2 logic mode or in LUTs (default dsp)")
       ->check(CLI::IsMember({"dsp", "lut"}));
   app->add_option("--clock-mhz", a.clock, "Clock for the latency figures (default 200)")->check(CLI::Range(1.0, 2000.0));
@@ -96,6 +102,8 @@ void check_hw(const Hw& hw, const std::string& where) {
   if (hw.wpl != 1 && hw.wpl != 2 && hw.wpl != 4)
     throw Error(fmt::format("{}words_per_lane = {}: must be 1, 2 or 4", where, hw.wpl));
   if (!is_pow2(hw.macs) || hw.macs > 8) throw Error(fmt::format("{}macs = {}: must be 1, 2, 4 or 8", where, hw.macs));
+  if (hw.merge_lanes < 0 || hw.merge_lanes > hw.lanes || (hw.merge_lanes && hw.lanes % hw.merge_lanes != 0))
+    throw Error(fmt::format("{}merge_lanes = {}: must divide lanes = {}", where, hw.merge_lanes, hw.lanes));
   if (hw.act_bytes % 64 != 0 || !is_pow2(hw.act_bytes / 64))
     throw Error(fmt::format("{}act_bytes = {}: must be 64 times a power of two", where, hw.act_bytes));
 }
@@ -106,6 +114,7 @@ Hw resolve_hw(const HwArgs& a) {
   if (a.lanes) hw.lanes = a.lanes;
   if (a.wpl) hw.wpl = a.wpl;
   if (a.macs) hw.macs = a.macs;
+  if (a.merge) hw.merge_lanes = a.merge;
   if (!a.xnor.empty()) hw.xnor_dsp = a.xnor == "dsp";
   if (a.clock > 0) hw.clock_mhz = a.clock;
   if (a.latency > 0) hw.dram_latency = a.latency;
@@ -124,6 +133,7 @@ nlohmann::json hw_json(const Hw& hw) {
           {"lanes", hw.lanes},
           {"words_per_lane", hw.wpl},
           {"macs", hw.macs},
+          {"merge_lanes", hw.merge()},
           {"xnor", hw.xnor_dsp ? "dsp" : "lut"},
           {"act_bytes", hw.act_bytes},
           {"clock_mhz", hw.clock_mhz},
@@ -162,8 +172,8 @@ std::string simulator_for(Hw& hw, const std::string& variant) {
   hw.name = hw.key();
   std::string dir = std::string(NB_BINARY_DIR) + "/rtl-configs/" + hw.name;
   std::string exe = dir + "/sim/nb_rtl_" + hw.name + variant;
-  std::string cfg = fmt::format("{} {} {} {} {} {} {} {} {}", hw.name, hw.lanes, hw.wpl, hw.macs, hw.xnor_dsp,
-                                hw.act_bytes, hw.max_kw, hw.max_fix_entries, hw.max_classes);
+  std::string cfg = fmt::format("{} {} {} {} {} {} {} {} {} {}", hw.name, hw.lanes, hw.wpl, hw.macs, hw.xnor_dsp,
+                                hw.act_bytes, hw.max_kw, hw.max_fix_entries, hw.max_classes, hw.merge());
   // cmake --build is a no-op when the model is up to date, and rebuilds it
   // when the RTL or the harness changed: never a stale model.
   std::cerr << fmt::format("neuroblend: co-simulator for configuration {} (built once into {})\n", hw.name, dir);

@@ -22,7 +22,7 @@ struct Hw : HwConfig {
 
 struct HwArgs {
   std::string config_file, xnor;
-  int lanes = 0, wpl = 0, macs = 0, latency = -1;
+  int lanes = 0, wpl = 0, macs = 0, merge = 0, latency = -1;
   double clock = 0, bw = 0;
 };
 

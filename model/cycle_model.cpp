@@ -133,14 +133,16 @@ struct Sim {
     return t;
   }
 
-  // Cycles of one tile's compute and drain (COMPUTE and DRAIN states), and
-  // the busy counts it adds.
-  int64_t tile_compute(const D& d, uint64_t& bin, uint64_t& fix) {
+  // Cycles of one tile of `nrows` output rows: its compute and drain
+  // (COMPUTE and DRAIN states), and the busy counts it adds.
+  int64_t tile_compute(const D& d, int64_t nrows, uint64_t& bin, uint64_t& fix) {
+    // The merge takes a window's outputs MergeLanes at a time: m cycles.
+    const int64_t r = hw.merge(), m = (nrows + r - 1) / r;
     const int kind = int(d[f::kKind]), skip = int(d[f::kSkip]);
     const int64_t in_h = d[f::kInH], in_w = d[f::kInW], in_c = d[f::kInC];
     if (kind == 3) {  // average pooling: one run per input position, then merge
       fix += uint64_t(in_h * in_w);
-      return in_h * in_w + 4;
+      return in_h * in_w + 4 + (m - 1);
     }
     const bool use_bin = d[f::kKbin] != 0, use_sel = skip == 2, use_mac = !use_sel;
     const int64_t n = d[f::kWindows];
@@ -163,15 +165,30 @@ struct Sim {
       avail = std::max<int64_t>(avail, 2);
       fix += uint64_t(n);
     }
-    // Windows issue every `period` cycles, at most 6 in flight: window i
-    // waits for window i-6 to be merged (avail cycles after its issue).
+    // Windows issue every `period` cycles, at most 6 in flight (issued and
+    // not yet merged). Window i's results reach the merge `avail` cycles
+    // after its issue; the merge takes m cycles per window, one after the
+    // other; the window leaves (pop) with its last group:
+    //   issue_i = max(issue_{i-1} + period, pop_{i-6} + 1)
+    //   pop_i   = max(issue_i + avail, pop_{i-1} + 1) + m - 1
     constexpr int kInflight = 6;
-    int64_t last;
-    if (kInflight * period >= avail + 1)
-      last = (n - 1) * period;
-    else
-      last = ((n - 1) / kInflight) * (avail + 1) + ((n - 1) % kInflight) * period;
-    return last + avail + 3;
+    if (m == 1) {  // the merge keeps pace: closed form
+      int64_t last;
+      if (kInflight * period >= avail + 1)
+        last = (n - 1) * period;
+      else
+        last = ((n - 1) / kInflight) * (avail + 1) + ((n - 1) % kInflight) * period;
+      return last + avail + 3;
+    }
+    std::array<int64_t, kInflight> pops{};  // pop_{i-6} .. pop_{i-1}, ring
+    int64_t issue = 0, pop = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      if (i > 0) issue += period;
+      if (i >= kInflight) issue = std::max(issue, pops[size_t(i % kInflight)] + 1);
+      pop = (i > 0 ? std::max(issue + avail, pop + 1) : issue + avail) + m - 1;
+      pops[size_t(i % kInflight)] = pop;
+    }
+    return pop + 3;
   }
 };
 
@@ -215,8 +232,10 @@ CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const
       loader_idle = sim.tiles(x, 5, li, 0, false);
     }
     const int64_t rows = d[f::kRows], ntiles = (rows + hw.lanes - 1) / hw.lanes;
-    uint64_t bin1 = 0, fix1 = 0;
-    const int64_t dur = sim.tile_compute(d, bin1, fix1);
+    // Tiles are alike but for the last one's rows.
+    uint64_t bin1 = 0, fix1 = 0, binl = 0, fixl = 0;
+    const int64_t dur = sim.tile_compute(d, std::min<int64_t>(hw.lanes, rows), bin1, fix1);
+    const int64_t durl = sim.tile_compute(d, rows - (ntiles - 1) * hw.lanes, binl, fixl);
     int64_t q = 0;
     for (int64_t j = 0; j < ntiles; ++j) {
       int64_t w = std::max(x, loader_idle);  // WAIT_TL until the tile is in
@@ -227,10 +246,11 @@ CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const
         sim.cur = &p;  // the prefetch's reads count in this layer
         loader_idle = sim.tiles(c0, 0, li + 1, 0, true);
       }
-      p.compute += uint64_t(dur);
-      p.bin_busy += bin1;
-      p.fix_busy += fix1;
-      int64_t dlast = c0 + dur - 1;
+      const bool last = j + 1 == ntiles;
+      p.compute += uint64_t(last ? durl : dur);
+      p.bin_busy += last ? binl : bin1;
+      p.fix_busy += last ? fixl : fix1;
+      int64_t dlast = c0 + (last ? durl : dur) - 1;
       if (j + 1 < ntiles) {
         x = dlast + 1;
       } else {

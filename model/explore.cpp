@@ -100,7 +100,7 @@ std::vector<Instance> instances(const HwConfig& hw, int act_bytes) {
        hw.xnor_dsp ? "XNOR, DSP48E2 in logic mode" : "XNOR in LUTs", hw.lanes * hw.wpl},
       {"nb_popcount", "popcount trees", hw.lanes * hw.wpl},
       {fmt::format("nb_mac_lane Macs={}", hw.macs), "int8 MAC lanes", hw.lanes},
-      {"nb_requant", "merge / requantize units", hw.lanes},
+      {"nb_requant", "merge / requantize units", hw.merge()},
   };
 }
 }  // namespace

@@ -2,13 +2,28 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "neuroblend/error.h"
 
 namespace nb {
 
+int default_merge_lanes(int lanes) {
+  // A quarter of the lanes, rounded down to a divisor of them: a tile's
+  // outputs then take at most four cycles to merge, under the three or more
+  // cycles a binary 3x3 window takes.
+  for (int r = std::max(1, lanes / 4); r > 1; --r)
+    if (lanes % r == 0) return r;
+  return 1;
+}
+
+int HwConfig::merge() const {
+  return merge_lanes ? merge_lanes : default_merge_lanes(lanes);
+}
+
 std::string HwConfig::key() const {
-  return fmt::format("l{}w{}m{}x{}a{}k{}f{}c{}", lanes, wpl, macs, xnor_dsp, act_bytes, max_kw, max_fix_entries,
-                     max_classes);
+  return fmt::format("l{}w{}m{}x{}a{}k{}f{}c{}g{}", lanes, wpl, macs, xnor_dsp, act_bytes, max_kw, max_fix_entries,
+                     max_classes, merge());
 }
 
 void check_fits(const CompiledModel& cm, const HwConfig& hw) {

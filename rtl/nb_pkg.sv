@@ -19,6 +19,7 @@ package nb_pkg;
   localparam int DefaultMaxKw = 96;  // 48-bit weight words per binary lane row
   localparam int DefaultMaxFixEntries = 128;  // 8-byte int8 weight entries per fixed-point lane row
   localparam int DefaultMaxClasses = 128;  // logits the logits memory holds
+  localparam int DefaultMergeLanes = 8;  // outputs merged and requantized per cycle (merge units shared by the lanes); divides Lanes
 
   localparam int XnorStages = 2;  // register stages of the XNOR slice (operands in, P out)
 

@@ -14,7 +14,8 @@ module nb_top #(
   parameter int ActBytes = nb_pkg::DefaultActBytes,     // bytes per int8 activation buffer (bits per bit buffer)
   parameter int MaxKw = nb_pkg::DefaultMaxKw,           // 48-bit weight words per binary lane row
   parameter int MaxFixEntries = nb_pkg::DefaultMaxFixEntries,  // 8-byte weight entries per fixed-point lane row
-  parameter int MaxClasses = nb_pkg::DefaultMaxClasses  // logits the logits memory holds
+  parameter int MaxClasses = nb_pkg::DefaultMaxClasses,  // logits the logits memory holds
+  parameter int MergeLanes = nb_pkg::DefaultMergeLanes  // outputs merged and requantized per cycle; divides Lanes
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -50,7 +51,10 @@ module nb_top #(
   localparam int FifoDepth = 8;
   localparam int MaxInflight = 6;
   localparam int MW = Macs * 8;
-  localparam int LogitRows = (MaxClasses + Lanes - 1) / Lanes;  // logits memory: one row of Lanes logits per tile
+  localparam int NG = Lanes / MergeLanes;   // lane groups the merge takes one per cycle
+  localparam int GA = NG > 1 ? $clog2(NG) : 1;
+  localparam int NGA = 1 << GA;             // group arrays, sized to their index
+  localparam int LogitRows = (MaxClasses + Lanes - 1) / Lanes * NG;  // logits memory: a row of MergeLanes logits per group
   localparam int LogitA = LogitRows > 1 ? $clog2(LogitRows) : 1;
   localparam int DescBits = nb_pkg::DescWords * 32;
 
@@ -213,11 +217,13 @@ module nb_top #(
   end
 
   // Per-lane parameters of the tile.
-  logic signed [17:0] m1_q [2][Lanes];
-  logic signed [17:0] m2_q [2][Lanes];
-  logic signed [47:0] bias_q [2][Lanes];
-  logic signed [15:0] ntau_q [2][Lanes];
-  logic nneg_q [2][Lanes];
+  // Lane l sits at group l / MergeLanes, place l % MergeLanes: the merge
+  // takes a group of lanes per cycle.
+  logic signed [17:0] m1_q [2][NGA][MergeLanes];
+  logic signed [17:0] m2_q [2][NGA][MergeLanes];
+  logic signed [47:0] bias_q [2][NGA][MergeLanes];
+  logic signed [15:0] ntau_q [2][NGA][MergeLanes];
+  logic nneg_q [2][NGA][MergeLanes];
 
   logic rsp;
   assign rsp = mem_rsp_valid_i;
@@ -238,11 +244,11 @@ module nb_top #(
     always_ff @(posedge clk_i) begin
       if (take) begin
         unique case (lstep_q)
-          4'd2: m1_q[lbank_q][l] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
-          4'd3: m2_q[lbank_q][l] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
-          4'd4: bias_q[lbank_q][l] <= 48'(mem_rsp_rdata_i);
-          4'd5: ntau_q[lbank_q][l] <= 16'(mem_rsp_rdata_i[s3[1:0]*16 +: 16]);
-          4'd6: nneg_q[lbank_q][l] <= mem_rsp_rdata_i[s3*8];
+          4'd2: m1_q[lbank_q][l / MergeLanes][l % MergeLanes] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
+          4'd3: m2_q[lbank_q][l / MergeLanes][l % MergeLanes] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
+          4'd4: bias_q[lbank_q][l / MergeLanes][l % MergeLanes] <= 48'(mem_rsp_rdata_i);
+          4'd5: ntau_q[lbank_q][l / MergeLanes][l % MergeLanes] <= 16'(mem_rsp_rdata_i[s3[1:0]*16 +: 16]);
+          4'd6: nneg_q[lbank_q][l / MergeLanes][l % MergeLanes] <= mem_rsp_rdata_i[s3*8];
           default: ;
         endcase
       end
@@ -441,63 +447,89 @@ module nb_top #(
   end
 
   // ------------------------------------------------------------- FIFOs
-  logic signed [15:0] dfifo_q [FifoDepth][Lanes];
-  logic signed [31:0] afifo_q [FifoDepth][Lanes];
+  // One entry per window: every lane's dot (acc), written at once, read a
+  // group of MergeLanes lanes at a time.
+  logic signed [15:0] dfifo_q [FifoDepth][NGA][MergeLanes];
+  logic signed [31:0] afifo_q [FifoDepth][NGA][MergeLanes];
   logic [2:0] dw_q, dr_q, aw_q, ar_q;
   logic [3:0] dcnt_q, acnt_q;
-  assign pop = (st_q == S_COMPUTE || st_q == S_DRAIN) && acnt_q != 0 && (!use_bin || dcnt_q != 0);
   for (genvar l = 0; l < Lanes; l++) begin : g_fifo
     always_ff @(posedge clk_i) begin
-      if (bin_push) dfifo_q[dw_q][l] <= dot_w[l];
-      if (fix_push) afifo_q[aw_q][l] <= acc_w[l];
+      if (bin_push) dfifo_q[dw_q][l / MergeLanes][l % MergeLanes] <= dot_w[l];
+      if (fix_push) afifo_q[aw_q][l / MergeLanes][l % MergeLanes] <= acc_w[l];
     end
   end
 
   // -------------------------------------------------------------- merge
+  // MergeLanes multiply-add / requantize units, shared by the lanes: the
+  // window at the FIFOs' head is merged one group of lanes per cycle (as
+  // many groups as the tile has rows), and leaves the FIFOs (pop) with its
+  // last group. Stage 1: z = M1 * dot + M2 * acc + bias; stage 2 (mv_q):
+  // round, shift, saturate, relu, binarize, write MergeLanes outputs.
+  logic mgo, mlast;
+  logic [GA-1:0] mgrp_q;            // group being merged
+  logic [15:0] mlane_q;              // its first lane: mgrp_q * MergeLanes, counted
+  assign mgo = (st_q == S_COMPUTE || st_q == S_DRAIN) && acnt_q != 0 && (!use_bin || dcnt_q != 0);
+  assign mlast = mlane_q + 16'(MergeLanes) >= nrows;
+  assign pop = mgo && mlast;
   logic mv_q;                       // stage 2 valid
-  logic [31:0] wptr_q;              // where stage 2's outputs go: position * out_c + tile
-  logic signed [47:0] z_q [Lanes];
-  logic [Banks*8-1:0] y_bytes;
-  logic [Banks-1:0] y_mask;
-  logic [Lanes-1:0] y_bits, y_bmask;
-  for (genvar l = 0; l < Lanes; l++) begin : g_merge
+  logic mv_last_q;                  // stage 2 holds a window's last group
+  logic [15:0] mv_lane_q;           // stage 2's first lane
+  logic [31:0] wptr_q;              // where stage 2's window goes: position * out_c + tile
+  logic signed [47:0] z_q [MergeLanes];
+  logic signed [15:0] ntau_s_q [MergeLanes];
+  logic nneg_s_q [MergeLanes];
+  logic [MergeLanes*8-1:0] y_bytes;
+  logic [MergeLanes-1:0] y_bits, y_mask;
+  for (genvar r = 0; r < MergeLanes; r++) begin : g_merge
     logic signed [47:0] z;
     logic signed [48:0] t;
-    nb_requant u_rq (.m1_i(m1_q[cbank_q][l]), .m2_i(m2_q[cbank_q][l]), .bias_i(bias_q[cbank_q][l]),
-                     .dot_i(use_bin ? dfifo_q[dr_q][l] : 16'sd0), .acc_i(afifo_q[ar_q][l]), .z_o(z));
+    nb_requant u_rq (.m1_i(m1_q[cbank_q][mgrp_q][r]), .m2_i(m2_q[cbank_q][mgrp_q][r]),
+                     .bias_i(bias_q[cbank_q][mgrp_q][r]),
+                     .dot_i(use_bin ? dfifo_q[dr_q][mgrp_q][r] : 16'sd0), .acc_i(afifo_q[ar_q][mgrp_q][r]), .z_o(z));
     logic signed [7:0] y;
     always_comb begin
-      t = (49'(z_q[l]) + (49'sd1 <<< (sh - 6'd1))) >>> sh;
+      t = (49'(z_q[r]) + (49'sd1 <<< (sh - 6'd1))) >>> sh;
       if (t > 49'sd127) y = 8'sd127;
       else if (t < -49'sd128) y = -8'sd128;
       else y = 8'(t);
       if (relu && y < 0) y = 8'sd0;
     end
-    always_ff @(posedge clk_i) if (pop) z_q[l] <= z;
-    assign y_bytes[l*8 +: 8] = y;
-    assign y_bits[l] = (16'(y) >= ntau_q[cbank_q][l]) ^ nneg_q[cbank_q][l];
-    assign y_mask[l] = 16'(l) < nrows;
-    assign y_bmask[l] = 16'(l) < nrows;
+    always_ff @(posedge clk_i) begin
+      if (mgo) begin
+        z_q[r] <= z;
+        ntau_s_q[r] <= ntau_q[cbank_q][mgrp_q][r];
+        nneg_s_q[r] <= nneg_q[cbank_q][mgrp_q][r];
+      end
+    end
+    assign y_bytes[r*8 +: 8] = y;
+    assign y_bits[r] = (16'(y) >= ntau_s_q[r]) ^ nneg_s_q[r];
+    assign y_mask[r] = mv_lane_q + 16'(r) < nrows;
   end
-  // The logits: one row of Lanes z values per tile, written once per tile
-  // through one port (a small LUT-RAM), read one row per dump beat.
-  logic [Lanes*48-1:0] logit_mem [1 << LogitA];
-  logic [Lanes*48-1:0] logit_rd_q;
-  logic [Lanes*48-1:0] z_row;
-  logic [LogitA-1:0] tidx_q;     // tile index within the layer
+  logic [Banks*8-1:0] y_bytes_w;
+  logic [Banks-1:0] y_mask_w;
+  logic [Lanes-1:0] y_bits_w, y_bmask_w;
+  assign y_bytes_w = (Banks*8)'(y_bytes);
+  assign y_mask_w = Banks'(y_mask);
+  assign y_bits_w = Lanes'(y_bits);
+  assign y_bmask_w = Lanes'(y_mask);
+
+  // The logits: rows of MergeLanes z values, one per merged group, written
+  // through one port (a small LUT-RAM), read one row per MergeLanes dump
+  // beats.
+  logic [MergeLanes*48-1:0] logit_mem [1 << LogitA];
+  logic [MergeLanes*48-1:0] logit_rd_q;
+  logic [MergeLanes*48-1:0] z_row;
+  logic [LogitA-1:0] lrow_q;     // next row written
   logic [LogitA-1:0] dl_row_q;   // dump: logit row and lane
-  logic [$clog2(Lanes+1)-1:0] dl_lane_q;
-  always_comb for (int l = 0; l < Lanes; l++) z_row[l*48 +: 48] = z_q[l];
+  logic [$clog2(MergeLanes+1)-1:0] dl_lane_q;
+  always_comb for (int r = 0; r < MergeLanes; r++) z_row[r*48 +: 48] = z_q[r];
   always_ff @(posedge clk_i) begin
-    if (mv_q && logits) logit_mem[tidx_q] <= z_row;
+    if (mv_q && logits) logit_mem[lrow_q] <= z_row;
     if (st_q == S_DUMP_RD) logit_rd_q <= logit_mem[dl_row_q];
   end
   logic [47:0] logit_out;
   assign logit_out = logit_rd_q[32'(dl_lane_q)*48 +: 48];
-  if (Banks > Lanes) begin : g_pad
-    assign y_bytes[Banks*8-1:Lanes*8] = '0;
-    assign y_mask[Banks-1:Lanes] = '0;
-  end
 
   // ------------------------------------------------ buffer port muxing
   logic [31:0] dump_beat_q, dump_beats;
@@ -531,13 +563,13 @@ module nb_top #(
     // output side
     if (mv_q && !logits) begin
       byte_we[!pp_q] = 1'b1;
-      byte_waddr[!pp_q] = wptr_q;
-      byte_wdata[!pp_q] = y_bytes;
-      byte_wmask[!pp_q] = y_mask;
+      byte_waddr[!pp_q] = wptr_q + 32'(mv_lane_q);
+      byte_wdata[!pp_q] = y_bytes_w;
+      byte_wmask[!pp_q] = y_mask_w;
       bit_we[!pp_q] = nbin;
-      bit_waddr[!pp_q] = wptr_q;
-      bit_wdata[!pp_q] = y_bits;
-      bit_wmask[!pp_q] = y_bmask;
+      bit_waddr[!pp_q] = wptr_q + 32'(mv_lane_q);
+      bit_wdata[!pp_q] = y_bits_w;
+      bit_wmask[!pp_q] = y_bmask_w;
     end
     if (st_q == S_DUMP_RD && !logits) begin
       byte_re[!pp_q] = 1'b1;
@@ -641,7 +673,11 @@ module nb_top #(
       iss_colu_q <= '0;
       sel_ptr_q <= '0;
       wptr_q <= '0;
-      tidx_q <= '0;
+      lrow_q <= '0;
+      mgrp_q <= '0;
+      mlane_q <= '0;
+      mv_last_q <= 1'b0;
+      mv_lane_q <= '0;
       dl_row_q <= '0;
       dl_lane_q <= '0;
       iss_n_q <= '0;
@@ -762,8 +798,15 @@ module nb_top #(
       end
       dcnt_q <= dcnt_q + (bin_push ? 4'd1 : 4'd0) - ((pop && use_bin) ? 4'd1 : 4'd0);
       acnt_q <= acnt_q + (fix_push ? 4'd1 : 4'd0) - (pop ? 4'd1 : 4'd0);
-      mv_q <= pop;
-      if (mv_q && !logits) wptr_q <= wptr_q + out_c32;
+      mv_q <= mgo;
+      if (mgo) begin
+        mv_last_q <= mlast;
+        mv_lane_q <= mlane_q;
+        mgrp_q <= mlast ? '0 : mgrp_q + 1'b1;
+        mlane_q <= mlast ? 16'd0 : mlane_q + 16'(MergeLanes);
+      end
+      if (mv_q && !logits && mv_last_q) wptr_q <= wptr_q + out_c32;
+      if (mv_q && logits) lrow_q <= lrow_q + 1'b1;
 
       // ---- tile loader: weights and parameters of tile ltile_q into bank lbank_q
       if (tl_q) begin
@@ -894,7 +937,7 @@ module nb_top #(
           sel_ptr_q <= 32'(tile_q);
           pool_ptr_q <= 32'(tile_q);
           wptr_q <= 32'(tile_q);
-          if (tile_q == 16'd0) tidx_q <= '0;
+          if (tile_q == 16'd0) lrow_q <= '0;
           iss_n_q <= '0;
           merged_q <= '0;
           pool_active_q <= use_pool;
@@ -926,7 +969,6 @@ module nb_top #(
               step_q <= '0;
             end else begin
               tile_q <= tile_q + 16'(Lanes);
-              tidx_q <= tidx_q + 1'b1;
               st_q <= S_WAIT_TL;
             end
           end
@@ -941,7 +983,7 @@ module nb_top #(
           end else begin
             dump_beat_q <= dump_beat_q + 32'd1;
             st_q <= S_DUMP_RD;
-            if (32'(dl_lane_q) + 32'd1 == Lanes) begin
+            if (32'(dl_lane_q) + 32'd1 == MergeLanes) begin
               dl_lane_q <= '0;
               dl_row_q <= dl_row_q + 1'b1;
             end else begin
@@ -995,6 +1037,7 @@ module nb_top #(
   // ----------------------------------------------------------- assertions
   initial begin
     if (Lanes < 1 || Lanes > 64) $fatal(1, "nb_top: Lanes must be 1..64");
+    if (MergeLanes < 1 || Lanes % MergeLanes != 0) $fatal(1, "nb_top: MergeLanes must divide Lanes");
     if (Macs != 1 && Macs != 2 && Macs != 4 && Macs != 8) $fatal(1, "nb_top: Macs must be 1, 2, 4 or 8");
     if (Wpl != 1 && Wpl != 2 && Wpl != 4) $fatal(1, "nb_top: Wpl must be 1, 2 or 4");
     if (ActBytes % Banks != 0) $fatal(1, "nb_top: ActBytes must be a multiple of %0d", Banks);

@@ -32,7 +32,7 @@ constexpr uint32_t kRecordBytes = 8 * hw::kRecordWords;
 
 HwConfig built_config() {
   return HwConfig{NB_HW_NAME,   NB_HW_LANES,           NB_HW_WPL,        NB_HW_MACS, NB_HW_XNOR_DSP, NB_HW_ACT_BYTES,
-                  NB_HW_MAX_KW, NB_HW_MAX_FIX_ENTRIES, NB_HW_MAX_CLASSES};
+                  NB_HW_MAX_KW, NB_HW_MAX_FIX_ENTRIES, NB_HW_MAX_CLASSES, NB_HW_MERGE_LANES};
 }
 
 std::string Mismatch::str() const {

@@ -100,8 +100,11 @@ std::string read_text(const std::string& path) {
   ss << f.rdbuf();
   return ss.str();
 }
+// A calibration run's configuration. Runs of the first RTL had one merge
+// unit per lane.
 HwConfig cal_hw(const nlohmann::json& run) {
-  return HwConfig{"", run["lanes"], run["words_per_lane"], run["macs"], run["xnor"] == "dsp", 65536, 96, 128, 128};
+  return HwConfig{"", run["lanes"], run["words_per_lane"], run["macs"], run["xnor"] == "dsp", 65536, 96, 128, 128,
+                  run.value("merge_lanes", run["lanes"].get<int>())};
 }
 // The model on one synthesis run: DSP48E2 exact, LUTs within lut_bound, FF
 // within 10 %. Returns the model's figures.
@@ -152,12 +155,12 @@ TEST_CASE("resource model: its instance counts are the synthesized design's") {
   // Real Yosys logs: three lanes, one word, eight MACs, XNOR in DSP; four lanes, two MACs, XNOR in LUTs.
   std::string dir = NB_TEST_DATA_DIR;
   auto three = parse_yosys_instances(read_text(dir + "/yosys_l3w1m8_stat.log"));
-  CHECK(three == model_instances(m, HwConfig{"", 3, 1, 8, 1, 65536, 96, 128, 128}));
+  CHECK(three == model_instances(m, HwConfig{"", 3, 1, 8, 1, 65536, 96, 128, 128, 3}));
   CHECK(three.at("nb_run_ram") == 4);
   CHECK(three.at("nb_mac_lane") == 3);
   std::string lut4_log = read_text(dir + "/yosys_lut4_stat.log");
   auto four = parse_yosys_instances(lut4_log);
-  HwConfig lut4{"", 4, 1, 2, 0, 65536, 96, 128, 128};
+  HwConfig lut4{"", 4, 1, 2, 0, 65536, 96, 128, 128, 4};
   CHECK(four == model_instances(m, lut4));
   CHECK(four.at("nb_dsp_xnor") == 4);
   // The module table is exact: nb_top's own logic is all that is fitted.

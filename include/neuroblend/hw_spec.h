@@ -181,6 +181,7 @@ constexpr Param kActBytes{"ActBytes", "act_bytes", 65536, 64, 16777216, {0, 0, 0
 constexpr Param kMaxKw{"MaxKw", "max_kw", 96, 1, 4096, {0, 0, 0, 0}, 0};  // 48-bit weight words per binary lane row
 constexpr Param kMaxFixEntries{"MaxFixEntries", "max_fix_entries", 128, 1, 4096, {0, 0, 0, 0}, 0};  // 8-byte int8 weight entries per fixed-point lane row
 constexpr Param kMaxClasses{"MaxClasses", "max_classes", 128, 1, 4096, {0, 0, 0, 0}, 0};  // logits the logits memory holds
+constexpr Param kMergeLanes{"MergeLanes", "merge_lanes", 8, 1, 64, {0, 0, 0, 0}, 0};  // outputs merged and requantized per cycle (merge units shared by the lanes); divides Lanes
 }  // namespace param
 
 constexpr int kXnorStages = 2;  // register stages of the XNOR slice (operands in, P out)
