@@ -10,9 +10,9 @@ nlohmann::json perf_json(const ModelSpec& spec, const std::string& params_source
                          const std::vector<LayerPerf>& layers, int images) {
   ModelStats st = describe(spec);
   const int logic = hw.xnor_dsp ? hw.lanes * hw.wpl : 0;  // one DSP48E2 per 48-bit word a lane takes a cycle
-  // one per int8 MAC; three per lane in the merge unit (M1 x dot: 18 x 16 bits, one slice; M2 x acc: 18 x 32
-  // bits, two slices), as synthesis maps them (data/resource_model.json)
-  const int mac = hw.lanes * hw.macs + 3 * hw.lanes;
+  // one per int8 MAC; three per merge unit (M1 x dot: 18 x 16 bits, one slice; M2 x acc: 18 x 32
+  // bits, two slices), as synthesis maps them
+  const int mac = hw.lanes * hw.macs + 3 * hw.merge();
   uint64_t cycles = 0;
   for (auto& p : layers) cycles += p.cycles;
   double latency_ms = double(cycles) / (hw.clock_mhz * 1e3);
@@ -63,9 +63,10 @@ void print_perf(const nlohmann::json& j) {
              ms, j["clock_mhz"].get<double>(), ms > 0 ? 1e3 / ms : 0.0);
   int logic = j["dsp_logic_slices"], mac = j["dsp_mac_slices"];
   fmt::print(
-      "datapath DSP48E2 slices: {} in logic mode (XNOR), {} multiplying ({} MAC lanes x {} + merge); structural "
-      "logic share {:.1f} %\n",
-      logic, mac, c["lanes"].get<int>(), c["macs"].get<int>(), 100.0 * logic / double(logic + mac));
+      "datapath DSP48E2 slices: {} in logic mode (XNOR), {} multiplying ({} MAC lanes x {} + {} merge units x 3); "
+      "structural logic share {:.1f} %\n",
+      logic, mac, c["lanes"].get<int>(), c["macs"].get<int>(), c["merge_lanes"].get<int>(),
+      100.0 * logic / double(logic + mac));
   fmt::print("utilization: XNOR {:.1f} % of {} bits x {} lanes x cycles; int8 MACs {:.1f} %\n",
              100 * j["dsp_logic_utilization"].get<double>(), 48 * c["words_per_lane"].get<int>(),
              c["lanes"].get<int>(), 100 * j["mac_utilization"].get<double>());

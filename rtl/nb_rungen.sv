@@ -39,6 +39,7 @@ module nb_rungen #(
   logic [31:0] off_q;     // unit offset of the chunk within the row's run
   logic [CW-1:0] fill_q;  // units in the gearbox's partial word
   logic signed [31:0] lead, trail, lo_rel, hi_rel, left;
+  logic [CW-1:0] lo_c, hi_c;
   logic row_valid, row_end, flush;
   logic [31:0] cnt32;
   logic [CW:0] fill_sum;
@@ -53,11 +54,14 @@ module nb_rungen #(
     addr_o = 32'(rowbase_q + ixu_q) + off_q;
     count_o = CW'(cnt32);
     last_o = row_end && (r_q == k_i - 16'd1);
-    // Units [lo_rel, hi_rel) of the chunk lie inside the image.
+    // Units [lo, hi) of the chunk lie inside the image: clamped to the
+    // chunk, then two thermometer codes of CW bits each.
     lo_rel = lead - signed'(off_q);
     hi_rel = signed'(run_i) - trail - signed'(off_q);
     if (hi_rel > signed'(cnt32)) hi_rel = signed'(cnt32);
-    for (int b = 0; b < U; b++) mask_o[b] = row_valid && b >= lo_rel && b < hi_rel;
+    lo_c = lo_rel < 0 ? '0 : (lo_rel > U ? CW'(U) : CW'(lo_rel));
+    hi_c = hi_rel < 0 ? '0 : CW'(hi_rel);
+    for (int b = 0; b < U; b++) mask_o[b] = row_valid && CW'(b) >= lo_c && CW'(b) < hi_c;
     fill_sum = (CW+1)'(fill_q) + (CW+1)'(count_o);
     flush = last_o && fill_sum > (CW+1)'(U);
   end
