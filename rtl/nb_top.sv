@@ -447,18 +447,27 @@ module nb_top #(
   end
 
   // ------------------------------------------------------------- FIFOs
-  // One entry per window: every lane's dot (acc), written at once, read a
-  // group of MergeLanes lanes at a time.
-  logic signed [15:0] dfifo_q [FifoDepth][NGA][MergeLanes];
-  logic signed [31:0] afifo_q [FifoDepth][NGA][MergeLanes];
+  // One entry per window: every lane's dot (acc), written at once through
+  // one port (LUT-RAM), read whole; the merge takes a group of MergeLanes
+  // lanes of it at a time.
+  logic [Lanes*16-1:0] dfifo_mem [FifoDepth];
+  logic [Lanes*32-1:0] afifo_mem [FifoDepth];
+  logic [Lanes*16-1:0] dots_w, dfifo_head;
+  logic [Lanes*32-1:0] accs_w, afifo_head;
   logic [2:0] dw_q, dr_q, aw_q, ar_q;
   logic [3:0] dcnt_q, acnt_q;
-  for (genvar l = 0; l < Lanes; l++) begin : g_fifo
-    always_ff @(posedge clk_i) begin
-      if (bin_push) dfifo_q[dw_q][l / MergeLanes][l % MergeLanes] <= dot_w[l];
-      if (fix_push) afifo_q[aw_q][l / MergeLanes][l % MergeLanes] <= acc_w[l];
+  always_comb begin
+    for (int l = 0; l < Lanes; l++) begin
+      dots_w[l*16 +: 16] = dot_w[l];
+      accs_w[l*32 +: 32] = acc_w[l];
     end
   end
+  always_ff @(posedge clk_i) begin
+    if (bin_push) dfifo_mem[dw_q] <= dots_w;
+    if (fix_push) afifo_mem[aw_q] <= accs_w;
+  end
+  assign dfifo_head = dfifo_mem[dr_q];
+  assign afifo_head = afifo_mem[ar_q];
 
   // -------------------------------------------------------------- merge
   // MergeLanes multiply-add / requantize units, shared by the lanes: the
@@ -483,10 +492,22 @@ module nb_top #(
   logic [MergeLanes-1:0] y_bits, y_mask;
   for (genvar r = 0; r < MergeLanes; r++) begin : g_merge
     logic signed [47:0] z;
+    // lane mgrp_q * MergeLanes + r of the FIFO heads: a mux over the groups
+    logic signed [15:0] dot_g;
+    logic signed [31:0] acc_g;
+    always_comb begin
+      dot_g = '0;
+      acc_g = '0;
+      for (int g = 0; g < NG; g++)
+        if (32'(mgrp_q) == g) begin
+          dot_g = signed'(dfifo_head[(g*MergeLanes + r)*16 +: 16]);
+          acc_g = signed'(afifo_head[(g*MergeLanes + r)*32 +: 32]);
+        end
+    end
     logic signed [48:0] t;
     nb_requant u_rq (.m1_i(m1_q[cbank_q][mgrp_q][r]), .m2_i(m2_q[cbank_q][mgrp_q][r]),
                      .bias_i(bias_q[cbank_q][mgrp_q][r]),
-                     .dot_i(use_bin ? dfifo_q[dr_q][mgrp_q][r] : 16'sd0), .acc_i(afifo_q[ar_q][mgrp_q][r]), .z_o(z));
+                     .dot_i(use_bin ? dot_g : 16'sd0), .acc_i(acc_g), .z_o(z));
     logic signed [7:0] y;
     always_comb begin
       t = (49'(z_q[r]) + (49'sd1 <<< (sh - 6'd1))) >>> sh;
