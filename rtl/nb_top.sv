@@ -44,6 +44,7 @@ module nb_top #(
   // reads) or 8 (image, dumps, MAC windows) in one access, no wider.
   localparam int Banks = Lanes <= 8 ? 8 : (Lanes <= 16 ? 16 : (Lanes <= 32 ? 32 : 64));
   localparam int Depth = ActBytes / Banks;
+  localparam int BW = MergeLanes > 8 ? MergeLanes : 8;  // bytes of an int8 write run: a merge group or a memory beat
   localparam int UB = 48 * Wpl;                       // bits a binary lane takes per cycle
   localparam int KwE = (MaxKw + Wpl - 1) / Wpl;       // weight entries of Wpl words per lane
   localparam int KwA = $clog2(KwE + 1);                // address bits of one bank of them
@@ -257,25 +258,24 @@ module nb_top #(
 
   // ------------------------------------------------------------ buffers
   // Two int8 buffers and two bit buffers; pp_q selects this layer's input.
-  logic byte_re [2];
-  logic [31:0] byte_raddr [2];
-  logic [Banks*8-1:0] byte_rdata [2];
-  logic byte_we [2];
-  logic [31:0] byte_waddr [2];
-  logic [Banks*8-1:0] byte_wdata [2];
-  logic [Banks-1:0] byte_wmask [2];
+  // int8 buffers: one read and one write port shared by the two (nb_byte_bufs).
+  logic byte_re, byte_rsel, byte_we, byte_wsel;
+  logic [31:0] byte_raddr, byte_waddr;
+  logic [Banks*8-1:0] byte_rdata;
+  logic [BW*8-1:0] byte_wdata;
+  logic [BW-1:0] byte_wmask;
   logic bit_re [2];
   logic [31:0] bit_raddr [2];
   logic [UB-1:0] bit_rdata [2];
   logic bit_we [2];
   logic [31:0] bit_waddr [2];
-  logic [Lanes-1:0] bit_wdata [2];
-  logic [Lanes-1:0] bit_wmask [2];
+  logic [MergeLanes-1:0] bit_wdata [2];
+  logic [MergeLanes-1:0] bit_wmask [2];
+  nb_byte_bufs #(.Banks(Banks), .Depth(Depth), .WUnits(BW)) u_bytes (
+    .clk_i, .re_i(byte_re), .rsel_i(byte_rsel), .raddr_i(byte_raddr), .rdata_o(byte_rdata),
+    .we_i(byte_we), .wsel_i(byte_wsel), .waddr_i(byte_waddr), .wdata_i(byte_wdata), .wmask_i(byte_wmask));
   for (genvar i = 0; i < 2; i++) begin : g_buf
-    nb_run_ram #(.Banks(Banks), .Depth(Depth), .UnitBits(8)) u_bytes (
-      .clk_i, .re_i(byte_re[i]), .raddr_i(byte_raddr[i]), .rdata_o(byte_rdata[i]),
-      .we_i(byte_we[i]), .waddr_i(byte_waddr[i]), .wdata_i(byte_wdata[i]), .wmask_i(byte_wmask[i]));
-    nb_bit_ram #(.Bits(ActBytes), .U(UB), .WMax(Lanes)) u_bits (
+    nb_bit_ram #(.Bits(ActBytes), .U(UB), .WMax(MergeLanes)) u_bits (
       .clk_i, .re_i(bit_re[i]), .raddr_i(bit_raddr[i]), .rdata_o(bit_rdata[i]),
       .we_i(bit_we[i]), .waddr_i(bit_waddr[i]), .wdata_i(bit_wdata[i]), .wmask_i(bit_wmask[i]));
   end
@@ -349,38 +349,11 @@ module nb_top #(
   logic bin_push;
   assign bin_push = bv_q[nb_pkg::XnorStages-1] && bl_q[nb_pkg::XnorStages-1];
   for (genvar l = 0; l < Lanes; l++) begin : g_blane
-    logic [7:0] pc;
-    logic [15:0] acc_q;
-    logic [7:0] pcs [Wpl];
-    // Wpl DSP48E2 slices per lane, each with its own 48-bit weight memory
-    // (simple dual port, registered read: block RAM or LUT-RAM): word w of a
-    // weight row sits in memory w % Wpl at entry w / Wpl. The memory's read
-    // register is the slice's C register.
-    for (genvar j = 0; j < Wpl; j++) begin : g_dsp
-      logic [47:0] wmem [2 << KwA];
-      logic [47:0] wrd_q;
-      logic [47:0] p;
-      logic [5:0] c;
-      always_ff @(posedge clk_i) begin
-        if (tl_q && lstep_q == 4'd0 && rsp && ld_lane_q == 16'(l) && 32'(ld_word_q) % Wpl == j)
-          wmem[{lbank_q, KwA'(32'(ld_word_q) / Wpl)}] <= mem_rsp_rdata_i[47:0];
-        wrd_q <= wmem[{cbank_q, KwA'(bword)}];
-      end
-      nb_dsp_xnor #(.Impl(XnorImpl), .CReg(0)) u_xnor (
-        .clk_i, .ce_i(1'b1), .ab_i(gb_word[j*48 +: 48]), .c_i(wrd_q), .p_o(p));
-      nb_popcount u_pop (.x_i(p & lastmask[j*48 +: 48]), .count_o(c));
-      assign pcs[j] = 8'(c);
-    end
-    always_comb begin
-      pc = '0;
-      for (int j = 0; j < Wpl; j++) pc = pc + pcs[j];
-    end
-    // dot = 2 * matches - K (DESIGN §4).
-    always_comb dot_w[l] = 16'(32'd2 * (32'(acc_q) + 32'(pc)) - kbin);
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) acc_q <= '0;
-      else if (bv_q[nb_pkg::XnorStages-1]) acc_q <= bl_q[nb_pkg::XnorStages-1] ? 16'd0 : acc_q + 16'(pc);
-    end
+    nb_bin_lane #(.Wpl(Wpl), .XnorImpl(XnorImpl), .KwA(KwA)) u_lane (
+      .clk_i, .rst_ni, .wload_i(tl_q && lstep_q == 4'd0 && rsp && ld_lane_q == 16'(l)), .wbank_i(lbank_q),
+      .wword_i(ld_word_q), .wdata_i(mem_rsp_rdata_i[47:0]), .cbank_i(cbank_q), .widx_i(KwA'(bword)),
+      .word_i(gb_word), .pvalid_i(bv_q[nb_pkg::XnorStages-1]), .plast_i(bl_q[nb_pkg::XnorStages-1]),
+      .pmask_i(lastmask), .kbin_i(kbin), .dot_o(dot_w[l]));
   end
 
   // --------------------------------------------------- fixed-point engine
@@ -395,7 +368,7 @@ module nb_top #(
     .clk_i, .rst_ni, .start_i(issue && use_mac), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu_q),
     .k_i(d.fix_k), .pad_i(d.fix_pad), .pad_units_i(d.fix_pad_units), .pad_rows_i(d.fix_pad_rows),
     .run_i(d.fix_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(fg_ready),
-    .rd_valid_o(fg_valid), .rd_addr_o(fg_addr), .rd_data_i(byte_rdata[pp_q][MW-1:0]),
+    .rd_valid_o(fg_valid), .rd_addr_o(fg_addr), .rd_data_i(byte_rdata[MW-1:0]),
     .word_valid_o(fgb_valid), .word_o(fgb_word), .word_last_o(fgb_last), .word_count_o(fgb_count),
     .word_idx_o(fword));
 
@@ -416,34 +389,12 @@ module nb_top #(
   logic fix_push;
   assign fix_push = (fv_q[1] && fl_q[1]) || (sm_valid_q && sm_last_q);
   for (genvar l = 0; l < Lanes; l++) begin : g_flane
-    logic [63:0] wmem [2 << FixA];
-    logic [63:0] went_q;
-    logic [MW-1:0] wsel;
-    logic signed [31:0] psum, psum_q, acc_q;
-    logic signed [7:0] lane_byte;
-    nb_mac_lane #(.Macs(Macs)) u_mac (.a_i(fa_q), .w_i(wsel), .psum_o(psum));
-    always_ff @(posedge clk_i) begin
-      if (tl_q && lstep_q == 4'd1 && rsp && ld_lane_q == 16'(l))
-        wmem[{lbank_q, FixA'(ld_word_q)}] <= mem_rsp_rdata_i;
-      if (fgb_valid) went_q <= wmem[{cbank_q, FixA'(fbyte0 >> 3)}];
-    end
-    always_comb begin
-      wsel = MW'(went_q >> (32'(fbyte_q) * 8));
-      lane_byte = signed'(byte_rdata[pp_q][l*8 +: 8]);
-      // acc of the window: MAC stream, the selected byte, or the pooled sum.
-      if (sm_valid_q) acc_w[l] = (use_pool ? acc_q : 32'd0) + 32'(lane_byte);
-      else acc_w[l] = acc_q + psum_q;
-    end
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        psum_q <= '0;
-        acc_q <= '0;
-      end else begin
-        if (fv_q[0]) psum_q <= psum;
-        if (sm_valid_q) acc_q <= sm_last_q ? 32'd0 : acc_w[l];
-        else if (fv_q[1]) acc_q <= fl_q[1] ? 32'd0 : acc_w[l];
-      end
-    end
+    nb_fix_lane #(.Macs(Macs), .FixA(FixA)) u_lane (
+      .clk_i, .rst_ni, .wload_i(tl_q && lstep_q == 4'd1 && rsp && ld_lane_q == 16'(l)), .wbank_i(lbank_q),
+      .wword_i(FixA'(ld_word_q)), .wdata_i(mem_rsp_rdata_i), .rd_i(fgb_valid), .cbank_i(cbank_q),
+      .ridx_i(FixA'(fbyte0 >> 3)), .a_i(fa_q), .abyte_i(fbyte_q), .pvalid_i(fv_q[0]), .avalid_i(fv_q[1]),
+      .alast_i(fl_q[1]), .sm_valid_i(sm_valid_q), .sm_last_i(sm_last_q), .pool_i(use_pool),
+      .lane_byte_i(signed'(byte_rdata[l*8 +: 8])), .acc_o(acc_w[l]));
   end
 
   // ------------------------------------------------------------- FIFOs
@@ -527,13 +478,12 @@ module nb_top #(
     assign y_bits[r] = (16'(y) >= ntau_s_q[r]) ^ nneg_s_q[r];
     assign y_mask[r] = mv_lane_q + 16'(r) < nrows;
   end
-  logic [Banks*8-1:0] y_bytes_w;
-  logic [Banks-1:0] y_mask_w;
-  logic [Lanes-1:0] y_bits_w, y_bmask_w;
-  assign y_bytes_w = (Banks*8)'(y_bytes);
-  assign y_mask_w = Banks'(y_mask);
-  assign y_bits_w = Lanes'(y_bits);
-  assign y_bmask_w = Lanes'(y_mask);
+  logic [BW*8-1:0] y_bytes_w;
+  logic [BW-1:0] y_mask_w;
+
+  assign y_bytes_w = (BW*8)'(y_bytes);
+  assign y_mask_w = BW'(y_mask);
+
 
   // The logits: rows of MergeLanes z values, one per merged group, written
   // through one port (a small LUT-RAM), read one row per MergeLanes dump
@@ -557,12 +507,6 @@ module nb_top #(
   assign dump_beats = logits ? out_c32 : (d.out_elems + 32'd7) >> 3;
   always_comb begin
     for (int i = 0; i < 2; i++) begin
-      byte_re[i] = 1'b0;
-      byte_raddr[i] = '0;
-      byte_we[i] = 1'b0;
-      byte_waddr[i] = '0;
-      byte_wdata[i] = '0;
-      byte_wmask[i] = '0;
       bit_re[i] = 1'b0;
       bit_raddr[i] = '0;
       bit_we[i] = 1'b0;
@@ -573,28 +517,36 @@ module nb_top #(
     // input side
     bit_re[pp_q] = bg_valid;
     bit_raddr[pp_q] = bg_addr;
-    byte_re[pp_q] = fg_valid || sp_valid;
-    byte_raddr[pp_q] = fg_valid ? fg_addr : sp_addr;
+    byte_re = fg_valid || sp_valid;
+    byte_rsel = pp_q;
+    byte_raddr = fg_valid ? fg_addr : sp_addr;
+    byte_we = 1'b0;
+    byte_wsel = pp_q;
+    byte_waddr = '0;
+    byte_wdata = '0;
+    byte_wmask = '0;
     if (st_q == S_INPUT && rsp) begin  // the image, pixel - 128
-      byte_we[pp_q] = 1'b1;
-      byte_waddr[pp_q] = ld_rcv_q << 3;
-      byte_wdata[pp_q][63:0] = mem_rsp_rdata_i ^ 64'h8080808080808080;
-      byte_wmask[pp_q][7:0] = 8'hff;
+      byte_we = 1'b1;
+      byte_waddr = ld_rcv_q << 3;
+      byte_wdata[63:0] = mem_rsp_rdata_i ^ 64'h8080808080808080;
+      byte_wmask[7:0] = 8'hff;
     end
     // output side
     if (mv_q && !logits) begin
-      byte_we[!pp_q] = 1'b1;
-      byte_waddr[!pp_q] = wptr_q + 32'(mv_lane_q);
-      byte_wdata[!pp_q] = y_bytes_w;
-      byte_wmask[!pp_q] = y_mask_w;
+      byte_we = 1'b1;
+      byte_wsel = !pp_q;
+      byte_waddr = wptr_q + 32'(mv_lane_q);
+      byte_wdata = y_bytes_w;
+      byte_wmask = y_mask_w;
       bit_we[!pp_q] = nbin;
       bit_waddr[!pp_q] = wptr_q + 32'(mv_lane_q);
-      bit_wdata[!pp_q] = y_bits_w;
-      bit_wmask[!pp_q] = y_bmask_w;
+      bit_wdata[!pp_q] = y_bits;
+      bit_wmask[!pp_q] = y_mask;
     end
     if (st_q == S_DUMP_RD && !logits) begin
-      byte_re[!pp_q] = 1'b1;
-      byte_raddr[!pp_q] = dump_beat_q << 3;
+      byte_re = 1'b1;
+      byte_rsel = !pp_q;
+      byte_raddr = dump_beat_q << 3;
     end
   end
 
@@ -628,7 +580,7 @@ module nb_top #(
       mem_req_valid_o = 1'b1;
       mem_req_we_o = 1'b1;
       mem_req_addr_o = dump_ptr_q + (dump_beat_q << 3);
-      mem_req_wdata_o = logits ? {{16{logit_out[47]}}, logit_out} : byte_rdata[!pp_q][63:0];
+      mem_req_wdata_o = logits ? {{16{logit_out[47]}}, logit_out} : byte_rdata[63:0];
     end else if (st_q == S_PERF) begin
       mem_req_valid_o = 1'b1;
       mem_req_we_o = 1'b1;

@@ -1,0 +1,79 @@
+// The two int8 activation buffers (ping-pong): each Banks one-byte-wide
+// banks (byte u in bank u % Banks, row u / Banks; a bank of 2K bytes is one
+// RAMB18), so that a run of up to Banks consecutive bytes at any address is
+// one access. A layer reads one buffer and writes the other, and the loads
+// and dumps around it use one buffer at a time, so the two share one read
+// port (bank rows, the rotation of the banks' bytes into run order) and one
+// write port (bank rows, the rotation of at most WUnits bytes to the banks):
+// only the banks themselves are two.
+module nb_byte_bufs #(
+  parameter int Banks = 32,    // power of two
+  parameter int Depth = 2048,  // rows per bank, power of two
+  parameter int WUnits = 8     // bytes of a write run, at most Banks
+) (
+  input  logic                   clk_i,
+  input  logic                   re_i,
+  input  logic                   rsel_i,     // buffer read
+  /* verilator lint_off UNUSEDSIGNAL */  // addresses wrap at the buffer size: the top bits are not used
+  input  logic [31:0]            raddr_i,    // byte address of the run's byte 0
+  output logic [Banks*8-1:0]     rdata_o,    // the cycle after re_i; byte 0 in the low bits
+  input  logic                   we_i,
+  input  logic                   wsel_i,     // buffer written
+  input  logic [31:0]            waddr_i,
+  /* verilator lint_on UNUSEDSIGNAL */
+  input  logic [WUnits*8-1:0]    wdata_i,
+  input  logic [WUnits-1:0]      wmask_i     // byte k written when wmask_i[k]
+);
+  localparam int LB = $clog2(Banks);
+  localparam int LD = $clog2(Depth);
+  logic [LB-1:0] rrot_q;
+  logic rsel_q;
+  logic [7:0] rd_q [2][Banks];
+  for (genvar b = 0; b < Banks; b++) begin : g_bank
+    logic [LB-1:0] rk, wk;         // which byte of the run this bank serves
+    logic [LD-1:0] rrow, wrow;     // that byte's row
+    /* verilator lint_off UNUSEDSIGNAL */  // the bank bits of the sums are not used
+    logic [LB+LD-1:0] ru, wu;
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic wen;
+    logic [7:0] wbyte;
+    assign rk = LB'(b) - raddr_i[LB-1:0];
+    assign wk = LB'(b) - waddr_i[LB-1:0];
+    assign ru = raddr_i[LB+LD-1:0] + (LB+LD)'(rk);
+    assign wu = waddr_i[LB+LD-1:0] + (LB+LD)'(wk);
+    assign rrow = ru[LB +: LD];
+    assign wrow = wu[LB +: LD];
+    // the write run's byte wk, if the run reaches this bank
+    always_comb begin
+      wen = 1'b0;
+      wbyte = '0;
+      for (int k = 0; k < WUnits; k++)
+        if (32'(wk) == k) begin
+          wen = we_i && wmask_i[k];
+          wbyte = wdata_i[k*8 +: 8];
+        end
+    end
+    for (genvar i = 0; i < 2; i++) begin : g_buf
+      logic [7:0] mem [Depth];
+      always_ff @(posedge clk_i) begin
+        if (re_i) rd_q[i][b] <= mem[rrow];
+        if (wen && wsel_i == i) mem[wrow] <= wbyte;
+      end
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (re_i) begin
+      rrot_q <= raddr_i[LB-1:0];
+      rsel_q <= rsel_i;
+    end
+  end
+  // Byte k of the run sits in bank (addr + k) % Banks.
+  always_comb begin
+    for (int k = 0; k < Banks; k++) rdata_o[k*8 +: 8] = rd_q[rsel_q][LB'(k) + rrot_q];
+  end
+  initial begin
+    if ((1 << LB) != Banks) $fatal(1, "nb_byte_bufs: Banks must be a power of two");
+    if ((1 << LD) != Depth) $fatal(1, "nb_byte_bufs: Depth must be a power of two");
+    if (WUnits > Banks) $fatal(1, "nb_byte_bufs: WUnits must be at most Banks");
+  end
+endmodule
