@@ -89,12 +89,11 @@ Measured measure(const CompiledModel& cm, Hw hw, const std::vector<Image>& image
 }
 
 // The XNOR units' own power: their toggles plus the clock of their
-// flip-flops (the LUT variant's operand and result registers; none in the
-// DSP48E2, whose registers are inside the slice).
+// flip-flops: the LUT variant's operand and result registers (rtl/nb_dsp_xnor.sv
+// Impl = 0: A:B and P, 48 bits each; C is the weight memory's read register),
+// none in the DSP48E2, whose registers are inside the slice.
 double xnor_path_w(const CostData& d, const Measured& m) {
-  double ffs = 0;
-  for (const auto& p : m.costs.res_parts)
-    if (p.name.rfind("nb_dsp_xnor", 0) == 0) ffs += p.total.ff;
+  double ffs = m.hw.xnor_dsp ? 0.0 : 2.0 * 48.0 * m.hw.lanes * m.hw.wpl;
   return m.costs.power.xnor_w + clock_power_w(ffs, m.hw.clock_mhz, d.power);
 }
 

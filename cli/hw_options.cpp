@@ -87,7 +87,7 @@ void add_hw_options(CLI::App* app, HwArgs& a) {
       ->check(CLI::IsMember({1, 2, 4, 8}));
   app->add_option("--merge-lanes", a.merge,
                   "Merge / requantize units shared by the lanes; must divide --lanes (default: the largest divisor "
-                  "of the lanes up to a quarter of them)")
+                  "of the lanes up to a quarter of them and up to 8)")
       ->check(CLI::Range(1, 64));
   app->add_option("--xnor", a.xnor, "XNOR in DSP48E2 logic mode or in LUTs (default dsp)")
       ->check(CLI::IsMember({"dsp", "lut"}));

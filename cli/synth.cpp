@@ -47,11 +47,7 @@ int run_synth() {
                             : g_syn.log;
     std::string script = fmt::format(
         "chparam -set Lanes {} -set Wpl {} -set Macs {} -set XnorImpl {} -set ActBytes {} -set MaxKw {} "
-        "-set MaxFixEntries {} -set MaxClasses {} -set MergeLanes {} nb_top; synth_xilinx -family xcup -top nb_top; stat; "
-        // The longest path through fabric logic (LUTs, carry chains, wide
-        // muxes, LUT-RAM reads): flip-flops, DSP48E2 and block RAM are left
-        // out, so the path runs between them (ltp counts cells).
-        "flatten; ltp -noff t:LUT* t:CARRY* t:MUXF* t:RAM32M* t:RAM64M* %u %u %u %u",
+        "-set MaxFixEntries {} -set MaxClasses {} -set MergeLanes {} nb_top; synth_xilinx -family xcup -top nb_top; stat",
         hw.lanes, hw.wpl, hw.macs, hw.xnor_dsp, hw.act_bytes, hw.max_kw, hw.max_fix_entries, hw.max_classes, hw.merge());
     std::string cmd = fmt::format("node {} {} {} >{} 2>&1", shell_quote(std::string(NB_SOURCE_DIR) + "/tools/yosys/yosys.mjs"),
                                   shell_quote(std::string(NB_SOURCE_DIR) + "/rtl"), shell_quote(script), shell_quote(log));

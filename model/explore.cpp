@@ -75,12 +75,18 @@ nlohmann::json to_json(const Resources& r) {
 }
 
 std::vector<std::string> resource_top_term_names() {
-  return {"1", "lanes", "lanes_pow2", "lanes*macs", "lanes*words"};
+  return {"1", "lanes", "lanes_pow2", "merge_lanes", "words"};
 }
 
 namespace {
 // int8 buffer banks (rtl/nb_top.sv Banks): a run of up to Lanes bytes per access.
 int byte_banks(int lanes) { return lanes <= 8 ? 8 : lanes <= 16 ? 16 : lanes <= 32 ? 32 : 64; }
+// ceil(log2(v + 1)): the address bits of v entries ($clog2(v + 1) in the RTL)
+int clog2p1(int v) {
+  int b = 0;
+  while ((1 << b) < v + 1) ++b;
+  return b;
+}
 
 struct Instance {
   std::string key, what;
@@ -90,16 +96,21 @@ struct Instance {
 // (module_instances) names them; kept in step with rtl/nb_top.sv (the test
 // "resource model: instance counts" checks them against a synthesis log).
 std::vector<Instance> instances(const HwConfig& hw, int act_bytes) {
-  int b = byte_banks(hw.lanes), bb = 64 * hw.wpl;
+  const int b = byte_banks(hw.lanes), bw = std::max(8, hw.merge());
+  const int kwa = clog2p1((hw.max_kw + hw.wpl - 1) / hw.wpl), fixa = clog2p1(hw.max_fix_entries);
   return {
-      {fmt::format("nb_run_ram Banks={} Depth={} UnitBits=8", b, act_bytes / b), "int8 activation buffers (ping-pong)", 2},
-      {fmt::format("nb_run_ram Banks={} Depth={} UnitBits=1", bb, act_bytes / bb), "bit activation buffers (ping-pong)", 2},
+      {fmt::format("nb_byte_bufs Depth={} Banks={} WUnits={}", act_bytes / b, b, bw),
+       "int8 activation buffers (ping-pong, shared ports)", 1},
+      {fmt::format("nb_bit_ram Bits={} U={} WMax={}", act_bytes, 48 * hw.wpl, bw), "bit activation buffers (ping-pong)",
+       2},
       {fmt::format("nb_window U={} UnitBits=1", 48 * hw.wpl), "binary window generator and gearbox", 1},
       {fmt::format("nb_window U={} UnitBits=8", hw.macs), "int8 window generator and gearbox", 1},
-      {fmt::format("nb_dsp_xnor Impl={}", hw.xnor_dsp ? 1 : 0),
-       hw.xnor_dsp ? "XNOR, DSP48E2 in logic mode" : "XNOR in LUTs", hw.lanes * hw.wpl},
-      {"nb_popcount", "popcount trees", hw.lanes * hw.wpl},
-      {fmt::format("nb_mac_lane Macs={}", hw.macs), "int8 MAC lanes", hw.lanes},
+      {fmt::format("nb_bin_lane KwA={} Wpl={} XnorImpl={}", kwa, hw.wpl, hw.xnor_dsp ? 1 : 0),
+       hw.xnor_dsp ? "binary lanes: weight RAM, XNOR in DSP48E2 logic mode, popcount"
+                   : "binary lanes: weight RAM, XNOR in LUTs, popcount",
+       hw.lanes},
+      {fmt::format("nb_fix_lane FixA={} Macs={}", fixa, hw.macs), "int8 lanes: weight RAM, MACs, accumulator",
+       hw.lanes},
       {"nb_requant", "merge / requantize units", hw.merge()},
   };
 }
@@ -108,7 +119,7 @@ std::vector<Instance> instances(const HwConfig& hw, int act_bytes) {
 std::vector<double> resource_top_terms(const HwConfig& hw) {
   double l = hw.lanes, p = 1;
   while (p < l) p *= 2;  // synthesis follows the lanes rounded up to a power of two (calibrate_resources.py)
-  return {1, l, p, l * hw.macs, l * hw.wpl};
+  return {1, l, p, double(hw.merge()), double(hw.wpl)};
 }
 
 ResourceModel load_resource_model(const std::string& path) {
@@ -179,11 +190,16 @@ ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig&
       // Not synthesized (Yosys could not, here): the nearest synthesized size
       // of the same module, scaled by the size ratio; flagged as extrapolated.
       p.synthesized = false;
-      auto first = [](const std::string& key) {  // "nb_run_ram Banks=256 ..." -> 256
+      // Keys put the size parameter first: "nb_bit_ram Bits=65536 U=48 WMax=8"
+      // -> 65536, and the rest (" U=48 WMax=8") must agree.
+      auto first = [](const std::string& key) {
         size_t e = key.find('=');
         return e == std::string::npos ? 1.0 : std::stod(key.substr(e + 1));
       };
-      auto unit = [](const std::string& key) { return key.substr(key.find("UnitBits")); };
+      auto unit = [](const std::string& key) {
+        size_t e = key.find('='), sp = e == std::string::npos ? e : key.find(' ', e);
+        return sp == std::string::npos ? std::string() : key.substr(sp);
+      };
       std::string name = cal[i].key.substr(0, cal[i].key.find(' '));
       double want = first(cal[i].key), best = -1;
       for (const auto& [k, r] : m.modules) {

@@ -9,10 +9,11 @@
 namespace nb {
 
 int default_merge_lanes(int lanes) {
-  // A quarter of the lanes, rounded down to a divisor of them: a tile's
-  // outputs then take at most four cycles to merge, under the three or more
+  // A quarter of the lanes (at most 8: a write run of the int8 buffers is
+  // at most a memory beat), rounded down to a divisor of them: a tile's
+  // outputs then take four cycles or so to merge, about the three or more
   // cycles a binary 3x3 window takes.
-  for (int r = std::max(1, lanes / 4); r > 1; --r)
+  for (int r = std::min(8, std::max(1, lanes / 4)); r > 1; --r)
     if (lanes % r == 0) return r;
   return 1;
 }

@@ -67,10 +67,21 @@ module nb_byte_bufs #(
       rsel_q <= rsel_i;
     end
   end
-  // Byte k of the run sits in bank (addr + k) % Banks.
-  always_comb begin
-    for (int k = 0; k < Banks; k++) rdata_o[k*8 +: 8] = rd_q[rsel_q][LB'(k) + rrot_q];
+  // Byte k of the run sits in bank (addr + k) % Banks: the banks' bytes
+  // rotated right by addr % Banks, as a barrel shifter (log2(Banks) levels
+  // of 2:1 multiplexers, not a Banks:1 multiplexer per byte).
+  logic [Banks*8-1:0] rot0;
+  always_comb for (int b = 0; b < Banks; b++) rot0[b*8 +: 8] = rd_q[rsel_q][b];
+  for (genvar l = 0; l < LB; l++) begin : g_rot
+    logic [Banks*8-1:0] in, out;   // rotated by the low l bits of rrot_q, then by bit l
+    if (l == 0) begin : g_first
+      assign in = rot0;
+    end else begin : g_next
+      assign in = g_rot[l-1].out;
+    end
+    assign out = rrot_q[l] ? {in[(1 << l)*8 - 1:0], in[Banks*8 - 1:(1 << l)*8]} : in;
   end
+  assign rdata_o = g_rot[LB-1].out;
   initial begin
     if ((1 << LB) != Banks) $fatal(1, "nb_byte_bufs: Banks must be a power of two");
     if ((1 << LD) != Depth) $fatal(1, "nb_byte_bufs: Depth must be a power of two");

@@ -40,7 +40,10 @@ module nb_fix_lane #(
     if (rd_i) went_q <= wmem[{cbank_i, ridx_i}];
   end
   always_comb begin
-    wsel = (Macs*8)'(went_q >> (32'(abyte_i) * 8));
+    // the word's bytes within the 8-byte entry: it starts on a multiple of Macs
+    wsel = '0;
+    for (int k = 0; k < 8 / Macs; k++)
+      if (32'(abyte_i) == k * Macs) wsel = went_q[k*Macs*8 +: Macs*8];
     if (sm_valid_i) acc_o = (pool_i ? acc_q : 32'd0) + 32'(lane_byte_i);
     else acc_o = acc_q + psum_q;
   end

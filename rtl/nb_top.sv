@@ -54,7 +54,6 @@ module nb_top #(
   localparam int MW = Macs * 8;
   localparam int NG = Lanes / MergeLanes;   // lane groups the merge takes one per cycle
   localparam int GA = NG > 1 ? $clog2(NG) : 1;
-  localparam int NGA = 1 << GA;             // group arrays, sized to their index
   localparam int LogitRows = (MaxClasses + Lanes - 1) / Lanes * NG;  // logits memory: a row of MergeLanes logits per group
   localparam int LogitA = LogitRows > 1 ? $clog2(LogitRows) : 1;
   localparam int DescBits = nb_pkg::DescWords * 32;
@@ -217,44 +216,24 @@ module nb_top #(
     endcase
   end
 
-  // Per-lane parameters of the tile.
-  // Lane l sits at group l / MergeLanes, place l % MergeLanes: the merge
-  // takes a group of lanes per cycle.
-  logic signed [17:0] m1_q [2][NGA][MergeLanes];
-  logic signed [17:0] m2_q [2][NGA][MergeLanes];
-  logic signed [47:0] bias_q [2][NGA][MergeLanes];
-  logic signed [15:0] ntau_q [2][NGA][MergeLanes];
-  logic nneg_q [2][NGA][MergeLanes];
-
   logic rsp;
   assign rsp = mem_rsp_valid_i;
 
-  // Array loads (M1, M2, bias, next tau, next neg): beat b of the load holds
-  // 8 >> esh elements; lane l takes slot l - pbase_q (pbase_q counts the
-  // elements of the beats before, less the first beat's leading ones).
+  // Per-lane parameters of the tile (nb_lane_params), loaded by the tile
+  // loader's array steps: beat b holds 8 >> esh elements, lane l takes slot
+  // l - pbase_q (pbase_q counts the elements of the beats before, less the
+  // first beat's leading ones).
   logic [3:0] per_beat;
   assign per_beat = 4'd8 >> cfg_esh;
-  for (genvar l = 0; l < Lanes; l++) begin : g_lparam
-    logic signed [15:0] slot;
-    logic take;
-    logic [2:0] s3;
-    assign slot = 16'(l) - pbase_q;
-    assign take = tl_q && rsp && lstep_q >= 4'd2 && slot >= 0 && slot < signed'(16'(per_beat))
-                  && 16'(l) < lnrows;
-    assign s3 = slot[2:0];
-    always_ff @(posedge clk_i) begin
-      if (take) begin
-        unique case (lstep_q)
-          4'd2: m1_q[lbank_q][l / MergeLanes][l % MergeLanes] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
-          4'd3: m2_q[lbank_q][l / MergeLanes][l % MergeLanes] <= 18'(mem_rsp_rdata_i[s3[0]*32 +: 32]);
-          4'd4: bias_q[lbank_q][l / MergeLanes][l % MergeLanes] <= 48'(mem_rsp_rdata_i);
-          4'd5: ntau_q[lbank_q][l / MergeLanes][l % MergeLanes] <= 16'(mem_rsp_rdata_i[s3[1:0]*16 +: 16]);
-          4'd6: nneg_q[lbank_q][l / MergeLanes][l % MergeLanes] <= mem_rsp_rdata_i[s3*8];
-          default: ;
-        endcase
-      end
-    end
-  end
+  logic [MergeLanes*18-1:0] m1_g, m2_g;
+  logic [MergeLanes*48-1:0] bias_g;
+  logic [MergeLanes*16-1:0] ntau_g;
+  logic [MergeLanes-1:0] nneg_g;
+  logic [GA-1:0] mgrp_q;             // group being merged
+  nb_lane_params #(.Lanes(Lanes), .MergeLanes(MergeLanes), .GA(GA)) u_params (
+    .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2), .which_i(3'(lstep_q - 4'd2)), .wbank_i(lbank_q),
+    .beat_i(mem_rsp_rdata_i), .base_i(pbase_q), .per_beat_i(per_beat), .rows_i(lnrows),
+    .rbank_i(cbank_q), .group_i(mgrp_q), .m1_o(m1_g), .m2_o(m2_g), .bias_o(bias_g), .tau_o(ntau_g), .neg_o(nneg_g));
 
   // ------------------------------------------------------------ buffers
   // Two int8 buffers and two bit buffers; pp_q selects this layer's input.
@@ -269,13 +248,13 @@ module nb_top #(
   logic [UB-1:0] bit_rdata [2];
   logic bit_we [2];
   logic [31:0] bit_waddr [2];
-  logic [MergeLanes-1:0] bit_wdata [2];
-  logic [MergeLanes-1:0] bit_wmask [2];
+  logic [BW-1:0] bit_wdata [2];
+  logic [BW-1:0] bit_wmask [2];
   nb_byte_bufs #(.Banks(Banks), .Depth(Depth), .WUnits(BW)) u_bytes (
     .clk_i, .re_i(byte_re), .rsel_i(byte_rsel), .raddr_i(byte_raddr), .rdata_o(byte_rdata),
     .we_i(byte_we), .wsel_i(byte_wsel), .waddr_i(byte_waddr), .wdata_i(byte_wdata), .wmask_i(byte_wmask));
   for (genvar i = 0; i < 2; i++) begin : g_buf
-    nb_bit_ram #(.Bits(ActBytes), .U(UB), .WMax(MergeLanes)) u_bits (
+    nb_bit_ram #(.Bits(ActBytes), .U(UB), .WMax(BW)) u_bits (
       .clk_i, .re_i(bit_re[i]), .raddr_i(bit_raddr[i]), .rdata_o(bit_rdata[i]),
       .we_i(bit_we[i]), .waddr_i(bit_waddr[i]), .wdata_i(bit_wdata[i]), .wmask_i(bit_wmask[i]));
   end
@@ -427,7 +406,6 @@ module nb_top #(
   // last group. Stage 1: z = M1 * dot + M2 * acc + bias; stage 2 (mv_q):
   // round, shift, saturate, relu, binarize, write MergeLanes outputs.
   logic mgo, mlast;
-  logic [GA-1:0] mgrp_q;            // group being merged
   logic [15:0] mlane_q;              // its first lane: mgrp_q * MergeLanes, counted
   assign mgo = (st_q == S_COMPUTE || st_q == S_DRAIN) && acnt_q != 0 && (!use_bin || dcnt_q != 0);
   assign mlast = mlane_q + 16'(MergeLanes) >= nrows;
@@ -456,8 +434,12 @@ module nb_top #(
         end
     end
     logic signed [48:0] t;
-    nb_requant u_rq (.m1_i(m1_q[cbank_q][mgrp_q][r]), .m2_i(m2_q[cbank_q][mgrp_q][r]),
-                     .bias_i(bias_q[cbank_q][mgrp_q][r]),
+    logic signed [17:0] m1_r, m2_r;
+    logic signed [47:0] bias_r;
+    assign m1_r = m1_g[r*18 +: 18];
+    assign m2_r = m2_g[r*18 +: 18];
+    assign bias_r = bias_g[r*48 +: 48];
+    nb_requant u_rq (.m1_i(m1_r), .m2_i(m2_r), .bias_i(bias_r),
                      .dot_i(use_bin ? dot_g : 16'sd0), .acc_i(acc_g), .z_o(z));
     logic signed [7:0] y;
     always_comb begin
@@ -470,8 +452,8 @@ module nb_top #(
     always_ff @(posedge clk_i) begin
       if (mgo) begin
         z_q[r] <= z;
-        ntau_s_q[r] <= ntau_q[cbank_q][mgrp_q][r];
-        nneg_s_q[r] <= nneg_q[cbank_q][mgrp_q][r];
+        ntau_s_q[r] <= signed'(ntau_g[r*16 +: 16]);
+        nneg_s_q[r] <= nneg_g[r];
       end
     end
     assign y_bytes[r*8 +: 8] = y;
@@ -540,8 +522,8 @@ module nb_top #(
       byte_wmask = y_mask_w;
       bit_we[!pp_q] = nbin;
       bit_waddr[!pp_q] = wptr_q + 32'(mv_lane_q);
-      bit_wdata[!pp_q] = y_bits;
-      bit_wmask[!pp_q] = y_mask;
+      bit_wdata[!pp_q] = BW'(y_bits);
+      bit_wmask[!pp_q] = BW'(y_mask);
     end
     if (st_q == S_DUMP_RD && !logits) begin
       byte_re = 1'b1;

@@ -42,7 +42,7 @@ ACT_BYTES = 65536  # the buffer size the model is calibrated at (rtl/configs.cma
 # Synthesis follows P more than L (nb_top's lane-indexed arrays and their
 # decoders round up: 5, 6 and 8 lanes cost nearly the same). Kept in step
 # with model/explore.cpp (resource_top_terms), which checks the names.
-TOP_TERMS = ["1", "lanes", "lanes_pow2", "lanes*macs", "lanes*words"]
+TOP_TERMS = ["1", "lanes", "lanes_pow2", "merge_lanes", "words"]
 
 
 def byte_banks(lanes):
@@ -56,9 +56,28 @@ def pow2(lanes):
     return p
 
 
+def default_merge(lanes):
+    """model/hw_config.cpp default_merge_lanes."""
+    for r in range(min(8, max(1, lanes // 4)), 1, -1):
+        if lanes % r == 0:
+            return r
+    return 1
+
+
+def merge_of(c):
+    return c.get("merge_lanes") or default_merge(c["lanes"])
+
+
+def clog2p1(v):
+    b = 0
+    while (1 << b) < v + 1:
+        b += 1
+    return b
+
+
 def top_terms(c):
-    l, w, m = c["lanes"], c["words_per_lane"], c["macs"]
-    return [1.0, l, pow2(l), l * m, l * w]
+    l, w = c["lanes"], c["words_per_lane"]
+    return [1.0, l, pow2(l), merge_of(c), w]
 
 
 def module_instances(c):
@@ -67,17 +86,18 @@ def module_instances(c):
     model/explore.cpp (resource_instances)."""
     l, w, m = c["lanes"], c["words_per_lane"], c["macs"]
     a = c.get("act_bytes", ACT_BYTES)
-    b, bb = byte_banks(l), 64 * w
+    r = merge_of(c)
+    b, bw = byte_banks(l), max(8, r)
+    kwa, fixa = clog2p1((96 + w - 1) // w), clog2p1(128)
     x = 1 if c["xnor"] == "dsp" else 0
     return [
-        (f"nb_run_ram Banks={b} Depth={a // b} UnitBits=8", "nb_run_ram", {"Banks": b, "Depth": a // b, "UnitBits": 8}, 2),
-        (f"nb_run_ram Banks={bb} Depth={a // bb} UnitBits=1", "nb_run_ram", {"Banks": bb, "Depth": a // bb, "UnitBits": 1}, 2),
+        (f"nb_byte_bufs Depth={a // b} Banks={b} WUnits={bw}", "nb_byte_bufs", {"Banks": b, "Depth": a // b, "WUnits": bw}, 1),
+        (f"nb_bit_ram Bits={a} U={48 * w} WMax={bw}", "nb_bit_ram", {"Bits": a, "U": 48 * w, "WMax": bw}, 2),
         (f"nb_window U={48 * w} UnitBits=1", "nb_window", {"U": 48 * w, "UnitBits": 1}, 1),
         (f"nb_window U={m} UnitBits=8", "nb_window", {"U": m, "UnitBits": 8}, 1),
-        (f"nb_dsp_xnor Impl={x}", "nb_dsp_xnor", {"Impl": x}, l * w),
-        ("nb_popcount", "nb_popcount", {}, l * w),
-        (f"nb_mac_lane Macs={m}", "nb_mac_lane", {"Macs": m}, l),
-        ("nb_requant", "nb_requant", {}, l),
+        (f"nb_bin_lane KwA={kwa} Wpl={w} XnorImpl={x}", "nb_bin_lane", {"Wpl": w, "XnorImpl": x, "KwA": kwa}, l),
+        (f"nb_fix_lane FixA={fixa} Macs={m}", "nb_fix_lane", {"Macs": m, "FixA": fixa}, l),
+        ("nb_requant", "nb_requant", {}, r),
     ]
 
 
@@ -202,11 +222,11 @@ def nnls(a, y):
 
 
 def fit_top(runs, table, res):
-    if res == "bram36":  # nb_top keeps no buffers of its own: every BRAM is in nb_run_ram
+    if res == "bram36":  # nb_top keeps no memories of its own in block RAM: they are in the submodules
         return np.zeros(len(TOP_TERMS))
     a = np.array([top_terms(r["config"]) for r in runs], float)
     y = np.array([r["synthesis"][res] - modules_sum(table, r["config"])[res] for r in runs], float)
-    if res == "dsp":  # the controller's address arithmetic: a constant number of slices
+    if res == "dsp":  # every DSP48E2 is in a submodule: nb_top's own are a constant (none, by design)
         return np.array([round(float(np.median(y)))] + [0.0] * (len(TOP_TERMS) - 1))
     return nnls(a, y)
 

@@ -24,7 +24,7 @@ struct HwConfig {
 };
 
 // The merge units of a configuration that does not name them: the largest
-// divisor of the lanes up to a quarter of them.
+// divisor of the lanes up to a quarter of them and up to 8.
 int default_merge_lanes(int lanes);
 
 // Throws naming the layer and the limit when a layer cannot run on `hw`.
