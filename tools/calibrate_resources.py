@@ -11,8 +11,9 @@ the model has two parts (docs/exploration.md):
            -family xcup on each and stores its LUT/LUTRAM/FF/DSP/BRAM in
            data/synth/modules.json. Exact: a module synthesizes the same alone
            as inside nb_top (checked: see docs/exploration.md).
-  top      nb_top's own logic (controller, per-lane weight memories, FIFOs,
-           parameter registers, port muxes): a linear function of the
+  top      nb_top's own logic (controller, FIFOs, the merge's output
+           stage, port muxes, and the per-lane parameter registers of
+           nb_lane_params, whose size follows the lane count): a linear function of the
            configuration, fitted by non-negative least squares to full
            synthesis runs (data/synth/<run>.json, written by
            `neuroblend synth --json`) after subtracting their modules.
