@@ -470,7 +470,9 @@ module nb_top #(
   // The logits: rows of MergeLanes z values, one per merged group, written
   // through one port (a small LUT-RAM), read one row per MergeLanes dump
   // beats.
-  logic [MergeLanes*48-1:0] logit_mem [1 << LogitA];
+  // distributed RAM always (a deep, narrow one would otherwise become a
+  // block RAM at some lane counts and not at others)
+  (* ram_style = "distributed" *) logic [MergeLanes*48-1:0] logit_mem [1 << LogitA];
   logic [MergeLanes*48-1:0] logit_rd_q;
   logic [MergeLanes*48-1:0] z_row;
   logic [LogitA-1:0] lrow_q;     // next row written

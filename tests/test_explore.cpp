@@ -100,11 +100,10 @@ std::string read_text(const std::string& path) {
   ss << f.rdbuf();
   return ss.str();
 }
-// A calibration run's configuration. Runs of the first RTL had one merge
-// unit per lane.
+// A calibration run's configuration.
 HwConfig cal_hw(const nlohmann::json& run) {
   return HwConfig{"", run["lanes"], run["words_per_lane"], run["macs"], run["xnor"] == "dsp", 65536, 96, 128, 128,
-                  run.value("merge_lanes", run["lanes"].get<int>())};
+                  run["merge_lanes"]};
 }
 // The model on one synthesis run: DSP48E2 exact, LUTs within lut_bound, FF
 // within 10 %. Returns the model's figures.
@@ -152,19 +151,22 @@ TEST_CASE("resource model: within 10 % of synthesis for LUT and FF, exact for DS
 
 TEST_CASE("resource model: its instance counts are the synthesized design's") {
   ResourceModel m = load_resource_model(data_path("resource_model.json"));
-  // Real Yosys logs: three lanes, one word, eight MACs, XNOR in DSP; four lanes, two MACs, XNOR in LUTs.
+  // Real Yosys logs of this RTL: four lanes, one word, two MACs, XNOR in DSP48E2
+  // (one merge unit); twelve lanes, two words, one MAC, XNOR in LUTs (three).
   std::string dir = NB_TEST_DATA_DIR;
-  auto three = parse_yosys_instances(read_text(dir + "/yosys_l3w1m8_stat.log"));
-  CHECK(three == model_instances(m, HwConfig{"", 3, 1, 8, 1, 65536, 96, 128, 128, 3}));
-  CHECK(three.at("nb_run_ram") == 4);
-  CHECK(three.at("nb_mac_lane") == 3);
-  std::string lut4_log = read_text(dir + "/yosys_lut4_stat.log");
-  auto four = parse_yosys_instances(lut4_log);
-  HwConfig lut4{"", 4, 1, 2, 0, 65536, 96, 128, 128, 4};
-  CHECK(four == model_instances(m, lut4));
-  CHECK(four.at("nb_dsp_xnor") == 4);
+  std::string l4_log = read_text(dir + "/yosys_l4w1m2_stat.log");
+  auto four = parse_yosys_instances(l4_log);
+  HwConfig l4{"", 4, 1, 2, 1, 65536, 96, 128, 128};
+  CHECK(four == model_instances(m, l4));
+  CHECK(four.at("nb_byte_bufs") == 1);
+  CHECK(four.at("nb_bit_ram") == 2);
+  CHECK(four.at("nb_fix_lane") == 4);
+  CHECK(four.count("nb_lane_params") == 0);  // counted with nb_top's fitted logic
+  auto twelve = parse_yosys_instances(read_text(dir + "/yosys_l12w2m1x0_stat.log"));
+  CHECK(twelve == model_instances(m, HwConfig{"", 12, 2, 1, 0, 65536, 96, 128, 128}));
+  CHECK(twelve.at("nb_requant") == 3);
   // The module table is exact: nb_top's own logic is all that is fitted.
-  Resources syn = parse_yosys_stat(lut4_log), mod = estimate_resources(m, lut4);
+  Resources syn = parse_yosys_stat(l4_log), mod = estimate_resources(m, l4);
   CHECK(syn.dsp == mod.dsp);
   CHECK(syn.bram36 == mod.bram36);
   CHECK_THROWS_AS(parse_yosys_instances("no hierarchy"), Error);

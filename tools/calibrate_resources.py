@@ -247,7 +247,7 @@ def run_row(run, pred, worst, loo=None, worst_loo=None):
     syn = dict(run["synthesis"])
     syn["lut_total"] = syn["lut"] + syn["lutram"]
     row = {"config": c["name"], "lanes": c["lanes"], "words_per_lane": c["words_per_lane"], "macs": c["macs"],
-           "xnor": c["xnor"], "file": run["file"], "synthesis": syn, "model": {}, "error_percent": {}}
+           "merge_lanes": merge_of(c), "xnor": c["xnor"], "file": run["file"], "synthesis": syn, "model": {}, "error_percent": {}}
     if loo is not None:
         row["loo_error_percent"] = {}
     pct = lambda m, s: 100.0 * (m - s) / s if s else 0.0
@@ -331,14 +331,14 @@ def fit():
 
 def markdown(model):
     """The accuracy table of docs/exploration.md."""
-    lines = ["| run | L | W | M | XNOR | LUT synth | LUT model | error | leave-one-out | FF synth | FF model | error | "
-             "leave-one-out | DSP synth = model |", "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | "
+    lines = ["| run | L | W | M | G | XNOR | LUT synth | LUT model | error | leave-one-out | FF synth | FF model | error | "
+             "leave-one-out | DSP synth = model |", "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | "
              "---: | ---: | ---: | ---: |"]
     for row in model["calibration"] + model["validation"]:
         s, m, e = row["synthesis"], row["model"], row["error_percent"]
         el = row.get("loo_error_percent")
         name = os.path.basename(row["file"])[:-5] + ("" if el else " (held out)")
-        lines.append(f"| {name} | {row['lanes']} | {row['words_per_lane']} | {row['macs']} | {row['xnor']} | "
+        lines.append(f"| {name} | {row['lanes']} | {row['words_per_lane']} | {row['macs']} | {row['merge_lanes']} | {row['xnor']} | "
                      f"{s['lut_total']:.0f} | {m['lut_total']:.0f} | {e['lut_total']:+.1f} % | "
                      f"{format(el['lut_total'], '+.1f') + ' %' if el else 'n/a'} | {s['ff']:.0f} | {m['ff']:.0f} | "
                      f"{e['ff']:+.1f} % | {format(el['ff'], '+.1f') + ' %' if el else 'n/a'} | "
