@@ -172,13 +172,17 @@ struct Sim {
     //   issue_i = max(issue_{i-1} + period, pop_{i-6} + 1)
     //   pop_i   = max(issue_i + avail, pop_{i-1} + 1) + m - 1
     constexpr int kInflight = 6;
-    if (m == 1) {  // the merge keeps pace: closed form
+    if (m <= period) {
+      // The merge keeps pace (a window merges before the next arrives):
+      // pop_i = issue_i + avail + m - 1, and the closed form holds with
+      // that depth.
+      const int64_t depth = avail + m - 1;
       int64_t last;
-      if (kInflight * period >= avail + 1)
+      if (kInflight * period >= depth + 1)
         last = (n - 1) * period;
       else
-        last = ((n - 1) / kInflight) * (avail + 1) + ((n - 1) % kInflight) * period;
-      return last + avail + 3;
+        last = ((n - 1) / kInflight) * (depth + 1) + ((n - 1) % kInflight) * period;
+      return last + depth + 3;
     }
     std::array<int64_t, kInflight> pops{};  // pop_{i-6} .. pop_{i-1}, ring
     int64_t issue = 0, pop = 0;
