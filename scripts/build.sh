@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Configures (once) and builds into build/ (or $NB_BUILD_DIR).
+# Configures (once) and builds into build/ (or $NB_BUILD_DIR), showing each
+# step that does work (the first build verilates the RTL configurations:
+# a few minutes on 2 cores); the compilers' own output goes to build.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${NB_BUILD_DIR:-build}
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+  echo "build: configuring $BUILD (the first build verilates the RTL configurations: a few minutes on 2 cores)"
   cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
+build_once() {
+  cmake --build "$BUILD" -j "$(nproc)" -- --no-print-directory 2>"$BUILD/build.log" |
+    { grep --line-buffered -E '^\[ *[0-9]+%\] (Building|Linking)' | sed -u 's/^/build: /' || true; }
+}
 # When the RTL changed, Verilator may generate differently named files; the
 # first build then re-runs CMake's configure step and the second links.
-cmake --build "$BUILD" -j "$(nproc)" -- --no-print-directory >/dev/null 2>"$BUILD/build.log" ||
-  cmake --build "$BUILD" -j "$(nproc)" -- --no-print-directory >/dev/null 2>"$BUILD/build.log" ||
-  { cat "$BUILD/build.log" >&2; exit 1; }
+build_once || build_once || { cat "$BUILD/build.log" >&2; exit 1; }
