@@ -25,7 +25,9 @@ echo
 echo
 "$NB" estimate neuroblend-20 --json >"$OUT/neuroblend-20.estimate.json"
 "$NB" report neuroblend-20 -o "$OUT/report-neuroblend-20.html"
-"$NB" sweep neuroblend-20 -o "$OUT/sweep-neuroblend-20" | head -3
+# (into a file, then its head: a pipe into head would end the sweep early under pipefail)
+"$NB" sweep neuroblend-20 -o "$OUT/sweep-neuroblend-20" >"$OUT/sweep-neuroblend-20.txt"
+head -3 "$OUT/sweep-neuroblend-20.txt"
 echo
 echo "results in $OUT/: describe, compiled program (.nbp), float and integer parameters (.npz),"
 echo "  RTL co-simulation report (run.txt, run.json), golden vs float inference (infer.txt, infer.json),"
