@@ -43,26 +43,28 @@ void read_config(const std::string& path, Hw& hw) {
         throw Error(fmt::format("{}: key '{}' must be a number in [{}, {}], got {}", path, k, lo, hi, v.dump()));
       return v.get<double>();
     };
+    // a hardware parameter's range: rtl/spec/nb_hw.json
+    auto param = [&](const hw::Param& p) { return integer(p.min, p.max); };
     if (k == "lanes")
-      hw.lanes = integer(1, 64);
+      hw.lanes = param(hw::param::kLanes);
     else if (k == "words_per_lane")
-      hw.wpl = integer(1, 4);
+      hw.wpl = param(hw::param::kWpl);
     else if (k == "macs")
-      hw.macs = integer(1, 8);
+      hw.macs = param(hw::param::kMacs);
     else if (k == "xnor") {
       if (!v.is_string() || (v != "dsp" && v != "lut"))
         throw Error(fmt::format("{}: key 'xnor' must be \"dsp\" or \"lut\", got {}", path, v.dump()));
       hw.xnor_dsp = v == "dsp";
     } else if (k == "act_bytes")
-      hw.act_bytes = integer(64, 1 << 24);
+      hw.act_bytes = param(hw::param::kActBytes);
     else if (k == "max_kw")
-      hw.max_kw = integer(1, 4096);
+      hw.max_kw = param(hw::param::kMaxKw);
     else if (k == "max_fix_entries")
-      hw.max_fix_entries = integer(1, 4096);
+      hw.max_fix_entries = param(hw::param::kMaxFixEntries);
     else if (k == "max_classes")
-      hw.max_classes = integer(1, 4096);
+      hw.max_classes = param(hw::param::kMaxClasses);
     else if (k == "merge_lanes")
-      hw.merge_lanes = integer(1, 64);
+      hw.merge_lanes = param(hw::param::kMergeLanes);
     else if (k == "clock_mhz")
       hw.clock_mhz = number(1, 2000);
     else if (k == "dram_latency")
@@ -80,15 +82,17 @@ void add_hw_options(CLI::App* app, HwArgs& a) {
                   "max_fix_entries, max_classes, merge_lanes, clock_mhz, dram_latency, dram_bytes_per_cycle); flags override it")
       ->check(CLI::ExistingFile);
   app->add_option("--lanes", a.lanes, "Output channels in parallel (binary and fixed-point lanes), default 32")
-      ->check(CLI::Range(1, 64));
+      ->check(CLI::Range(hw::param::kLanes.min, hw::param::kLanes.max));
   app->add_option("--words-per-lane", a.wpl, "48-bit words (DSP48E2 slices) per binary lane per cycle: 1, 2, 4 (default 1)")
-      ->check(CLI::IsMember({1, 2, 4}));
+      ->check(CLI::IsMember(std::vector<int>(hw::param::kWpl.values.begin(),
+                                             hw::param::kWpl.values.begin() + hw::param::kWpl.nvalues)));
   app->add_option("--macs", a.macs, "int8 MACs per fixed-point lane per cycle: 1, 2, 4, 8 (default 8)")
-      ->check(CLI::IsMember({1, 2, 4, 8}));
+      ->check(CLI::IsMember(std::vector<int>(hw::param::kMacs.values.begin(),
+                                             hw::param::kMacs.values.begin() + hw::param::kMacs.nvalues)));
   app->add_option("--merge-lanes", a.merge,
                   "Merge / requantize units shared by the lanes; must divide --lanes (default: the largest divisor "
                   "of the lanes up to a quarter of them and up to 8)")
-      ->check(CLI::Range(1, 64));
+      ->check(CLI::Range(hw::param::kMergeLanes.min, hw::param::kMergeLanes.max));
   app->add_option("--xnor", a.xnor, "XNOR in DSP48E2 logic mode or in LUTs (default dsp)")
       ->check(CLI::IsMember({"dsp", "lut"}));
   app->add_option("--clock-mhz", a.clock, "Clock for the latency figures (default 200)")->check(CLI::Range(1.0, 2000.0));
@@ -98,10 +102,11 @@ void add_hw_options(CLI::App* app, HwArgs& a) {
 }
 
 void check_hw(const Hw& hw, const std::string& where) {
-  if (hw.lanes < 1 || hw.lanes > 64) throw Error(fmt::format("{}lanes = {}: must be 1..64", where, hw.lanes));
-  if (hw.wpl != 1 && hw.wpl != 2 && hw.wpl != 4)
+  // legal values: rtl/spec/nb_hw.json
+  if (!hw::param::kLanes.legal(hw.lanes)) throw Error(fmt::format("{}lanes = {}: must be 1..64", where, hw.lanes));
+  if (!hw::param::kWpl.legal(hw.wpl))
     throw Error(fmt::format("{}words_per_lane = {}: must be 1, 2 or 4", where, hw.wpl));
-  if (!is_pow2(hw.macs) || hw.macs > 8) throw Error(fmt::format("{}macs = {}: must be 1, 2, 4 or 8", where, hw.macs));
+  if (!hw::param::kMacs.legal(hw.macs)) throw Error(fmt::format("{}macs = {}: must be 1, 2, 4 or 8", where, hw.macs));
   if (hw.merge_lanes < 0 || hw.merge_lanes > hw.lanes || (hw.merge_lanes && hw.lanes % hw.merge_lanes != 0))
     throw Error(fmt::format("{}merge_lanes = {}: must divide lanes = {}", where, hw.merge_lanes, hw.lanes));
   if (hw.act_bytes % 64 != 0 || !is_pow2(hw.act_bytes / 64))

@@ -7,6 +7,7 @@
 
 #include "neuroblend/compiler.h"
 #include "neuroblend/hw_config.h"
+#include "neuroblend/hw_spec.h"
 #include "neuroblend/image.h"
 #include "neuroblend/perf.h"
 
@@ -17,7 +18,11 @@ namespace nb::cli {
 struct Hw : HwConfig {
   double clock_mhz = 200, dram_bw = 8;
   int dram_latency = 20;
-  Hw() : HwConfig{"", 32, 1, 8, 1, 65536, 96, 128, 128} {}
+  // The specification's defaults (rtl/spec/nb_hw.json); merge units derived from the lanes.
+  Hw()
+      : HwConfig{"", hw::param::kLanes.def, hw::param::kWpl.def, hw::param::kMacs.def, hw::param::kXnorImpl.def,
+                 hw::param::kActBytes.def, hw::param::kMaxKw.def, hw::param::kMaxFixEntries.def,
+                 hw::param::kMaxClasses.def} {}
 };
 
 struct HwArgs {

@@ -238,8 +238,11 @@ CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const
     const int64_t rows = d[f::kRows], ntiles = (rows + hw.lanes - 1) / hw.lanes;
     // Tiles are alike but for the last one's rows.
     uint64_t bin1 = 0, fix1 = 0, binl = 0, fixl = 0;
-    const int64_t dur = sim.tile_compute(d, std::min<int64_t>(hw.lanes, rows), bin1, fix1);
-    const int64_t durl = sim.tile_compute(d, rows - (ntiles - 1) * hw.lanes, binl, fixl);
+    const int64_t full_rows = std::min<int64_t>(hw.lanes, rows), last_rows = rows - (ntiles - 1) * hw.lanes;
+    const int64_t dur = sim.tile_compute(d, full_rows, bin1, fix1);
+    int64_t durl = dur;
+    if (last_rows == full_rows) binl = bin1, fixl = fix1;
+    else durl = sim.tile_compute(d, last_rows, binl, fixl);
     int64_t q = 0;
     for (int64_t j = 0; j < ntiles; ++j) {
       int64_t w = std::max(x, loader_idle);  // WAIT_TL until the tile is in

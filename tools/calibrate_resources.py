@@ -57,16 +57,10 @@ def pow2(lanes):
     return p
 
 
-def default_merge(lanes):
-    """model/hw_config.cpp default_merge_lanes."""
-    for r in range(min(8, max(1, lanes // 4)), 1, -1):
-        if lanes % r == 0:
-            return r
-    return 1
-
-
 def merge_of(c):
-    return c.get("merge_lanes") or default_merge(c["lanes"])
+    """The configuration's merge units: every synthesis run names them
+    (`neuroblend synth --json` resolves the default)."""
+    return c["merge_lanes"]
 
 
 def clog2p1(v):
@@ -110,7 +104,9 @@ def all_module_params():
         for w in (1, 2, 4):
             for m in (1, 2, 4, 8):
                 for x in ("dsp", "lut"):
-                    for key, mod, par, _ in module_instances({"lanes": l, "words_per_lane": w, "macs": m, "xnor": x}):
+                    # one merge unit: the int8 write run is then a memory beat, as with any default (at most 8)
+                    c = {"lanes": l, "words_per_lane": w, "macs": m, "xnor": x, "merge_lanes": 1}
+                    for key, mod, par, _ in module_instances(c):
                         seen[key] = (mod, par)
     return seen
 
