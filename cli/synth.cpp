@@ -25,6 +25,33 @@ struct SynthArgs {
   bool json = false;
 };
 SynthArgs g_syn;
+
+// Path depth after the statistics: flip-flops, block RAMs, DSP48E2 slices
+// (and the I/O buffers) removed, the combinational cells mapped to Yosys cells
+// that `ltp` follows (tools/yosys/ltp_map.v); each module's deepest path,
+// then the flattened design's.
+constexpr const char* kPathScript =
+    "delete t:FD* t:RAMB* t:DSP48E2 t:SRL* t:IBUF t:OBUF t:BUFG; "
+    "setparam -unset INIT -unset INIT_A -unset INIT_B -unset INIT_C -unset INIT_D -unset INIT_E -unset INIT_F "
+    "-unset INIT_G -unset INIT_H -unset IS_WCLK_INVERTED -unset CARRY_TYPE t:LUT* t:RAM32M16 t:RAM64M8 t:CARRY*; "
+    "techmap -map ltp_map.v; ltp; flatten; ltp";
+
+std::string path_text(const LogicPath& p) {
+  std::vector<std::string> kinds;
+  if (p.lut) kinds.push_back(fmt::format("{} LUT", p.lut));
+  if (p.lutram) kinds.push_back(fmt::format("{} LUT-RAM read", p.lutram));
+  if (p.muxf) kinds.push_back(fmt::format("{} MUXF", p.muxf));
+  if (p.carry4) kinds.push_back(fmt::format("{} CARRY4", p.carry4));
+  std::string k;
+  for (auto& x : kinds) k += (k.empty() ? "" : ", ") + x;
+  return fmt::format("{} levels ({}), ~{:.1f} ns", p.length, k.empty() ? "none" : k, p.estimate_ns());
+}
+
+nlohmann::json path_json(const LogicPath& p) {
+  return {{"module", p.module}, {"levels", p.length}, {"lut", p.lut},       {"lutram", p.lutram},
+          {"muxf", p.muxf},     {"carry4", p.carry4}, {"from", p.from},     {"to", p.to},
+          {"through", p.through}, {"estimate_ns", p.estimate_ns()}};
+}
 }  // namespace
 
 void add_synth(CLI::App& app) {
@@ -47,10 +74,13 @@ int run_synth() {
                             : g_syn.log;
     std::string script = fmt::format(
         "chparam -set Lanes {} -set Wpl {} -set Macs {} -set XnorImpl {} -set ActBytes {} -set MaxKw {} "
-        "-set MaxFixEntries {} -set MaxClasses {} -set MergeLanes {} nb_top; synth_xilinx -family xcup -top nb_top; stat",
-        hw.lanes, hw.wpl, hw.macs, hw.xnor_dsp, hw.act_bytes, hw.max_kw, hw.max_fix_entries, hw.max_classes, hw.merge());
-    std::string cmd = fmt::format("node {} {} {} >{} 2>&1", shell_quote(std::string(NB_SOURCE_DIR) + "/tools/yosys/yosys.mjs"),
-                                  shell_quote(std::string(NB_SOURCE_DIR) + "/rtl"), shell_quote(script), shell_quote(log));
+        "-set MaxFixEntries {} -set MaxClasses {} -set MergeLanes {} nb_top; synth_xilinx -family xcup -top nb_top; stat; {}",
+        hw.lanes, hw.wpl, hw.macs, hw.xnor_dsp, hw.act_bytes, hw.max_kw, hw.max_fix_entries, hw.max_classes, hw.merge(),
+        kPathScript);
+    std::string cmd =
+        fmt::format("node {} {} {} {} >{} 2>&1", shell_quote(std::string(NB_SOURCE_DIR) + "/tools/yosys/yosys.mjs"),
+                    shell_quote(std::string(NB_SOURCE_DIR) + "/rtl"), shell_quote(script),
+                    shell_quote(std::string(NB_SOURCE_DIR) + "/tools/yosys/ltp_map.v"), shell_quote(log));
     std::cerr << fmt::format("neuroblend: synthesizing {} with Yosys (minutes; log {})\n", hw.name, log);
     auto t0 = std::chrono::steady_clock::now();
     int rc = std::system(cmd.c_str());
@@ -98,6 +128,12 @@ int run_synth() {
                               "the RTL changed since the model was calibrated (tools/calibrate_resources.py)",
                               nlohmann::json(syn_inst).dump(), nlohmann::json(mod_inst).dump());
   }
+  PathReport paths = parse_yosys_paths(text);
+  if (paths.found) {
+    j["longest_path"] = path_json(paths.design);
+    j["module_paths"] = nlohmann::json::array();
+    for (auto& p : paths.modules) j["module_paths"].push_back(path_json(p));
+  }
   j["yosys_log"] = log;
   j["seconds"] = seconds;
   if (g_syn.json) {
@@ -114,6 +150,21 @@ int run_synth() {
   row("FF", syn.ff, mod.ff);
   row("DSP48E2", syn.dsp, mod.dsp);
   fmt::print("{:<8} {:>10.1f} {:>10.1f} {:>7.1f}%\n", "BRAM36", syn.bram36, mod.bram36, err(mod.bram36, syn.bram36));
+  if (paths.found) {
+    const LogicPath& d = paths.design;
+    std::string through;
+    for (auto& t : d.through)
+      if (through.find(t.empty() ? "(top)" : t) == std::string::npos)
+        through += (through.empty() ? "" : " -> ") + (t.empty() ? std::string("(top)") : t);
+    fmt::print("longest register-to-register path: {}\n  from {}\n  to   {}\n  through {}\n", path_text(d), d.from,
+               d.to, through);
+    fmt::print("deepest path inside each module:\n");
+    for (auto& p : paths.modules) fmt::print("  {:<16} {}\n", p.module, path_text(p));
+    fmt::print("(levels from Yosys ltp on the mapped netlist; the ns figures are a rough estimate for UltraScale+ -1,\n"
+               " not a timing analysis: about 8 LUT levels fit a 5 ns (200 MHz) cycle)\n");
+  } else {
+    fmt::print("longest path: not in this log (a run without path analysis)\n");
+  }
   if (have_model && !est.calibrated)
     fmt::print("note: lanes or buffer sizes outside the model's calibration (extrapolated)\n");
   if (!inst_note.empty()) fmt::print("{}\n", inst_note);

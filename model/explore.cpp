@@ -269,6 +269,94 @@ Resources parse_yosys_stat(const std::string& log) {
   return r;
 }
 
+namespace {
+// "$paramod$<hash>\nb_window", "$paramod\nb_dsp_xnor\Impl=...", "nb_popcount" -> the module's name.
+std::string fold_module_name(std::string name) {
+  if (name.rfind("$paramod", 0) != 0) return name;
+  size_t b = name.find('\\');
+  if (b == std::string::npos) return name;
+  size_t e = name.find('\\', b + 1);
+  return name.substr(b + 1, e == std::string::npos ? e : e - b - 1);
+}
+
+// "\u_fwin.u_gen.off_q [1]" -> "u_fwin.u_gen.off_q[1]"; Yosys's generated
+// names are kept as they are.
+std::string clean_signal(std::string s) {
+  if (!s.empty() && s[0] == '\\') s.erase(0, 1);
+  if (s.rfind("$flatten\\", 0) == 0) s.erase(0, 9);
+  size_t sp = s.find(" [");
+  if (sp != std::string::npos) s.erase(sp, 1);
+  return s;
+}
+
+// The instance path a flattened cell belongs to: "$flatten\u_fwin.\u_gen.$abc..." -> "u_fwin.u_gen".
+std::string cell_instance(const std::string& cell) {
+  if (cell.rfind("$flatten\\", 0) != 0) return "";
+  std::string rest = cell.substr(8), out;  // "\u_fwin.\u_gen.$abc..."
+  size_t at = 0;
+  while (at < rest.size() && rest[at] == '\\') {
+    size_t dot = rest.find('.', at);
+    if (dot == std::string::npos) break;
+    out += (out.empty() ? "" : ".") + rest.substr(at + 1, dot - at - 1);
+    at = dot + 1;
+  }
+  return out;
+}
+}  // namespace
+
+double LogicPath::estimate_ns() const { return 0.3 + 0.5 * lut + 0.7 * lutram + 0.15 * muxf + 0.05 * carry4; }
+
+PathReport parse_yosys_paths(const std::string& log) {
+  PathReport rep;
+  std::istringstream in(log);
+  std::string line;
+  std::regex head(R"(^Longest topological path in (\S+) \(length=(-?\d+)\):\s*$)");
+  std::regex step(R"(^\s+(\d+): (.*?)(?: \(via (\S+)\))?\s*$)");
+  std::smatch mt;
+  std::vector<LogicPath> all;
+  LogicPath* cur = nullptr;
+  while (std::getline(in, line)) {
+    if (std::regex_match(line, mt, head)) {
+      all.emplace_back();
+      cur = &all.back();
+      cur->module = fold_module_name(mt[1]);
+      cur->length = std::max(0, std::stoi(mt[2]));
+      continue;
+    }
+    if (!cur) continue;
+    if (!std::regex_match(line, mt, step)) {
+      cur = nullptr;
+      continue;
+    }
+    std::string sig = clean_signal(mt[2]), via = mt[3];
+    if (cur->from.empty()) cur->from = sig;
+    cur->to = sig;
+    if (via.empty()) continue;
+    if (via.size() >= 4 && via.compare(via.size() - 4, 4, ".lut") == 0) ++cur->lut;
+    else if (via.find(".muxf") != std::string::npos) ++cur->muxf;
+    else if (via.find(".carry_") != std::string::npos) ++cur->carry4;
+    else if (via.find(".lutram_") != std::string::npos) ++cur->lutram;
+    std::string inst = cell_instance(via);
+    if (cur->through.empty() || cur->through.back() != inst) cur->through.push_back(inst);
+  }
+  if (all.empty()) return rep;
+  rep.found = true;
+  // The last path is the flattened design's; before it, one per module (the
+  // top's own, hierarchical one counts submodules as cells: left out).
+  rep.design = all.back();
+  for (size_t i = 0; i + 1 < all.size(); ++i)
+    if (all[i].module != rep.design.module) rep.modules.push_back(all[i]);
+  std::stable_sort(rep.modules.begin(), rep.modules.end(),
+                   [](const LogicPath& a, const LogicPath& b) { return a.length > b.length; });
+  // One per module: the deepest of its parameterizations.
+  std::vector<LogicPath> uniq;
+  for (auto& p : rep.modules)
+    if (std::none_of(uniq.begin(), uniq.end(), [&](const LogicPath& u) { return u.module == p.module; }))
+      uniq.push_back(p);
+  rep.modules = uniq;
+  return rep;
+}
+
 std::map<std::string, int> parse_yosys_instances(const std::string& log) {
   size_t at = log.rfind("=== design hierarchy ===");
   if (at == std::string::npos) throw Error("no design hierarchy in the synthesis log");
@@ -281,13 +369,7 @@ std::map<std::string, int> parse_yosys_instances(const std::string& log) {
   while (std::getline(in, line)) {
     if (line.find("Number of") != std::string::npos) break;
     if (!std::regex_match(line, mt, child)) continue;
-    std::string name = mt[1];
-    // "$paramod$<hash>\nb_window", "$paramod\nb_dsp_xnor\Impl=...", "nb_popcount"
-    if (name.rfind("$paramod", 0) == 0) {
-      size_t b = name.find('\\');
-      size_t e = b == std::string::npos ? b : name.find('\\', b + 1);
-      name = b == std::string::npos ? name : name.substr(b + 1, e == std::string::npos ? e : e - b - 1);
-    }
+    std::string name = fold_module_name(mt[1]);
     // Submodules the model counts as nb_top's own, fitted logic: their size
     // follows the lane count itself (one synthesis per lane count otherwise).
     if (name == "nb_lane_params") continue;

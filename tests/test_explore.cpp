@@ -34,6 +34,52 @@ TEST_CASE("Yosys stat parsing: LUTs, LUT RAM, FFs, DSPs, BRAM") {
   CHECK_THROWS_AS(parse_yosys_stat("nothing here"), Error);
 }
 
+TEST_CASE("longest paths from Yosys ltp output: levels by cell kind, end points, the flattened design last") {
+  const std::string log =
+      "Longest topological path in $paramod$ab12\\nb_rungen (length=3):\n"
+      "    0: \\off_q [1]\n"
+      "    1: $abc$1.X [0] (via $abc$2.lut)\n"
+      "    2: $auto$3.Y [3] (via $auto$3.genblk1.slice[0].genblk1.carry4.b[3].carry_o)\n"
+      "    3: \\left [3] (via $abc$4.lut)\n"
+      "\n"
+      "Longest topological path in $paramod$ab13\\nb_rungen (length=1):\n"
+      "    0: \\off_q [1]\n"
+      "    1: \\x (via $abc$5.lut)\n"
+      "Longest topological path in nb_popcount (length=2):\n"
+      "    0: \\a_i [0]\n"
+      "    1: \\s (via $abc$6.lut)\n"
+      "    2: \\y [1] (via $abc$7.mux7.muxf)\n"
+      "Longest topological path in $paramod$cd\\nb_top (length=99):\n"
+      "    0: \\u_a.x\n"
+      "Longest topological path in $paramod$cd\\nb_top (length=4):\n"
+      "    0: \\d_raw_q [355]\n"
+      "    1: $flatten\\u_fwin.\\u_gen.$abc$8 (via $flatten\\u_fwin.\\u_gen.$abc$9.lut)\n"
+      "    2: $flatten\\u_fwin.\\u_gen.$abc$10 (via $flatten\\u_fwin.\\u_gen.$abc$11.lutram_a)\n"
+      "    3: $abc$12 (via $abc$13.lut)\n"
+      "    4: \\bit_wdata[1] [3] (via $abc$14.lut)\n"
+      "\nWarnings: 1 unique messages\n";
+  PathReport r = parse_yosys_paths(log);
+  REQUIRE(r.found);
+  CHECK(r.design.module == "nb_top");
+  CHECK(r.design.length == 4);
+  CHECK(r.design.lut == 3);
+  CHECK(r.design.lutram == 1);
+  CHECK(r.design.from == "d_raw_q[355]");
+  CHECK(r.design.to == "bit_wdata[1][3]");
+  CHECK(r.design.through == std::vector<std::string>{"u_fwin.u_gen", ""});
+  // one per module (the deepest parameterization), deepest first; the top's
+  // hierarchical path (submodules as cells) is left out
+  REQUIRE(r.modules.size() == 2);
+  CHECK(r.modules[0].module == "nb_rungen");
+  CHECK(r.modules[0].length == 3);
+  CHECK(r.modules[0].carry4 == 1);
+  CHECK(r.modules[0].lut == 2);
+  CHECK(r.modules[1].module == "nb_popcount");
+  CHECK(r.modules[1].muxf == 1);
+  CHECK(r.design.estimate_ns() == doctest::Approx(0.3 + 3 * 0.5 + 0.7));
+  CHECK_FALSE(parse_yosys_paths("no paths").found);
+}
+
 TEST_CASE("activity from Verilator coverage data: grouped by port, per image") {
   const char* path = "test_cov.dat";
   {
