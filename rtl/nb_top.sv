@@ -418,7 +418,14 @@ module nb_top #(
   logic signed [15:0] ntau_s_q [MergeLanes];
   logic nneg_s_q [MergeLanes];
   logic [MergeLanes*8-1:0] y_bytes;
-  logic [MergeLanes-1:0] y_bits, y_mask;
+  logic [MergeLanes-1:0] y_bits, y_mask_q;
+  logic [47:0] rnd_q;               // 2^(sh-1), the rounding constant, from the descriptor
+  logic wv_q;                       // stage 3 valid: writes its outputs
+  logic [31:0] waddr_q;             // stage 3's element address
+  always_ff @(posedge clk_i) begin
+    rnd_q <= 48'd1 << (sh - 6'd1);
+    if (mv_q) waddr_q <= wptr_q + 32'(mv_lane_q);
+  end
   for (genvar r = 0; r < MergeLanes; r++) begin : g_merge
     logic signed [47:0] z;
     // lane mgrp_q * MergeLanes + r of the FIFO heads: a mux over the groups
@@ -433,7 +440,6 @@ module nb_top #(
           acc_g = signed'(afifo_head[(g*MergeLanes + r)*32 +: 32]);
         end
     end
-    logic signed [48:0] t;
     logic signed [17:0] m1_r, m2_r;
     logic signed [47:0] bias_r;
     assign m1_r = m1_g[r*18 +: 18];
@@ -441,12 +447,15 @@ module nb_top #(
     assign bias_r = bias_g[r*48 +: 48];
     nb_requant u_rq (.m1_i(m1_r), .m2_i(m2_r), .bias_i(bias_r),
                      .dot_i(use_bin ? dot_g : 16'sd0), .acc_i(acc_g), .z_o(z));
+    // stage 2: round and shift; stage 3: saturate, relu, binarize
+    logic signed [48:0] t_q;
+    logic signed [15:0] wtau_q;
+    logic wneg_q;
     logic signed [7:0] y;
     always_comb begin
-      t = (49'(z_q[r]) + (49'sd1 <<< (sh - 6'd1))) >>> sh;
-      if (t > 49'sd127) y = 8'sd127;
-      else if (t < -49'sd128) y = -8'sd128;
-      else y = 8'(t);
+      if (t_q > 49'sd127) y = 8'sd127;
+      else if (t_q < -49'sd128) y = -8'sd128;
+      else y = 8'(t_q);
       if (relu && y < 0) y = 8'sd0;
     end
     always_ff @(posedge clk_i) begin
@@ -455,16 +464,21 @@ module nb_top #(
         ntau_s_q[r] <= signed'(ntau_g[r*16 +: 16]);
         nneg_s_q[r] <= nneg_g[r];
       end
+      if (mv_q) begin
+        t_q <= (49'(z_q[r]) + signed'({1'b0, rnd_q})) >>> sh;
+        wtau_q <= ntau_s_q[r];
+        wneg_q <= nneg_s_q[r];
+        y_mask_q[r] <= mv_lane_q + 16'(r) < nrows;
+      end
     end
     assign y_bytes[r*8 +: 8] = y;
-    assign y_bits[r] = (16'(y) >= ntau_s_q[r]) ^ nneg_s_q[r];
-    assign y_mask[r] = mv_lane_q + 16'(r) < nrows;
+    assign y_bits[r] = (16'(y) >= wtau_q) ^ wneg_q;
   end
   logic [BW*8-1:0] y_bytes_w;
   logic [BW-1:0] y_mask_w;
 
   assign y_bytes_w = (BW*8)'(y_bytes);
-  assign y_mask_w = BW'(y_mask);
+  assign y_mask_w = BW'(y_mask_q);
 
 
   // The logits: rows of MergeLanes z values, one per merged group, written
@@ -516,16 +530,16 @@ module nb_top #(
       byte_wmask[7:0] = 8'hff;
     end
     // output side
-    if (mv_q && !logits) begin
+    if (wv_q) begin
       byte_we = 1'b1;
       byte_wsel = !pp_q;
-      byte_waddr = wptr_q + 32'(mv_lane_q);
+      byte_waddr = waddr_q;
       byte_wdata = y_bytes_w;
       byte_wmask = y_mask_w;
       bit_we[!pp_q] = nbin;
-      bit_waddr[!pp_q] = wptr_q + 32'(mv_lane_q);
+      bit_waddr[!pp_q] = waddr_q;
       bit_wdata[!pp_q] = BW'(y_bits);
-      bit_wmask[!pp_q] = BW'(y_mask);
+      bit_wmask[!pp_q] = BW'(y_mask_q);
     end
     if (st_q == S_DUMP_RD && !logits) begin
       byte_re = 1'b1;
@@ -654,6 +668,7 @@ module nb_top #(
       dcnt_q <= '0;
       acnt_q <= '0;
       mv_q <= 1'b0;
+      wv_q <= 1'b0;
       dump_beat_q <= '0;
       dump_ptr_q <= '0;
       c_snap_q <= '0;
@@ -756,6 +771,9 @@ module nb_top #(
       dcnt_q <= dcnt_q + (bin_push ? 4'd1 : 4'd0) - ((pop && use_bin) ? 4'd1 : 4'd0);
       acnt_q <= acnt_q + (fix_push ? 4'd1 : 4'd0) - (pop ? 4'd1 : 4'd0);
       mv_q <= mgo;
+      // stage 3 writes the cycle after stage 2, into the other buffers at
+      // its own address: it may still write as the next tile starts
+      wv_q <= mv_q && !logits;
       if (mgo) begin
         mv_last_q <= mlast;
         mv_lane_q <= mlane_q;
