@@ -33,48 +33,68 @@ module nb_rungen #(
   output logic                  last_o         // the window's final chunk
 );
   localparam int CW = $clog2(U + 1);
+  // Every per-chunk quantity is a register stepped by a constant, so the
+  // outputs are a few LUT levels from flip-flops (200 MHz): per window, the
+  // units of a row before and past the image (lead, and the row's in-image
+  // end hitop = run - trail); per row, whether it is inside the image; per
+  // chunk, the address and three down-counters from the row's start: units
+  // left in the run, and the in-image start and end relative to the chunk.
   logic busy_q, gap_q;
-  logic signed [31:0] iy_q, rowbase_q, ixu_q;
+  logic signed [31:0] iy_q;                 // the row's input y
+  logic row_valid_q;                        // 0 <= iy_q < in_h
+  logic [31:0] rowaddr_q, addr_q;           // the row's first unit; the chunk's
+  logic signed [31:0] lead_q, hitop_q;      // per window
+  logic signed [31:0] left_q, lo_q, hi_q;   // run - off, lead - off, hitop - off
   logic [15:0] r_q;
-  logic [31:0] off_q;     // unit offset of the chunk within the row's run
   logic [CW-1:0] fill_q;  // units in the gearbox's partial word
-  logic signed [31:0] lead, trail, lo_rel, hi_rel, left;
+  logic signed [31:0] hi_rel;
   logic [CW-1:0] lo_c, hi_c;
-  logic row_valid, row_end, flush;
-  logic [31:0] cnt32;
+  logic row_end, flush;
   logic [CW:0] fill_sum;
   always_comb begin
-    lead = ixu_q < 0 ? -ixu_q : 32'sd0;
-    trail = ixu_q + signed'(run_i) > signed'(in_row_units_i) ? ixu_q + signed'(run_i) - signed'(in_row_units_i) : 32'sd0;
-    row_valid = iy_q >= 0 && iy_q < signed'(32'(in_h_i));
-    left = signed'(run_i - off_q);
-    cnt32 = left > U ? 32'(U) : 32'(left);
-    row_end = left <= U;
+    row_end = left_q <= U;
+    count_o = row_end ? CW'(left_q) : CW'(U);
     valid_o = busy_q && !gap_q;
-    addr_o = 32'(rowbase_q + ixu_q) + off_q;
-    count_o = CW'(cnt32);
+    addr_o = addr_q;
     last_o = row_end && (r_q == k_i - 16'd1);
     // Units [lo, hi) of the chunk lie inside the image: clamped to the
     // chunk, then two thermometer codes of CW bits each.
-    lo_rel = lead - signed'(off_q);
-    hi_rel = signed'(run_i) - trail - signed'(off_q);
-    if (hi_rel > signed'(cnt32)) hi_rel = signed'(cnt32);
-    lo_c = lo_rel < 0 ? '0 : (lo_rel > U ? CW'(U) : CW'(lo_rel));
+    hi_rel = hi_q > signed'(32'(count_o)) ? signed'(32'(count_o)) : hi_q;
+    lo_c = lo_q < 0 ? '0 : (lo_q > U ? CW'(U) : CW'(lo_q));
     hi_c = hi_rel < 0 ? '0 : CW'(hi_rel);
-    for (int b = 0; b < U; b++) mask_o[b] = row_valid && CW'(b) >= lo_c && CW'(b) < hi_c;
+    for (int b = 0; b < U; b++) mask_o[b] = row_valid_q && CW'(b) >= lo_c && CW'(b) < hi_c;
     fill_sum = (CW+1)'(fill_q) + (CW+1)'(count_o);
     flush = last_o && fill_sum > (CW+1)'(U);
   end
   assign ready_o = !busy_q || (!gap_q && last_o && !flush);
+
+  // a window's start values, from its position and the layer's pitches
+  logic signed [31:0] ixu0, iy_start, lead0, inrow0, hitop0;
+  logic [31:0] rowaddr0;
+  always_comb begin
+    ixu0 = colu_i - signed'(pad_units_i);                          // may be negative
+    iy_start = iy0_i - signed'(32'(pad_i));
+    rowaddr0 = 32'(rowu0_i - signed'(pad_rows_i)) + 32'(ixu0);
+    lead0 = ixu0 < 0 ? -ixu0 : 32'sd0;
+    inrow0 = signed'(in_row_units_i) - ixu0;                       // units from the window to the row's end
+    hitop0 = inrow0 < signed'(run_i) ? inrow0 : signed'(run_i);    // run - trail
+  end
+  logic signed [31:0] iy_next;
+  assign iy_next = iy_q + 32'sd1;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       busy_q <= 1'b0;
       gap_q <= 1'b0;
       iy_q <= '0;
-      rowbase_q <= '0;
-      ixu_q <= '0;
+      row_valid_q <= 1'b0;
+      rowaddr_q <= '0;
+      addr_q <= '0;
+      lead_q <= '0;
+      hitop_q <= '0;
+      left_q <= '0;
+      lo_q <= '0;
+      hi_q <= '0;
       r_q <= '0;
-      off_q <= '0;
       fill_q <= '0;
     end else if (gap_q) begin
       gap_q <= 1'b0;
@@ -83,12 +103,19 @@ module nb_rungen #(
       if (busy_q) begin
         fill_q <= last_o ? '0 : (fill_sum >= (CW+1)'(U) ? CW'(fill_sum - (CW+1)'(U)) : CW'(fill_sum));
         if (row_end) begin
-          off_q <= '0;
           r_q <= r_q + 16'd1;
-          iy_q <= iy_q + 32'sd1;
-          rowbase_q <= rowbase_q + signed'(in_row_units_i);
+          iy_q <= iy_next;
+          row_valid_q <= iy_next >= 0 && iy_next < signed'(32'(in_h_i));
+          rowaddr_q <= rowaddr_q + in_row_units_i;
+          addr_q <= rowaddr_q + in_row_units_i;
+          left_q <= signed'(run_i);
+          lo_q <= lead_q;
+          hi_q <= hitop_q;
         end else begin
-          off_q <= off_q + 32'(U);
+          addr_q <= addr_q + 32'(U);
+          left_q <= left_q - signed'(32'(U));
+          lo_q <= lo_q - signed'(32'(U));
+          hi_q <= hi_q - signed'(32'(U));
         end
         if (last_o) begin
           if (flush) gap_q <= 1'b1;
@@ -97,11 +124,16 @@ module nb_rungen #(
       end
       if (start_i && ready_o) begin  // back to back with the previous window
         busy_q <= 1'b1;
-        iy_q <= iy0_i - signed'(32'(pad_i));
-        rowbase_q <= rowu0_i - signed'(pad_rows_i);
-        ixu_q <= colu_i - signed'(pad_units_i);
+        iy_q <= iy_start;
+        row_valid_q <= iy_start >= 0 && iy_start < signed'(32'(in_h_i));
+        rowaddr_q <= rowaddr0;
+        addr_q <= rowaddr0;
+        lead_q <= lead0;
+        hitop_q <= hitop0;
+        left_q <= signed'(run_i);
+        lo_q <= lead0;
+        hi_q <= hitop0;
         r_q <= '0;
-        off_q <= '0;
         fill_q <= '0;
       end
     end

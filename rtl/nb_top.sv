@@ -718,8 +718,9 @@ module nb_top #(
               img_q <= prog_q + mem_rsp_rdata_i[63:32];
             end
           end
-          S_DESC: d_raw_q[ld_rcv_q[$clog2(nb_pkg::DescBeats)-1:0]*64 +: 64] <= mem_rsp_rdata_i;
-          S_NDESC: nd_raw_q[ld_rcv_q[$clog2(nb_pkg::DescBeats)-1:0]*64 +: 64] <= mem_rsp_rdata_i;
+          // descriptors shift in, beat 0 ending lowest (no decoder on 2,048 bits)
+          S_DESC: d_raw_q <= {mem_rsp_rdata_i, d_raw_q[DescBits-1:64]};
+          S_NDESC: nd_raw_q <= {mem_rsp_rdata_i, nd_raw_q[DescBits-1:64]};
           default: if (tl_q) begin
             // rows: lane and word counters; arrays: the element count
             pbase_q <= pbase_q + 16'(per_beat);
