@@ -138,11 +138,15 @@ module nb_top #(
     s_use_bin = sd.kbin != 0;
     s_use_mac = sd.kind != 3'd3 && sd.skip != 4'd2;
   end
-  always_comb begin
-    nrows = (rows - tile_q > 16'(Lanes)) ? 16'(Lanes) : rows - tile_q;
-    lnrows = (sd.rows[15:0] - ltile_q > 16'(Lanes)) ? 16'(Lanes) : sd.rows[15:0] - ltile_q;
-    pos_total = d.windows;
-  end
+  // Rows (lanes in use) of a tile from channel t of a layer of r rows; kept
+  // in registers (nrows, lnrows) set with tile_q and ltile_q.
+  function automatic logic [15:0] rows_left(input logic [15:0] r, input logic [15:0] t);
+    rows_left = (r - t > 16'(Lanes)) ? 16'(Lanes) : r - t;
+  endfunction
+  logic [15:0] nrows_q, lnrows_q;
+  assign nrows = nrows_q;
+  assign lnrows = lnrows_q;
+  assign pos_total = d.windows;
 
   // ------------------------------------------------------------- counters
   logic [63:0] c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q;
@@ -620,6 +624,8 @@ module nb_top #(
       pp_q <= 1'b0;
       tile_q <= '0;
       ltile_q <= '0;
+      nrows_q <= '0;
+      lnrows_q <= '0;
       cbank_q <= 1'b0;
       lbank_q <= 1'b0;
       tl_q <= 1'b0;
@@ -878,7 +884,9 @@ module nb_top #(
                   // next-layer tau/neg (steps 5, 6), or loaded whole
                   st_q <= S_WAIT_TL;
                   tile_q <= '0;
+                  nrows_q <= rows_left(rows, 16'd0);
                   ltile_q <= '0;
+                  lnrows_q <= rows_left(rows, 16'd0);
                   if (!pf_q) lbank_q <= 1'b0;
                   tl_q <= 1'b1;
                   tl_entry_q <= 1'b1;
@@ -890,7 +898,9 @@ module nb_top #(
               default: begin  // S_INPUT
                 st_q <= S_WAIT_TL;
                 tile_q <= '0;
+                nrows_q <= rows_left(rows, 16'd0);
                 ltile_q <= '0;
+                lnrows_q <= rows_left(rows, 16'd0);
                 lbank_q <= 1'b0;
                 tl_q <= 1'b1;
                 tl_entry_q <= 1'b1;
@@ -919,6 +929,7 @@ module nb_top #(
           pool_active_q <= use_pool;
           if (!tile_last) begin
             ltile_q <= tile_q + 16'(Lanes);
+            lnrows_q <= rows_left(rows, tile_q + 16'(Lanes));
             lbank_q <= !lbank_q;
             tl_q <= 1'b1;
             tl_entry_q <= 1'b1;
@@ -926,6 +937,7 @@ module nb_top #(
             lstep_q <= '0;
           end else if (has_next) begin  // the next layer's first tile (weights, M1, M2, bias)
             ltile_q <= '0;
+            lnrows_q <= rows_left(nd.rows[15:0], 16'd0);
             lbank_q <= !lbank_q;
             tl_q <= 1'b1;
             tl_entry_q <= 1'b1;
@@ -945,6 +957,7 @@ module nb_top #(
               step_q <= '0;
             end else begin
               tile_q <= tile_q + 16'(Lanes);
+              nrows_q <= rows_left(rows, tile_q + 16'(Lanes));
               st_q <= S_WAIT_TL;
             end
           end
