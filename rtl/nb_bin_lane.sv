@@ -24,7 +24,7 @@ module nb_bin_lane #(
   input  logic                   plast_i,
   input  logic [Wpl*48-1:0]      pmask_i,
   input  logic [31:0]            kbin_i,
-  output logic signed [15:0]     dot_o        // with pvalid_i && plast_i
+  output logic signed [15:0]     dot_o        // PopStages (1) cycle after pvalid_i && plast_i
 );
   logic [7:0] pc;
   logic [15:0] acc_q;
@@ -49,9 +49,20 @@ module nb_bin_lane #(
     pc = '0;
     for (int j = 0; j < Wpl; j++) pc = pc + pcs[j];
   end
-  assign dot_o = 16'(32'd2 * (32'(acc_q) + 32'(pc)) - kbin_i);
+  // the count in a register (nb_pkg::PopStages), then the accumulator and dot
+  logic [7:0] pc_q;
+  logic pv_q, pl_q;
+  always_ff @(posedge clk_i) pc_q <= pc;
+  assign dot_o = 16'(32'd2 * (32'(acc_q) + 32'(pc_q)) - kbin_i);
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) acc_q <= '0;
-    else if (pvalid_i) acc_q <= plast_i ? 16'd0 : acc_q + 16'(pc);
+    if (!rst_ni) begin
+      acc_q <= '0;
+      pv_q <= 1'b0;
+      pl_q <= 1'b0;
+    end else begin
+      pv_q <= pvalid_i;
+      pl_q <= plast_i;
+      if (pv_q) acc_q <= pl_q ? 16'd0 : acc_q + 16'(pc_q);
+    end
   end
 endmodule

@@ -309,7 +309,11 @@ module nb_top #(
   /* verilator lint_off UNUSEDSIGNAL */  // a window has at most KwE words: the low bits index them
   logic [15:0] bword;        // word index within the window
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [nb_pkg::XnorStages-1:0] bv_q, bl_q;    // valid / last through the XNOR slice's stages
+  // valid / last through the XNOR slice's stages, then the lanes' popcount
+  // register: the lanes take them at XnorStages, their dots come out with
+  // the last one
+  localparam int BinStages = nb_pkg::XnorStages + nb_pkg::PopStages;
+  logic [BinStages-1:0] bv_q, bl_q;
   nb_window #(.U(UB), .UnitBits(1)) u_bwin (
     .clk_i, .rst_ni, .start_i(issue && use_bin), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu_q),
     .k_i(d.bin_k), .pad_i(d.bin_pad), .pad_units_i(d.bin_pad_units), .pad_rows_i(d.bin_pad_rows),
@@ -321,16 +325,17 @@ module nb_top #(
   // the gearbox's count of the word's bits, two cycles on (the XNOR's
   // stages), as a mask shared by every lane.
   logic [$clog2(UB+1)-1:0] bc_q [nb_pkg::XnorStages];
-  logic [UB-1:0] lastmask;
+  logic [UB-1:0] lastmask;   // a register: bits of the word at the XNOR's output that hold the window
   always_ff @(posedge clk_i) begin
     bc_q[0] <= gb_count;
     for (int i = 1; i < nb_pkg::XnorStages; i++) bc_q[i] <= bc_q[i-1];
   end
-  always_comb for (int b = 0; b < UB; b++) lastmask[b] = b < 32'(bc_q[nb_pkg::XnorStages-1]);
+  always_ff @(posedge clk_i)
+    for (int b = 0; b < UB; b++) lastmask[b] <= b < 32'(bc_q[nb_pkg::XnorStages-2]);
 
   logic signed [15:0] dot_w [Lanes];   // dot of each lane, at the window's last word
   logic bin_push;
-  assign bin_push = bv_q[nb_pkg::XnorStages-1] && bl_q[nb_pkg::XnorStages-1];
+  assign bin_push = bv_q[BinStages-1] && bl_q[BinStages-1];
   for (genvar l = 0; l < Lanes; l++) begin : g_blane
     nb_bin_lane #(.Wpl(Wpl), .XnorImpl(XnorImpl), .KwA(KwA)) u_lane (
       .clk_i, .rst_ni, .wload_i(tl_q && lstep_q == 4'd0 && rsp && ld_lane_q == 16'(l)), .wbank_i(lbank_q),
@@ -745,8 +750,8 @@ module nb_top #(
       // ---- issue, engines, FIFOs, merge (free running)
       sm_valid_q <= sp_valid;
       sm_last_q <= sp_last;
-      bv_q <= {bv_q[nb_pkg::XnorStages-2:0], gb_valid};
-      bl_q <= {bl_q[nb_pkg::XnorStages-2:0], gb_last};
+      bv_q <= {bv_q[BinStages-2:0], gb_valid};
+      bl_q <= {bl_q[BinStages-2:0], gb_last};
       fv_q <= {fv_q[0], fgb_valid};
       fl_q <= {fl_q[0], fgb_last};
       if (issue) begin
@@ -1029,6 +1034,7 @@ module nb_top #(
     if (MergeLanes < 1 || Lanes % MergeLanes != 0) $fatal(1, "nb_top: MergeLanes must divide Lanes");
     if (Macs != 1 && Macs != 2 && Macs != 4 && Macs != 8) $fatal(1, "nb_top: Macs must be 1, 2, 4 or 8");
     if (Wpl != 1 && Wpl != 2 && Wpl != 4) $fatal(1, "nb_top: Wpl must be 1, 2 or 4");
+    if (nb_pkg::XnorStages < 2 || nb_pkg::PopStages != 1) $fatal(1, "nb_top: built for XnorStages >= 2, PopStages == 1");
     if (ActBytes % Banks != 0) $fatal(1, "nb_top: ActBytes must be a multiple of %0d", Banks);
   end
 `ifndef SYNTHESIS
