@@ -45,6 +45,8 @@ module nb_rungen #(
   logic [31:0] rowaddr_q, addr_q;           // the row's first unit; the chunk's
   logic signed [31:0] lead_q, hitop_q;      // per window
   logic signed [31:0] left_q, lo_q, hi_q;   // run - off, lead - off, hitop - off
+  logic row_end_q;                          // left_q <= U: the row's last chunk
+  logic [CW-1:0] cnt_q;                     // min(left_q, U): the chunk's units
   logic [15:0] r_q;
   logic [CW-1:0] fill_q;  // units in the gearbox's partial word
   logic signed [31:0] hi_rel;
@@ -52,8 +54,8 @@ module nb_rungen #(
   logic row_end, flush;
   logic [CW:0] fill_sum;
   always_comb begin
-    row_end = left_q <= U;
-    count_o = row_end ? CW'(left_q) : CW'(U);
+    row_end = row_end_q;
+    count_o = cnt_q;
     valid_o = busy_q && !gap_q;
     addr_o = addr_q;
     last_o = row_end && (r_q == k_i - 16'd1);
@@ -79,8 +81,13 @@ module nb_rungen #(
     inrow0 = signed'(in_row_units_i) - ixu0;                       // units from the window to the row's end
     hitop0 = inrow0 < signed'(run_i) ? inrow0 : signed'(run_i);    // run - trail
   end
-  logic signed [31:0] iy_next;
+  logic signed [31:0] iy_next, left_next;
+  logic run_end;          // a row's first chunk is its last
+  logic [CW-1:0] run_cnt; // and has this many units
   assign iy_next = iy_q + 32'sd1;
+  assign left_next = left_q - signed'(32'(U));
+  assign run_end = signed'(run_i) <= U;
+  assign run_cnt = run_end ? CW'(run_i) : CW'(U);
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       busy_q <= 1'b0;
@@ -92,6 +99,8 @@ module nb_rungen #(
       lead_q <= '0;
       hitop_q <= '0;
       left_q <= '0;
+      row_end_q <= 1'b0;
+      cnt_q <= '0;
       lo_q <= '0;
       hi_q <= '0;
       r_q <= '0;
@@ -109,11 +118,15 @@ module nb_rungen #(
           rowaddr_q <= rowaddr_q + in_row_units_i;
           addr_q <= rowaddr_q + in_row_units_i;
           left_q <= signed'(run_i);
+          row_end_q <= run_end;
+          cnt_q <= run_cnt;
           lo_q <= lead_q;
           hi_q <= hitop_q;
         end else begin
           addr_q <= addr_q + 32'(U);
-          left_q <= left_q - signed'(32'(U));
+          left_q <= left_next;
+          row_end_q <= left_next <= U;
+          cnt_q <= left_next <= U ? CW'(left_next) : CW'(U);
           lo_q <= lo_q - signed'(32'(U));
           hi_q <= hi_q - signed'(32'(U));
         end
@@ -131,6 +144,8 @@ module nb_rungen #(
         lead_q <= lead0;
         hitop_q <= hitop0;
         left_q <= signed'(run_i);
+        row_end_q <= run_end;
+        cnt_q <= run_cnt;
         lo_q <= lead0;
         hi_q <= hitop0;
         r_q <= '0;

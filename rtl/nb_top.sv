@@ -290,15 +290,14 @@ module nb_top #(
   always_comb begin
     sp_valid = 1'b0;
     sp_last = 1'b0;
-    sp_addr = 32'd0;
+    // the address does not wait for the issue decision (a read enable does)
+    sp_addr = use_pool ? pool_ptr_q : sel_ptr_q;
     if (use_sel && issue) begin
       sp_valid = 1'b1;
       sp_last = 1'b1;
-      sp_addr = sel_ptr_q;
     end else if (use_pool && pool_active_q) begin
       sp_valid = 1'b1;
       sp_last = pool_ptr_q + in_c32 >= d.in_elems;
-      sp_addr = pool_ptr_q;
     end
   end
 
