@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
       b.top.raddr_i = a;
       b.tick();
       b.top.re_i = 0;
+      b.tick();  // the run comes out of its register two cycles after the read
       for (int k = 0; k < u; ++k) {
         int want = ref[(a + uint32_t(k)) % uint32_t(bits)], got = get_bit(b.top.rdata_o, k);
         ++checks;

@@ -304,7 +304,7 @@ std::string cell_instance(const std::string& cell) {
 }
 }  // namespace
 
-double LogicPath::estimate_ns() const { return 0.3 + 0.5 * lut + 0.7 * lutram + 0.15 * muxf + 0.05 * carry4; }
+double LogicPath::estimate_ns() const { return 0.3 + 0.5 * lut + 0.7 * lutram + 0.2 * muxf + 0.1 * carry4; }
 
 PathReport parse_yosys_paths(const std::string& log) {
   PathReport rep;
@@ -320,7 +320,6 @@ PathReport parse_yosys_paths(const std::string& log) {
       all.emplace_back();
       cur = &all.back();
       cur->module = fold_module_name(mt[1]);
-      cur->length = std::max(0, std::stoi(mt[2]));
       continue;
     }
     if (!cur) continue;
@@ -340,6 +339,9 @@ PathReport parse_yosys_paths(const std::string& log) {
     if (cur->through.empty() || cur->through.back() != inst) cur->through.push_back(inst);
   }
   if (all.empty()) return rep;
+  // ltp's own length weighs the kinds by delay (the dly cells of
+  // tools/yosys/ltp_map.v); the levels are the cells that do logic
+  for (auto& p : all) p.length = p.lut + p.lutram + p.muxf + p.carry4;
   rep.found = true;
   // The last path is the flattened design's; before it, one per module (the
   // top's own, hierarchical one counts submodules as cells: left out).

@@ -1,9 +1,10 @@
 // Bit-packed activation buffer in block RAM. NW banks of 64-bit words (word
 // w in bank w % NW, row w / NW), each a simple dual-port memory with a
 // registered read: the shape of a RAMB36 in 512 x 72 mode.
-// - Read: a run of U bits at any bit address, the cycle after re_i: the NW
-//   banks read the words the run touches, a rotation puts them in order and
-//   a shift by the address's bit offset takes the run.
+// - Read: a run of U bits at any bit address, two cycles after re_i
+//   (nb_pkg::BitReadStages): the NW banks read the words the run touches, a
+//   rotation puts them in order and a shift by the address's bit offset
+//   takes the run into the output register.
 // - Write: a run of up to WMax bits (<= 64) at any bit address, under a bit
 //   mask. Block RAM has no bit enables, so the write is a read-modify-write:
 //   the words are read the cycle of we_i and written back, merged, the cycle
@@ -19,7 +20,7 @@ module nb_bit_ram #(
   input  logic              re_i,
   /* verilator lint_off UNUSEDSIGNAL */  // addresses wrap at the buffer size: the top bits are not used
   input  logic [31:0]       raddr_i,     // bit address of the run's bit 0
-  output logic [U-1:0]      rdata_o,     // the cycle after re_i
+  output logic [U-1:0]      rdata_o,     // two cycles after re_i
   input  logic              we_i,
   input  logic [31:0]       waddr_i,
   /* verilator lint_on UNUSEDSIGNAL */
@@ -74,10 +75,16 @@ module nb_bit_ram #(
     end
   end
   logic [NW*64-1:0] rrun;
-  always_comb begin
-    for (int k = 0; k < NW; k++) rrun[k*64 +: 64] = rd_q[WA'(k) + rrot_q];
-    rdata_o = U'(rrun >> rsh_q);
+  always_comb for (int k = 0; k < NW; k++) rrun[k*64 +: 64] = rd_q[WA'(k) + rrot_q];
+  // the run in a register: the block RAM's clock-to-out, the rotation and
+  // the shift are one cycle, the reader's masking and packing the next
+  logic rv_q;
+  logic [U-1:0] rdata_q;
+  always_ff @(posedge clk_i) begin
+    rv_q <= re_i;
+    if (rv_q) rdata_q <= U'(rrun >> rsh_q);
   end
+  assign rdata_o = rdata_q;
 
   // ---- write: read-modify-write of the (at most) two words the run touches
   logic wv_q;

@@ -22,6 +22,7 @@ package nb_pkg;
   localparam int DefaultMergeLanes = 8;  // outputs merged and requantized per cycle (merge units shared by the lanes); divides Lanes
 
   localparam int XnorStages = 2;  // register stages of the XNOR slice (operands in, P out)
+  localparam int BitReadStages = 2;  // cycles from a bit-buffer read to its run: the block RAM's registered read, then the rotated and shifted run in a register
   localparam int PopStages = 1;  // register stages of a binary lane after its XNOR slices (the popcount, then the accumulator and dot)
 
   // Error codes (nb_top error_code_o).

@@ -313,7 +313,7 @@ module nb_top #(
   // the last one
   localparam int BinStages = nb_pkg::XnorStages + nb_pkg::PopStages;
   logic [BinStages-1:0] bv_q, bl_q;
-  nb_window #(.U(UB), .UnitBits(1)) u_bwin (
+  nb_window #(.U(UB), .UnitBits(1), .ReadStages(nb_pkg::BitReadStages)) u_bwin (
     .clk_i, .rst_ni, .start_i(issue && use_bin), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu_q),
     .k_i(d.bin_k), .pad_i(d.bin_pad), .pad_units_i(d.bin_pad_units), .pad_rows_i(d.bin_pad_rows),
     .run_i(d.bin_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(bg_ready),

@@ -5,7 +5,8 @@
 // fixed-point engine on int8 bytes (U = MACs per lane).
 module nb_window #(
   parameter int U = 48,
-  parameter int UnitBits = 1
+  parameter int UnitBits = 1,
+  parameter int ReadStages = 1   // cycles from rd_valid_o to rd_data_i
 ) (
   input  logic                      clk_i,
   input  logic                      rst_ni,
@@ -25,7 +26,7 @@ module nb_window #(
   // run read of the activation buffer
   output logic                      rd_valid_o,
   output logic [31:0]               rd_addr_o,
-  input  logic [U*UnitBits-1:0]     rd_data_i,   // the cycle after rd_valid_o
+  input  logic [U*UnitBits-1:0]     rd_data_i,   // ReadStages cycles after rd_valid_o
   // words of the window
   output logic                      word_valid_o,
   output logic [U*UnitBits-1:0]     word_o,
@@ -42,21 +43,29 @@ module nb_window #(
     .in_h_i, .in_row_units_i, .ready_o, .valid_o(rd_valid_o), .addr_o(rd_addr_o), .count_o(gen_count), .mask_o(gen_mask),
     .last_o(gen_last));
 
-  // The chunk's metadata waits a cycle for its data.
+  // The chunk's metadata waits ReadStages cycles for its data (shift
+  // registers, the oldest entry at the top).
   logic v_q, last_q;
   logic [CW-1:0] count_q;
   logic [U-1:0] mask_q;
   logic [U*UnitBits-1:0] chunk;
   logic flush;
+  logic [ReadStages-1:0] vs_q, ls_q;
+  logic [ReadStages*CW-1:0] cs_q;
+  logic [ReadStages*U-1:0] ms_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) v_q <= 1'b0;
-    else v_q <= rd_valid_o;
+    if (!rst_ni) vs_q <= '0;
+    else vs_q <= (vs_q << 1) | ReadStages'(rd_valid_o);
   end
   always_ff @(posedge clk_i) begin
-    last_q <= gen_last;
-    count_q <= gen_count;
-    mask_q <= gen_mask;
+    ls_q <= (ls_q << 1) | ReadStages'(gen_last);
+    cs_q <= (cs_q << CW) | (ReadStages*CW)'(gen_count);
+    ms_q <= (ms_q << U) | (ReadStages*U)'(gen_mask);
   end
+  assign v_q = vs_q[ReadStages-1];
+  assign last_q = ls_q[ReadStages-1];
+  assign count_q = cs_q[(ReadStages-1)*CW +: CW];
+  assign mask_q = ms_q[(ReadStages-1)*U +: U];
   always_comb begin
     for (int b = 0; b < U; b++) chunk[b*UnitBits +: UnitBits] = mask_q[b] ? rd_data_i[b*UnitBits +: UnitBits] : '0;
   end

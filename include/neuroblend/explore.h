@@ -85,13 +85,14 @@ Resources parse_yosys_stat(const std::string& log);
 // cells by kind and its end points.
 struct LogicPath {
   std::string module;  // module (parameters folded); for the flattened design, the top's name
-  int length = 0;      // cells on the path
+  int length = 0;      // logic levels on the path (LUT, LUT-RAM read, MUXF, CARRY4)
   int lut = 0, muxf = 0, carry4 = 0, lutram = 0;
   std::string from, to;  // first and last signal of the path
   std::vector<std::string> through;  // instances it passes, in order ("" for the top's own logic)
   // A rough delay for UltraScale+ -1 (clock-to-out and setup 0.3 ns, 0.5 ns
-  // per LUT level with its routing, 0.7 ns per LUT-RAM read, 0.15 ns per
-  // MUXF, 0.05 ns per CARRY4): an estimate, not a timing analysis.
+  // per LUT level with its routing, 0.7 ns per LUT-RAM read, 0.2 ns per
+  // MUXF, 0.1 ns per CARRY4; the weights ltp_map.v gives ltp): an estimate,
+  // not a timing analysis.
   double estimate_ns() const;
 };
 struct PathReport {

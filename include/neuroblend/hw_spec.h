@@ -185,6 +185,7 @@ constexpr Param kMergeLanes{"MergeLanes", "merge_lanes", 8, 1, 64, {0, 0, 0, 0},
 }  // namespace param
 
 constexpr int kXnorStages = 2;  // register stages of the XNOR slice (operands in, P out)
+constexpr int kBitReadStages = 2;  // cycles from a bit-buffer read to its run: the block RAM's registered read, then the rotated and shifted run in a register
 constexpr int kPopStages = 1;  // register stages of a binary lane after its XNOR slices (the popcount, then the accumulator and dot)
 
 }  // namespace nb::hw
