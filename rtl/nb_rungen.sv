@@ -48,6 +48,7 @@ module nb_rungen #(
   logic row_end_q;                          // left_q <= U: the row's last chunk
   logic [CW-1:0] cnt_q;                     // min(left_q, U): the chunk's units
   logic [15:0] r_q;
+  logic last_row_q;                         // r_q == k - 1
   logic [CW-1:0] fill_q;  // units in the gearbox's partial word
   logic signed [31:0] hi_rel;
   logic [CW-1:0] lo_c, hi_c;
@@ -58,7 +59,7 @@ module nb_rungen #(
     count_o = cnt_q;
     valid_o = busy_q && !gap_q;
     addr_o = addr_q;
-    last_o = row_end && (r_q == k_i - 16'd1);
+    last_o = row_end && last_row_q;
     // Units [lo, hi) of the chunk lie inside the image: clamped to the
     // chunk, then two thermometer codes of CW bits each.
     hi_rel = hi_q > signed'(32'(count_o)) ? signed'(32'(count_o)) : hi_q;
@@ -104,6 +105,7 @@ module nb_rungen #(
       lo_q <= '0;
       hi_q <= '0;
       r_q <= '0;
+      last_row_q <= 1'b0;
       fill_q <= '0;
     end else if (gap_q) begin
       gap_q <= 1'b0;
@@ -113,6 +115,7 @@ module nb_rungen #(
         fill_q <= last_o ? '0 : (fill_sum >= (CW+1)'(U) ? CW'(fill_sum - (CW+1)'(U)) : CW'(fill_sum));
         if (row_end) begin
           r_q <= r_q + 16'd1;
+          last_row_q <= r_q + 16'd2 == k_i;
           iy_q <= iy_next;
           row_valid_q <= iy_next >= 0 && iy_next < signed'(32'(in_h_i));
           rowaddr_q <= rowaddr_q + in_row_units_i;
@@ -149,6 +152,7 @@ module nb_rungen #(
         lo_q <= lead0;
         hi_q <= hitop0;
         r_q <= '0;
+        last_row_q <= k_i == 16'd1;
         fill_q <= '0;
       end
     end

@@ -178,6 +178,9 @@ module nb_top #(
   logic [15:0] cfg_wpr;
   logic cfg_skip, cfg_rows;
   logic [31:0] cfg_bytes;  // bytes of an array load
+  /* verilator lint_off UNUSEDSIGNAL */  // bytes within the beat
+  logic [11:0] cfg_abytes; // and with its first beat's leading bytes, rounded up to a beat
+  /* verilator lint_on UNUSEDSIGNAL */
   always_comb begin
     cfg_start = 32'd0;
     cfg_base = 32'd0;
@@ -187,6 +190,7 @@ module nb_top #(
     cfg_skip = 1'b0;
     cfg_rows = 1'b0;
     cfg_bytes = 32'd0;
+    cfg_abytes = 12'd0;
     unique case (st_q)
       S_HDR: begin cfg_start = prog_q; cfg_beats = 32'd8; end
       S_DESC: begin cfg_start = desc_ptr_q; cfg_beats = 32'(nb_pkg::DescBeats); end
@@ -215,7 +219,9 @@ module nb_top #(
         endcase
         cfg_start = ltile_q == 16'd0 ? cfg_base : tptr_q[lstep_q[2:0]];
         cfg_bytes = 32'(lnrows) << cfg_esh;
-        if (!cfg_rows) cfg_beats = ((cfg_start & 32'd7) + cfg_bytes + 32'd7) >> 3;
+        // an array of lnrows <= 64 elements of <= 8 bytes: 12-bit arithmetic
+        cfg_abytes = 12'(cfg_start[2:0]) + 12'(cfg_bytes) + 12'd7;
+        if (!cfg_rows) cfg_beats = 32'(cfg_abytes[11:3]);
       end
     endcase
   end
