@@ -69,7 +69,12 @@ module nb_rungen #(
     fill_sum = (CW+1)'(fill_q) + (CW+1)'(count_o);
     flush = last_o && fill_sum > (CW+1)'(U);
   end
-  assign ready_o = !busy_q || (!gap_q && last_o && !flush);
+  // ready_o is a register: the next cycle's value is worked out from the
+  // next state (the issue decision that reads it is then a few LUTs from
+  // flip-flops); an assertion checks it against its definition,
+  // !busy || (!gap && last && !flush).
+  logic ready_q;
+  assign ready_o = ready_q;
 
   // a window's start values, from its position and the layer's pitches
   logic signed [31:0] ixu0, iy_start, lead0, inrow0, hitop0;
@@ -89,6 +94,25 @@ module nb_rungen #(
   assign left_next = left_q - signed'(32'(U));
   assign run_end = signed'(run_i) <= U;
   assign run_cnt = run_end ? CW'(run_i) : CW'(U);
+  // the next chunk of a window that goes on (busy, not its last chunk)
+  logic row_end_d, last_row_d;
+  logic [CW-1:0] cnt_d, fill_d;
+  logic [CW:0] fill_sum_d;
+  always_comb begin
+    row_end_d = row_end ? run_end : left_next <= U;
+    cnt_d = row_end ? run_cnt : (left_next <= U ? CW'(left_next) : CW'(U));
+    last_row_d = row_end ? r_q + 16'd2 == k_i : last_row_q;
+    fill_d = fill_sum >= (CW+1)'(U) ? CW'(fill_sum - (CW+1)'(U)) : CW'(fill_sum);
+    fill_sum_d = (CW+1)'(fill_d) + (CW+1)'(cnt_d);
+  end
+  logic ready_d;
+  always_comb begin
+    if (gap_q) ready_d = 1'b1;                                        // idle next
+    else if (start_i && ready_o) ready_d = run_end && k_i == 16'd1;   // a new window's first chunk
+    else if (!busy_q) ready_d = 1'b1;
+    else if (last_o) ready_d = !flush;                                // idle, or the flush gap
+    else ready_d = row_end_d && last_row_d && !(fill_sum_d > (CW+1)'(U));
+  end
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       busy_q <= 1'b0;
@@ -107,29 +131,30 @@ module nb_rungen #(
       r_q <= '0;
       last_row_q <= 1'b0;
       fill_q <= '0;
+      ready_q <= 1'b1;
     end else if (gap_q) begin
       gap_q <= 1'b0;
       busy_q <= 1'b0;
+      ready_q <= ready_d;
     end else begin
+      ready_q <= ready_d;
       if (busy_q) begin
-        fill_q <= last_o ? '0 : (fill_sum >= (CW+1)'(U) ? CW'(fill_sum - (CW+1)'(U)) : CW'(fill_sum));
+        fill_q <= last_o ? '0 : fill_d;
+        row_end_q <= row_end_d;
+        cnt_q <= cnt_d;
+        last_row_q <= last_row_d;
         if (row_end) begin
           r_q <= r_q + 16'd1;
-          last_row_q <= r_q + 16'd2 == k_i;
           iy_q <= iy_next;
           row_valid_q <= iy_next >= 0 && iy_next < signed'(32'(in_h_i));
           rowaddr_q <= rowaddr_q + in_row_units_i;
           addr_q <= rowaddr_q + in_row_units_i;
           left_q <= signed'(run_i);
-          row_end_q <= run_end;
-          cnt_q <= run_cnt;
           lo_q <= lead_q;
           hi_q <= hitop_q;
         end else begin
           addr_q <= addr_q + 32'(U);
           left_q <= left_next;
-          row_end_q <= left_next <= U;
-          cnt_q <= left_next <= U ? CW'(left_next) : CW'(U);
           lo_q <= lo_q - signed'(32'(U));
           hi_q <= hi_q - signed'(32'(U));
         end
@@ -157,4 +182,9 @@ module nb_rungen #(
       end
     end
   end
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i)
+    if (rst_ni) assert (ready_q == (!busy_q || (!gap_q && last_o && !flush)))
+      else $error("nb_rungen: registered ready %0d differs from its definition", ready_q);
+`endif
 endmodule
