@@ -19,6 +19,7 @@
 #include "neuroblend/cycle_model.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
+#include "neuroblend/json_file.h"
 #include "perf_report.h"
 
 namespace nb::cli {
@@ -145,7 +146,7 @@ int run_power(const ModelOptions& o) {
   }
   if (g_pow.save) {
     std::string path = d.activity_file;
-    nlohmann::json a = fs::exists(path) ? nlohmann::json::parse(std::ifstream(path)) : nlohmann::json::object();
+    nlohmann::json a = fs::exists(path) ? read_json_file(path, "activity file") : nlohmann::json::object();
     a["format"] = "neuroblend-activity-1";
     a["note"] =
         "Switching activity per operation measured in the RTL co-simulation (Verilator toggle coverage) by "
@@ -367,15 +368,9 @@ void write_outputs(const fs::path& dir, nlohmann::json j, bool no_plots) {
 std::vector<Hw> grid(const SweepArgs& a, const Hw& base) {
   std::vector<Hw> out;
   if (!a.list.empty()) {
-    std::ifstream f(a.list);
-    if (!f) throw Error("cannot open configuration list " + a.list);
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(f);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw Error(fmt::format("{}: not valid JSON: {}", a.list, e.what()));
-    }
+    nlohmann::json j = read_json_file(a.list, "configuration list");
     if (!j.is_array()) throw Error(a.list + ": expected an array of configuration objects");
+    if (j.empty()) throw Error(a.list + ": the list has no configurations");
     fs::path tmp = fs::temp_directory_path() / fmt::format("neuroblend-cfg-{}.json", getpid());
     for (size_t i = 0; i < j.size(); ++i) {
       write_file(tmp, j[i].dump());
@@ -529,14 +524,8 @@ int run_sweep_merge() {
   std::set<size_t> seen;
   size_t grid_size = 0;
   for (auto& p : g_merge.inputs) {
-    std::ifstream f(p);
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(f);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw Error(fmt::format("{}: not valid JSON: {}", p, e.what()));
-    }
-    if (j.value("format", "") != "neuroblend-sweep-1") throw Error(p + ": not a sweep file");
+    nlohmann::json j = read_json_file(p, "sweep shard");
+    if (!j.is_object() || j.value("format", "") != "neuroblend-sweep-1") throw Error(p + ": not a sweep file");
     if (out.is_null()) {
       out = j;
       out.erase("shard");

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neuroblend/error.h"
+#include "neuroblend/json_file.h"
 #if NB_HAVE_RTL
 #include "nb_built_configs.h"
 #endif
@@ -23,14 +24,7 @@ bool is_pow2(int v) {
 
 // Strict reader of a configuration file: every key known, each checked.
 void read_config(const std::string& path, Hw& hw) {
-  std::ifstream f(path);
-  if (!f) throw Error(fmt::format("cannot open configuration '{}'", path));
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(f);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(fmt::format("{}: not valid JSON: {}", path, e.what()));
-  }
+  nlohmann::json j = read_json_file(path, "configuration");
   if (!j.is_object()) throw Error(fmt::format("{}: expected an object", path));
   for (auto& [k, v] : j.items()) {
     auto integer = [&](int lo, int hi) {

@@ -160,7 +160,20 @@ int main(int argc, char** argv) {
   add_sweep(app, s_opt);
   add_report(app, rep_opt);
 
-  CLI11_PARSE(app, argc, argv);
+  // Exit status (README, "Exit status"): 0 success, 1 bad input or a failed
+  // step (the message names the file, key, layer or value), 2 a command line
+  // that does not parse or an option out of its range, 3 the RTL disagrees
+  // with the golden model.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "neuroblend: usage error: " << e.what() << "\n(neuroblend --help, or neuroblend COMMAND --help)\n";
+    return 2;
+  }
   try {
     if (describe->parsed()) return run_describe(d_opt);
     if (compile->parsed()) return run_compile(c_opt, c_args);

@@ -18,6 +18,7 @@
 #include "costs.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
+#include "neuroblend/json_file.h"
 #include "neuroblend/hw_config.h"
 #include "neuroblend/npy.h"
 #include "neuroblend/program.h"
@@ -75,7 +76,9 @@ nlohmann::json cosimulate(const CompiledModel& cm, const std::vector<Image>& ima
       fs::remove_all(tmp);
       throw Error(fmt::format("the co-simulator failed (exit status {}) before writing a result", rc));
     }
-    r = nlohmann::json::parse(f);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    r = parse_json(ss.str(), "the co-simulator's result " + out);
   }
   fs::remove_all(tmp);
 

@@ -10,20 +10,13 @@
 #include <sstream>
 
 #include "neuroblend/error.h"
+#include "neuroblend/json_file.h"
 
 namespace nb {
 
 namespace {
 
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw Error(fmt::format("cannot open '{}'", path));
-  try {
-    return nlohmann::json::parse(f);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(fmt::format("{}: not valid JSON: {}", path, e.what()));
-  }
-}
+nlohmann::json read_json(const std::string& path) { return read_json_file(path, "data file"); }
 
 double num(const nlohmann::json& j, const std::string& key, const std::string& where) {
   if (!j.is_object() || !j.contains(key) || !j[key].is_number())

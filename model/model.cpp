@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "neuroblend/error.h"
+#include "neuroblend/json_file.h"
 
 #ifndef NB_MODELS_DIR
 #define NB_MODELS_DIR "models"
@@ -298,12 +299,7 @@ void infer_shapes(ModelSpec& m) {
 }  // namespace
 
 ModelSpec parse_model(const std::string& text, const std::string& source) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw Error(fmt::format("{}: not valid JSON: {}", source, e.what()));
-  }
+  json j = parse_json(text, source);
   ModelSpec m;
   m.source = source;
   Obj top(j, source);

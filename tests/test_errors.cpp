@@ -10,6 +10,8 @@
 #include "neuroblend/compiler.h"
 #include "neuroblend/error.h"
 #include "neuroblend/image.h"
+#include "neuroblend/json_file.h"
+#include "neuroblend/model.h"
 #include "neuroblend/npy.h"
 #include "neuroblend/params.h"
 
@@ -197,4 +199,19 @@ TEST_CASE("a layer whose values would overflow is refused, naming the layer") {
   Params bad = random_params(m, 1, 2);
   bad.layers[1].w.pop_back();
   CHECK_ERROR(compile(m, bad), "'b1.main.w' has 575 values, expected 576");
+}
+
+TEST_CASE("JSON input: nesting limited, numbers in range, errors name the source") {
+  auto nest = [](int n) { return std::string(size_t(n), '[') + std::string(size_t(n), ']'); };
+  CHECK(parse_json(nest(kMaxJsonDepth), "ok.json").is_array());
+  CHECK_THROWS_WITH_AS(parse_json(nest(kMaxJsonDepth + 1), "deep.json"),
+                       "deep.json: values nested deeper than 64 levels", Error);
+  // a deep value inside an object, far past the limit: refused before it is built
+  CHECK_THROWS_AS(parse_json("{\"a\": " + nest(100000) + "}", "x"), Error);
+  CHECK_THROWS_WITH_AS(parse_json("{\"lanes\": 1e400}", "cfg.json"),
+                       "cfg.json: not valid JSON: number overflow parsing '1e400'", Error);
+  CHECK_THROWS_WITH_AS(read_json_file("/nonexistent/x.json", "configuration"),
+                       "cannot open configuration '/nonexistent/x.json'", Error);
+  // a model file goes through the same reader
+  CHECK_THROWS_AS(parse_model("{\"format\": " + nest(200) + "}", "m.json"), Error);
 }
