@@ -227,15 +227,17 @@ CompiledModel parse_program(const std::vector<uint8_t>& b, const std::string& sr
         fmt::format("{}: corrupt program header (layers {}, descriptors at {}, image at {} of {} bytes, file {} bytes)",
                     src, L, desc_off, image_off, image_bytes, b.size()));
   auto section = [&](const std::string& where, uint32_t off, uint64_t n, size_t elem) -> const uint8_t* {
-    if (uint64_t(off) + n * elem > image_bytes)
+    if (n > image_bytes / elem || uint64_t(off) + n * elem > image_bytes)
       throw Error(fmt::format("{}: {}: section at {} of {} bytes runs past the image ({} bytes)", src, where, off,
                               n * elem, image_bytes));
     return &b[image_off + off];
   };
   auto vec = [&](auto tag, const std::string& where, uint32_t off, uint64_t n) {
     using T = decltype(tag);
+    // bounds first: a length field near 2^32 must not allocate before it is refused
+    const uint8_t* p = section(where, off, n, sizeof(T));
     std::vector<T> v(static_cast<size_t>(n));
-    if (n) std::memcpy(v.data(), section(where, off, n, sizeof(T)), size_t(n) * sizeof(T));
+    if (n) std::memcpy(v.data(), p, size_t(n) * sizeof(T));
     return v;
   };
   CompiledModel cm;

@@ -92,4 +92,16 @@ TEST_CASE("corrupt program files give clear errors") {
   CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("layer 0: descriptor field 'row_step' is 5") !=
         std::string::npos);
   CHECK(error_of([&] { read_program("/nonexistent/x.nbp"); }).find("cannot open program") != std::string::npos);
+  // Lengths near 2^32 are refused against the bytes there are before any
+  // allocation (this allocated 4 to 256 GB and ended in std::bad_alloc).
+  uint32_t big = 0xfffffff0u;
+  bad = good;
+  std::memcpy(&bad[60], &big, 4);  // the model name's length
+  CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("p.nbp: model name: section at") != std::string::npos);
+  bad = good;
+  std::memcpy(&bad[word(hw::desc::kNameLen)], &big, 4);
+  CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("layer 0 name: section at") != std::string::npos);
+  bad = good;
+  std::memcpy(&bad[word(hw::desc::kKfix)], &big, 4);
+  CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("p.nbp: layer 0") != std::string::npos);
 }
