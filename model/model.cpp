@@ -112,6 +112,7 @@ class Obj {
   bool has(const std::string& k) const { return j_.contains(k); }
   const json& raw(const std::string& k) {
     used_.insert(k);
+    if (!has(k)) throw Error(fmt::format("{}: missing required key '{}'", where_, k));
     return j_.at(k);
   }
   int integer(const std::string& k, std::optional<int> def, int lo, int hi) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -169,8 +170,17 @@ NpyArray npy_parse(const uint8_t* d, size_t n, const std::string& where) {
     if (a.shape.back() < 0) throw Error(fmt::format("{}: negative dimension", where));
   }
   size_t elem = size_t(a.dtype[1] - '0');
-  size_t bytes = size_t(a.count()) * elem;
   size_t data_off = off + hl;
+  if (data_off > n) throw Error(fmt::format("{}: header runs past the end of the file", where));
+  // the element count against the bytes there are, without overflowing
+  const bool empty = std::find(a.shape.begin(), a.shape.end(), int64_t(0)) != a.shape.end();
+  uint64_t cnt = 1;
+  for (int64_t dim : a.shape)
+    if (!empty && cnt > (n - data_off) / elem / uint64_t(dim))
+      throw Error(fmt::format("{}: data size {} bytes does not match shape {} of {}", where, n - data_off,
+                              a.shape_str(), descr));
+    else if (!empty) cnt *= uint64_t(dim);
+  size_t bytes = empty ? 0 : size_t(cnt) * elem;
   if (n - data_off != bytes)
     throw Error(
         fmt::format("{}: data size {} bytes does not match shape {} of {}", where, n - data_off, a.shape_str(), descr));
@@ -242,14 +252,26 @@ NpzMap read_npz(const std::string& path) {
       zip_close(z);
       throw Error(fmt::format("{}: entry '{}' is not a .npy array", path, name));
     }
-    std::vector<uint8_t> buf(size_t(st.size));
+    // Read in chunks: memory follows the bytes that really come out, not
+    // the size the entry declares (a corrupt or hostile archive may declare
+    // gigabytes).
+    std::vector<uint8_t> buf;
     zip_file_t* f = zip_fopen_index(z, zip_uint64_t(i), 0);
-    if (!f || zip_fread(f, buf.data(), st.size) != zip_int64_t(st.size)) {
-      if (f) zip_fclose(f);
-      zip_close(z);
-      throw Error(fmt::format("{}: cannot read entry '{}'", path, name));
+    bool ok = f != nullptr;
+    if (ok) {
+      std::vector<uint8_t> chunk(size_t(1) << 16);
+      zip_int64_t got;
+      while ((got = zip_fread(f, chunk.data(), chunk.size())) > 0) {
+        if (buf.size() + size_t(got) > st.size) break;  // more than it declares
+        buf.insert(buf.end(), chunk.begin(), chunk.begin() + got);
+      }
+      ok = got == 0 && buf.size() == st.size;
+      zip_fclose(f);
     }
-    zip_fclose(f);
+    if (!ok) {
+      zip_close(z);
+      throw Error(fmt::format("{}: cannot read entry '{}' (corrupt archive)", path, name));
+    }
     std::string key = name.substr(0, name.size() - 4);
     try {
       out[key] = npy_parse(buf.data(), buf.size(), path + ":" + key);

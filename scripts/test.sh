@@ -9,6 +9,9 @@ BUILD=${NB_BUILD_DIR:-build}
 cd "$BUILD"
 if [ $# -eq 0 ]; then
   ctest --output-on-failure -j "$(nproc)" -LE long   # the default suite; -L long for the long regressions
+  cd - > /dev/null
+  # a short fuzz run of every parser (ASan + UBSan), after its regression inputs
+  bash scripts/fuzz.sh "${NB_FUZZ_SECONDS:-15}"
 else
   ctest --output-on-failure -j "$(nproc)" "$@"
 fi

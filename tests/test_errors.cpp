@@ -215,3 +215,13 @@ TEST_CASE("JSON input: nesting limited, numbers in range, errors name the source
   // a model file goes through the same reader
   CHECK_THROWS_AS(parse_model("{\"format\": " + nest(200) + "}", "m.json"), Error);
 }
+
+TEST_CASE("npy: a shape whose element count overflows is refused, not multiplied") {
+  // found by fuzzing (fuzz/regressions/npy/shape_overflow.npy): the count
+  // was a signed 64-bit product of the dimensions
+  std::string hdr = "{'descr': '<i8', 'fortran_order': False, 'shape': (222222222222222222, 672), }";
+  hdr += std::string(63 - (10 + hdr.size()) % 64, ' ') + "\n";
+  std::string file = std::string("\x93NUMPY\x01\x00", 8) + char(hdr.size() & 0xff) + char(hdr.size() >> 8) + hdr + "12345678";
+  CHECK(error_of([&] { npy_parse(reinterpret_cast<const uint8_t*>(file.data()), file.size(), "x.npy"); })
+            .find("x.npy: data size 8 bytes does not match shape") != std::string::npos);
+}
