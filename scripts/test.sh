@@ -12,6 +12,8 @@ if [ $# -eq 0 ]; then
   cd - > /dev/null
   # a short fuzz run of every parser (ASan + UBSan), after its regression inputs
   bash scripts/fuzz.sh "${NB_FUZZ_SECONDS:-15}"
+  # the C++ side's tests again, built with ASan + UBSan
+  bash scripts/test-sanitized.sh
 else
   ctest --output-on-failure -j "$(nproc)" "$@"
 fi
