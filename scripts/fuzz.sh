@@ -20,7 +20,11 @@ fi
 echo "fuzz: building the targets with clang, ASan and UBSan in $B/ (a few minutes the first time)"
 cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DNB_FUZZ=ON -DNB_BUILD_RTL=OFF \
   -DNB_BUILD_TESTS=OFF -DNB_BUILD_BENCH=OFF -DNB_NATIVE=OFF > "$B.configure.log" 2>&1 || { cat "$B.configure.log"; exit 1; }
-cmake --build "$B" --target fuzz_all -j "$(nproc)" 2>&1 | grep -E "error|Linking|Built target fuzz" || true
+if ! cmake --build "$B" --target fuzz_all -j "$(nproc)" > "$B.build.log" 2>&1; then
+  tail -40 "$B.build.log"
+  echo "fuzz.sh: the build failed (log: $B.build.log)" >&2
+  exit 1
+fi
 mkdir -p "$B/artifacts"
 for t in $TARGETS; do
   exe="$B/fuzz/fuzz_$t"
