@@ -5,50 +5,19 @@
 // size, as the RTL's do. Prints "N passed, 0 failed" or the first mismatch.
 #include <cstdint>
 #include <cstdio>
-#include <random>
-#include <string>
-#include <type_traits>
 #include <vector>
 
 #include "Vnb_bit_ram.h"
-#include "verilated.h"
+#include "tb_common.h"
 
-namespace {
-
-struct Bench {
-  Vnb_bit_ram top;
-  void tick() {
-    top.clk_i = 0;
-    top.eval();
-    top.clk_i = 1;
-    top.eval();
-  }
-};
-
-template <typename W>
-void set_bits(W& w, int n, const std::vector<uint8_t>& v) {
-  // Verilator: up to 64 bits as an integer, wider as an array of 32-bit words.
-  if constexpr (std::is_integral_v<W>) {
-    w = 0;
-    for (int i = 0; i < n; ++i) w |= W(v[size_t(i)] & 1) << i;
-  } else {
-    for (auto& x : w) x = 0;
-    for (int i = 0; i < n; ++i) w[size_t(i / 32)] |= uint32_t(v[size_t(i)] & 1) << (i % 32);
-  }
-}
-template <typename W>
-int get_bit(const W& w, int i) {
-  if constexpr (std::is_integral_v<W>) return int((w >> i) & 1);
-  else return int((w[size_t(i / 32)] >> (i % 32)) & 1);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
-  Verilated::commandArgs(argc, argv);
+  auto rng = tb::seeded(argc, argv);
   const int bits = NB_TB_BITS, u = NB_TB_U, wmax = NB_TB_WMAX;
-  std::mt19937_64 rng(argc > 1 ? std::stoull(argv[1]) : 1);
-  Bench b;
+  struct {
+    Vnb_bit_ram top;
+    void tick() { tb::tick(top); }
+  } b;
   std::vector<uint8_t> ref(size_t(bits), 0);
   b.top.re_i = 0;
   b.top.we_i = 0;
@@ -70,8 +39,10 @@ int main(int argc, char** argv) {
       b.top.we_i = 1;
       b.top.re_i = 0;
       b.top.waddr_i = a;
-      set_bits(b.top.wdata_i, wmax, d);
-      set_bits(b.top.wmask_i, wmax, m);
+      for (int k = 0; k < wmax; ++k) {
+        tb::set_field(b.top.wdata_i, k, 1, d[size_t(k)]);
+        tb::set_field(b.top.wmask_i, k, 1, m[size_t(k)]);
+      }
       b.tick();
       for (int k = 0; k < wmax; ++k)
         if (m[size_t(k)]) ref[(a + uint32_t(k)) % uint32_t(bits)] = d[size_t(k)];
@@ -90,7 +61,7 @@ int main(int argc, char** argv) {
       b.top.re_i = 0;
       b.tick();  // the run comes out of its register two cycles after the read
       for (int k = 0; k < u; ++k) {
-        int want = ref[(a + uint32_t(k)) % uint32_t(bits)], got = get_bit(b.top.rdata_o, k);
+        int want = ref[(a + uint32_t(k)) % uint32_t(bits)], got = int(tb::get_field(b.top.rdata_o, k, 1));
         ++checks;
         if (want != got) {
           std::printf("tb_bit_ram: phase %d: read at bit %u, bit %d: expected %d, got %d\n", phase, a, k, want, got);
@@ -102,6 +73,5 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("tb_bit_ram Bits=%d U=%d WMax=%d: %d bits checked\n", bits, u, wmax, checks);
-  std::printf("%d passed, %d failed\n", failures ? 0 : 1, failures ? 1 : 0);
-  return failures ? 1 : 0;
+  return tb::result(failures);
 }

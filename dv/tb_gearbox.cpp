@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "Vnb_gearbox.h"
-#include "verilated.h"
+#include "tb_common.h"
 
 namespace {
 constexpr int kUnits = NB_TB_UNITS, kBits = NB_TB_UNIT_BITS, kW = kUnits * kBits;
@@ -27,15 +27,9 @@ uint64_t mask_of(int bits) { return bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Verilated::commandArgs(argc, argv);
-  std::mt19937_64 rng(argc > 1 ? std::stoull(argv[1]) : 1);
+  auto rng = tb::seeded(argc, argv);
   Vnb_gearbox top;
-  auto tick = [&] {
-    top.clk_i = 1;
-    top.eval();
-    top.clk_i = 0;
-    top.eval();
-  };
+  auto tick = [&] { tb::tick(top); };
   top.clk_i = 0;
   top.rst_ni = 0;
   top.in_valid_i = 0;
@@ -106,6 +100,5 @@ int main(int argc, char** argv) {
     ++failures;
   }
   std::printf("tb_gearbox Units=%d UnitBits=%d: %d windows, %d words checked\n", kUnits, kBits, windows, words);
-  std::printf("%d passed, %d failed\n", failures ? 0 : 1, failures ? 1 : 0);
-  return failures ? 1 : 0;
+  return tb::result(failures);
 }

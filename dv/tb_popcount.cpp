@@ -7,11 +7,10 @@
 #include <string>
 
 #include "Vnb_popcount.h"
-#include "verilated.h"
+#include "tb_common.h"
 
 int main(int argc, char** argv) {
-  Verilated::commandArgs(argc, argv);
-  std::mt19937_64 rng(argc > 1 ? std::stoull(argv[1]) : 1);
+  auto rng = tb::seeded(argc, argv);
   Vnb_popcount top;
   const uint64_t m48 = (uint64_t(1) << 48) - 1;
   int failures = 0, n = 0;
@@ -30,6 +29,5 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("tb_popcount: %d words checked\n", n);
-  std::printf("%d passed, %d failed\n", failures ? 0 : 1, failures ? 1 : 0);
-  return failures ? 1 : 0;
+  return tb::result(failures);
 }
