@@ -10,7 +10,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "common.h"
 #include "hw_options.h"
@@ -70,15 +69,13 @@ nlohmann::json cosimulate(const CompiledModel& cm, const std::vector<Image>& ima
                        a.trace_from, a.trace_to ? a.trace_to : a.trace_from + 10000);
   int rc = std::system(cmd.c_str());
   nlohmann::json r;
-  {
-    std::ifstream f(out);
-    if (!f) {
-      fs::remove_all(tmp);
+  try {
+    if (!fs::exists(out))
       throw Error(fmt::format("the co-simulator failed (exit status {}) before writing a result", rc));
-    }
-    std::stringstream ss;
-    ss << f.rdbuf();
-    r = parse_json(ss.str(), "the co-simulator's result " + out);
+    r = read_json_file(out, "co-simulator result");
+  } catch (...) {
+    fs::remove_all(tmp);
+    throw;
   }
   fs::remove_all(tmp);
 

@@ -44,11 +44,11 @@ std::string path_text(const LogicPath& p) {
   if (p.carry4) kinds.push_back(fmt::format("{} CARRY4", p.carry4));
   std::string k;
   for (auto& x : kinds) k += (k.empty() ? "" : ", ") + x;
-  return fmt::format("{} levels ({}), ~{:.1f} ns", p.length, k.empty() ? "none" : k, p.estimate_ns());
+  return fmt::format("{} levels ({}), ~{:.1f} ns", p.levels(), k.empty() ? "none" : k, p.estimate_ns());
 }
 
 nlohmann::json path_json(const LogicPath& p) {
-  return {{"module", p.module}, {"levels", p.length}, {"lut", p.lut},       {"lutram", p.lutram},
+  return {{"module", p.module}, {"levels", p.levels()}, {"lut", p.lut},       {"lutram", p.lutram},
           {"muxf", p.muxf},     {"carry4", p.carry4}, {"from", p.from},     {"to", p.to},
           {"through", p.through}, {"estimate_ns", p.estimate_ns()}};
 }

@@ -303,7 +303,7 @@ PathReport parse_yosys_paths(const std::string& log) {
   PathReport rep;
   std::istringstream in(log);
   std::string line;
-  std::regex head(R"(^Longest topological path in (\S+) \(length=(-?\d+)\):\s*$)");
+  std::regex head(R"(^Longest topological path in (\S+) \(length=-?\d+\):\s*$)");
   std::regex step(R"(^\s+(\d+): (.*?)(?: \(via (\S+)\))?\s*$)");
   std::smatch mt;
   std::vector<LogicPath> all;
@@ -332,9 +332,6 @@ PathReport parse_yosys_paths(const std::string& log) {
     if (cur->through.empty() || cur->through.back() != inst) cur->through.push_back(inst);
   }
   if (all.empty()) return rep;
-  // ltp's own length weighs the kinds by delay (the dly cells of
-  // tools/yosys/ltp_map.v); the levels are the cells that do logic
-  for (auto& p : all) p.length = p.lut + p.lutram + p.muxf + p.carry4;
   rep.found = true;
   // The last path is the flattened design's; before it, one per module (the
   // top's own, hierarchical one counts submodules as cells: left out).
@@ -342,7 +339,7 @@ PathReport parse_yosys_paths(const std::string& log) {
   for (size_t i = 0; i + 1 < all.size(); ++i)
     if (all[i].module != rep.design.module) rep.modules.push_back(all[i]);
   std::stable_sort(rep.modules.begin(), rep.modules.end(),
-                   [](const LogicPath& a, const LogicPath& b) { return a.length > b.length; });
+                   [](const LogicPath& a, const LogicPath& b) { return a.levels() > b.levels(); });
   // One per module: the deepest of its parameterizations.
   std::vector<LogicPath> uniq;
   for (auto& p : rep.modules)

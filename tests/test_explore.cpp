@@ -62,7 +62,7 @@ TEST_CASE("longest paths from Yosys ltp output: levels by cell kind, end points,
   PathReport r = parse_yosys_paths(log);
   REQUIRE(r.found);
   CHECK(r.design.module == "nb_top");
-  CHECK(r.design.length == 4);  // levels counted, not ltp's weighted length
+  CHECK(r.design.levels() == 4);  // levels counted, not ltp's weighted length
   CHECK(r.design.lut == 3);
   CHECK(r.design.lutram == 1);
   CHECK(r.design.from == "d_raw_q[355]");
@@ -72,7 +72,7 @@ TEST_CASE("longest paths from Yosys ltp output: levels by cell kind, end points,
   // hierarchical path (submodules as cells) is left out
   REQUIRE(r.modules.size() == 2);
   CHECK(r.modules[0].module == "nb_rungen");
-  CHECK(r.modules[0].length == 3);
+  CHECK(r.modules[0].levels() == 3);
   CHECK(r.modules[0].carry4 == 1);
   CHECK(r.modules[0].lut == 2);
   CHECK(r.modules[1].module == "nb_popcount");

@@ -85,8 +85,8 @@ Resources parse_yosys_stat(const std::string& log);
 // cells by kind and its end points.
 struct LogicPath {
   std::string module;  // module (parameters folded); for the flattened design, the top's name
-  int length = 0;      // logic levels on the path (LUT, LUT-RAM read, MUXF, CARRY4)
-  int lut = 0, muxf = 0, carry4 = 0, lutram = 0;
+  int lut = 0, muxf = 0, carry4 = 0, lutram = 0;  // cells on the path by kind
+  int levels() const { return lut + lutram + muxf + carry4; }  // not ltp's delay-weighted length
   std::string from, to;  // first and last signal of the path
   std::vector<std::string> through;  // instances it passes, in order ("" for the top's own logic)
   // A rough delay for UltraScale+ -1 (clock-to-out and setup 0.3 ns, 0.5 ns
