@@ -70,63 +70,28 @@ module CARRY8 (output [7:0] CO, output [7:0] O, input CI, input CI_TOP, input [7
   end
 endmodule
 
+// The read ports of a LUT-RAM primitive: read output k is a cell of read
+// address k / (outputs per port).
 module RAM32M16 (output [1:0] DOA, DOB, DOC, DOD, DOE, DOF, DOG, DOH,
                  input [4:0] ADDRA, ADDRB, ADDRC, ADDRD, ADDRE, ADDRF, ADDRG, ADDRH,
                  input [1:0] DIA, DIB, DIC, DID, DIE, DIF, DIG, DIH, input WCLK, WE);
-  wire c_lutram_a0, c_lutram_a1, c_lutram_b0, c_lutram_b1, c_lutram_c0, c_lutram_c1, c_lutram_d0, c_lutram_d1;
-  wire c_lutram_e0, c_lutram_e1, c_lutram_f0, c_lutram_f1, c_lutram_g0, c_lutram_g1, c_lutram_h0, c_lutram_h1;
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_a0 (.A(ADDRA), .Y(c_lutram_a0));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_a0 (.A(c_lutram_a0), .Y(DOA[0]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_a1 (.A(ADDRA), .Y(c_lutram_a1));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_a1 (.A(c_lutram_a1), .Y(DOA[1]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_b0 (.A(ADDRB), .Y(c_lutram_b0));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_b0 (.A(c_lutram_b0), .Y(DOB[0]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_b1 (.A(ADDRB), .Y(c_lutram_b1));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_b1 (.A(c_lutram_b1), .Y(DOB[1]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_c0 (.A(ADDRC), .Y(c_lutram_c0));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_c0 (.A(c_lutram_c0), .Y(DOC[0]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_c1 (.A(ADDRC), .Y(c_lutram_c1));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_c1 (.A(c_lutram_c1), .Y(DOC[1]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_d0 (.A(ADDRD), .Y(c_lutram_d0));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_d0 (.A(c_lutram_d0), .Y(DOD[0]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_d1 (.A(ADDRD), .Y(c_lutram_d1));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_d1 (.A(c_lutram_d1), .Y(DOD[1]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_e0 (.A(ADDRE), .Y(c_lutram_e0));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_e0 (.A(c_lutram_e0), .Y(DOE[0]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_e1 (.A(ADDRE), .Y(c_lutram_e1));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_e1 (.A(c_lutram_e1), .Y(DOE[1]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_f0 (.A(ADDRF), .Y(c_lutram_f0));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_f0 (.A(c_lutram_f0), .Y(DOF[0]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_f1 (.A(ADDRF), .Y(c_lutram_f1));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_f1 (.A(c_lutram_f1), .Y(DOF[1]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_g0 (.A(ADDRG), .Y(c_lutram_g0));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_g0 (.A(c_lutram_g0), .Y(DOG[0]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_g1 (.A(ADDRG), .Y(c_lutram_g1));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_g1 (.A(c_lutram_g1), .Y(DOG[1]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_h0 (.A(ADDRH), .Y(c_lutram_h0));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_h0 (.A(c_lutram_h0), .Y(DOH[0]));
-  _ltp_chain #(.W(5), .N(6)) ch_lutram_h1 (.A(ADDRH), .Y(c_lutram_h1));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_h1 (.A(c_lutram_h1), .Y(DOH[1]));
+  _ltp_lutram_reads #(.AW(5), .DW(2)) rd (.A({ADDRH, ADDRG, ADDRF, ADDRE, ADDRD, ADDRC, ADDRB, ADDRA}),
+                                          .D({DOH, DOG, DOF, DOE, DOD, DOC, DOB, DOA}));
 endmodule
 
 module RAM64M8 (output DOA, DOB, DOC, DOD, DOE, DOF, DOG, DOH,
                 input [5:0] ADDRA, ADDRB, ADDRC, ADDRD, ADDRE, ADDRF, ADDRG, ADDRH,
                 input DIA, DIB, DIC, DID, DIE, DIF, DIG, DIH, input WCLK, WE);
-  wire c_lutram_a, c_lutram_b, c_lutram_c, c_lutram_d, c_lutram_e, c_lutram_f, c_lutram_g, c_lutram_h;
-  _ltp_chain #(.W(6), .N(6)) ch_lutram_a (.A(ADDRA), .Y(c_lutram_a));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_a (.A(c_lutram_a), .Y(DOA));
-  _ltp_chain #(.W(6), .N(6)) ch_lutram_b (.A(ADDRB), .Y(c_lutram_b));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_b (.A(c_lutram_b), .Y(DOB));
-  _ltp_chain #(.W(6), .N(6)) ch_lutram_c (.A(ADDRC), .Y(c_lutram_c));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_c (.A(c_lutram_c), .Y(DOC));
-  _ltp_chain #(.W(6), .N(6)) ch_lutram_d (.A(ADDRD), .Y(c_lutram_d));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_d (.A(c_lutram_d), .Y(DOD));
-  _ltp_chain #(.W(6), .N(6)) ch_lutram_e (.A(ADDRE), .Y(c_lutram_e));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_e (.A(c_lutram_e), .Y(DOE));
-  _ltp_chain #(.W(6), .N(6)) ch_lutram_f (.A(ADDRF), .Y(c_lutram_f));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_f (.A(c_lutram_f), .Y(DOF));
-  _ltp_chain #(.W(6), .N(6)) ch_lutram_g (.A(ADDRG), .Y(c_lutram_g));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_g (.A(c_lutram_g), .Y(DOG));
-  _ltp_chain #(.W(6), .N(6)) ch_lutram_h (.A(ADDRH), .Y(c_lutram_h));
-  \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_h (.A(c_lutram_h), .Y(DOH));
+  _ltp_lutram_reads #(.AW(6), .DW(1)) rd (.A({ADDRH, ADDRG, ADDRF, ADDRE, ADDRD, ADDRC, ADDRB, ADDRA}),
+                                          .D({DOH, DOG, DOF, DOE, DOD, DOC, DOB, DOA}));
+endmodule
+
+// Eight read ports of AW address bits and DW data bits each.
+module _ltp_lutram_reads #(parameter AW = 6, parameter DW = 1) (input [8*AW-1:0] A, output [8*DW-1:0] D);
+  genvar i;
+  for (i = 0; i < 8 * DW; i = i + 1) begin : r
+    wire c;
+    _ltp_chain #(.W(AW), .N(6)) ch (.A(A[(i / DW) * AW +: AW]), .Y(c));
+    \$reduce_or #(.A_SIGNED(0), .A_WIDTH(1), .Y_WIDTH(1)) lutram_o (.A(c), .Y(D[i]));
+  end
 endmodule
