@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
 
 #include "neuroblend/error.h"
 #include "neuroblend/json_file.h"
@@ -21,6 +23,19 @@ bool is_pow2(int v) {
   return v > 0 && (v & (v - 1)) == 0;
 }
 }  // namespace
+
+// A parameter's legal values (rtl/spec/nb_hw.json), as a list and as the
+// text of an error: "1..64", "1, 2, 4 or 8".
+std::vector<int> legal_values(const hw::Param& p) {
+  return std::vector<int>(p.values.begin(), p.values.begin() + p.nvalues);
+}
+std::string legal_text(const hw::Param& p) {
+  if (p.nvalues == 0) return fmt::format("{}..{}", p.min, p.max);
+  std::string t;
+  for (int i = 0; i < p.nvalues; ++i)
+    t += fmt::format("{}{}", i == 0 ? "" : i + 1 == p.nvalues ? " or " : ", ", p.values[size_t(i)]);
+  return t;
+}
 
 // Strict reader of a configuration file: every key known, each checked.
 void read_config(const std::string& path, Hw& hw) {
@@ -78,11 +93,9 @@ void add_hw_options(CLI::App* app, HwArgs& a) {
   app->add_option("--lanes", a.lanes, "Output channels in parallel (binary and fixed-point lanes), default 32")
       ->check(CLI::Range(hw::param::kLanes.min, hw::param::kLanes.max));
   app->add_option("--words-per-lane", a.wpl, "48-bit words (DSP48E2 slices) per binary lane per cycle: 1, 2, 4 (default 1)")
-      ->check(CLI::IsMember(std::vector<int>(hw::param::kWpl.values.begin(),
-                                             hw::param::kWpl.values.begin() + hw::param::kWpl.nvalues)));
+      ->check(CLI::IsMember(legal_values(hw::param::kWpl)));
   app->add_option("--macs", a.macs, "int8 MACs per fixed-point lane per cycle: 1, 2, 4, 8 (default 8)")
-      ->check(CLI::IsMember(std::vector<int>(hw::param::kMacs.values.begin(),
-                                             hw::param::kMacs.values.begin() + hw::param::kMacs.nvalues)));
+      ->check(CLI::IsMember(legal_values(hw::param::kMacs)));
   app->add_option("--merge-lanes", a.merge,
                   "Merge / requantize units shared by the lanes; must divide --lanes (default: the largest divisor "
                   "of the lanes up to a quarter of them and up to 8)")
@@ -97,10 +110,8 @@ void add_hw_options(CLI::App* app, HwArgs& a) {
 
 void check_hw(const Hw& hw, const std::string& where) {
   // legal values: rtl/spec/nb_hw.json
-  if (!hw::param::kLanes.legal(hw.lanes)) throw Error(fmt::format("{}lanes = {}: must be 1..64", where, hw.lanes));
-  if (!hw::param::kWpl.legal(hw.wpl))
-    throw Error(fmt::format("{}words_per_lane = {}: must be 1, 2 or 4", where, hw.wpl));
-  if (!hw::param::kMacs.legal(hw.macs)) throw Error(fmt::format("{}macs = {}: must be 1, 2, 4 or 8", where, hw.macs));
+  for (auto [p, v] : {std::pair{&hw::param::kLanes, hw.lanes}, {&hw::param::kWpl, hw.wpl}, {&hw::param::kMacs, hw.macs}})
+    if (!p->legal(v)) throw Error(fmt::format("{}{} = {}: must be {}", where, p->key, v, legal_text(*p)));
   if (hw.merge_lanes < 0 || hw.merge_lanes > hw.lanes || (hw.merge_lanes && hw.lanes % hw.merge_lanes != 0))
     throw Error(fmt::format("{}merge_lanes = {}: must divide lanes = {}", where, hw.merge_lanes, hw.lanes));
   if (hw.act_bytes % 64 != 0 || !is_pow2(hw.act_bytes / 64))
