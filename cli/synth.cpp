@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "common.h"
@@ -152,10 +153,12 @@ int run_synth() {
   fmt::print("{:<8} {:>10.1f} {:>10.1f} {:>7.1f}%\n", "BRAM36", syn.bram36, mod.bram36, err(mod.bram36, syn.bram36));
   if (paths.found) {
     const LogicPath& d = paths.design;
+    // each instance once, in the order the path first enters it (a search
+    // of the text built so far would take "u_bwin" for part of "u_bwin.u_gen")
     std::string through;
+    std::set<std::string> seen;
     for (auto& t : d.through)
-      if (through.find(t.empty() ? "(top)" : t) == std::string::npos)
-        through += (through.empty() ? "" : " -> ") + (t.empty() ? std::string("(top)") : t);
+      if (seen.insert(t).second) through += (through.empty() ? "" : " -> ") + (t.empty() ? std::string("(top)") : t);
     fmt::print("longest register-to-register path: {}\n  from {}\n  to   {}\n  through {}\n", path_text(d), d.from,
                d.to, through);
     fmt::print("deepest path inside each module:\n");

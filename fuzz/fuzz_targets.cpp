@@ -38,7 +38,7 @@ std::string temp_file(const uint8_t* data, size_t size, const char* ext) {
 }
 
 void run(const uint8_t* data, size_t size) {
-  const std::string t = kTarget;
+  static const std::string t = kTarget;  // once, not per input
   if (t == "model") {
     (void)nb::parse_model(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
   } else if (t == "json") {
