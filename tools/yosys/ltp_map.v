@@ -53,20 +53,19 @@ module _ltp_muxf (output O, input I0, I1, S);
 endmodule
 
 module CARRY4 (output [3:0] CO, output [3:0] O, input CI, input CYINIT, input [3:0] DI, input [3:0] S);
-  wire [9:0] in = {CI, CYINIT, DI, S};
-  genvar i;
-  for (i = 0; i < 4; i = i + 1) begin : b
-    \$reduce_or #(.A_SIGNED(0), .A_WIDTH(10), .Y_WIDTH(1)) carry_co (.A(in), .Y(CO[i]));
-    \$reduce_or #(.A_SIGNED(0), .A_WIDTH(10), .Y_WIDTH(1)) carry_o (.A(in), .Y(O[i]));
-  end
+  _ltp_carry #(.N(4), .W(10)) c (.A({CI, CYINIT, DI, S}), .CO(CO), .O(O));
 endmodule
 
 module CARRY8 (output [7:0] CO, output [7:0] O, input CI, input CI_TOP, input [7:0] DI, input [7:0] S);
-  wire [17:0] in = {CI, CI_TOP, DI, S};
+  _ltp_carry #(.N(8), .W(18)) c (.A({CI, CI_TOP, DI, S}), .CO(CO), .O(O));
+endmodule
+
+// A carry block of N bits with W inputs: every output a cell of every input.
+module _ltp_carry #(parameter N = 4, parameter W = 10) (input [W-1:0] A, output [N-1:0] CO, output [N-1:0] O);
   genvar i;
-  for (i = 0; i < 8; i = i + 1) begin : b
-    \$reduce_or #(.A_SIGNED(0), .A_WIDTH(18), .Y_WIDTH(1)) carry_co (.A(in), .Y(CO[i]));
-    \$reduce_or #(.A_SIGNED(0), .A_WIDTH(18), .Y_WIDTH(1)) carry_o (.A(in), .Y(O[i]));
+  for (i = 0; i < N; i = i + 1) begin : b
+    \$reduce_or #(.A_SIGNED(0), .A_WIDTH(W), .Y_WIDTH(1)) carry_co (.A(A), .Y(CO[i]));
+    \$reduce_or #(.A_SIGNED(0), .A_WIDTH(W), .Y_WIDTH(1)) carry_o (.A(A), .Y(O[i]));
   end
 endmodule
 
