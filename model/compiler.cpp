@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "neuroblend/error.h"
+#include "neuroblend/legality.h"
 #include "neuroblend/float_model.h"
 #include "neuroblend/image.h"
 #include "neuroblend/kernels.h"
@@ -314,6 +315,8 @@ CompiledModel compile(const ModelSpec& m, const Params& p, const CompileOptions&
     cm.layers.push_back(std::move(q));
     in = TensorQuant{std::vector<float>(size_t(l.outs.c), float(s_out)), std::vector<float>(size_t(l.outs.c), 0.0f)};
   }
+  // Every program the compiler makes is one the reader accepts.
+  check_program(cm, m.source.empty() ? m.name : m.source);
   return cm;
 }
 

@@ -58,13 +58,13 @@ const char* to_string(Axis a) {
   return a == Axis::Token ? "token" : "channel";
 }
 
-int64_t LayerSpec::k_binary() const {
+int64_t binary_taps(LayerKind kind, Axis axis, const Shape& in) {
   if (kind == LayerKind::BlendConv) return 9ll * in.c;
   if (kind == LayerKind::BlendDense) return axis == Axis::Token ? in.tokens() : in.c;
   return 0;
 }
 
-int64_t LayerSpec::k_fixed() const {
+int64_t fixed_taps(LayerKind kind, SkipKind skip, Axis axis, const Shape& in, int kernel) {
   switch (kind) {
     case LayerKind::Conv:
       return int64_t(kernel) * kernel * in.c;
@@ -81,6 +81,32 @@ int64_t LayerSpec::k_fixed() const {
       return 0;
   }
   return 0;
+}
+
+Shape output_shape(LayerKind kind, Axis axis, const Shape& in, int out, int kernel, int stride, int pad) {
+  switch (kind) {
+    case LayerKind::Conv:
+      if (in.h + 2 * pad < kernel || in.w + 2 * pad < kernel) return Shape{0, 0, out};
+      return Shape{(in.h + 2 * pad - kernel) / stride + 1, (in.w + 2 * pad - kernel) / stride + 1, out};
+    case LayerKind::BlendConv:
+      return Shape{(in.h - 1) / stride + 1, (in.w - 1) / stride + 1, out};
+    case LayerKind::BlendDense:
+      if (axis == Axis::Channel) return Shape{in.h, in.w, out};
+      return out == in.tokens() ? in : Shape{1, out, in.c};
+    case LayerKind::AvgPool:
+      return Shape{1, 1, in.c};
+    case LayerKind::Dense:
+      return Shape{in.h, in.w, out};
+  }
+  return in;
+}
+
+int64_t LayerSpec::k_binary() const {
+  return binary_taps(kind, axis, in);
+}
+
+int64_t LayerSpec::k_fixed() const {
+  return fixed_taps(kind, skip, axis, in, kernel);
 }
 
 int64_t LayerSpec::binary_macs() const {
@@ -192,11 +218,11 @@ LayerSpec parse_layer(Obj& o) {
   switch (l.kind) {
     case LayerKind::Conv:
       l.out = o.integer("out", std::nullopt, 1, 65536);
-      l.kernel = o.integer("kernel", 3, 1, 15);
-      l.stride = o.integer("stride", 1, 1, 16);
-      l.pad = o.integer("pad", (l.kernel - 1) / 2, 0, 7);
+      l.kernel = o.integer("kernel", 3, 1, kMaxKernel);
+      l.stride = o.integer("stride", 1, 1, kMaxStride);
+      l.pad = o.integer("pad", (l.kernel - 1) / 2, 0, kMaxPad);
       l.act = o.choice("act", "none", kActs);
-      l.wbits = o.integer("wbits", 8, 2, 8);
+      l.wbits = o.integer("wbits", kMaxWbits, kMinWbits, kMaxWbits);
       break;
     case LayerKind::BlendConv:
       l.out = o.integer("out", std::nullopt, 1, 65536);
@@ -208,7 +234,7 @@ LayerSpec parse_layer(Obj& o) {
           std::map<std::string, SkipKind>{
               {"conv1x1", SkipKind::Conv1x1}, {"identity", SkipKind::Identity}, {"conv3x3", SkipKind::Conv3x3}});
       l.act = o.choice("act", "none", kActs);
-      l.wbits = o.integer("wbits", 8, 2, 8);
+      l.wbits = o.integer("wbits", kMaxWbits, kMinWbits, kMaxWbits);
       break;
     case LayerKind::BlendDense:
       l.out = o.integer("out", std::nullopt, 1, 65536);
@@ -217,7 +243,7 @@ LayerSpec parse_layer(Obj& o) {
       l.skip = o.choice("skip", "dense",
                         std::map<std::string, SkipKind>{{"dense", SkipKind::Dense}, {"identity", SkipKind::Identity}});
       l.act = o.choice("act", "none", kActs);
-      l.wbits = o.integer("wbits", 8, 2, 8);
+      l.wbits = o.integer("wbits", kMaxWbits, kMinWbits, kMaxWbits);
       l.kernel = 1;
       l.pad = 0;
       break;
@@ -228,7 +254,7 @@ LayerSpec parse_layer(Obj& o) {
     case LayerKind::Dense:
       l.out = o.integer("out", std::nullopt, 1, 65536);
       l.act = o.choice("act", "none", kActs);
-      l.wbits = o.integer("wbits", 8, 2, 8);
+      l.wbits = o.integer("wbits", kMaxWbits, kMinWbits, kMaxWbits);
       l.kernel = 1;
       l.pad = 0;
       break;
@@ -245,41 +271,18 @@ void infer_shapes(ModelSpec& m) {
     std::string where = fmt::format("{}: layer {} ('{}')", m.source, i, l.name);
     if (!names.insert(l.name).second) throw Error(fmt::format("{}: duplicate layer name", where));
     l.in = s;
-    switch (l.kind) {
-      case LayerKind::Conv: {
-        int oh = (s.h + 2 * l.pad - l.kernel) / l.stride + 1;
-        int ow = (s.w + 2 * l.pad - l.kernel) / l.stride + 1;
-        if (s.h + 2 * l.pad < l.kernel || s.w + 2 * l.pad < l.kernel || oh <= 0 || ow <= 0)
-          throw Error(fmt::format("{}: kernel {} does not fit input {}", where, l.kernel, s.str()));
-        s = Shape{oh, ow, l.out};
-        break;
-      }
-      case LayerKind::BlendConv: {
-        if (l.skip == SkipKind::Identity && (l.out != s.c || l.stride != 1))
-          throw Error(fmt::format(
-              "{}: skip 'identity' needs in == out channels and stride 1 (in {} channels, out {}, stride {})", where,
-              s.c, l.out, l.stride));
-        s = Shape{(s.h - 1) / l.stride + 1, (s.w - 1) / l.stride + 1, l.out};
-        break;
-      }
-      case LayerKind::BlendDense:
-        if (l.axis == Axis::Channel) {
-          if (l.skip == SkipKind::Identity && l.out != s.c)
-            throw Error(fmt::format("{}: skip 'identity' needs in == out features ({} vs {})", where, s.c, l.out));
-          s = Shape{s.h, s.w, l.out};
-        } else {
-          if (l.skip == SkipKind::Identity && l.out != s.tokens())
-            throw Error(fmt::format("{}: skip 'identity' needs in == out tokens ({} vs {})", where, s.tokens(), l.out));
-          if (l.out != s.tokens()) s = Shape{1, l.out, s.c};
-        }
-        break;
-      case LayerKind::AvgPool:
-        s = Shape{1, 1, s.c};
-        break;
-      case LayerKind::Dense:
-        s = Shape{s.h, s.w, l.out};
-        break;
+    if (l.skip == SkipKind::Identity) {
+      if (l.kind == LayerKind::BlendConv && (l.out != s.c || l.stride != 1))
+        throw Error(fmt::format(
+            "{}: skip 'identity' needs in == out channels and stride 1 (in {} channels, out {}, stride {})", where,
+            s.c, l.out, l.stride));
+      if (l.kind == LayerKind::BlendDense && l.axis == Axis::Channel && l.out != s.c)
+        throw Error(fmt::format("{}: skip 'identity' needs in == out features ({} vs {})", where, s.c, l.out));
+      if (l.kind == LayerKind::BlendDense && l.axis == Axis::Token && l.out != s.tokens())
+        throw Error(fmt::format("{}: skip 'identity' needs in == out tokens ({} vs {})", where, s.tokens(), l.out));
     }
+    s = output_shape(l.kind, l.axis, s, l.out, l.kernel, l.stride, l.pad);
+    if (s.h <= 0 || s.w <= 0) throw Error(fmt::format("{}: kernel {} does not fit input {}", where, l.kernel, l.in.str()));
     l.outs = s;
   }
   if (m.layers.empty()) throw Error(fmt::format("{}: model has no layers", m.source));

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "neuroblend/error.h"
+#include "neuroblend/legality.h"
 
 namespace nb {
 
@@ -266,7 +267,6 @@ CompiledModel parse_program(const std::vector<uint8_t>& b, const std::string& sr
     if (q.in.size() <= 0 || q.out.size() <= 0 || q.in.size() > (1 << 30) || q.out.size() > (1 << 30))
       throw Error(fmt::format("{}: {}: bad shapes {} -> {}", src, where, q.in.str(), q.out.str()));
     q.kernel = int(d[f::kKernel]), q.stride = int(d[f::kStride]), q.pad = int(d[f::kPad]), q.sh = int(d[f::kSh]);
-    if (q.sh < 1 || q.sh > 47) throw Error(fmt::format("{}: {}: shift {} out of range 1..47", src, where, q.sh));
     q.kbin = d[f::kKbin];
     q.kfix = d[f::kKfix];
     q.wbits = int(d[f::kWbits]);
@@ -311,6 +311,7 @@ CompiledModel parse_program(const std::vector<uint8_t>& b, const std::string& sr
                                 d[fld], expect[fld]));
     cm.layers.push_back(std::move(q));
   }
+  check_program(cm, src);
   return cm;
 }
 

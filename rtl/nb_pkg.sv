@@ -34,6 +34,45 @@ package nb_pkg;
     ErrVersion = 8'd4
   } err_e;
 
+  // Layer kinds and skip kinds: the codes of the descriptor's kind and skip fields.
+  localparam logic [2:0] KindConv = 3'd0;  // k x k int8 convolution
+  localparam logic [2:0] KindBlendConv = 3'd1;  // 3x3 binary convolution (pad 1 with -1, stride 1 or 2) plus an int8 or identity skip
+  localparam logic [2:0] KindBlendDense = 3'd2;  // binary dense over channels or tokens plus an int8 or identity skip
+  localparam logic [2:0] KindAvgpool = 3'd3;  // global average pooling: a sum, then the requantization
+  localparam logic [2:0] KindDense = 3'd4;  // int8 dense over channels
+  localparam logic [3:0] SkipNone = 4'd0;  // no skip path
+  localparam logic [3:0] SkipConv1x1 = 4'd1;  // 1x1 int8 convolution at the layer's stride
+  localparam logic [3:0] SkipIdentity = 4'd2;  // the input itself (in == out, stride 1)
+  localparam logic [3:0] SkipConv3x3 = 4'd3;  // 3x3 int8 convolution, pad 1 with int8 0
+  localparam logic [3:0] SkipDense = 4'd4;  // int8 dense
+
+  // Widths of the datapath's values, and the shift's range (the program reader refuses
+  // a program whose values could leave them: docs/program-format.md, Legality)
+  // (not every width is a port's; Verilator's unused-parameter warning is off here).
+  /* verilator lint_off UNUSEDPARAM */
+  localparam int DotBits = 16;  // signed: a binary dot product, |dot| <= kbin: the binary lane's accumulator
+  localparam int AccBits = 32;  // signed: an int8 accumulator, |acc| <= 128 * sum |w| (128 * tokens when pooling)
+  localparam int MBits = 18;  // signed: M1 and M2: the DSP48E2 multiplier's B operand
+  localparam int ZBits = 48;  // signed: z = M1*dot + M2*acc + bias, the bias and the rounding: the DSP48E2's P
+  localparam int CountBits = 16;  // unsigned: a layer's rows (output channels or tokens), heights and widths: the controller's counters
+  localparam int ShMin = 1;  // the requantization shift sh: add 2^(sh-1), shift right by sh
+  localparam int ShMax = 47;
+  /* verilator lint_on UNUSEDPARAM */
+
+  // The layer forms a program may hold (layer_kinds): kind, skip kind and axis.
+  function automatic logic legal_form(input logic [2:0] kind, input logic [3:0] skip,
+                                      input logic token);
+    legal_form = 1'b0;
+    case (kind)
+      KindConv: legal_form = (skip == SkipNone) && !token;
+      KindBlendConv: legal_form = (skip == SkipConv1x1 || skip == SkipIdentity || skip == SkipConv3x3) && !token;
+      KindBlendDense: legal_form = (skip == SkipDense || skip == SkipIdentity);
+      KindAvgpool: legal_form = (skip == SkipNone) && !token;
+      KindDense: legal_form = (skip == SkipNone) && !token;
+      default: legal_form = 1'b0;
+    endcase
+  endfunction
+
   // Performance record: word index of each counter.
   localparam int RecCycles = 0;  // cycles of the layer, from the cycle after the previous record
   localparam int RecBinBusy = 1;  // cycles in which the binary lanes took a word

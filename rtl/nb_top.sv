@@ -109,8 +109,8 @@ module nb_top #(
   logic use_bin, use_mac, use_sel, use_pool;
   always_comb begin
     use_bin = kbin != 0;
-    use_pool = kind == 3'd3;
-    use_sel = skip == 4'd2;
+    use_pool = kind == nb_pkg::KindAvgpool;
+    use_sel = skip == nb_pkg::SkipIdentity;
     use_mac = !use_pool && !use_sel;
   end
 
@@ -136,7 +136,7 @@ module nb_top #(
   always_comb begin
     sd = tl_next_q ? nd : d;
     s_use_bin = sd.kbin != 0;
-    s_use_mac = sd.kind != 3'd3 && sd.skip != 4'd2;
+    s_use_mac = sd.kind != nb_pkg::KindAvgpool && sd.skip != nb_pkg::SkipIdentity;
   end
   // Rows (lanes in use) of a tile from channel t of a layer of r rows; kept
   // in registers (nrows, lnrows) set with tile_q and ltile_q.
@@ -605,7 +605,12 @@ module nb_top #(
   nb_pkg::err_e size_err;
   always_comb begin
     size_err = nb_pkg::ErrNone;
-    if (kind > 3'd4 || (kind == 3'd2 && token)) size_err = nb_pkg::ErrLayer;
+    // a form outside the specification's table, a shift outside its range or a
+    // dot product wider than the binary lane's accumulator: refused (the
+    // program reader refuses them too); token mixing: not in this RTL
+    if (!nb_pkg::legal_form(kind, skip, token) || 32'(sh) < nb_pkg::ShMin || 32'(sh) > nb_pkg::ShMax
+        || kbin > 32'((1 << (nb_pkg::DotBits - 1)) - 1) || (kind == nb_pkg::KindBlendDense && token))
+      size_err = nb_pkg::ErrLayer;
     else if (li_q == 16'd0 && kbin != 0) size_err = nb_pkg::ErrFirst;
     else if (d.in_elems > ActBytes || d.out_elems > ActBytes
              || d.kw > MaxKw || d.fix_row_bytes > 32'd8 * MaxFixEntries || (logits && out_c32 > MaxClasses))

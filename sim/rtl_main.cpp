@@ -4,6 +4,9 @@
 //   nb_rtl_X --program P.nbp --images I.npy [--json OUT]        a compiled program on images
 //   nb_rtl_X --model M [--images-n N] [--seed S] [--corrupt-layer NAME]   a model, random parameters
 //   nb_rtl_X --random-nets N [--seed S]                         N constrained-random networks
+//   nb_rtl_X --mutate-nets N [--seed S]   N random networks' program files, each mutated
+//            (descriptor words, parameter values, weight bytes): the reader must refuse a
+//            mutant or the RTL must agree with the golden model on it (issue: one legality check)
 //   --check-estimate: also compare every layer's performance record of every
 //   image with the fast cycle model (model/cycle_model.cpp); any difference fails.
 // Common: --dram-latency C, --dram-bw BYTES_PER_CYCLE, --clock-mhz F, --no-dump, --progress,
@@ -19,10 +22,13 @@
 #include "neuroblend/compiler.h"
 #include "neuroblend/cycle_model.h"
 #include "neuroblend/error.h"
+#include "neuroblend/hw_config.h"
 #include "neuroblend/image.h"
+#include "neuroblend/kernels.h"
 #include "neuroblend/npy.h"
 #include "neuroblend/program.h"
 #include "neuroblend/random_model.h"
+#include "neuroblend/rng.h"
 #include "rtl_sim.h"
 
 using namespace nb;
@@ -54,12 +60,65 @@ int64_t weight_offset(const CompiledModel& cm, const std::string& layer) {
   throw Error("no layer named " + layer);
 }
 
+// A program file with one to three mutations: a descriptor
+// word set to a random value or a bit of it flipped, an M1 / M2 / bias / tau /
+// neg value set to a random value of its type, or a byte of the memory image
+// flipped (weights among others).
+std::vector<uint8_t> mutated_program(const CompiledModel& cm, uint64_t seed) {
+  const ProgramLayout lay = layout_program(cm);
+  std::vector<uint8_t> b = serialize_program(cm);
+  Rng r(seed ^ 0x6d75746174650000ull);
+  namespace f = hw::desc;
+  for (int64_t k = r.range(1, 3); k > 0; --k) {
+    const size_t li = size_t(r.range(0, int64_t(cm.layers.size()) - 1));
+    const QLayer& q = cm.layers[li];
+    const Desc& d = lay.desc[li];
+    const size_t dbase = lay.desc_off + li * kDescWords * 4;
+    auto put32 = [&](size_t off, uint32_t v) { std::memcpy(&b[off], &v, 4); };
+    switch (r.range(0, 5)) {
+      case 0:  // a descriptor word set to a small value
+        put32(dbase + 4 * size_t(r.range(0, kDescWords - 1)), uint32_t(r.range(0, 64)));
+        break;
+      case 1: {  // a bit of a descriptor word flipped
+        size_t off = dbase + 4 * size_t(r.range(0, kDescWords - 1)) + size_t(r.range(0, 3));
+        b[off] ^= uint8_t(1u << r.range(0, 7));
+        break;
+      }
+      case 2: {  // M1 or M2 of a channel: any signed 18-bit value, or a small one
+        const auto& fld = r.chance(0.5) ? f::kOffM1 : f::kOffM2;
+        int32_t v = r.chance(0.5) ? int32_t(r.range(kMMin, kMMax)) : int32_t(r.range(-300, 300));
+        std::memcpy(&b[lay.image_off + d[fld] + 4 * size_t(r.range(0, q.out.c - 1))], &v, 4);
+        break;
+      }
+      case 3: {  // a bias: any signed 48-bit value, or near the proven bound
+        int64_t v = r.chance(0.5) ? r.range(kZMin, kZMax) : r.range(-q.z_bound, q.z_bound);
+        std::memcpy(&b[lay.image_off + d[f::kOffBias] + 8 * size_t(r.range(0, q.out.c - 1))], &v, 8);
+        break;
+      }
+      case 4:  // tau or neg of a binarized channel
+        if (q.kbin) {
+          size_t c = size_t(r.range(0, q.in.c - 1));
+          if (r.chance(0.5)) {
+            int16_t v = int16_t(r.range(-32768, 32767));
+            std::memcpy(&b[lay.image_off + d[f::kOffTau] + 2 * c], &v, 2);
+          } else {
+            b[lay.image_off + d[f::kOffNeg] + c] = uint8_t(r.range(0, 2));
+          }
+        }
+        break;
+      default:  // any byte of the memory image
+        b[lay.image_off + size_t(r.range(0, int64_t(lay.image_bytes) - 1))] ^= uint8_t(1u << r.range(0, 7));
+    }
+  }
+  return b;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
     std::string program, images_file, model, corrupt, json_out;
-    int images_n = 2, random_nets = 0, calib = 8;
+    int images_n = 2, random_nets = 0, mutate_nets = 0, calib = 8;
     uint64_t seed = 1, input_seed = 100;
     bool progress = false, quiet = false, check_estimate = false;
     sim::RunOptions opt;
@@ -79,6 +138,8 @@ int main(int argc, char** argv) {
         images_n = std::stoi(next());
       else if (a == "--random-nets")
         random_nets = std::stoi(next());
+      else if (a == "--mutate-nets")
+        mutate_nets = std::stoi(next());
       else if (a == "--seed")
         seed = std::stoull(next());
       else if (a == "--input-seed")
@@ -143,8 +204,40 @@ int main(int argc, char** argv) {
         j.images = synthetic_images(m.input.shape, 1, seed + uint64_t(n));
         jobs.push_back(std::move(j));
       }
+    } else if (mutate_nets > 0) {
+      // Refused by the reader, or not fitting this configuration: counted, not run.
+      int refused = 0, unfit = 0, uncompiled = 0;
+      for (int n = 0; n < mutate_nets; ++n) {
+        const uint64_t s = seed + uint64_t(n);
+        ModelSpec m = random_model(s);
+        CompileOptions co;
+        co.calib_images = 4;
+        CompiledModel cm;
+        try {  // a random network the compiler refuses (a requantization that fits no shift) is no mutant
+          cm = compile(m, random_params(m, s, 4), co);
+        } catch (const Error& e) {
+          ++uncompiled;
+          if (!quiet) std::cerr << "not compiled: " << e.what() << "\n";
+          continue;
+        }
+        sim::Job j;
+        try {
+          j.cm = parse_program(mutated_program(cm, s), fmt::format("mutant {}", s));
+          check_fits(j.cm, sim::built_config());
+        } catch (const Error& e) {
+          ++(std::string(e.what()).find("mutant") == 0 ? refused : unfit);
+          if (!quiet) std::cerr << "refused: " << e.what() << "\n";
+          continue;
+        }
+        j.images = synthetic_images(j.cm.input, 1, seed + uint64_t(n));
+        jobs.push_back(std::move(j));
+      }
+      std::cerr << fmt::format("mutants: {} refused by the reader, {} do not fit {}, {} co-simulated ({} random "
+                               "networks did not compile)\n",
+                               refused, unfit, sim::built_config().name, jobs.size(), uncompiled);
+      if (jobs.empty()) throw Error("no mutant passed the reader: nothing was co-simulated");
     } else {
-      throw Error("give --program and --images, --model, or --random-nets");
+      throw Error("give --program and --images, --model, --random-nets or --mutate-nets");
     }
     if (progress)
       opt.progress = [](int done, int total) {
@@ -228,7 +321,7 @@ int main(int argc, char** argv) {
       f << j.dump(2) << "\n";
       if (!f) throw Error("cannot write " + json_out);
     }
-    if (!all && random_nets == 0 && results.size() < jobs.size()) std::cerr << "ERROR: stopped early\n";
+    if (!all && random_nets == 0 && mutate_nets == 0 && results.size() < jobs.size()) std::cerr << "ERROR: stopped early\n";
     if (!quiet)
       std::cerr << fmt::format("{}: {} job(s), {} verified\n", all ? "PASS" : "FAIL", jobs.size(),
                                all ? "all" : "NOT all");

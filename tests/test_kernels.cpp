@@ -207,7 +207,7 @@ QLayer random_qlayer(Rng& r, LayerKind kind) {
     case LayerKind::BlendDense: {
       q.axis = r.chance(0.5) ? Axis::Token : Axis::Channel;
       q.skip = r.chance(0.3) ? SkipKind::Identity : SkipKind::Dense;
-      q.stride = 1;
+      q.kernel = 1, q.stride = 1, q.pad = 0;
       if (q.axis == Axis::Channel) {
         if (q.skip == SkipKind::Identity) cout = C;
         q.out = Shape{q.in.h, q.in.w, cout};
@@ -228,10 +228,11 @@ QLayer random_qlayer(Rng& r, LayerKind kind) {
       break;
     }
     case LayerKind::AvgPool:
+      q.kernel = 0, q.stride = 1, q.pad = 0;
       q.out = Shape{1, 1, C};
       break;
     case LayerKind::Dense:
-      q.stride = 1;
+      q.kernel = 1, q.stride = 1, q.pad = 0;
       q.out = Shape{q.in.h, q.in.w, cout};
       q.kfix = C;
       break;
@@ -304,6 +305,30 @@ std::vector<int8_t> naive_layer(const QLayer& q, const TensorI8& x) {
   return y;
 }
 
+// A legal program around one layer (the program reader accepts no other): a
+// 1x1 conv stem before it (a first layer has no binary path), then pooling
+// and a two-class logits layer.
+CompiledModel as_network(const QLayer& q) {
+  CompiledModel cm;
+  cm.model = "rand";
+  cm.input = q.in;
+  cm.classes = 2;
+  auto simple = [](const char* name, LayerKind kind, Shape in, Shape out, int64_t kfix) {
+    QLayer l;
+    l.name = name, l.kind = kind, l.in = in, l.out = out, l.kfix = kfix;
+    l.kernel = kind == LayerKind::AvgPool ? 0 : 1;
+    l.wfix.assign(size_t(out.c * kfix), 1);
+    l.m1.assign(size_t(out.c), 0), l.m2.assign(size_t(out.c), 1), l.bias.assign(size_t(out.c), 0);
+    return l;
+  };
+  cm.layers.push_back(simple("stem", LayerKind::Conv, q.in, q.in, q.in.c));
+  cm.layers.push_back(q);
+  cm.layers.push_back(simple("pool", LayerKind::AvgPool, q.out, Shape{1, 1, q.out.c}, 0));
+  cm.layers.push_back(simple("head", LayerKind::Dense, Shape{1, 1, q.out.c}, Shape{1, 1, 2}, q.out.c));
+  cm.layers.back().logits = true;
+  return cm;
+}
+
 }  // namespace
 
 TEST_CASE("golden model layers equal the contract on random compiled layers, over many seeds") {
@@ -313,29 +338,16 @@ TEST_CASE("golden model layers equal the contract on random compiled layers, ove
     for (LayerKind k :
          {LayerKind::BlendConv, LayerKind::BlendDense, LayerKind::Conv, LayerKind::AvgPool, LayerKind::Dense}) {
       QLayer q = random_qlayer(r, k);
-      // A network of this one layer plus a logits layer so GoldenModel accepts it.
-      CompiledModel cm;
-      cm.model = "rand";
-      cm.input = q.in;
-      cm.layers.push_back(q);
-      QLayer head;
-      head.kind = LayerKind::Dense;
-      head.in = q.out;
-      head.out = Shape{q.out.h, q.out.w, 2};
-      head.kfix = q.out.c;
-      head.wfix.assign(size_t(2 * q.out.c), 1);
-      head.m1 = {0, 0}, head.m2 = {1, 1}, head.bias = {0, 0};
-      head.logits = true;
-      cm.layers.push_back(head);
+      CompiledModel cm = as_network(q);
       GoldenModel g(cm);
       TensorI8 x = random_tensor(r, q.in);
-      TensorI8 y = g.layer(0, x);
+      TensorI8 y = g.layer(1, x);
       REQUIRE_MESSAGE(y.data == naive_layer(q, x), "kind " << to_string(k) << " skip " << to_string(q.skip) << " axis "
                                                            << to_string(q.axis) << " in " << q.in.str() << " out "
                                                            << q.out.str());
       // The program file carries the layer exactly.
       CompiledModel back = parse_program(serialize_program(cm), "mem");
-      REQUIRE(GoldenModel(back).layer(0, x).data == y.data);
+      REQUIRE(GoldenModel(back).layer(1, x).data == y.data);
       ++n;
     }
   CHECK(n == 300);

@@ -9,7 +9,9 @@
 #include "neuroblend/error.h"
 #include "neuroblend/golden.h"
 #include "neuroblend/image.h"
+#include "neuroblend/legality.h"
 #include "neuroblend/program.h"
+#include "neuroblend/random_model.h"
 #include "neuroblend/rng.h"
 
 using namespace nb;
@@ -84,7 +86,8 @@ TEST_CASE("corrupt program files give clear errors") {
   bad = good;
   uint32_t shift = 60;
   std::memcpy(&bad[word(hw::desc::kSh)], &shift, 4);
-  CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("shift 60") != std::string::npos);
+  CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("p.nbp: layer 0 ('stem'): sh = 60 is outside [1, 47]") !=
+        std::string::npos);
   // A pitch the accelerator's counters step by that its shapes do not give.
   bad = good;
   uint32_t step = 5;
@@ -104,4 +107,88 @@ TEST_CASE("corrupt program files give clear errors") {
   bad = good;
   std::memcpy(&bad[word(hw::desc::kKfix)], &big, 4);
   CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("p.nbp: layer 0") != std::string::npos);
+}
+
+TEST_CASE("the legality check refuses every rule it holds, naming layer, field and value") {
+  ModelSpec m = load_model("neuroblend-20");
+  CompileOptions o;
+  o.calib_images = 2;
+  const CompiledModel good = compile(m, random_params(m, 2, 2), o);
+  CHECK(error_of([&] { check_program(good, "p"); }) == "(no error)");
+  // layer 1 is s1b1, a blend_conv with a conv1x1 skip; layer 0 the stem conv
+  auto refused = [&](const std::function<void(CompiledModel&)>& change) {
+    CompiledModel cm = good;
+    change(cm);
+    return error_of([&] { check_program(cm, "p"); });
+  };
+  auto has = [](const std::string& s, const std::string& part) {
+    INFO(s);
+    return s.find(part) != std::string::npos;
+  };
+  CHECK(has(refused([](CompiledModel& c) { c.layers[1].skip = SkipKind::Dense; }),
+            "p: layer 1 ('s1b1'): skip 'dense' is not a skip of a 'blend_conv' layer"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[0].axis = Axis::Token; }), "axis 'token' is not an axis of a 'conv'"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[1].stride = 3; }), "layer 1 ('s1b1'): stride = 3 is outside [1, 2]"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[1].out.h = 31; }), "output shape 31x32x16 is not 32x32x16"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[2].in.c = 17; }),
+            "layer 2 ('s1b2'): input 32x32x17 is not the 32x32x16 the layer before it gives"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[1].kbin = 143; }), "kbin = 143, the layer's form and input gives 144"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[1].kfix = 0; }), "kfix = 0, the layer's form and input gives 16"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[1].sh = 0; }), "sh = 0 is outside [1, 47]"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[1].neg[3] = 2; }), "neg[3] = 2: must be 0 or 1"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[1].m1[5] = kMMax + 1; }), "M1[5] = 131072 is outside [-131072, 131071]"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[1].m2[0] = kMMin - 1; }), "M2[0] = -131073 is outside"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[1].bias[0] = kZMax + 1; }), "bias[0] = 140737488355328 is outside"));
+  // Values in range whose sum can leave 48 bits: recomputed from the weights.
+  CHECK(has(refused([](CompiledModel& c) {
+              c.layers[1].m2[0] = kMMax;
+              c.layers[1].bias[0] = kZMax - 1000;
+            }),
+            "layer 1 ('s1b1'): channel 0: |z| can reach"));
+  // The same M2 and bias fit when the weights cannot make |acc| large:
+  // the bound comes from the program's own weights, not its recorded bounds.
+  auto near_top = [](CompiledModel& c) {
+    c.layers[0].m2[0] = kMMax;
+    c.layers[0].bias[0] = kZMax - (int64_t(1) << 32);
+  };
+  CHECK(has(refused(near_top), "layer 0 ('stem'): channel 0: |z| can reach"));
+  CHECK(refused([&](CompiledModel& c) {
+          near_top(c);
+          std::fill(c.layers[0].wfix.begin(), c.layers[0].wfix.begin() + c.layers[0].kfix, int8_t(1));
+        }) == "(no error)");
+  CHECK(has(refused([](CompiledModel& c) { c.layers[0].kbin = 27; }), "the first layer (which has no binary path)"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[3].logits = true; }), "the logits flag is set on a layer that is not the last"));
+  CHECK(has(refused([](CompiledModel& c) { c.classes = 11; }), "must be a dense layer without activation giving 1x1x11"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers[5].wbits = 9; }), "wbits = 9 is outside [2, 8]"));
+  CHECK(has(refused([](CompiledModel& c) { c.layers.clear(); }), "p: the program has no layers"));
+}
+
+TEST_CASE("the legality check: a 16-bit dot product bounds kbin (the RTL's binary lane accumulator)") {
+  // 3641 input channels: 9 * 3641 = 32769 taps, one past the signed 16-bit dot.
+  std::string json = R"({"format": "neuroblend-model-1", "name": "wide", "classes": 2,
+    "input": {"height": 4, "width": 4, "channels": 1},
+    "layers": [{"name": "c", "type": "conv", "out": 3641},
+               {"name": "b", "type": "blend_conv", "out": 2, "skip": "conv1x1"},
+               {"name": "p", "type": "avgpool"},
+               {"name": "fc", "type": "dense", "out": 2}]})";
+  ModelSpec m = parse_model(json, "wide.json");
+  CompileOptions o;
+  o.calib_images = 1;
+  std::string e = error_of([&] { compile(m, random_params(m, 1, 1), o); });
+  CHECK(e.find("wide.json: layer 1 ('b'): kbin = 32769: a dot product can reach 32769, beyond the 16-bit binary accumulator") !=
+        std::string::npos);
+}
+
+TEST_CASE("every program the compiler makes passes the legality check (zoo and 300 random networks)") {
+  CompileOptions o;
+  o.calib_images = 2;
+  for (auto name : {"neuroblend-20", "neuroblend-18", "blendmixer"}) {
+    ModelSpec m = load_model(name);
+    CHECK_NOTHROW(check_program(compile(m, random_params(m, 3, 2), o), name));
+  }
+  for (uint64_t s = 0; s < 300; ++s) {
+    ModelSpec m = random_model(s);
+    CompiledModel cm = compile(m, random_params(m, s, 2), o);
+    CHECK_NOTHROW(parse_program(serialize_program(cm), "random"));
+  }
 }

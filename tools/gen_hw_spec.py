@@ -38,6 +38,35 @@ def check(spec):
             used[key] = f["name"]
     if len(spec["record"]) != spec["record_words"]:
         sys.exit("gen_hw_spec: record_words does not match the record fields")
+    skips = {s["name"] for s in spec["skip_kinds"]}
+    for k in spec["layer_kinds"]:
+        if not set(k["skips"]) <= skips or not set(k["axes"]) <= {"channel", "token"}:
+            sys.exit(f"gen_hw_spec: layer kind {k['name']} names an unknown skip kind or axis")
+    for name, table in (("kind", spec["layer_kinds"]), ("skip", spec["skip_kinds"])):
+        if sorted(e["code"] for e in table) != list(range(len(table))):
+            sys.exit(f"gen_hw_spec: the {name} codes are not 0, 1, 2, ... (the C++ side indexes its tables by them)")
+        if max(e["code"] for e in table) > (1 << field_width(spec, name)) - 1:
+            sys.exit(f"gen_hw_spec: a {name} code does not fit the descriptor field")
+
+
+def field_width(spec, name):
+    return next(f["width"] for f in spec["descriptor"] if f["name"] == name)
+
+
+def sv_legal_form(spec):
+    """The SystemVerilog function that tells a legal (kind, skip, axis) from the layer_kinds table."""
+    kw, sw = field_width(spec, "kind"), field_width(spec, "skip")
+    out = ["  // The layer forms a program may hold (layer_kinds): kind, skip kind and axis.",
+           f"  function automatic logic legal_form(input logic [{kw - 1}:0] kind, input logic [{sw - 1}:0] skip,",
+           "                                      input logic token);",
+           "    legal_form = 1'b0;",
+           "    case (kind)"]
+    for k in spec["layer_kinds"]:
+        skips = " || ".join(f"skip == Skip{camel(s)}" for s in k["skips"])
+        axis = "" if len(k["axes"]) == 2 else (" && token" if k["axes"] == ["token"] else " && !token")
+        out.append(f"      Kind{camel(k['name'])}: legal_form = ({skips}){axis};")
+    out += ["      default: legal_form = 1'b0;", "    endcase", "  endfunction"]
+    return out
 
 
 def sv(spec):
@@ -64,6 +93,25 @@ def sv(spec):
     out.append("    ErrNone = 8'd0,")
     out.append(",\n".join(errs))
     out.append("  } err_e;")
+    out.append("")
+    out.append("  // Layer kinds and skip kinds: the codes of the descriptor's kind and skip fields.")
+    kw, sw = field_width(spec, "kind"), field_width(spec, "skip")
+    for k in spec["layer_kinds"]:
+        out.append(f"  localparam logic [{kw - 1}:0] Kind{camel(k['name'])} = {kw}'d{k['code']};  // {k['doc']}")
+    for s in spec["skip_kinds"]:
+        out.append(f"  localparam logic [{sw - 1}:0] Skip{camel(s['name'])} = {sw}'d{s['code']};  // {s['doc']}")
+    out.append("")
+    out.append("  // Widths of the datapath's values, and the shift's range (the program reader refuses")
+    out.append("  // a program whose values could leave them: docs/program-format.md, Legality)")
+    out.append("  // (not every width is a port's; Verilator's unused-parameter warning is off here).")
+    out.append("  /* verilator lint_off UNUSEDPARAM */")
+    for w in spec["widths"]:
+        out.append(f"  localparam int {w['name']}Bits = {w['bits']};  // {'signed' if w['signed'] else 'unsigned'}: {w['doc']}")
+    out.append(f"  localparam int ShMin = {spec['shift']['min']};  // {spec['shift']['doc']}")
+    out.append(f"  localparam int ShMax = {spec['shift']['max']};")
+    out.append("  /* verilator lint_on UNUSEDPARAM */")
+    out.append("")
+    out += sv_legal_form(spec)
     out.append("")
     out.append("  // Performance record: word index of each counter.")
     for i, r in enumerate(spec["record"]):
@@ -128,6 +176,41 @@ def cpp(spec):
     for e in spec["errors"]:
         out.append(f"constexpr int k{camel(e['name'])} = {e['code']};  // {e['doc']}")
     out.append("}  // namespace err")
+    out.append("")
+    out.append("// Layer kinds and skip kinds: the codes of the descriptor's kind and skip fields.")
+    out.append("namespace kind {")
+    for k in spec["layer_kinds"]:
+        out.append(f"constexpr uint32_t k{camel(k['name'])} = {k['code']};  // {k['doc']}")
+    out.append("}  // namespace kind")
+    out.append("namespace skip {")
+    for s in spec["skip_kinds"]:
+        out.append(f"constexpr uint32_t k{camel(s['name'])} = {s['code']};  // {s['doc']}")
+    out.append("}  // namespace skip")
+    out.append("constexpr std::array<const char*, %d> kSkipNames{{%s}};" %
+               (len(spec["skip_kinds"]), ", ".join(f"\"{s['name']}\"" for s in sorted(spec["skip_kinds"], key=lambda s: s["code"]))))
+    out.append("// The layer forms a program may hold: per kind, its skip kinds (a mask of")
+    out.append("// 1 << skip code), axes and paths.")
+    out.append("struct LayerForm {")
+    out.append("  const char* name;")
+    out.append("  uint32_t code, skips;")
+    out.append("  bool channel, token, binary, fixed;")
+    out.append("};")
+    out.append("constexpr std::array<LayerForm, %d> kLayerForms{{" % len(spec["layer_kinds"]))
+    codes = {s["name"]: s["code"] for s in spec["skip_kinds"]}
+    rows = []
+    for k in sorted(spec["layer_kinds"], key=lambda k: k["code"]):
+        mask = " | ".join(f"1u << skip::k{camel(s)}" for s in k["skips"])
+        b = lambda v: "true" if v else "false"
+        rows.append(f"    {{\"{k['name']}\", kind::k{camel(k['name'])}, {mask}, {b('channel' in k['axes'])}, "
+                    f"{b('token' in k['axes'])}, {b(k['binary'])}, {b(k['fixed'])}}}")
+    out.append(",\n".join(rows))
+    out.append("}};")
+    out.append("")
+    out.append("// Widths of the datapath's values, and the shift's range.")
+    for w in spec["widths"]:
+        out.append(f"constexpr int k{w['name']}Bits = {w['bits']};  // {'signed' if w['signed'] else 'unsigned'}: {w['doc']}")
+    out.append(f"constexpr int kShMin = {spec['shift']['min']};  // {spec['shift']['doc']}")
+    out.append(f"constexpr int kShMax = {spec['shift']['max']};")
     out.append("// The name and meaning of an error code, for messages.")
     out.append("inline const char* error_text(int code) {")
     out.append("  switch (code) {")

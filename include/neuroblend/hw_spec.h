@@ -142,15 +142,55 @@ constexpr std::array<const char*, 8> kRecordNames{{"cycles", "bin_busy", "fix_bu
 
 // Error codes of nb_top (error_code_o).
 namespace err {
-constexpr int kLayer = 1;  // layer kind or axis not supported
+constexpr int kLayer = 1;  // a layer form, shift or dot width outside the specification (the reader refuses these too), or token mixing (not in this RTL)
 constexpr int kSize = 2;  // a tensor, weight row or class count exceeds a buffer
 constexpr int kFirst = 3;  // the first layer has a binary path
 constexpr int kVersion = 4;  // the program's version or descriptor size is not the one this RTL runs
 }  // namespace err
+
+// Layer kinds and skip kinds: the codes of the descriptor's kind and skip fields.
+namespace kind {
+constexpr uint32_t kConv = 0;  // k x k int8 convolution
+constexpr uint32_t kBlendConv = 1;  // 3x3 binary convolution (pad 1 with -1, stride 1 or 2) plus an int8 or identity skip
+constexpr uint32_t kBlendDense = 2;  // binary dense over channels or tokens plus an int8 or identity skip
+constexpr uint32_t kAvgpool = 3;  // global average pooling: a sum, then the requantization
+constexpr uint32_t kDense = 4;  // int8 dense over channels
+}  // namespace kind
+namespace skip {
+constexpr uint32_t kNone = 0;  // no skip path
+constexpr uint32_t kConv1x1 = 1;  // 1x1 int8 convolution at the layer's stride
+constexpr uint32_t kIdentity = 2;  // the input itself (in == out, stride 1)
+constexpr uint32_t kConv3x3 = 3;  // 3x3 int8 convolution, pad 1 with int8 0
+constexpr uint32_t kDense = 4;  // int8 dense
+}  // namespace skip
+constexpr std::array<const char*, 5> kSkipNames{{"none", "conv1x1", "identity", "conv3x3", "dense"}};
+// The layer forms a program may hold: per kind, its skip kinds (a mask of
+// 1 << skip code), axes and paths.
+struct LayerForm {
+  const char* name;
+  uint32_t code, skips;
+  bool channel, token, binary, fixed;
+};
+constexpr std::array<LayerForm, 5> kLayerForms{{
+    {"conv", kind::kConv, 1u << skip::kNone, true, false, false, true},
+    {"blend_conv", kind::kBlendConv, 1u << skip::kConv1x1 | 1u << skip::kIdentity | 1u << skip::kConv3x3, true, false, true, true},
+    {"blend_dense", kind::kBlendDense, 1u << skip::kDense | 1u << skip::kIdentity, true, true, true, true},
+    {"avgpool", kind::kAvgpool, 1u << skip::kNone, true, false, false, false},
+    {"dense", kind::kDense, 1u << skip::kNone, true, false, false, true}
+}};
+
+// Widths of the datapath's values, and the shift's range.
+constexpr int kDotBits = 16;  // signed: a binary dot product, |dot| <= kbin: the binary lane's accumulator
+constexpr int kAccBits = 32;  // signed: an int8 accumulator, |acc| <= 128 * sum |w| (128 * tokens when pooling)
+constexpr int kMBits = 18;  // signed: M1 and M2: the DSP48E2 multiplier's B operand
+constexpr int kZBits = 48;  // signed: z = M1*dot + M2*acc + bias, the bias and the rounding: the DSP48E2's P
+constexpr int kCountBits = 16;  // unsigned: a layer's rows (output channels or tokens), heights and widths: the controller's counters
+constexpr int kShMin = 1;  // the requantization shift sh: add 2^(sh-1), shift right by sh
+constexpr int kShMax = 47;
 // The name and meaning of an error code, for messages.
 inline const char* error_text(int code) {
   switch (code) {
-    case 1: return "layer: layer kind or axis not supported";
+    case 1: return "layer: a layer form, shift or dot width outside the specification (the reader refuses these too), or token mixing (not in this RTL)";
     case 2: return "size: a tensor, weight row or class count exceeds a buffer";
     case 3: return "first: the first layer has a binary path";
     case 4: return "version: the program's version or descriptor size is not the one this RTL runs";

@@ -6,14 +6,16 @@
 #include <cstdint>
 #include <vector>
 
+#include "neuroblend/hw_spec.h"
 #include "neuroblend/tensor.h"
 
 namespace nb {
 
-constexpr int64_t kZMax = (int64_t(1) << 47) - 1;  // signed 48-bit
-constexpr int64_t kZMin = -(int64_t(1) << 47);
-constexpr int32_t kMMax = (1 << 17) - 1;  // signed 18-bit
-constexpr int32_t kMMin = -(1 << 17);
+// The datapath's value ranges, from the hardware specification's widths.
+constexpr int64_t kZMax = (int64_t(1) << (hw::kZBits - 1)) - 1;  // z, bias: signed 48-bit
+constexpr int64_t kZMin = -(int64_t(1) << (hw::kZBits - 1));
+constexpr int32_t kMMax = (1 << (hw::kMBits - 1)) - 1;  // M1, M2: signed 18-bit
+constexpr int32_t kMMin = -(1 << (hw::kMBits - 1));
 
 // bit = (x >= tau) XOR neg; 1 means +1, 0 means -1.
 inline int binarize(int x, int tau, int neg) {

@@ -18,6 +18,19 @@ const char* to_string(SkipKind k);
 const char* to_string(Act a);
 const char* to_string(Axis a);
 
+// Ranges of a conv layer's geometry and of the weight bits in the model
+// format; the program reader holds compiled layers to the same.
+constexpr int kMaxKernel = 15, kMaxStride = 16, kMaxPad = 7;
+constexpr int kMinWbits = 2, kMaxWbits = 8;
+
+// A layer's taps per output and output shape from its form and input: one
+// definition for the model's shape inference, the compiler and the program
+// reader. `out` is output channels, or output tokens for a token dense.
+int64_t binary_taps(LayerKind kind, Axis axis, const Shape& in);
+int64_t fixed_taps(LayerKind kind, SkipKind skip, Axis axis, const Shape& in, int kernel);
+// h or w <= 0 when a conv kernel does not fit the input.
+Shape output_shape(LayerKind kind, Axis axis, const Shape& in, int out, int kernel, int stride, int pad);
+
 struct LayerSpec {
   std::string name;
   LayerKind kind = LayerKind::Conv;
