@@ -58,5 +58,7 @@ int run_sweep_merge();
 void add_report(CLI::App& app, ModelOptions& o);
 int run_report(const ModelOptions& o);
 void add_run(CLI::App& app, ModelOptions& o);
+void add_simulator(CLI::App& app);
+int run_simulator();
 
 }  // namespace nb::cli

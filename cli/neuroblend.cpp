@@ -159,6 +159,7 @@ int main(int argc, char** argv) {
   add_power(app, p_opt);
   add_sweep(app, s_opt);
   add_report(app, rep_opt);
+  add_simulator(app);
 
   // Exit status (README, "Exit status"): 0 success, 1 bad input or a failed
   // step (the message names the file, key, layer or value), 2 a command line
@@ -184,6 +185,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("sweep")) return run_sweep(s_opt);
     if (app.got_subcommand("sweep-merge")) return run_sweep_merge();
     if (app.got_subcommand("report")) return run_report(rep_opt);
+    if (app.got_subcommand("simulator")) return run_simulator();
     return run_infer(app, i_opt);
   } catch (const nb::Error& e) {
     std::cerr << "neuroblend: error: " << e.what() << "\n";

@@ -8,7 +8,7 @@ bash scripts/build.sh
 BUILD=${NB_BUILD_DIR:-build}
 cd "$BUILD"
 if [ $# -eq 0 ]; then
-  ctest --output-on-failure -j "$(nproc)" -LE long   # the default suite; -L long for the long regressions
+  ctest --output-on-failure -j "$(nproc)" -LE 'long|regress'   # the default suite; -L long, -L regress: the long ones
   cd - > /dev/null
   # a short fuzz run of every parser (ASan + UBSan), after its regression inputs
   bash scripts/fuzz.sh "${NB_FUZZ_SECONDS:-15}"

@@ -113,6 +113,23 @@ std::vector<uint8_t> mutated_program(const CompiledModel& cm, uint64_t seed) {
   return b;
 }
 
+// Network `seed` of the constrained-random generator, compiled; false (and
+// counted) when the compiler refuses it (a requantization that no shift
+// fits: the generator's parameters, not the RTL, are then at fault).
+bool compile_random(uint64_t seed, bool quiet, CompiledModel& cm, int& refused) {
+  ModelSpec m = random_model(seed);
+  CompileOptions co;
+  co.calib_images = 4;
+  try {
+    cm = compile(m, random_params(m, seed, 4), co);
+    return true;
+  } catch (const Error& e) {
+    ++refused;
+    if (!quiet) std::cerr << fmt::format("random network {} not compiled: {}\n", seed, e.what());
+    return false;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -179,6 +196,8 @@ int main(int argc, char** argv) {
     if (opt.dram_latency < 1 || opt.dram_bytes_per_cycle <= 0 || opt.dram_bytes_per_cycle > 8 || opt.clock_mhz <= 0)
       throw Error("DRAM latency must be >= 1 cycle, bandwidth in (0, 8] bytes per cycle, clock > 0");
     std::vector<sim::Job> jobs;
+    std::vector<uint64_t> job_seeds;  // random and mutated networks: each one's seed
+    int uncompiled = 0;
     if (!program.empty()) {
       sim::Job j;
       j.cm = read_program(program);
@@ -196,30 +215,20 @@ int main(int argc, char** argv) {
       jobs.push_back(std::move(j));
     } else if (random_nets > 0) {
       for (int n = 0; n < random_nets; ++n) {
-        ModelSpec m = random_model(seed + uint64_t(n));
-        CompileOptions co;
-        co.calib_images = 4;
+        const uint64_t s = seed + uint64_t(n);
         sim::Job j;
-        j.cm = compile(m, random_params(m, seed + uint64_t(n), 4), co);
-        j.images = synthetic_images(m.input.shape, 1, seed + uint64_t(n));
+        if (!compile_random(s, quiet, j.cm, uncompiled)) continue;
+        j.images = synthetic_images(j.cm.input, 1, s);
         jobs.push_back(std::move(j));
+        job_seeds.push_back(s);
       }
     } else if (mutate_nets > 0) {
       // Refused by the reader, or not fitting this configuration: counted, not run.
-      int refused = 0, unfit = 0, uncompiled = 0;
+      int refused = 0, unfit = 0;
       for (int n = 0; n < mutate_nets; ++n) {
         const uint64_t s = seed + uint64_t(n);
-        ModelSpec m = random_model(s);
-        CompileOptions co;
-        co.calib_images = 4;
         CompiledModel cm;
-        try {  // a random network the compiler refuses (a requantization that fits no shift) is no mutant
-          cm = compile(m, random_params(m, s, 4), co);
-        } catch (const Error& e) {
-          ++uncompiled;
-          if (!quiet) std::cerr << "not compiled: " << e.what() << "\n";
-          continue;
-        }
+        if (!compile_random(s, quiet, cm, uncompiled)) continue;
         sim::Job j;
         try {
           j.cm = parse_program(mutated_program(cm, s), fmt::format("mutant {}", s));
@@ -229,12 +238,12 @@ int main(int argc, char** argv) {
           if (!quiet) std::cerr << "refused: " << e.what() << "\n";
           continue;
         }
-        j.images = synthetic_images(j.cm.input, 1, seed + uint64_t(n));
+        j.images = synthetic_images(j.cm.input, 1, s);
         jobs.push_back(std::move(j));
+        job_seeds.push_back(s);
       }
-      std::cerr << fmt::format("mutants: {} refused by the reader, {} do not fit {}, {} co-simulated ({} random "
-                               "networks did not compile)\n",
-                               refused, unfit, sim::built_config().name, jobs.size(), uncompiled);
+      std::cerr << fmt::format("mutants: {} refused by the reader, {} do not fit {}, {} co-simulated\n", refused,
+                               unfit, sim::built_config().name, jobs.size());
       if (jobs.empty()) throw Error("no mutant passed the reader: nothing was co-simulated");
     } else {
       throw Error("give --program and --images, --model, --random-nets or --mutate-nets");
@@ -257,6 +266,7 @@ int main(int argc, char** argv) {
       wall = r.wall_seconds;
       nlohmann::json jj;
       jj["model"] = jobs[k].cm.model;
+      if (k < job_seeds.size()) jj["seed"] = job_seeds[k];
       jj["verified"] = r.verified;
       jj["images"] = r.images;
       jj["total_cycles"] = r.total_cycles;
@@ -310,6 +320,7 @@ int main(int argc, char** argv) {
         std::cerr << fmt::format("cycle model: {} of {} layer records equal to the RTL's\n", layers - differ, layers);
       if (differ) all = false;
     }
+    if (random_nets > 0 || mutate_nets > 0) j["random_networks_not_compiled"] = uncompiled;
     j["verified"] = all;
     j["sim_cycles"] = cycles;
     j["wall_seconds"] = wall;
