@@ -371,16 +371,13 @@ std::vector<Hw> grid(const SweepArgs& a, const Hw& base) {
     nlohmann::json j = read_json_file(a.list, "configuration list");
     if (!j.is_array()) throw Error(a.list + ": expected an array of configuration objects");
     if (j.empty()) throw Error(a.list + ": the list has no configurations");
-    fs::path tmp = fs::temp_directory_path() / fmt::format("neuroblend-cfg-{}.json", getpid());
     for (size_t i = 0; i < j.size(); ++i) {
-      write_file(tmp, j[i].dump());
       Hw h = base;
-      read_config(tmp.string(), h);
+      apply_config(j[i], fmt::format("{}[{}]", a.list, i), h);
       check_hw(h, fmt::format("{}[{}]: ", a.list, i));
       h.name = h.key();
       out.push_back(h);
     }
-    fs::remove(tmp);
     return out;
   }
   for (int x : {1, 0}) {

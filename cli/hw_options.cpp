@@ -39,7 +39,10 @@ std::string legal_text(const hw::Param& p) {
 
 // Strict reader of a configuration file: every key known, each checked.
 void read_config(const std::string& path, Hw& hw) {
-  nlohmann::json j = read_json_file(path, "configuration");
+  apply_config(read_json_file(path, "configuration"), path, hw);
+}
+
+void apply_config(const nlohmann::json& j, const std::string& path, Hw& hw) {
   if (!j.is_object()) throw Error(fmt::format("{}: expected an object", path));
   for (auto& [k, v] : j.items()) {
     auto integer = [&](int lo, int hi) {

@@ -22,6 +22,9 @@
 #include "neuroblend/model.h"
 #include "neuroblend/npy.h"
 #include "neuroblend/program.h"
+#if NB_FUZZ_CONFIG
+#include "../cli/hw_options.h"
+#endif
 
 namespace {
 
@@ -41,6 +44,16 @@ void run(const uint8_t* data, size_t size) {
   static const std::string t = kTarget;  // once, not per input
   if (t == "model") {
     (void)nb::parse_model(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
+#if NB_FUZZ_CONFIG
+  } else if (t == "config") {  // a configuration file, or a sweep list of them
+    const nlohmann::json j = nb::parse_json(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
+    for (const auto& e : j.is_array() ? j : nlohmann::json::array({j})) {
+      nb::cli::Hw hw;
+      nb::cli::apply_config(e, "fuzz.json", hw);
+      nb::cli::check_hw(hw, "fuzz.json: ");
+      (void)hw.key();
+    }
+#endif
   } else if (t == "json") {
     (void)nb::parse_json(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
   } else if (t == "program") {
