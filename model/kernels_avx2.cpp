@@ -1,0 +1,211 @@
+// The AVX2 kernels (Haswell, Zen 1-3 and later): int8 products by VPMADDWD on
+// activations widened to int16, popcounts by nibble table lookups (VPSHUFB)
+// summed with VPSADBW. This file alone is built with -mavx2
+// (CMakeLists.txt); kernels.cpp picks this path only on a CPU that has it.
+#include <immintrin.h>
+
+#include "kernels_generic.h"
+
+namespace nb::isa {
+namespace {
+
+// 16 channels at a time, sign-extended to int16 and compared with tau. The
+// bit is x >= tau, that is NOT(tau > x), XOR neg.
+void binarize_avx2(const int8_t* x, int64_t pixels, int64_t C, const int16_t* tau, const uint64_t* negbits,
+                   int64_t words, uint64_t* bits) {
+  for (int64_t p = 0; p < pixels; ++p) {
+    const int8_t* px = x + p * C;
+    uint64_t* dst = bits + p * words;
+    for (int64_t c0 = 0; c0 < C; c0 += 16) {
+      const int64_t n = imin(16, C - c0);
+      __m128i xv;
+      __m256i tv;
+      if (n == 16) {
+        xv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(px + c0));
+        tv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tau + c0));
+      } else {  // the last channels: no reads past the pixel or tau
+        int8_t xb[16] = {0};
+        int16_t tb[16] = {0};
+        for (int64_t c = 0; c < n; ++c) xb[c] = px[c0 + c], tb[c] = tau[c0 + c];
+        xv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xb));
+        tv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tb));
+      }
+      const __m256i lt = _mm256_cmpgt_epi16(tv, _mm256_cvtepi8_epi16(xv));
+      const __m128i lt8 = _mm_packs_epi16(_mm256_castsi256_si128(lt), _mm256_extracti128_si256(lt, 1));
+      const uint32_t neg = uint32_t(negbits[c0 >> 6] >> (c0 & 63));
+      const uint32_t b = (~uint32_t(_mm_movemask_epi8(lt8)) ^ neg) & ((1u << n) - 1);
+      dst[c0 >> 6] |= uint64_t(b) << (c0 & 63);
+    }
+  }
+}
+
+// Popcount of every byte (Mula): a table lookup per nibble.
+inline __m256i popcount_bytes(__m256i x) {
+  const __m256i table =
+      _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0f);
+  const __m256i lo = _mm256_shuffle_epi8(table, _mm256_and_si256(x, low));
+  const __m256i hi = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(x, 4), low));
+  return _mm256_add_epi8(lo, hi);
+}
+
+// Stores rows ob.. of a block (16 int32), only the first m when the block
+// passes the last row.
+inline void store_block(int32_t* out, __m256i lo, __m256i hi, int64_t m) {
+  if (m == kBlock) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), lo);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 8), hi);
+    return;
+  }
+  int32_t t[kBlock];
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(t), lo);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(t + 8), hi);
+  for (int64_t o = 0; o < m; ++o) out[o] = t[o];
+}
+
+// N windows against a block of 16 rows, four rows (one word each) per
+// vector. Byte counters take up to 31 words (8 a word, below 256), then
+// VPSADBW sums each row's bytes into its 64-bit lane.
+template <int N>
+inline void binary_rows_avx2(const uint64_t* a, const BitRowsRef& w, int32_t K, int32_t* out) {
+  const int64_t R = w.rows, RP = w.rows_padded, W = w.words;
+  const __m256i zero = _mm256_setzero_si256();
+  for (int64_t ob = 0; ob < RP; ob += kBlock) {
+    __m256i s[N][4];
+    for (int i = 0; i < N; ++i)
+      for (int v = 0; v < 4; ++v) s[i][v] = zero;
+    for (int64_t j0 = 0; j0 < W; j0 += 31) {
+      __m256i c[N][4];
+      for (int i = 0; i < N; ++i)
+        for (int v = 0; v < 4; ++v) c[i][v] = zero;
+      for (int64_t j = j0; j < imin(W, j0 + 31); ++j) {
+        const uint64_t* wj = w.t + j * RP + ob;
+        __m256i av[N];
+        for (int i = 0; i < N; ++i) av[i] = _mm256_set1_epi64x(int64_t(a[i * W + j]));
+        for (int v = 0; v < 4; ++v) {
+          const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wj + 4 * v));
+          for (int i = 0; i < N; ++i) c[i][v] = _mm256_add_epi8(c[i][v], popcount_bytes(_mm256_xor_si256(av[i], wv)));
+        }
+      }
+      for (int i = 0; i < N; ++i)
+        for (int v = 0; v < 4; ++v) s[i][v] = _mm256_add_epi64(s[i][v], _mm256_sad_epu8(c[i][v], zero));
+    }
+    // Counts are in the low halves of the 64-bit lanes: interleave two
+    // vectors' (rows 0-3 and 4-7 give 0 4 1 5 2 6 3 7) and put them in order.
+    const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    const __m256i k = _mm256_set1_epi32(K);
+    for (int i = 0; i < N; ++i) {
+      __m256i lo = _mm256_permutevar8x32_epi32(_mm256_or_si256(s[i][0], _mm256_slli_epi64(s[i][1], 32)), order);
+      __m256i hi = _mm256_permutevar8x32_epi32(_mm256_or_si256(s[i][2], _mm256_slli_epi64(s[i][3], 32)), order);
+      lo = _mm256_sub_epi32(k, _mm256_add_epi32(lo, lo));
+      hi = _mm256_sub_epi32(k, _mm256_add_epi32(hi, hi));
+      store_block(out + i * R + ob, lo, hi, imin(kBlock, R - ob));
+    }
+  }
+}
+
+void binary_dot_avx2(const uint64_t* a, int64_t n, const BitRowsRef& w, int32_t K, int32_t* out) {
+  int64_t i = 0;
+  for (; i + 2 <= n; i += 2) binary_rows_avx2<2>(a + i * w.words, w, K, out + i * w.rows);
+  if (i < n) binary_rows_avx2<1>(a + i * w.words, w, K, out + i * w.rows);
+}
+
+// au XOR 0x80 (the signed activation) as int16, zero-padded to kp.
+inline void widen(const uint8_t* au, int64_t k, int64_t kp, int16_t* dst) {
+  const __m128i flip = _mm_set1_epi8(char(0x80));
+  int64_t j = 0;
+  for (; j + 16 <= k; j += 16) {
+    const __m128i v = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(au + j)), flip);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + j), _mm256_cvtepi8_epi16(v));
+  }
+  for (; j < k; ++j) dst[j] = int16_t(int(au[j]) - 128);
+  for (; j < kp; ++j) dst[j] = 0;
+}
+
+// VPMADDWD: 8 rows x a pair of products per instruction against the
+// pair-interleaved weights (w2), exact (each product within 2^14). N
+// windows at once, widened to int16 rows of kp in scratch.
+template <int N>
+inline void fixed_rows(const int16_t* a, int64_t kp, const I8RowsRef& w, int32_t* out) {
+  const int64_t R = w.rows, RP = w.rows_padded, K2 = (w.k + 1) / 2;
+  for (int64_t ob = 0; ob < RP; ob += kBlock) {
+    __m256i c[N][2];
+    for (int i = 0; i < N; ++i) c[i][0] = c[i][1] = _mm256_setzero_si256();
+    for (int64_t k2 = 0; k2 < K2; ++k2) {
+      const int16_t* wk = w.w2 + (k2 * RP + ob) * 2;
+      const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wk));
+      const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wk + 16));
+      for (int i = 0; i < N; ++i) {
+        int32_t pair;
+        __builtin_memcpy(&pair, a + i * kp + 2 * k2, 4);
+        const __m256i av = _mm256_set1_epi32(pair);
+        c[i][0] = _mm256_add_epi32(c[i][0], _mm256_madd_epi16(av, w0));
+        c[i][1] = _mm256_add_epi32(c[i][1], _mm256_madd_epi16(av, w1));
+      }
+    }
+    for (int i = 0; i < N; ++i) store_block(out + i * R + ob, c[i][0], c[i][1], imin(kBlock, R - ob));
+  }
+}
+
+void fixed_dot_avx2(const uint8_t* au, int64_t step, int64_t n, const I8RowsRef& w, int16_t* scratch, int32_t* out) {
+  const int64_t kp = fixed_scratch(w.k) / 4;
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    for (int j = 0; j < 4; ++j) widen(au + (i + j) * step, w.k, kp, scratch + j * kp);
+    fixed_rows<4>(scratch, kp, w, out + i * w.rows);
+  }
+  for (; i < n; ++i) {
+    widen(au + i * step, w.k, kp, scratch);
+    fixed_rows<1>(scratch, kp, w, out + i * w.rows);
+  }
+}
+
+// Four elements of the merge in 64-bit lanes, clamped to [lo, hi]. VPMULDQ
+// gives the exact int32 x int32 products. AVX2 has no 64-bit arithmetic
+// shift: the shift is logical and the sign is put back by (t ^ m) - m, m the
+// sign bit's new place.
+inline __m256i merge4(const int32_t* m1, const int32_t* m2, const int64_t* bias, const int32_t* dot, const int32_t* acc,
+                      __m256i round, __m128i sh, __m256i sign, __m256i lo, __m256i hi) {
+  const auto load4 = [](const int32_t* p) {
+    return _mm256_cvtepi32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  };
+  __m256i z = _mm256_add_epi64(_mm256_mul_epi32(load4(m1), load4(dot)), _mm256_mul_epi32(load4(m2), load4(acc)));
+  z = _mm256_add_epi64(z, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias)));
+  z = _mm256_srl_epi64(_mm256_add_epi64(z, round), sh);
+  z = _mm256_sub_epi64(_mm256_xor_si256(z, sign), sign);
+  z = _mm256_blendv_epi8(z, lo, _mm256_cmpgt_epi64(lo, z));
+  return _mm256_blendv_epi8(z, hi, _mm256_cmpgt_epi64(z, hi));
+}
+
+// Eight elements a step (two vectors of 64-bit lanes packed to bytes), the
+// rest of each block one by one.
+void merge_avx2(const MergeRef& mp, int sh, bool relu, const int32_t* dot, const int32_t* acc, int8_t* y, int64_t n) {
+  const __m256i round = _mm256_set1_epi64x(int64_t(1) << (sh - 1));
+  const __m128i shv = _mm_cvtsi32_si128(sh);
+  const __m256i sign = _mm256_set1_epi64x(int64_t(uint64_t(1) << (63 - sh)));
+  const __m256i lo = _mm256_set1_epi64x(relu ? 0 : -128), hi = _mm256_set1_epi64x(127);
+  const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  const int64_t B = mp.block;
+  for (int64_t e = 0; e < n; e += B) {
+    const int64_t m = imin(B, n - e);
+    int64_t j = 0;
+    for (; j + 8 <= m; j += 8) {
+      const __m256i z0 = merge4(mp.m1 + j, mp.m2 + j, mp.bias + j, dot + e + j, acc + e + j, round, shv, sign, lo, hi);
+      const __m256i z1 = merge4(mp.m1 + j + 4, mp.m2 + j + 4, mp.bias + j + 4, dot + e + j + 4, acc + e + j + 4, round,
+                                shv, sign, lo, hi);
+      // The low halves of the lanes, in order (0 4 1 5 2 6 3 7 before the
+      // permutation), then to bytes: every value is in int8's range already.
+      const __m256i d = _mm256_permutevar8x32_epi32(_mm256_blend_epi32(z0, _mm256_slli_epi64(z1, 32), 0xaa), order);
+      const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(d), _mm256_extracti128_si256(d, 1));
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(y + e + j), _mm_packs_epi16(w, w));
+    }
+    for (; j < m; ++j)
+      y[e + j] = requantize_(int64_t(mp.m1[j]) * dot[e + j] + int64_t(mp.m2[j]) * acc[e + j] + mp.bias[j], sh, relu);
+  }
+}
+
+}  // namespace
+
+extern const Ops kAvx2 = {"avx2", binarize_avx2, binary_dot_avx2, fixed_dot_avx2, merge_avx2};
+
+}  // namespace nb::isa

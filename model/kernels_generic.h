@@ -1,0 +1,119 @@
+// The kernels as plain loops, written so the compiler vectorizes them for
+// whatever instruction set the including translation unit is built with: the
+// portable path is these, the AVX-512 path keeps the binary and merge loops
+// (VPOPCNTQ, VPMULDQ and VPSRAQ come from the vectorizer there). Internal
+// linkage throughout: see kernels_isa.h.
+#pragma once
+#include <cstdint>
+
+#include "kernels_isa.h"
+
+namespace nb::isa {
+namespace {
+
+constexpr int64_t kBlock = kRowBlock;
+
+inline int64_t imin(int64_t a, int64_t b) {
+  return a < b ? a : b;
+}
+
+// Eight bytes of 0/1 to eight bits, byte k to bit k.
+inline uint64_t pack8(const uint8_t* t) {
+  uint64_t v;
+  __builtin_memcpy(&v, t, 8);
+  return (v * 0x0102040810204080ull) >> 56;
+}
+
+// One byte per bit first (a loop that vectorizes), then the bytes of each
+// word to bits with a multiply.
+inline void binarize_generic(const int8_t* __restrict x, int64_t pixels, int64_t C, const int16_t* __restrict tau,
+                             const uint64_t* __restrict negbits, int64_t words, uint64_t* __restrict bits) {
+  for (int64_t p = 0; p < pixels; ++p) {
+    const int8_t* __restrict px = x + p * C;
+    for (int64_t w = 0; w < words; ++w) {
+      uint8_t t[64] = {0};
+      const int64_t c0 = w * 64, n = imin(64, C - c0);
+      for (int64_t c = 0; c < n; ++c) t[c] = uint8_t(int16_t(px[c0 + c]) >= tau[c0 + c]);
+      uint64_t word = 0;
+      for (int k = 0; k < 8; ++k) word |= pack8(t + 8 * k) << (8 * k);
+      bits[p * words + w] = word ^ negbits[w];
+    }
+  }
+}
+
+// N windows against every row: out[i*R + o] = K - 2 * popcount(a_i XOR w_o).
+// Blocks of kBlock rows with a constant trip count, so the inner loop
+// vectorizes (VPOPCNTQ where the instruction set has it); one pass over the
+// weights feeds N independent accumulator chains.
+template <int N>
+inline void binary_rows(const uint64_t* __restrict a, const BitRowsRef& w, int32_t K, int32_t* __restrict out) {
+  const int64_t R = w.rows, RP = w.rows_padded, W = w.words;
+  for (int64_t ob = 0; ob < RP; ob += kBlock) {
+    uint64_t m[N][kBlock] = {};
+    for (int64_t j = 0; j < W; ++j) {
+      const uint64_t* __restrict wj = w.t + j * RP + ob;
+      for (int i = 0; i < N; ++i) {
+        const uint64_t x = a[i * W + j];
+        for (int64_t o = 0; o < kBlock; ++o) m[i][o] += uint64_t(__builtin_popcountll(x ^ wj[o]));
+      }
+    }
+    const int64_t n = imin(kBlock, R - ob);
+    for (int i = 0; i < N; ++i)
+      for (int64_t o = 0; o < n; ++o) out[i * R + ob + o] = K - 2 * int32_t(m[i][o]);
+  }
+}
+
+inline void binary_dot_generic(const uint64_t* a, int64_t n, const BitRowsRef& w, int32_t K, int32_t* out) {
+  int64_t i = 0;
+  for (; i + 2 <= n; i += 2) binary_rows<2>(a + i * w.words, w, K, out + i * w.rows);
+  if (i < n) binary_rows<1>(a + i * w.words, w, K, out + i * w.rows);
+}
+
+// Transposed int16 weights; the inner loop vectorizes.
+inline void fixed_dot_generic(const uint8_t* au, int64_t step, int64_t n, const I8RowsRef& w, int16_t*, int32_t* out) {
+  const int64_t R = w.rows, RP = w.rows_padded, K = w.k;
+  for (int64_t win = 0; win < n; ++win) {
+    const uint8_t* __restrict a = au + win * step;
+    int32_t* __restrict dst = out + win * R;
+    for (int64_t ob = 0; ob < RP; ob += kBlock) {
+      int32_t acc[kBlock] = {0};
+      for (int64_t i = 0; i < K; ++i) {
+        const int32_t ai = int32_t(a[i]) - 128;
+        const int16_t* __restrict wi = w.wt + i * RP + ob;
+        for (int64_t o = 0; o < kBlock; ++o) acc[o] += ai * int32_t(wi[o]);
+      }
+      const int64_t m = imin(kBlock, R - ob);
+      for (int64_t o = 0; o < m; ++o) dst[ob + o] = acc[o];
+    }
+  }
+}
+
+// DESIGN §4's requantize (nb::requantize, kernels.h), repeated here because
+// this header may not use the library's inline functions. Branch-free so the
+// merge loop vectorizes.
+inline int8_t requantize_(int64_t z, int sh, bool relu) {
+  int64_t t = (z + (int64_t(1) << (sh - 1))) >> sh;
+  const int64_t lo = relu ? 0 : -128;
+  t = t < lo ? lo : t;
+  t = t > 127 ? 127 : t;
+  return int8_t(t);
+}
+
+// A block of whole positions at least 64 long gives the loop over it a trip
+// count the vectorizer can use even for 16-channel layers.
+inline void merge_generic(const MergeRef& mp, int sh, bool relu, const int32_t* __restrict dot,
+                          const int32_t* __restrict acc, int8_t* __restrict y, int64_t n) {
+  const int64_t B = mp.block;
+  const int32_t* __restrict m1 = mp.m1;
+  const int32_t* __restrict m2 = mp.m2;
+  const int64_t* __restrict bias = mp.bias;
+  int64_t e = 0;
+  for (; e + B <= n; e += B)
+    for (int64_t j = 0; j < B; ++j)
+      y[e + j] = requantize_(int64_t(m1[j]) * dot[e + j] + int64_t(m2[j]) * acc[e + j] + bias[j], sh, relu);
+  for (int64_t j = 0; e + j < n; ++j)  // the last positions (fewer than a block)
+    y[e + j] = requantize_(int64_t(m1[j]) * dot[e + j] + int64_t(m2[j]) * acc[e + j] + bias[j], sh, relu);
+}
+
+}  // namespace
+}  // namespace nb::isa
