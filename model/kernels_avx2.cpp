@@ -63,51 +63,41 @@ inline void store_block(int32_t* out, __m256i lo, __m256i hi, int64_t m) {
   for (int64_t o = 0; o < m; ++o) out[o] = t[o];
 }
 
-// N windows against a block of 16 rows, four rows (one word each) per
-// vector. Byte counters take up to 31 words (8 a word, below 256), then
-// VPSADBW sums each row's bytes into its 64-bit lane.
-template <int N>
+// One window against every row, blocks of 16 rows, four (one word each) to
+// a vector. Byte counters take up to 31 words (8 a word, below 256), then
+// VPSADBW sums each row's bytes into its 64-bit lane. (One window at a time:
+// two sharing the weight loads need more registers than there are.)
 inline void binary_rows_avx2(const uint64_t* a, const BitRowsRef& w, int32_t K, int32_t* out) {
   const int64_t R = w.rows, RP = w.rows_padded, W = w.words;
   const __m256i zero = _mm256_setzero_si256();
   for (int64_t ob = 0; ob < RP; ob += kBlock) {
-    __m256i s[N][4];
-    for (int i = 0; i < N; ++i)
-      for (int v = 0; v < 4; ++v) s[i][v] = zero;
+    __m256i s[4] = {zero, zero, zero, zero};
     for (int64_t j0 = 0; j0 < W; j0 += 31) {
-      __m256i c[N][4];
-      for (int i = 0; i < N; ++i)
-        for (int v = 0; v < 4; ++v) c[i][v] = zero;
+      __m256i c[4] = {zero, zero, zero, zero};
       for (int64_t j = j0; j < imin(W, j0 + 31); ++j) {
         const uint64_t* wj = w.t + j * RP + ob;
-        __m256i av[N];
-        for (int i = 0; i < N; ++i) av[i] = _mm256_set1_epi64x(int64_t(a[i * W + j]));
+        const __m256i av = _mm256_set1_epi64x(int64_t(a[j]));
         for (int v = 0; v < 4; ++v) {
           const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wj + 4 * v));
-          for (int i = 0; i < N; ++i) c[i][v] = _mm256_add_epi8(c[i][v], popcount_bytes(_mm256_xor_si256(av[i], wv)));
+          c[v] = _mm256_add_epi8(c[v], popcount_bytes(_mm256_xor_si256(av, wv)));
         }
       }
-      for (int i = 0; i < N; ++i)
-        for (int v = 0; v < 4; ++v) s[i][v] = _mm256_add_epi64(s[i][v], _mm256_sad_epu8(c[i][v], zero));
+      for (int v = 0; v < 4; ++v) s[v] = _mm256_add_epi64(s[v], _mm256_sad_epu8(c[v], zero));
     }
     // Counts are in the low halves of the 64-bit lanes: interleave two
     // vectors' (rows 0-3 and 4-7 give 0 4 1 5 2 6 3 7) and put them in order.
     const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
     const __m256i k = _mm256_set1_epi32(K);
-    for (int i = 0; i < N; ++i) {
-      __m256i lo = _mm256_permutevar8x32_epi32(_mm256_or_si256(s[i][0], _mm256_slli_epi64(s[i][1], 32)), order);
-      __m256i hi = _mm256_permutevar8x32_epi32(_mm256_or_si256(s[i][2], _mm256_slli_epi64(s[i][3], 32)), order);
-      lo = _mm256_sub_epi32(k, _mm256_add_epi32(lo, lo));
-      hi = _mm256_sub_epi32(k, _mm256_add_epi32(hi, hi));
-      store_block(out + i * R + ob, lo, hi, imin(kBlock, R - ob));
-    }
+    __m256i lo = _mm256_permutevar8x32_epi32(_mm256_or_si256(s[0], _mm256_slli_epi64(s[1], 32)), order);
+    __m256i hi = _mm256_permutevar8x32_epi32(_mm256_or_si256(s[2], _mm256_slli_epi64(s[3], 32)), order);
+    lo = _mm256_sub_epi32(k, _mm256_add_epi32(lo, lo));
+    hi = _mm256_sub_epi32(k, _mm256_add_epi32(hi, hi));
+    store_block(out + ob, lo, hi, imin(kBlock, R - ob));
   }
 }
 
 void binary_dot_avx2(const uint64_t* a, int64_t n, const BitRowsRef& w, int32_t K, int32_t* out) {
-  int64_t i = 0;
-  for (; i + 2 <= n; i += 2) binary_rows_avx2<2>(a + i * w.words, w, K, out + i * w.rows);
-  if (i < n) binary_rows_avx2<1>(a + i * w.words, w, K, out + i * w.rows);
+  for (int64_t i = 0; i < n; ++i) binary_rows_avx2(a + i * w.words, w, K, out + i * w.rows);
 }
 
 // au XOR 0x80 (the signed activation) as int16, zero-padded to kp.
@@ -129,21 +119,21 @@ template <int N>
 inline void fixed_rows(const int16_t* a, int64_t kp, const I8RowsRef& w, int32_t* out) {
   const int64_t R = w.rows, RP = w.rows_padded, K2 = (w.k + 1) / 2;
   for (int64_t ob = 0; ob < RP; ob += kBlock) {
-    __m256i c[N][2];
-    for (int i = 0; i < N; ++i) c[i][0] = c[i][1] = _mm256_setzero_si256();
-    for (int64_t k2 = 0; k2 < K2; ++k2) {
-      const int16_t* wk = w.w2 + (k2 * RP + ob) * 2;
+    __m256i c0[N], c1[N];
+    for (int i = 0; i < N; ++i) c0[i] = c1[i] = _mm256_setzero_si256();
+    const int16_t* wk = w.w2 + ob * 2;
+    for (int64_t k2 = 0; k2 < K2; ++k2, wk += RP * 2) {
       const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wk));
       const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wk + 16));
       for (int i = 0; i < N; ++i) {
         int32_t pair;
         __builtin_memcpy(&pair, a + i * kp + 2 * k2, 4);
         const __m256i av = _mm256_set1_epi32(pair);
-        c[i][0] = _mm256_add_epi32(c[i][0], _mm256_madd_epi16(av, w0));
-        c[i][1] = _mm256_add_epi32(c[i][1], _mm256_madd_epi16(av, w1));
+        c0[i] = _mm256_add_epi32(c0[i], _mm256_madd_epi16(av, w0));
+        c1[i] = _mm256_add_epi32(c1[i], _mm256_madd_epi16(av, w1));
       }
     }
-    for (int i = 0; i < N; ++i) store_block(out + i * R + ob, c[i][0], c[i][1], imin(kBlock, R - ob));
+    for (int i = 0; i < N; ++i) store_block(out + i * R + ob, c0[i], c1[i], imin(kBlock, R - ob));
   }
 }
 
@@ -164,8 +154,8 @@ void fixed_dot_avx2(const uint8_t* au, int64_t step, int64_t n, const I8RowsRef&
 // gives the exact int32 x int32 products. AVX2 has no 64-bit arithmetic
 // shift: the shift is logical and the sign is put back by (t ^ m) - m, m the
 // sign bit's new place.
-inline __m256i merge4(const int32_t* m1, const int32_t* m2, const int64_t* bias, const int32_t* dot, const int32_t* acc,
-                      __m256i round, __m128i sh, __m256i sign, __m256i lo, __m256i hi) {
+inline __m128i merge4_int64(const int32_t* m1, const int32_t* m2, const int64_t* bias, const int32_t* dot,
+                            const int32_t* acc, __m256i round, __m128i sh, __m256i sign, __m256i lo, __m256i hi) {
   const auto load4 = [](const int32_t* p) {
     return _mm256_cvtepi32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   };
@@ -174,34 +164,71 @@ inline __m256i merge4(const int32_t* m1, const int32_t* m2, const int64_t* bias,
   z = _mm256_srl_epi64(_mm256_add_epi64(z, round), sh);
   z = _mm256_sub_epi64(_mm256_xor_si256(z, sign), sign);
   z = _mm256_blendv_epi8(z, lo, _mm256_cmpgt_epi64(lo, z));
-  return _mm256_blendv_epi8(z, hi, _mm256_cmpgt_epi64(z, hi));
+  z = _mm256_blendv_epi8(z, hi, _mm256_cmpgt_epi64(z, hi));
+  // The low halves of the lanes: every value is in int8's range already.
+  return _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(z, _mm256_setr_epi32(0, 2, 4, 6, 0, 0, 0, 0)));
 }
 
-// Eight elements a step (two vectors of 64-bit lanes packed to bytes), the
-// rest of each block one by one.
-void merge_avx2(const MergeRef& mp, int sh, bool relu, const int32_t* dot, const int32_t* acc, int8_t* y, int64_t n) {
-  const __m256i round = _mm256_set1_epi64x(int64_t(1) << (sh - 1));
-  const __m128i shv = _mm_cvtsi32_si128(sh);
-  const __m256i sign = _mm256_set1_epi64x(int64_t(uint64_t(1) << (63 - sh)));
-  const __m256i lo = _mm256_set1_epi64x(relu ? 0 : -128), hi = _mm256_set1_epi64x(127);
-  const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+// Four elements in double precision, from factors converted per block (f1,
+// f2, and fb = bias + the rounding term). With |m1|, |m2| <= 2^17 and
+// |bias| <= 2^47 every product of an int32 by a factor and every sum below
+// is an integer under 2^50, so exact; scaling by 2^-sh and flooring are
+// exact too.
+inline __m128i merge4_double(const double* f1, const double* f2, const double* fb, const int32_t* dot,
+                             const int32_t* acc, __m256d scale, __m256d lo, __m256d hi) {
+  const __m256d d = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(dot)));
+  const __m256d a = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc)));
+  __m256d z = _mm256_add_pd(_mm256_mul_pd(_mm256_loadu_pd(f1), d), _mm256_mul_pd(_mm256_loadu_pd(f2), a));
+  z = _mm256_floor_pd(_mm256_mul_pd(_mm256_add_pd(z, _mm256_loadu_pd(fb)), scale));
+  return _mm256_cvtpd_epi32(_mm256_min_pd(_mm256_max_pd(z, lo), hi));  // integral and in range: exact
+}
+
+// Runs four(e, j) -> four int32 results over the elements, eight (two
+// calls packed to bytes) a step, the rest of each block one by one.
+template <typename Four>
+inline void merge_blocks(const MergeRef& mp, int sh, bool relu, const int32_t* dot, const int32_t* acc, int8_t* y,
+                         int64_t n, Four four) {
   const int64_t B = mp.block;
   for (int64_t e = 0; e < n; e += B) {
     const int64_t m = imin(B, n - e);
     int64_t j = 0;
     for (; j + 8 <= m; j += 8) {
-      const __m256i z0 = merge4(mp.m1 + j, mp.m2 + j, mp.bias + j, dot + e + j, acc + e + j, round, shv, sign, lo, hi);
-      const __m256i z1 = merge4(mp.m1 + j + 4, mp.m2 + j + 4, mp.bias + j + 4, dot + e + j + 4, acc + e + j + 4, round,
-                                shv, sign, lo, hi);
-      // The low halves of the lanes, in order (0 4 1 5 2 6 3 7 before the
-      // permutation), then to bytes: every value is in int8's range already.
-      const __m256i d = _mm256_permutevar8x32_epi32(_mm256_blend_epi32(z0, _mm256_slli_epi64(z1, 32), 0xaa), order);
-      const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(d), _mm256_extracti128_si256(d, 1));
+      const __m128i w = _mm_packs_epi32(four(e, j), four(e, j + 4));
       _mm_storel_epi64(reinterpret_cast<__m128i*>(y + e + j), _mm_packs_epi16(w, w));
     }
     for (; j < m; ++j)
       y[e + j] = requantize_(int64_t(mp.m1[j]) * dot[e + j] + int64_t(mp.m2[j]) * acc[e + j] + mp.bias[j], sh, relu);
   }
+}
+
+// The merge in doubles when the factors are within the contract's widths
+// (AVX2 has neither a 64-bit multiply nor a 64-bit arithmetic shift, and
+// doubles need half the instructions), else in 64-bit integers.
+void merge_avx2(const MergeRef& mp, int sh, bool relu, const int32_t* dot, const int32_t* acc, int8_t* y, int64_t n) {
+  constexpr int64_t kMaxBlock = 512;  // factors converted on the stack
+  const int64_t B = mp.block;
+  bool exact = B <= kMaxBlock;
+  for (int64_t j = 0; j < B && exact; ++j)
+    exact = mp.m1[j] >= -(1 << 17) && mp.m1[j] <= (1 << 17) && mp.m2[j] >= -(1 << 17) && mp.m2[j] <= (1 << 17) &&
+            mp.bias[j] >= -(int64_t(1) << 47) && mp.bias[j] <= (int64_t(1) << 47);
+  if (exact) {
+    double f1[kMaxBlock], f2[kMaxBlock], fb[kMaxBlock];
+    for (int64_t j = 0; j < B; ++j)
+      f1[j] = double(mp.m1[j]), f2[j] = double(mp.m2[j]), fb[j] = double(mp.bias[j] + (int64_t(1) << (sh - 1)));
+    const __m256d scale = _mm256_set1_pd(1.0 / double(int64_t(1) << sh));
+    const __m256d lo = _mm256_set1_pd(relu ? 0.0 : -128.0), hi = _mm256_set1_pd(127.0);
+    merge_blocks(mp, sh, relu, dot, acc, y, n, [&](int64_t e, int64_t j) {
+      return merge4_double(f1 + j, f2 + j, fb + j, dot + e + j, acc + e + j, scale, lo, hi);
+    });
+    return;
+  }
+  const __m256i round = _mm256_set1_epi64x(int64_t(1) << (sh - 1));
+  const __m128i shv = _mm_cvtsi32_si128(sh);
+  const __m256i sign = _mm256_set1_epi64x(int64_t(uint64_t(1) << (63 - sh)));
+  const __m256i lo = _mm256_set1_epi64x(relu ? 0 : -128), hi = _mm256_set1_epi64x(127);
+  merge_blocks(mp, sh, relu, dot, acc, y, n, [&](int64_t e, int64_t j) {
+    return merge4_int64(mp.m1 + j, mp.m2 + j, mp.bias + j, dot + e + j, acc + e + j, round, shv, sign, lo, hi);
+  });
 }
 
 }  // namespace

@@ -419,14 +419,19 @@ KernelResults run_kernels(uint64_t seed) {
     }
   }
   // The merge: factors of 18 bits, bias of 48, shifts 1..47, blocks of whole
-  // positions of any width, runs with a partial last block.
+  // positions of any width, runs with a partial last block; and factors
+  // wider than the contract's, and blocks over 512 elements (another method
+  // on AVX2).
   for (int rep = 0; rep < 200; ++rep) {
-    const int64_t C = r.range(1, 70), reps = std::max<int64_t>(1, (64 + C - 1) / C), n = C * r.range(1, 20);
+    const bool wide = rep % 4 == 3;
+    const int64_t C = rep % 10 == 9 ? r.range(513, 700) : r.range(1, 70);
+    const int64_t reps = std::max<int64_t>(1, (64 + C - 1) / C), n = C * r.range(1, 20);
+    const int64_t mmax = wide ? int64_t(1) << 30 : kMMax, bmax = int64_t(1) << (wide ? 60 : 47);
     MergeParams mp;
     for (int64_t i = 0; i < C * reps; ++i) {
-      mp.m1.push_back(int32_t(r.range(kMMin, kMMax)));
-      mp.m2.push_back(int32_t(r.range(kMMin, kMMax)));
-      mp.bias.push_back(r.range(-(int64_t(1) << 46), int64_t(1) << 46));
+      mp.m1.push_back(int32_t(r.range(-mmax, mmax)));
+      mp.m2.push_back(int32_t(r.range(-mmax, mmax)));
+      mp.bias.push_back(r.range(-bmax, bmax));
     }
     std::vector<int32_t> dot(static_cast<size_t>(n)), acc(static_cast<size_t>(n));
     for (auto& v : dot) v = int32_t(r.range(-4608, 4608));
@@ -442,6 +447,15 @@ KernelResults run_kernels(uint64_t seed) {
     }
     k.merged.push_back(y);
   }
+  // A bias past 48 bits, one below a rounding edge (129 * 2^46 - 1): a
+  // double holds 129 * 2^46, so only exact arithmetic gives 64.
+  const int64_t edge = 129 * (int64_t(1) << 46) - 1;
+  MergeParams mp{std::vector<int32_t>(64, 0), std::vector<int32_t>(64, 0), std::vector<int64_t>(64, edge)};
+  std::vector<int32_t> zero(64, 0);
+  std::vector<int8_t> y(64);
+  merge_requantize(mp, 47, false, zero.data(), zero.data(), y.data(), 64);
+  REQUIRE(std::count(y.begin(), y.end(), int8_t(64)) == 64);
+  k.merged.push_back(y);
   return k;
 }
 
