@@ -183,22 +183,10 @@ inline __m128i merge4_double(const double* f1, const double* f2, const double* f
   return _mm256_cvtpd_epi32(_mm256_min_pd(_mm256_max_pd(z, lo), hi));  // integral and in range: exact
 }
 
-// Runs four(e, j) -> four int32 results over the elements, eight (two
-// calls packed to bytes) a step, the rest of each block one by one.
-template <typename Four>
-inline void merge_blocks(const MergeRef& mp, int sh, bool relu, const int32_t* dot, const int32_t* acc, int8_t* y,
-                         int64_t n, Four four) {
-  const int64_t B = mp.block;
-  for (int64_t e = 0; e < n; e += B) {
-    const int64_t m = imin(B, n - e);
-    int64_t j = 0;
-    for (; j + 8 <= m; j += 8) {
-      const __m128i w = _mm_packs_epi32(four(e, j), four(e, j + 4));
-      _mm_storel_epi64(reinterpret_cast<__m128i*>(y + e + j), _mm_packs_epi16(w, w));
-    }
-    for (; j < m; ++j)
-      y[e + j] = requantize_(int64_t(mp.m1[j]) * dot[e + j] + int64_t(mp.m2[j]) * acc[e + j] + mp.bias[j], sh, relu);
-  }
+// Two results of four int32 (each within int8) as eight bytes.
+inline uint64_t bytes8(__m128i a, __m128i b) {
+  const __m128i w = _mm_packs_epi32(a, b);
+  return uint64_t(_mm_cvtsi128_si64(_mm_packs_epi16(w, w)));
 }
 
 // The merge in doubles when the factors are within the contract's widths
@@ -218,7 +206,8 @@ void merge_avx2(const MergeRef& mp, int sh, bool relu, const int32_t* dot, const
     const __m256d scale = _mm256_set1_pd(1.0 / double(int64_t(1) << sh));
     const __m256d lo = _mm256_set1_pd(relu ? 0.0 : -128.0), hi = _mm256_set1_pd(127.0);
     merge_blocks(mp, sh, relu, dot, acc, y, n, [&](int64_t e, int64_t j) {
-      return merge4_double(f1 + j, f2 + j, fb + j, dot + e + j, acc + e + j, scale, lo, hi);
+      return bytes8(merge4_double(f1 + j, f2 + j, fb + j, dot + e + j, acc + e + j, scale, lo, hi),
+                    merge4_double(f1 + j + 4, f2 + j + 4, fb + j + 4, dot + e + j + 4, acc + e + j + 4, scale, lo, hi));
     });
     return;
   }
@@ -227,7 +216,9 @@ void merge_avx2(const MergeRef& mp, int sh, bool relu, const int32_t* dot, const
   const __m256i sign = _mm256_set1_epi64x(int64_t(uint64_t(1) << (63 - sh)));
   const __m256i lo = _mm256_set1_epi64x(relu ? 0 : -128), hi = _mm256_set1_epi64x(127);
   merge_blocks(mp, sh, relu, dot, acc, y, n, [&](int64_t e, int64_t j) {
-    return merge4_int64(mp.m1 + j, mp.m2 + j, mp.bias + j, dot + e + j, acc + e + j, round, shv, sign, lo, hi);
+    return bytes8(merge4_int64(mp.m1 + j, mp.m2 + j, mp.bias + j, dot + e + j, acc + e + j, round, shv, sign, lo, hi),
+                  merge4_int64(mp.m1 + j + 4, mp.m2 + j + 4, mp.bias + j + 4, dot + e + j + 4, acc + e + j + 4, round,
+                               shv, sign, lo, hi));
   });
 }
 

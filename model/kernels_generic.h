@@ -1,8 +1,7 @@
-// The kernels as plain loops, written so the compiler vectorizes them for
-// whatever instruction set the including translation unit is built with: the
-// portable path is these, the AVX-512 path keeps the binary and merge loops
-// (VPOPCNTQ, VPMULDQ and VPSRAQ come from the vectorizer there). Internal
-// linkage throughout: see kernels_isa.h.
+// The kernels as plain loops, which the compiler vectorizes for whatever
+// instruction set the including translation unit is built with: the portable
+// path. The SIMD paths take the helpers, the scalar requantize and the merge's
+// loop over blocks from here. Internal linkage throughout: see kernels_isa.h.
 #pragma once
 #include <cstdint>
 
@@ -20,7 +19,7 @@ inline int64_t imin(int64_t a, int64_t b) {
 // Without a popcount instruction (the x86-64 baseline) a few shifts and adds
 // that the vectorizer takes, not a call into libgcc per word.
 inline uint64_t popcount64(uint64_t x) {
-#if defined(__x86_64__) && !defined(__POPCNT__) && !defined(__AVX512VPOPCNTDQ__)
+#if defined(__x86_64__) && !defined(__POPCNT__)
   x -= (x >> 1) & 0x5555555555555555ull;
   x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
   x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
@@ -113,6 +112,25 @@ inline int8_t requantize_(int64_t z, int sh, bool relu) {
   t = t < lo ? lo : t;
   t = t > 127 ? 127 : t;
   return int8_t(t);
+}
+
+// The SIMD paths' merge: eight(e, j), the eight results from element e + j
+// as bytes, over each block of whole positions, then the rest of the block
+// one by one.
+template <typename Eight>
+inline void merge_blocks(const MergeRef& mp, int sh, bool relu, const int32_t* dot, const int32_t* acc, int8_t* y,
+                         int64_t n, Eight eight) {
+  const int64_t B = mp.block;
+  for (int64_t e = 0; e < n; e += B) {
+    const int64_t m = imin(B, n - e);
+    int64_t j = 0;
+    for (; j + 8 <= m; j += 8) {
+      const uint64_t v = eight(e, j);
+      __builtin_memcpy(y + e + j, &v, 8);
+    }
+    for (; j < m; ++j)
+      y[e + j] = requantize_(int64_t(mp.m1[j]) * dot[e + j] + int64_t(mp.m2[j]) * acc[e + j] + mp.bias[j], sh, relu);
+  }
 }
 
 // A block of whole positions at least 64 long gives the loop over it a trip
