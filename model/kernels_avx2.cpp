@@ -9,34 +9,26 @@
 namespace nb::isa {
 namespace {
 
-// 16 channels at a time, sign-extended to int16 and compared with tau. The
-// bit is x >= tau, that is NOT(tau > x), XOR neg.
+// 16 channels at a time, sign-extended to int16 and compared with tau: the
+// bits of x >= tau, that is NOT(tau > x).
 void binarize_avx2(const int8_t* x, int64_t pixels, int64_t C, const int16_t* tau, const uint64_t* negbits,
                    int64_t words, uint64_t* bits) {
-  for (int64_t p = 0; p < pixels; ++p) {
-    const int8_t* px = x + p * C;
-    uint64_t* dst = bits + p * words;
-    for (int64_t c0 = 0; c0 < C; c0 += 16) {
-      const int64_t n = imin(16, C - c0);
-      __m128i xv;
-      __m256i tv;
-      if (n == 16) {
-        xv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(px + c0));
-        tv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tau + c0));
-      } else {  // the last channels: no reads past the pixel or tau
-        int8_t xb[16] = {0};
-        int16_t tb[16] = {0};
-        for (int64_t c = 0; c < n; ++c) xb[c] = px[c0 + c], tb[c] = tau[c0 + c];
-        xv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xb));
-        tv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tb));
-      }
-      const __m256i lt = _mm256_cmpgt_epi16(tv, _mm256_cvtepi8_epi16(xv));
-      const __m128i lt8 = _mm_packs_epi16(_mm256_castsi256_si128(lt), _mm256_extracti128_si256(lt, 1));
-      const uint32_t neg = uint32_t(negbits[c0 >> 6] >> (c0 & 63));
-      const uint32_t b = (~uint32_t(_mm_movemask_epi8(lt8)) ^ neg) & ((1u << n) - 1);
-      dst[c0 >> 6] |= uint64_t(b) << (c0 & 63);
+  binarize_chunks<16>(x, pixels, C, tau, negbits, words, bits, [](const int8_t* px, const int16_t* t, int64_t n) {
+    __m128i xv;
+    __m256i tv;
+    if (n == 16) {
+      xv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(px));
+      tv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t));
+    } else {  // the last channels: no reads past the pixel or tau
+      int8_t xb[16] = {0};
+      int16_t tb[16] = {0};
+      for (int64_t c = 0; c < n; ++c) xb[c] = px[c], tb[c] = t[c];
+      xv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xb));
+      tv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tb));
     }
-  }
+    const __m256i lt = _mm256_cmpgt_epi16(tv, _mm256_cvtepi8_epi16(xv));
+    return ~uint32_t(_mm_movemask_epi8(_mm_packs_epi16(_mm256_castsi256_si128(lt), _mm256_extracti128_si256(lt, 1))));
+  });
 }
 
 // Popcount of every byte (Mula): a table lookup per nibble.

@@ -11,22 +11,14 @@
 namespace nb::isa {
 namespace {
 
-// 32 channels at a time: compared as int16 (tau spans -128..128), XOR neg.
+// 32 channels at a time, compared as int16 (tau spans -128..128).
 void binarize_avx512(const int8_t* x, int64_t pixels, int64_t C, const int16_t* tau, const uint64_t* negbits,
                      int64_t words, uint64_t* bits) {
-  for (int64_t p = 0; p < pixels; ++p) {
-    const int8_t* px = x + p * C;
-    uint64_t* dst = bits + p * words;
-    for (int64_t c0 = 0; c0 < C; c0 += 32) {
-      const int64_t n = imin(32, C - c0);
-      const __mmask32 lm = n == 32 ? ~__mmask32(0) : __mmask32((1u << n) - 1);
-      const __m512i x16 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(lm, px + c0));
-      const __m512i t16 = _mm512_maskz_loadu_epi16(lm, tau + c0);
-      const uint32_t neg = uint32_t(negbits[c0 >> 6] >> (c0 & 63));
-      const uint32_t b = (uint32_t(_mm512_cmpge_epi16_mask(x16, t16)) ^ neg) & uint32_t(lm);
-      dst[c0 >> 6] |= uint64_t(b) << (c0 & 63);
-    }
-  }
+  binarize_chunks<32>(x, pixels, C, tau, negbits, words, bits, [](const int8_t* px, const int16_t* t, int64_t n) {
+    const __mmask32 lm = n == 32 ? ~__mmask32(0) : __mmask32((1u << n) - 1);
+    const __m512i x16 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(lm, px));
+    return uint32_t(_mm512_cmpge_epi16_mask(x16, _mm512_maskz_loadu_epi16(lm, t)));
+  });
 }
 
 // VPDPBUSD multiplies unsigned by signed bytes, four to a lane, so the

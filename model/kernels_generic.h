@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "kernels_isa.h"
+#include "neuroblend/kernels.h"
 
 namespace nb::isa {
 namespace {
@@ -103,15 +104,23 @@ inline void fixed_dot_generic(const uint8_t* au, int64_t step, int64_t n, const 
   }
 }
 
-// DESIGN §4's requantize (nb::requantize, kernels.h), repeated here because
-// this header may not use the library's inline functions. Branch-free so the
-// merge loop vectorizes.
-inline int8_t requantize_(int64_t z, int sh, bool relu) {
-  int64_t t = (z + (int64_t(1) << (sh - 1))) >> sh;
-  const int64_t lo = relu ? 0 : -128;
-  t = t < lo ? lo : t;
-  t = t > 127 ? 127 : t;
-  return int8_t(t);
+// The SIMD paths' binarize: ge(px, tau, n), the bits of x >= tau for the n
+// channels from px (at most Chunk, a divisor of 64: a chunk never straddles
+// a word), XOR neg, into place.
+template <int Chunk, typename Ge>
+inline void binarize_chunks(const int8_t* x, int64_t pixels, int64_t C, const int16_t* tau, const uint64_t* negbits,
+                            int64_t words, uint64_t* bits, Ge ge) {
+  static_assert(64 % Chunk == 0 && Chunk <= 32, "chunks of a word");
+  for (int64_t p = 0; p < pixels; ++p) {
+    const int8_t* px = x + p * C;
+    uint64_t* dst = bits + p * words;
+    for (int64_t c0 = 0; c0 < C; c0 += Chunk) {
+      const int64_t n = imin(Chunk, C - c0);
+      const uint32_t neg = uint32_t(negbits[c0 >> 6] >> (c0 & 63));
+      const uint32_t mask = n == 32 ? ~0u : (1u << n) - 1;
+      dst[c0 >> 6] |= uint64_t((ge(px + c0, tau + c0, n) ^ neg) & mask) << (c0 & 63);
+    }
+  }
 }
 
 // The SIMD paths' merge: eight(e, j), the eight results from element e + j
@@ -129,7 +138,7 @@ inline void merge_blocks(const MergeRef& mp, int sh, bool relu, const int32_t* d
       __builtin_memcpy(y + e + j, &v, 8);
     }
     for (; j < m; ++j)
-      y[e + j] = requantize_(int64_t(mp.m1[j]) * dot[e + j] + int64_t(mp.m2[j]) * acc[e + j] + mp.bias[j], sh, relu);
+      y[e + j] = requantize(int64_t(mp.m1[j]) * dot[e + j] + int64_t(mp.m2[j]) * acc[e + j] + mp.bias[j], sh, relu);
   }
 }
 
@@ -144,9 +153,9 @@ inline void merge_generic(const MergeRef& mp, int sh, bool relu, const int32_t* 
   int64_t e = 0;
   for (; e + B <= n; e += B)
     for (int64_t j = 0; j < B; ++j)
-      y[e + j] = requantize_(int64_t(m1[j]) * dot[e + j] + int64_t(m2[j]) * acc[e + j] + bias[j], sh, relu);
+      y[e + j] = requantize(int64_t(m1[j]) * dot[e + j] + int64_t(m2[j]) * acc[e + j] + bias[j], sh, relu);
   for (int64_t j = 0; e + j < n; ++j)  // the last positions (fewer than a block)
-    y[e + j] = requantize_(int64_t(m1[j]) * dot[e + j] + int64_t(m2[j]) * acc[e + j] + bias[j], sh, relu);
+    y[e + j] = requantize(int64_t(m1[j]) * dot[e + j] + int64_t(m2[j]) * acc[e + j] + bias[j], sh, relu);
 }
 
 }  // namespace

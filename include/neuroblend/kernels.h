@@ -23,8 +23,10 @@ inline int binarize(int x, int tau, int neg) {
 
 // y = sat8((z + 2^(sh-1)) >> sh), then relu if asked.
 // sat8 then relu is one clamp to [relu ? 0 : -128, 127]; written without
-// branches so the merge loop vectorizes.
-inline int8_t requantize(int64_t z, int sh, bool relu) {
+// branches so the merge loop vectorizes. static: the kernels built for wide
+// instruction sets use it too, and must not emit a copy the rest of the
+// program could link to (model/kernels_isa.h).
+static inline int8_t requantize(int64_t z, int sh, bool relu) {
   int64_t t = (z + (int64_t(1) << (sh - 1))) >> sh;
   const int64_t lo = relu ? 0 : -128;
   t = t < lo ? lo : t;
