@@ -182,8 +182,8 @@ inline uint64_t bytes8(__m128i a, __m128i b) {
 }
 
 // The merge in doubles when the factors are within the contract's widths
-// (AVX2 has neither a 64-bit multiply nor a 64-bit arithmetic shift, and
-// doubles need half the instructions), else in 64-bit integers.
+// (AVX2 has no 64-bit arithmetic shift, min or max: doubles need about half
+// the instructions), else in 64-bit integers.
 void merge_avx2(const MergeRef& mp, int sh, bool relu, const int32_t* dot, const int32_t* acc, int8_t* y, int64_t n) {
   constexpr int64_t kMaxBlock = 512;  // factors converted on the stack
   const int64_t B = mp.block;

@@ -4,12 +4,12 @@
 // target's baseline, so one build runs on any CPU and only the path the CPU
 // supports ever executes.
 //
-// These translation units see raw pointers only and instantiate no library
-// templates: an inline or template function emitted there would be built with
-// the wide instruction set, and the linker could pick that copy for the
-// baseline code too. Their helpers have internal linkage, and each defines
-// one external symbol, its table: no code another object could link to
-// (tests/isa_symbols.sh checks the objects).
+// These translation units see raw pointers only and use no library code but
+// intrinsics and nb::requantize (static): an inline or template function
+// emitted there would be built with the wide instruction set, and the linker
+// could pick that copy for the baseline code too. Their helpers have internal
+// linkage, and each defines one external symbol, its table: no code another
+// object could link to (tests/isa_symbols.sh checks the objects).
 #pragma once
 #include <cstdint>
 
