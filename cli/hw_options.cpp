@@ -44,7 +44,10 @@ void read_config(const std::string& path, Hw& hw) {
 
 void apply_config(const nlohmann::json& j, const std::string& path, Hw& hw) {
   if (!j.is_object()) throw Error(fmt::format("{}: expected an object", path));
-  for (auto& [k, v] : j.items()) {
+  for (auto& item : j.items()) {
+    // named, not structured bindings: lambdas capture these (clang refuses bindings in C++17)
+    const std::string k = item.key();
+    const nlohmann::json& v = item.value();
     auto integer = [&](int lo, int hi) {
       if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi)
         throw Error(fmt::format("{}: key '{}' must be an integer in [{}, {}], got {}", path, k, lo, hi, v.dump()));

@@ -106,6 +106,7 @@ int run_infer(CLI::App&, const ModelOptions& o) {
     }
     j["golden_ms_per_image"] = 1e3 * ag.golden_seconds / double(n);
     j["float_ms_per_image"] = 1e3 * ag.float_seconds / double(n);
+    j["golden_kernels"] = kernel_isa();
     for (auto& im : ag.images)
       j["predictions"].push_back({{"source", im.source},
                                   {"label", im.label},
@@ -148,8 +149,8 @@ int run_infer(CLI::App&, const ModelOptions& o) {
     fmt::print("accuracy on {} labelled images: integer {:.1f} %, float {:.1f} %{}\n", ag.labelled,
                100.0 * ag.int_correct / ag.labelled, 100.0 * ag.float_correct / ag.labelled,
                o.params.empty() ? " (random parameters: chance level expected)" : "");
-  fmt::print("golden model {:.3f} ms/image, float reference {:.3f} ms/image (one thread)\n",
-             1e3 * ag.golden_seconds / double(n), 1e3 * ag.float_seconds / double(n));
+  fmt::print("golden model {:.3f} ms/image ({} kernels), float reference {:.3f} ms/image (one thread)\n",
+             1e3 * ag.golden_seconds / double(n), kernel_isa(), 1e3 * ag.float_seconds / double(n));
   if (!a.dump.empty()) fmt::print("tensors written under {}/\n", a.dump);
   return 0;
 }

@@ -8,24 +8,7 @@ namespace nb {
 
 namespace {
 
-// y[e] = requantize(M1[c]*dot[e] + M2[c]*acc[e] + bias[c]) over a flat run of
-// elements, with the per-channel factors repeated to a block of whole
-// positions at least 64 long: the loop then has a trip count the vectorizer
-// can use even for 16-channel layers.
-void merge_requantize(const MergeParams& mp, int sh, bool relu, const int32_t* __restrict dot,
-                      const int32_t* __restrict acc, int8_t* __restrict y, int64_t n) {
-  const int64_t B = int64_t(mp.m1.size());
-  const int32_t* __restrict m1 = mp.m1.data();
-  const int32_t* __restrict m2 = mp.m2.data();
-  const int64_t* __restrict bias = mp.bias.data();
-  int64_t e = 0;
-  for (; e + B <= n; e += B)
-    for (int64_t j = 0; j < B; ++j)
-      y[e + j] = requantize(int64_t(m1[j]) * dot[e + j] + int64_t(m2[j]) * acc[e + j] + bias[j], sh, relu);
-  for (int64_t j = 0; e + j < n; ++j)  // the last positions (fewer than a block)
-    y[e + j] = requantize(int64_t(m1[j]) * dot[e + j] + int64_t(m2[j]) * acc[e + j] + bias[j], sh, relu);
-}
-
+// The merge factors repeated to whole positions, at least 64 elements.
 MergeParams expand(const QLayer& q) {
   MergeParams mp;
   const int64_t C = q.out.c, reps = std::max<int64_t>(1, (64 + C - 1) / C);

@@ -22,12 +22,6 @@ struct GoldenResult {
   int prediction = -1;                     // argmax of logits, lowest index on ties
 };
 
-// A layer's per-channel merge factors, repeated over several positions.
-struct MergeParams {
-  std::vector<int32_t> m1, m2;
-  std::vector<int64_t> bias;
-};
-
 class GoldenModel {
  public:
   explicit GoldenModel(const CompiledModel& cm);

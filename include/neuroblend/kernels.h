@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "neuroblend/hw_spec.h"
@@ -24,8 +25,10 @@ inline int binarize(int x, int tau, int neg) {
 
 // y = sat8((z + 2^(sh-1)) >> sh), then relu if asked.
 // sat8 then relu is one clamp to [relu ? 0 : -128, 127]; written without
-// branches so the merge loop vectorizes.
-inline int8_t requantize(int64_t z, int sh, bool relu) {
+// branches so the merge loop vectorizes. static: the kernels built for wide
+// instruction sets use it too, and must not emit a copy the rest of the
+// program could link to (model/kernels_isa.h).
+static inline int8_t requantize(int64_t z, int sh, bool relu) {
   int64_t t = (z + (int64_t(1) << (sh - 1))) >> sh;
   const int64_t lo = relu ? 0 : -128;
   t = t < lo ? lo : t;
@@ -41,8 +44,20 @@ struct BitTensor {
   std::vector<uint64_t> bits;
   const uint64_t* pixel(int y, int x) const { return &bits[(size_t(y) * size_t(shape.w) + size_t(x)) * size_t(words)]; }
 };
-// The instruction set the fixed-point kernels were built for ("avx512-vnni" or "portable").
-const char* kernel_isa();
+// Kernel paths: the instruction set the kernels' inner loops run on, chosen
+// at run time so one build runs on any CPU. Every path gives the same bits.
+//   "avx512"   AVX-512 F, BW and VL with VNNI and VPOPCNTDQ
+//   "avx2"     AVX2
+//   "portable" plain C++, any CPU and architecture
+// The first kernel call takes the path the environment variable NB_KERNELS
+// names, or else the best this CPU supports; an unknown path, or one the CPU
+// or the build lacks, is an Error then.
+const char* kernel_isa();  // the path in use
+// The paths this build and CPU can run, portable first, best last.
+std::vector<std::string> kernel_isas();
+// Uses the named path from now on, in every thread ("auto": the best); Error
+// if unknown or not supported here.
+void set_kernel_isa(const std::string& name);
 
 BitTensor binarize_tensor(const TensorI8& x, const std::vector<int16_t>& tau, const std::vector<uint8_t>& neg);
 
@@ -63,6 +78,7 @@ struct I8Rows {
   int64_t rows_padded = 0;
   std::vector<int8_t> w;      // [rows][k]
   std::vector<int16_t> wt;    // [k][rows_padded], padding rows zero
+  std::vector<int16_t> w2;    // [k/2][rows_padded][2] for VPMADDWD, zero padded
   std::vector<int8_t> w4;     // [k/4][rows_padded][4] for VPDPBUSD, zero padded
   std::vector<int32_t> wsum;  // [rows_padded]: sum of each row
 };
@@ -84,5 +100,17 @@ std::vector<int32_t> fixed_conv(const TensorI8& x, int k, int stride, int pad, c
 // Dense over channels per token (acc[t*out + o]) and over tokens per channel (acc[j*C + c]).
 std::vector<int32_t> fixed_dense_channel(const TensorI8& x, const I8Rows& w);
 std::vector<int32_t> fixed_dense_token(const TensorI8& x, const I8Rows& w);
+
+// A layer's per-channel merge factors, repeated over whole positions to a
+// block of at least 64 elements (so the merge loop vectorizes for 16-channel
+// layers too).
+struct MergeParams {
+  std::vector<int32_t> m1, m2;
+  std::vector<int64_t> bias;
+};
+// y[e] = requantize(M1*dot[e] + M2*acc[e] + bias, sh, relu) over n elements,
+// the factors of element e at e % mp.m1.size().
+void merge_requantize(const MergeParams& mp, int sh, bool relu, const int32_t* dot, const int32_t* acc, int8_t* y,
+                      int64_t n);
 
 }  // namespace nb
