@@ -270,7 +270,7 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
 
   sc_clock clk("clk", sc_time(1000.0 / opt.clock_mhz, SC_NS));
   sc_signal<bool> rst_n, start, dump_en, busy, done, error, layer_done;
-  sc_signal<uint32_t> prog_base, in_base, out_base, error_code, layer_idx;
+  sc_signal<uint32_t> prog_base, in_base, out_base, error_code, layer_idx, act;
   sc_signal<bool> req_valid, req_ready, req_we, rsp_valid;
   sc_signal<uint32_t> req_addr;
   sc_signal<uint64_t> req_wdata, rsp_rdata;
@@ -296,6 +296,7 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
   top->mem_req_wdata_o(req_wdata);
   top->mem_rsp_valid_i(rsp_valid);
   top->mem_rsp_rdata_i(rsp_rdata);
+  top->act_o(act);  // the activity flags (observation port)
 
   auto dram = std::make_unique<Dram>("dram", mem_bytes);
   dram->latency = opt.dram_latency;
