@@ -52,6 +52,8 @@ struct CosimOptions {
   bool no_dump = false, progress = false, check_estimate = false;
   std::string trace, coverage;  // coverage: the _act variant's toggle data
   uint64_t trace_from = 0, trace_to = 0;
+  std::string timeline;  // Chrome trace-event JSON of the activity flags
+  int timeline_images = 1;
 };
 // Co-simulates `images` through the compiled model on `hw` (the nb_rtl_<cfg>
 // driver); returns its JSON result (docs/architecture.md).

@@ -42,7 +42,8 @@ nlohmann::json perf_json(const ModelSpec& spec, const std::string& params_source
                            {"load_cycles", p.load},
                            {"compute_cycles", p.compute},
                            {"dram_read_beats", p.rd_beats},
-                           {"dram_write_beats", p.wr_beats}});
+                           {"dram_write_beats", p.wr_beats},
+                           {"record", record_json(record_words(p))}});
   }
   return j;
 }

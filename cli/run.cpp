@@ -38,6 +38,8 @@ struct RunArgs {
   bool no_dump = false;
   std::string trace;
   uint64_t trace_from = 0, trace_to = 0;
+  std::string timeline;
+  int timeline_images = 1;
 };
 RunArgs g_run;
 CLI::App* g_run_app = nullptr;
@@ -67,6 +69,9 @@ nlohmann::json cosimulate(const CompiledModel& cm, const std::vector<Image>& ima
   if (!a.trace.empty())
     cmd += fmt::format(" --trace {} --trace-from {} --trace-to {}", shell_quote(fs::absolute(a.trace).string()),
                        a.trace_from, a.trace_to ? a.trace_to : a.trace_from + 10000);
+  if (!a.timeline.empty())
+    cmd += fmt::format(" --timeline {} --timeline-images {}", shell_quote(fs::absolute(a.timeline).string()),
+                       a.timeline_images);
   int rc = std::system(cmd.c_str());
   nlohmann::json r;
   try {
@@ -90,7 +95,7 @@ std::vector<LayerPerf> perf_records(const nlohmann::json& r) {
       LayerPerf lp;
       lp.name = p["name"];
       lp.cycles = p["cycles"], lp.bin_busy = p["bin_busy"], lp.fix_busy = p["fix_busy"], lp.load = p["load"];
-      lp.compute = p["compute"], lp.rd_beats = p["rd_beats"], lp.wr_beats = p["wr_beats"];
+      lp.compute = p["compute"], lp.rd_beats = p["rd_beats"], lp.wr_beats = p["wr_beats"], lp.dump = p["dump"];
       layers.push_back(lp);
     }
   return layers;
@@ -113,6 +118,12 @@ void add_run(CLI::App& app, ModelOptions& o) {
   g_run_app->add_option("--trace", g_run.trace, "Write a waveform (.fst, e.g. for GTKWave) of a cycle window");
   g_run_app->add_option("--trace-from", g_run.trace_from, "First cycle of the waveform window (default 0)");
   g_run_app->add_option("--trace-to", g_run.trace_to, "Last cycle of the waveform window (default from + 10000)");
+  g_run_app->add_option("--timeline", g_run.timeline,
+                        "Write a timeline (Chrome trace-event .json, for the Perfetto UI) of the engines' busy, "
+                        "load and memory intervals per layer and tile");
+  g_run_app->add_option("--timeline-images", g_run.timeline_images, "Images the timeline covers (the first N)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   g_run_app->add_flag("--no-dump", g_run.no_dump,
                       "Check only the logits (faster; a mismatch is then found at the last layer)");
 }
@@ -135,6 +146,7 @@ int run_run(const ModelOptions& o) {
   co.no_dump = a.no_dump;
   co.progress = images.size() > 1 && isatty(2);
   co.trace = a.trace, co.trace_from = a.trace_from, co.trace_to = a.trace_to;
+  co.timeline = a.timeline, co.timeline_images = a.timeline_images;
   nlohmann::json r = cosimulate(cm, images, hw, "", co);
 
   const auto& job = r["jobs"][0];
@@ -157,6 +169,9 @@ int run_run(const ModelOptions& o) {
     if (!a.trace.empty())
       fmt::print("waveform: {} (cycles {} to {})\n", a.trace, a.trace_from,
                  a.trace_to ? a.trace_to : a.trace_from + 10000);
+    if (!a.timeline.empty())
+      fmt::print("timeline: {} ({} of {} image(s); open it in the Perfetto UI)\n", a.timeline,
+                 std::min<int64_t>(a.timeline_images, job["images"].get<int64_t>()), job["images"].get<int64_t>());
     if (verified)
       fmt::print("verified: every layer of every image bit-exact with the golden model\n");
     else

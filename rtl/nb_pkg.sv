@@ -83,6 +83,21 @@ package nb_pkg;
   localparam int RecWrBeats = 6;  // memory write beats (dumps, logits)
   localparam int RecDump = 7;  // cycles spent dumping the layer's output
 
+  // Activity flags (nb_top act_o): bit of each per-cycle condition; the
+  // performance counters count them (a flag's record counter in the comment).
+  localparam int ActBits = 11;
+  localparam int ActCyc = 0;  // the controller runs (not idle, not done); its runs, split at rec, are the layers [cycles]
+  localparam int ActComp = 1;  // compute or drain state; each run is one tile [compute]
+  localparam int ActBin = 2;  // the binary lanes take a word [bin_busy]
+  localparam int ActFix = 3;  // the fixed-point lanes take a word [fix_busy]
+  localparam int ActLoad = 4;  // the engines wait for a load: descriptors, the image, a tile not yet in [load]
+  localparam int ActTl = 5;  // the tile loader fetches a tile's weights and parameters (also while the engines compute)
+  localparam int ActRd = 6;  // a read beat is accepted by the memory port [rd_beats]
+  localparam int ActWr = 7;  // a dump or logits write beat is accepted by the memory port [wr_beats]
+  localparam int ActStall = 8;  // a request waits at the memory port (valid, not ready)
+  localparam int ActDump = 9;  // the layer's output is written out (dump states) [dump]
+  localparam int ActRec = 10;  // a layer's record is written (its cycle word): the layer's count ends before this cycle, the next layer's starts with it
+
   // A layer descriptor as it sits in memory (64 little-endian u32 words;
   // word w is bits [32w +: 32] of the struct). Unnamed bits are reserved.
   typedef struct packed {

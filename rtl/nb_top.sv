@@ -38,7 +38,10 @@ module nb_top #(
   output logic        mem_req_we_o,
   output logic [63:0] mem_req_wdata_o,
   input  logic        mem_rsp_valid_i,
-  input  logic [63:0] mem_rsp_rdata_i
+  input  logic [63:0] mem_rsp_rdata_i,
+  // observation (debug / trace) port: this cycle's activity flags, the
+  // conditions the performance counters count (bits: nb_pkg::Act*)
+  output logic [nb_pkg::ActBits-1:0] act_o
 );
   // int8 buffer banks: a run of Lanes bytes (merge writes, select / pool
   // reads) or 8 (image, dumps, MAC windows) in one access, no wider.
@@ -601,6 +604,28 @@ module nb_top #(
     end
   end
 
+  // ------------------------------------------------------------ activity
+  // One flag per condition the performance counters count (and two that are
+  // only observed: the tile loader busy, a memory request waiting); the
+  // counters count these flags, and act_o puts them out (rtl/spec/nb_hw.json).
+  logic [nb_pkg::ActBits-1:0] act;
+  always_comb begin
+    act = '0;
+    act[nb_pkg::ActCyc] = st_q != S_IDLE && st_q != S_DONE;
+    act[nb_pkg::ActComp] = st_q == S_COMPUTE || st_q == S_DRAIN;
+    act[nb_pkg::ActBin] = gb_valid;
+    act[nb_pkg::ActFix] = fgb_valid || sm_valid_q;
+    act[nb_pkg::ActLoad] = st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT || st_q == S_WAIT_TL
+                           || st_q == S_PF_WAIT;
+    act[nb_pkg::ActTl] = tl_q;
+    act[nb_pkg::ActRd] = mem_req_valid_o && mem_req_ready_i && !mem_req_we_o;
+    act[nb_pkg::ActWr] = mem_req_valid_o && mem_req_ready_i && mem_req_we_o && st_q != S_PERF;
+    act[nb_pkg::ActStall] = mem_req_valid_o && !mem_req_ready_i;
+    act[nb_pkg::ActDump] = st_q == S_DUMP_RD || st_q == S_DUMP_WR;
+    act[nb_pkg::ActRec] = st_q == S_PERF && step_q == 4'd0 && mem_req_ready_i && !loading;
+  end
+  assign act_o = act;
+
   // ------------------------------------------------------------ checks
   nb_pkg::err_e size_err;
   always_comb begin
@@ -705,15 +730,15 @@ module nb_top #(
       entry_q <= 1'b0;
 
       // ---- performance counters of the layer
-      if (st_q != S_IDLE && st_q != S_DONE) c_cyc_q <= c_cyc_q + 64'd1;
-      if (gb_valid) c_bin_q <= c_bin_q + 64'd1;
-      if (fgb_valid || sm_valid_q) c_fix_q <= c_fix_q + 64'd1;
-      if (st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT || st_q == S_WAIT_TL || st_q == S_PF_WAIT)
-        c_load_q <= c_load_q + 64'd1;
-      if (st_q == S_COMPUTE || st_q == S_DRAIN) c_comp_q <= c_comp_q + 64'd1;
-      if (mem_req_valid_o && mem_req_ready_i && !mem_req_we_o) c_rd_q <= c_rd_q + 64'd1;
-      if (mem_req_valid_o && mem_req_ready_i && mem_req_we_o && st_q != S_PERF) c_wr_q <= c_wr_q + 64'd1;
-      if (st_q == S_DUMP_RD || st_q == S_DUMP_WR) c_dump_q <= c_dump_q + 64'd1;
+      if (act[nb_pkg::ActCyc]) c_cyc_q <= c_cyc_q + 64'd1;
+      if (act[nb_pkg::ActBin]) c_bin_q <= c_bin_q + 64'd1;
+      if (act[nb_pkg::ActFix]) c_fix_q <= c_fix_q + 64'd1;
+      if (act[nb_pkg::ActLoad]) c_load_q <= c_load_q + 64'd1;
+      if (act[nb_pkg::ActComp]) c_comp_q <= c_comp_q + 64'd1;
+      if (act[nb_pkg::ActRd]) c_rd_q <= c_rd_q + 64'd1;
+      if (act[nb_pkg::ActWr]) c_wr_q <= c_wr_q + 64'd1;
+      if (act[nb_pkg::ActDump]) c_dump_q <= c_dump_q + 64'd1;
+      if (act[nb_pkg::ActRec]) c_snap_q <= c_cyc_q;  // the record's cycle word
 
       // ---- loader: issue and receive
       if (loading && mem_req_ready_i) begin
@@ -996,7 +1021,6 @@ module nb_top #(
           end
         end
         S_PERF: if (mem_req_ready_i && !loading) begin
-          if (step_q == 4'd0) c_snap_q <= c_cyc_q;
           if (step_q == 4'd7) st_q <= S_LAYER_END;
           step_q <= step_q + 4'd1;
         end

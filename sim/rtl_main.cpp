@@ -10,7 +10,9 @@
 //   --check-estimate: also compare every layer's performance record of every
 //   image with the fast cycle model (model/cycle_model.cpp); any difference fails.
 // Common: --dram-latency C, --dram-bw BYTES_PER_CYCLE, --clock-mhz F, --no-dump, --progress,
-//         --trace FILE.fst --trace-from CYCLE --trace-to CYCLE (a waveform of that window).
+//         --trace FILE.fst --trace-from CYCLE --trace-to CYCLE (a waveform of that window),
+//         --timeline FILE.json [--timeline-images N] (the activity flags of the first N images,
+//         default 1, as Chrome trace-event JSON: docs/architecture.md, "Timeline").
 // Exit status: 0 verified, 3 mismatch or RTL error, 1 bad arguments or input.
 #include <fmt/format.h>
 
@@ -189,10 +191,15 @@ int main(int argc, char** argv) {
         opt.trace_from = std::stoull(next());
       else if (a == "--trace-to")
         opt.trace_to = std::stoull(next());
+      else if (a == "--timeline")
+        opt.timeline = next();
+      else if (a == "--timeline-images")
+        opt.timeline_images = std::stoi(next());
       else
         throw Error("unknown option " + a);
     }
     if (!opt.trace.empty() && opt.trace_to == 0) opt.trace_to = opt.trace_from + 10000;
+    if (opt.timeline_images < 1) throw Error("--timeline-images must be >= 1");
     if (opt.dram_latency < 1 || opt.dram_bytes_per_cycle <= 0 || opt.dram_bytes_per_cycle > 8 || opt.clock_mhz <= 0)
       throw Error("DRAM latency must be >= 1 cycle, bandwidth in (0, 8] bytes per cycle, clock > 0");
     std::vector<sim::Job> jobs;
@@ -283,7 +290,8 @@ int main(int argc, char** argv) {
                             {"load", p.load},
                             {"compute", p.compute},
                             {"rd_beats", p.rd_beats},
-                            {"wr_beats", p.wr_beats}});
+                            {"wr_beats", p.wr_beats},
+                            {"dump", p.dump}});
         jj["perf"].push_back(layers);
       }
       j["jobs"].push_back(jj);

@@ -18,6 +18,7 @@
 #include "neuroblend/error.h"
 #include "neuroblend/golden.h"
 #include "neuroblend/program.h"
+#include "timeline.h"
 
 // libsystemc's main() calls sc_main; our programs have their own main() and
 // drive the kernel with sc_start, so this is never called.
@@ -79,9 +80,12 @@ SC_MODULE(Testbench) {
   sc_out<uint32_t> prog_base, in_base, out_base;
   sc_in<bool> busy, done, error, layer_done;
   sc_in<uint32_t> error_code, layer_idx;
+  sc_in<uint32_t> act;  // nb_top's activity flags
 
   Dram* dram = nullptr;
   VerilatedFstC* trace = nullptr;  // dumped mid-cycle within the window
+  Timeline* timeline = nullptr;    // run --timeline
+  bool sampling = false;           // an image of the timeline runs
   Vnb_top* top = nullptr;
   double period_ns = 5;
   const std::vector<Job>* jobs = nullptr;
@@ -104,7 +108,10 @@ SC_MODULE(Testbench) {
     dont_initialize();
   }
 
+  // At the clock edge `act` still holds the flags of the cycle that ends:
+  // the ones the counters count at this edge.
   void count() {
+    if (sampling) timeline->sample(cycle, act.read());
     ++cycle;
   }
   void dump_trace() {
@@ -179,6 +186,13 @@ SC_MODULE(Testbench) {
       prog_base.write(kProgBase);
       in_base.write(in_addr);
       out_base.write(out_addr);
+      bool traced = timeline && timeline->wants_image();
+      if (traced) {
+        std::vector<std::string> names;
+        for (auto& q : cm->layers) names.push_back(q.name);
+        timeline->begin_image(std::move(names));
+        sampling = true;
+      }
       start.write(true);
       wait();
       start.write(false);
@@ -196,19 +210,11 @@ SC_MODULE(Testbench) {
             break;
           }
           ++next_layer;
-          LayerPerf p;
-          p.name = cm->layers[i].name;
-          const uint32_t rec = out_addr + kRecordBytes * uint32_t(i);
-          auto word = [&](int k) { return dram->load64(rec + 8 * uint32_t(k)); };
-          p.dump = word(hw::rec::kDump);
-          p.cycles = word(hw::rec::kCycles) - p.dump;
-          p.bin_busy = word(hw::rec::kBinBusy);
-          p.fix_busy = word(hw::rec::kFixBusy);
-          p.load = word(hw::rec::kLoad);
-          p.compute = word(hw::rec::kCompute);
-          p.rd_beats = word(hw::rec::kRdBeats);
-          p.wr_beats = word(hw::rec::kWrBeats);
-          perf.push_back(p);
+          RecordWords words;
+          for (size_t k = 0; k < words.size(); ++k)
+            words[k] = dram->load64(out_addr + kRecordBytes * uint32_t(i) + 8 * uint32_t(k));
+          perf.push_back(from_record(cm->layers[i].name, words));
+          if (traced) timeline->record(i, words);
           if (opt->dump_all || i + 1 == L) {
             if (!check_layer(int(img), i, g, dump_ptr)) {
               ok = false;
@@ -229,6 +235,10 @@ SC_MODULE(Testbench) {
           ok = false;
           break;
         }
+      }
+      if (traced) {
+        sampling = false;
+        timeline->end_image(cycle);
       }
       if (!ok) break;
       if (next_layer != L) {
@@ -270,7 +280,7 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
 
   sc_clock clk("clk", sc_time(1000.0 / opt.clock_mhz, SC_NS));
   sc_signal<bool> rst_n, start, dump_en, busy, done, error, layer_done;
-  sc_signal<uint32_t> prog_base, in_base, out_base, error_code, layer_idx;
+  sc_signal<uint32_t> prog_base, in_base, out_base, error_code, layer_idx, act;
   sc_signal<bool> req_valid, req_ready, req_we, rsp_valid;
   sc_signal<uint32_t> req_addr;
   sc_signal<uint64_t> req_wdata, rsp_rdata;
@@ -296,6 +306,7 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
   top->mem_req_wdata_o(req_wdata);
   top->mem_rsp_valid_i(rsp_valid);
   top->mem_rsp_rdata_i(rsp_rdata);
+  top->act_o(act);  // the activity flags (observation port)
 
   auto dram = std::make_unique<Dram>("dram", mem_bytes);
   dram->latency = opt.dram_latency;
@@ -323,6 +334,7 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
   tb->layer_done(layer_done);
   tb->error_code(error_code);
   tb->layer_idx(layer_idx);
+  tb->act(act);
   tb->dram = dram.get();
   tb->jobs = &jobs;
   tb->placed = &placed;
@@ -330,6 +342,13 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
   tb->results = &results;
   tb->top = top.get();
   tb->period_ns = 1000.0 / opt.clock_mhz;
+
+  std::unique_ptr<Timeline> timeline;
+  if (!opt.timeline.empty()) {
+    timeline = std::make_unique<Timeline>(opt.timeline, opt.timeline_images, opt.clock_mhz,
+                                          fmt::format("nb_top, configuration {}", hw.name));
+    tb->timeline = timeline.get();
+  }
 
   std::unique_ptr<VerilatedFstC> fst;
   if (!opt.trace.empty()) {
@@ -350,6 +369,7 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
 #endif
   top->final();
   if (fst) fst->close();
+  if (timeline) timeline->write();
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   for (auto& r : results) r.wall_seconds = wall;
   return results;

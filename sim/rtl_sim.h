@@ -28,6 +28,8 @@ struct RunOptions {
   bool dump_all = true;                    // write every layer to DRAM (for the scoreboard)
   std::string trace;                       // .fst file, empty: none
   uint64_t trace_from = 0, trace_to = 0;   // cycle window of the trace
+  std::string timeline;                    // Chrome trace-event .json of the activity flags, empty: none
+  int timeline_images = 1;                 // the timeline covers the first N images
   int64_t corrupt_offset = -1;             // test hook: flip a byte of the program in DRAM
   std::function<void(int, int)> progress;  // (images done, images)
   std::string coverage;                    // toggle-coverage build only: write Verilator's coverage data here

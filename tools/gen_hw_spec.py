@@ -47,6 +47,14 @@ def check(spec):
             sys.exit(f"gen_hw_spec: the {name} codes are not 0, 1, 2, ... (the C++ side indexes its tables by them)")
         if max(e["code"] for e in table) > (1 << field_width(spec, name)) - 1:
             sys.exit(f"gen_hw_spec: a {name} code does not fit the descriptor field")
+    # activity flags: unique names, at most 32 (act_o is a 32-bit SystemC
+    # port), every record counter counted from exactly one flag
+    acts = spec["activity"]
+    if len({a["name"] for a in acts}) != len(acts) or not 1 <= len(acts) <= 32:
+        sys.exit("gen_hw_spec: activity flags must have unique names, 1 to 32 of them")
+    counted = [a["record"] for a in acts if "record" in a]
+    if sorted(counted) != sorted(r["name"] for r in spec["record"]):
+        sys.exit("gen_hw_spec: every record counter must be counted from exactly one activity flag")
 
 
 def field_width(spec, name):
@@ -117,6 +125,13 @@ def sv(spec):
     for i, r in enumerate(spec["record"]):
         out.append(f"  localparam int Rec{camel(r['name'])} = {i};  // {r['doc']}")
     out.append("")
+    out.append("  // Activity flags (nb_top act_o): bit of each per-cycle condition; the")
+    out.append("  // performance counters count them (a flag's record counter in the comment).")
+    out.append(f"  localparam int ActBits = {len(spec['activity'])};")
+    for i, a in enumerate(spec["activity"]):
+        counter = f" [{a['record']}]" if "record" in a else ""
+        out.append(f"  localparam int Act{camel(a['name'])} = {i};  // {a['doc']}{counter}")
+    out.append("")
     out.append(f"  // A layer descriptor as it sits in memory ({words} little-endian u32 words;")
     out.append("  // word w is bits [32w +: 32] of the struct). Unnamed bits are reserved.")
     out.append("  typedef struct packed {")
@@ -170,6 +185,27 @@ def cpp(spec):
     out.append("}  // namespace rec")
     out.append("constexpr std::array<const char*, %d> kRecordNames{{%s}};" %
                (len(spec["record"]), ", ".join(f"\"{r['name']}\"" for r in spec["record"])))
+    out.append("")
+    out.append("// Activity flags of nb_top (act_o): the bit of each per-cycle condition, the")
+    out.append("// record counter that counts it (-1: none) and its timeline track (nullptr: none).")
+    out.append(f"constexpr int kActBits = {len(spec['activity'])};")
+    out.append("namespace act {")
+    for i, a in enumerate(spec["activity"]):
+        out.append(f"constexpr int k{camel(a['name'])} = {i};  // {a['doc']}")
+    out.append("}  // namespace act")
+    out.append("struct Activity {")
+    out.append("  const char* name;")
+    out.append("  int record;")
+    out.append("  const char* track;")
+    out.append("};")
+    rows = []
+    for a in spec["activity"]:
+        rec = f"rec::k{camel(a['record'])}" if "record" in a else "-1"
+        track = f"\"{a['track']}\"" if "track" in a else "nullptr"
+        rows.append(f"    {{\"{a['name']}\", {rec}, {track}}}")
+    out.append("constexpr std::array<Activity, %d> kActivity{{" % len(spec["activity"]))
+    out.append(",\n".join(rows))
+    out.append("}};")
     out.append("")
     out.append("// Error codes of nb_top (error_code_o).")
     out.append("namespace err {")

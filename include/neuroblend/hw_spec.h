@@ -140,6 +140,41 @@ constexpr int kDump = 7;  // cycles spent dumping the layer's output
 }  // namespace rec
 constexpr std::array<const char*, 8> kRecordNames{{"cycles", "bin_busy", "fix_busy", "load", "compute", "rd_beats", "wr_beats", "dump"}};
 
+// Activity flags of nb_top (act_o): the bit of each per-cycle condition, the
+// record counter that counts it (-1: none) and its timeline track (nullptr: none).
+constexpr int kActBits = 11;
+namespace act {
+constexpr int kCyc = 0;  // the controller runs (not idle, not done); its runs, split at rec, are the layers
+constexpr int kComp = 1;  // compute or drain state; each run is one tile
+constexpr int kBin = 2;  // the binary lanes take a word
+constexpr int kFix = 3;  // the fixed-point lanes take a word
+constexpr int kLoad = 4;  // the engines wait for a load: descriptors, the image, a tile not yet in
+constexpr int kTl = 5;  // the tile loader fetches a tile's weights and parameters (also while the engines compute)
+constexpr int kRd = 6;  // a read beat is accepted by the memory port
+constexpr int kWr = 7;  // a dump or logits write beat is accepted by the memory port
+constexpr int kStall = 8;  // a request waits at the memory port (valid, not ready)
+constexpr int kDump = 9;  // the layer's output is written out (dump states)
+constexpr int kRec = 10;  // a layer's record is written (its cycle word): the layer's count ends before this cycle, the next layer's starts with it
+}  // namespace act
+struct Activity {
+  const char* name;
+  int record;
+  const char* track;
+};
+constexpr std::array<Activity, 11> kActivity{{
+    {"cyc", rec::kCycles, "layer"},
+    {"comp", rec::kCompute, "tile (compute)"},
+    {"bin", rec::kBinBusy, "binary engine busy"},
+    {"fix", rec::kFixBusy, "fixed-point engine busy"},
+    {"load", rec::kLoad, "load wait"},
+    {"tl", -1, "tile loader"},
+    {"rd", rec::kRdBeats, "DRAM read"},
+    {"wr", rec::kWrBeats, "DRAM write"},
+    {"stall", -1, "memory port stall"},
+    {"dump", rec::kDump, "dump"},
+    {"rec", -1, nullptr}
+}};
+
 // Error codes of nb_top (error_code_o).
 namespace err {
 constexpr int kLayer = 1;  // a layer form, shift or dot width outside the specification (the reader refuses these too), or token mixing (not in this RTL)

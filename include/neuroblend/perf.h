@@ -2,8 +2,12 @@
 // RTL writes to memory after each layer (docs/architecture.md), as measured
 // by co-simulation or predicted by the cycle model.
 #pragma once
+#include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
+
+#include "neuroblend/hw_spec.h"
 
 namespace nb {
 
@@ -21,5 +25,40 @@ struct LayerPerf {
            dump == o.dump;
   }
 };
+
+// A performance record's words as the RTL writes them (hw::rec order; its
+// cycle word includes the dump cycles), and the LayerPerf they make.
+using RecordWords = std::array<uint64_t, hw::kRecordWords>;
+inline LayerPerf from_record(std::string name, const RecordWords& w) {
+  LayerPerf p;
+  p.name = std::move(name);
+  p.dump = w[hw::rec::kDump];
+  p.cycles = w[hw::rec::kCycles] - p.dump;
+  p.bin_busy = w[hw::rec::kBinBusy];
+  p.fix_busy = w[hw::rec::kFixBusy];
+  p.load = w[hw::rec::kLoad];
+  p.compute = w[hw::rec::kCompute];
+  p.rd_beats = w[hw::rec::kRdBeats];
+  p.wr_beats = w[hw::rec::kWrBeats];
+  return p;
+}
+inline RecordWords record_words(const LayerPerf& p) {
+  RecordWords w{};
+  w[hw::rec::kCycles] = p.cycles + p.dump;
+  w[hw::rec::kBinBusy] = p.bin_busy;
+  w[hw::rec::kFixBusy] = p.fix_busy;
+  w[hw::rec::kLoad] = p.load;
+  w[hw::rec::kCompute] = p.compute;
+  w[hw::rec::kRdBeats] = p.rd_beats;
+  w[hw::rec::kWrBeats] = p.wr_beats;
+  w[hw::rec::kDump] = p.dump;
+  return w;
+}
+// The record as a JSON object keyed by the counters' names (hw::kRecordNames).
+inline nlohmann::json record_json(const RecordWords& w) {
+  nlohmann::json j;
+  for (size_t k = 0; k < w.size(); ++k) j[hw::kRecordNames[k]] = w[k];
+  return j;
+}
 
 }  // namespace nb
