@@ -132,5 +132,7 @@ module nb_bit_ram #(
   end
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) assert (!(re_i && we_i)) else $error("nb_bit_ram: read and write in one cycle");
+  // a write's first word forwarded from the write-back of the cycle before
+  always_ff @(posedge clk_i) c_forward: cover (wv_q && fwd_v_q[wrot_q] && fwd_row_q[wrot_q] == wrow_q[wrot_q]);
 `endif
 endmodule

@@ -84,6 +84,8 @@ module nb_window #(
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni) assert (!(v_q && flush)) else $error("nb_window: chunk offered during a gearbox flush");
+    // the gearbox flushes a window's last word (the chunk stream's one stall)
+    if (rst_ni) c_gearbox_flush: cover (flush);
   end
 `endif
 endmodule

@@ -16,6 +16,7 @@ PACKAGES=(
   python3-numpy               # the NumPy interchange test (an independent implementation)
   gnuplot-nox                 # sweep plots (latency vs DSP slices with the Pareto front, power breakdown)
   parallel                    # GNU parallel: sharded sweeps (README), and their test
+  lcov                        # genhtml: the RTL coverage report as HTML (scripts/coverage.sh)
   clang libclang-rt-14-dev    # libFuzzer with AddressSanitizer and UBSan: fuzzing of the parsers (scripts/fuzz.sh)
 )
 

@@ -13,6 +13,11 @@
 //         --trace FILE.fst --trace-from CYCLE --trace-to CYCLE (a waveform of that window),
 //         --timeline FILE.json [--timeline-images N] (the activity flags of the first N images,
 //         default 1, as Chrome trace-event JSON: docs/architecture.md, "Timeline").
+//         --coverage FILE.dat (the _act and _cov builds; _cov also writes into $NB_COVERAGE_DIR).
+// Test hooks that reach the RTL's checks of a program (error_o), applied to
+// every job's program in DRAM: --poke OFFSET=VALUE (a 32-bit word at a byte
+// offset), --set-desc LAYER:FIELD=VALUE (a descriptor field by name, of the
+// layer named or numbered LAYER).
 // Exit status: 0 verified, 3 mismatch or RTL error, 1 bad arguments or input.
 #include <fmt/format.h>
 
@@ -132,6 +137,51 @@ bool compile_random(uint64_t seed, bool quiet, CompiledModel& cm, int& refused) 
   }
 }
 
+uint32_t parse_u32(const std::string& what, const std::string& v) {
+  size_t used = 0;
+  unsigned long long x = 0;
+  try {
+    x = std::stoull(v, &used, 0);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != v.size() || x > 0xffffffffull) throw Error(fmt::format("{}: '{}' is not a 32-bit number", what, v));
+  return uint32_t(x);
+}
+
+// "OFFSET=VALUE": a word of the program.
+sim::ProgramPatch poke_patch(const std::string& arg) {
+  size_t eq = arg.find('=');
+  if (eq == std::string::npos) throw Error("--poke " + arg + ": expected OFFSET=VALUE");
+  sim::ProgramPatch p;
+  p.offset = parse_u32("--poke offset", arg.substr(0, eq));
+  p.value = parse_u32("--poke value", arg.substr(eq + 1));
+  return p;
+}
+
+// "LAYER:FIELD=VALUE": a descriptor field of one layer of cm.
+sim::ProgramPatch desc_patch(const CompiledModel& cm, const std::string& arg) {
+  size_t colon = arg.find(':'), eq = arg.find('=');
+  if (colon == std::string::npos || eq == std::string::npos || eq < colon)
+    throw Error("--set-desc " + arg + ": expected LAYER:FIELD=VALUE");
+  std::string layer = arg.substr(0, colon), field = arg.substr(colon + 1, eq - colon - 1);
+  size_t li = cm.layers.size();
+  for (size_t i = 0; i < cm.layers.size(); ++i)
+    if (cm.layers[i].name == layer || std::to_string(i) == layer) li = i;
+  if (li == cm.layers.size()) throw Error(fmt::format("--set-desc {}: {} has no layer '{}'", arg, cm.model, layer));
+  const hw::Field* f = nullptr;
+  for (const hw::Field& g : hw::kDescFields)
+    if (field == g.name) f = &g;
+  if (!f) throw Error(fmt::format("--set-desc {}: no descriptor field '{}'", arg, field));
+  uint32_t v = parse_u32("--set-desc value", arg.substr(eq + 1));
+  if (v > f->max()) throw Error(fmt::format("--set-desc {}: {} does not fit the field", arg, v));
+  sim::ProgramPatch p;
+  p.offset = layout_program(cm).desc_off + 4 * uint32_t(li * hw::kDescWords + size_t(f->word));
+  p.value = v << f->lsb;
+  p.mask = uint32_t(f->max() << f->lsb);
+  return p;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,6 +190,7 @@ int main(int argc, char** argv) {
     int images_n = 2, random_nets = 0, mutate_nets = 0, calib = 8;
     uint64_t seed = 1, input_seed = 100;
     bool progress = false, quiet = false, check_estimate = false;
+    std::vector<std::string> pokes, desc_sets;
     sim::RunOptions opt;
     for (int i = 1; i < argc; ++i) {
       std::string a = argv[i];
@@ -181,6 +232,10 @@ int main(int argc, char** argv) {
         progress = true;
       else if (a == "--coverage")
         opt.coverage = next();
+      else if (a == "--poke")
+        pokes.push_back(next());
+      else if (a == "--set-desc")
+        desc_sets.push_back(next());
       else if (a == "--check-estimate")
         check_estimate = true;
       else if (a == "--quiet")
@@ -254,6 +309,10 @@ int main(int argc, char** argv) {
       if (jobs.empty()) throw Error("no mutant passed the reader: nothing was co-simulated");
     } else {
       throw Error("give --program and --images, --model, --random-nets or --mutate-nets");
+    }
+    for (sim::Job& j : jobs) {
+      for (const std::string& p : pokes) j.patches.push_back(poke_patch(p));
+      for (const std::string& d : desc_sets) j.patches.push_back(desc_patch(j.cm, d));
     }
     if (progress)
       opt.progress = [](int done, int total) {

@@ -4,11 +4,13 @@
 #include <systemc.h>
 #include <verilated.h>
 #include <verilated_fst_c.h>
-#if NB_ACTIVITY
+#if NB_ACTIVITY || NB_COVERAGE
 #include <verilated_cov.h>
 #endif
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 
 #include "Vnb_top.h"
@@ -63,10 +65,19 @@ struct Placement {
   size_t end = 0;
 };
 
-Placement place(const CompiledModel& cm, int64_t corrupt_offset) {
+Placement place(const Job& job, int64_t corrupt_offset) {
+  const CompiledModel& cm = job.cm;
   Placement p;
   p.program = serialize_program(cm);
   if (corrupt_offset >= 0 && size_t(corrupt_offset) < p.program.size()) p.program[size_t(corrupt_offset)] ^= 0x01;
+  for (const ProgramPatch& w : job.patches) {
+    if (w.offset % 4 != 0 || size_t(w.offset) + 4 > p.program.size())
+      throw Error(fmt::format("program patch at byte {}: not a word of the {}-byte program", w.offset, p.program.size()));
+    uint32_t v;
+    std::memcpy(&v, &p.program[w.offset], 4);
+    v = (v & ~w.mask) | (w.value & w.mask);
+    std::memcpy(&p.program[w.offset], &v, 4);
+  }
   p.in_addr = align(p.program.size(), 4096);
   p.out_addr = p.in_addr + align(uint64_t(cm.input.size()), 4096);
   p.end = p.out_addr + kRecordBytes * cm.layers.size() + 4096;
@@ -267,7 +278,7 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
   std::vector<Placement> placed;
   for (auto& job : jobs) {
     check_fits(job.cm, hw);
-    placed.push_back(place(job.cm, opt.corrupt_offset));
+    placed.push_back(place(job, opt.corrupt_offset));
     mem_bytes = std::max(mem_bytes, placed.back().end);
   }
   std::vector<RtlResult> results;
@@ -362,10 +373,19 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
     tb->trace = fst.get();
   }
   sc_start();
-#if NB_ACTIVITY
-  if (!opt.coverage.empty()) Verilated::threadContextp()->coveragep()->write(opt.coverage.c_str());
+#if NB_ACTIVITY || NB_COVERAGE
+  std::string cov = opt.coverage;
+#if NB_COVERAGE
+  // The coverage build writes a file per run into $NB_COVERAGE_DIR (runs in
+  // parallel do not share one): <config>-<pid>-<nanoseconds>.dat.
+  const char* dir = std::getenv("NB_COVERAGE_DIR");
+  if (cov.empty() && dir && *dir)
+    cov = fmt::format("{}/{}-{}-{}.dat", dir, NB_HW_NAME, long(getpid()),
+                      std::chrono::system_clock::now().time_since_epoch().count());
+#endif
+  if (!cov.empty()) Verilated::threadContextp()->coveragep()->write(cov.c_str());
 #else
-  if (!opt.coverage.empty()) throw Error("switching activity needs the toggle-coverage build (nb_rtl_<config>_act)");
+  if (!opt.coverage.empty()) throw Error("coverage data needs a coverage build (nb_rtl_<config>_act or _cov)");
 #endif
   top->final();
   if (fst) fst->close();

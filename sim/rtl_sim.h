@@ -32,7 +32,14 @@ struct RunOptions {
   int timeline_images = 1;                 // the timeline covers the first N images
   int64_t corrupt_offset = -1;             // test hook: flip a byte of the program in DRAM
   std::function<void(int, int)> progress;  // (images done, images)
-  std::string coverage;                    // toggle-coverage build only: write Verilator's coverage data here
+  std::string coverage;                    // coverage builds only (_act, _cov): write Verilator's coverage data here
+};
+
+// A test hook: a 32-bit word of the program in DRAM changed (the bits under
+// mask take value's), to reach the RTL's own checks of a program.
+struct ProgramPatch {
+  uint32_t offset = 0;  // byte offset in the program, 4-aligned
+  uint32_t value = 0, mask = ~0u;
 };
 
 using nb::LayerPerf;
@@ -62,6 +69,7 @@ struct RtlResult {
 struct Job {
   CompiledModel cm;
   std::vector<Image> images;
+  std::vector<ProgramPatch> patches;
 };
 
 // Runs the jobs in order on one simulated accelerator; stops at the first
