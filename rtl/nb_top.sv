@@ -1172,6 +1172,9 @@ module nb_top #(
       if (st_q == S_NDESC && ld_done && !entry_q) begin
         c_err_kind: cover (size_err == nb_pkg::ErrLayer && kind > 3'd4);
         c_err_token: cover (size_err == nb_pkg::ErrLayer && kind == 3'd2 && token);
+        c_err_form: cover (size_err == nb_pkg::ErrLayer && kind <= 3'd4 && !nb_pkg::legal_form(kind, skip, token));
+        c_err_shift: cover (size_err == nb_pkg::ErrLayer && (32'(sh) < nb_pkg::ShMin || 32'(sh) > nb_pkg::ShMax));
+        c_err_dot: cover (size_err == nb_pkg::ErrLayer && kbin > 32'((1 << (nb_pkg::DotBits - 1)) - 1));
         c_err_in_elems: cover (size_err == nb_pkg::ErrSize && d.in_elems > ActBytes);
         c_err_out_elems: cover (size_err == nb_pkg::ErrSize && d.out_elems > ActBytes);
         c_err_kw: cover (size_err == nb_pkg::ErrSize && d.kw > MaxKw);
