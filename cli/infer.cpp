@@ -15,7 +15,7 @@ namespace nb::cli {
 
 namespace {
 struct InferArgs {
-  std::vector<std::string> inputs;
+  InputArgs in;
   int random = 0;
   uint64_t input_seed = 100;
   int64_t limit = -1;
@@ -45,11 +45,9 @@ void add_infer(CLI::App& app, ModelOptions& o) {
   o.add_model(g_infer);
   o.add_params(g_infer);
   o.add_calib(g_infer);
-  auto* in = g_infer->add_option("--input", g_args.inputs, "Input file(s): CIFAR-10/100 .bin batch, .pgm or .ppm")
-                 ->check(CLI::ExistingFile);
-  auto* rnd = g_infer->add_option("--random", g_args.random, "Use N seeded synthetic images instead of files")
-                  ->check(CLI::Range(1, 1000000));
-  in->excludes(rnd);
+  g_args.in.add(g_infer, o);
+  g_infer->add_option("--random", g_args.random, "Use N seeded synthetic images instead of files")
+      ->check(CLI::Range(1, 1000000));
   g_infer->add_option("--input-seed", g_args.input_seed, "Seed of the --random images")->capture_default_str();
   g_infer->add_option("--limit", g_args.limit, "At most N images from the inputs")->check(CLI::Range(1, 100000000));
   g_infer->add_option("--dump", g_args.dump, "Write every layer's tensors as .npy under DIR (docs/interchange.md)");
@@ -63,18 +61,16 @@ void add_infer(CLI::App& app, ModelOptions& o) {
 
 int run_infer(CLI::App&, const ModelOptions& o) {
   const InferArgs& a = g_args;
-  if (a.inputs.empty() && a.random == 0) throw Error("infer: give --input FILE or --random N");
+  if (!a.in.given() && a.random == 0) throw Error("infer: give --input FILE, --dataset NAME or --random N");
+  if (a.in.given() && a.random) throw Error("infer: give --input/--dataset or --random, not both");
   // Inputs and files are checked before the (slower) parameters and calibration.
   ModelSpec spec = load_model(o.model);
   std::vector<Image> images;
-  for (auto& f : a.inputs) {
-    int64_t left = a.limit < 0 ? -1 : a.limit - int64_t(images.size());
-    if (left == 0) break;
-    for (auto& img : read_images(f, spec.input.shape, cifar_kind(o, spec), left)) images.push_back(img);
-  }
+  if (a.in.given()) images = a.in.read(o, spec, a.limit);
   if (a.random)
     images = synthetic_images(spec.input.shape, a.limit > 0 ? int(std::min<int64_t>(a.limit, a.random)) : a.random,
                               a.input_seed);
+  if (images.empty()) throw Error("infer: no images");
   CompiledModel cm;
   if (!a.program.empty()) {
     cm = read_program(a.program);

@@ -28,11 +28,14 @@ void ModelOptions::add_params(CLI::App* app) {
 }
 
 void ModelOptions::add_calib(CLI::App* app) {
-  app->add_option("--calib", calib, "Number of synthetic calibration images for activation scales")
+  app->add_option("--calib", calib, "Number of calibration images for the activation scales (synthetic, or drawn from --calib-input or the --dataset)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  app->add_option("--calib-input", calib_input, "Calibrate on these images instead (CIFAR .bin or PGM/PPM)")
-      ->check(CLI::ExistingFile);
+  app->add_option("--calib-input", calib_input,
+                  "Calibrate on --calib images drawn reproducibly from this set (files, folders, IDX, .npy, "
+                  "CIFAR .bin, PGM/PPM; docs/inputs.md)")
+      ->check(CLI::ExistingPath);
+  app->add_option("--calib-seed", calib_seed, "Which --calib images of the --calib-input set")->capture_default_str();
   app->add_option("--format", format, "Layout of CIFAR .bin files (default: cifar10 for 10 classes, else cifar100)")
       ->check(CLI::IsMember({"cifar10", "cifar100"}));
 }
@@ -54,6 +57,37 @@ Loaded load(const ModelOptions& o, ModelSpec spec) {
   return l;
 }
 
+void InputArgs::add(CLI::App* app, ModelOptions& o) {
+  app->add_option("--input", inputs,
+                  "Input images: files (IDX, .npy stack, CIFAR .bin, PGM/PPM, .txt list) or folders (docs/inputs.md)")
+      ->check(CLI::ExistingPath);
+  app->add_option("--labels", labels, "Labels of a single IDX or .npy --input (IDX: found beside it by name)")
+      ->check(CLI::ExistingFile);
+  app->add_option("--dataset", dataset,
+                  "A dataset installed by Debian instead of --input (fashion-mnist); it also calibrates on its train "
+                  "split unless --calib-input is given")
+      ->check(CLI::IsMember(dataset_names()))
+      ->each([&o](const std::string& v) { o.calib_dataset = v; });
+  app->add_option("--split", split, "Split of --dataset")->check(CLI::IsMember({"test", "train"}))->capture_default_str();
+}
+
+std::vector<Image> InputArgs::read(const ModelOptions& o, const ModelSpec& m, int64_t limit) const {
+  if (!dataset.empty() && !inputs.empty()) throw Error("give --input or --dataset, not both");
+  InputOptions io;
+  io.cifar = cifar_kind(o, m);
+  io.limit = limit;
+  io.labels = labels;
+  if (dataset.empty()) return read_inputs(inputs, m.input.shape, io);
+  if (!labels.empty()) throw Error("--labels goes with --input; a --dataset has its own labels");
+  DatasetFiles d = dataset_files(dataset, split);
+  io.labels = d.labels;
+  return read_inputs({d.images}, m.input.shape, io);
+}
+
+std::vector<std::string> InputArgs::class_names() const {
+  return dataset.empty() ? std::vector<std::string>{} : dataset_files(dataset, split).class_names;
+}
+
 CifarKind cifar_kind(const ModelOptions& o, const ModelSpec& m) {
   if (o.format == "cifar10") return CifarKind::Cifar10;
   if (o.format == "cifar100") return CifarKind::Cifar100;
@@ -63,7 +97,18 @@ CifarKind cifar_kind(const ModelOptions& o, const ModelSpec& m) {
 CompiledModel compile_with(const ModelOptions& o, const Loaded& l) {
   CompileOptions co;
   co.calib_images = o.calib;
-  if (!o.calib_input.empty()) co.calib = read_images(o.calib_input, l.spec.input.shape, cifar_kind(o, l.spec), o.calib);
+  std::vector<Image> set;
+  if (!o.calib_input.empty()) {
+    InputOptions io;
+    io.cifar = cifar_kind(o, l.spec);
+    set = read_inputs(o.calib_input, l.spec.input.shape, io);
+  } else if (!o.calib_dataset.empty()) {
+    DatasetFiles d = dataset_files(o.calib_dataset, "train");
+    InputOptions io;
+    io.labels = d.labels;
+    set = read_inputs({d.images}, l.spec.input.shape, io);
+  }
+  for (size_t k : pick_subset(set.size(), size_t(o.calib), o.calib_seed)) co.calib.push_back(std::move(set[k]));
   return compile(l.spec, l.params, co);
 }
 
@@ -139,7 +184,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every subcommand");
 
-  ModelOptions d_opt, c_opt, i_opt, r_opt, e_opt, p_opt, s_opt, rep_opt;
+  ModelOptions d_opt, c_opt, i_opt, v_opt, r_opt, e_opt, p_opt, s_opt, rep_opt;
   CompileArgs c_args;
 
   auto* describe = app.add_subcommand("describe", "Per-layer shapes, MACs and parameter bits; model size vs float32");
@@ -153,6 +198,7 @@ int main(int argc, char** argv) {
   compile->add_option("--export-float", c_args.export_float, "Also write the float parameters as .npz");
   compile->add_option("--export-int", c_args.export_int, "Also write the compiled integer parameters as .npz");
   add_infer(app, i_opt);
+  add_eval(app, v_opt);
   add_run(app, r_opt);
   add_estimate(app, e_opt);
   add_synth(app);
@@ -178,6 +224,7 @@ int main(int argc, char** argv) {
   try {
     if (describe->parsed()) return run_describe(d_opt);
     if (compile->parsed()) return run_compile(c_opt, c_args);
+    if (app.got_subcommand("eval")) return run_eval(v_opt);
     if (app.got_subcommand("run")) return run_run(r_opt);
     if (app.got_subcommand("estimate")) return run_estimate(e_opt);
     if (app.got_subcommand("synth")) return run_synth();

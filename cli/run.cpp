@@ -33,14 +33,54 @@ struct RunArgs {
   HwArgs hw;
   std::string device = "xczu3eg";
   int images = 1;
-  std::vector<std::string> inputs;
+  InputArgs in;
   uint64_t input_seed = 100;
   bool no_dump = false;
   std::string trace;
   uint64_t trace_from = 0, trace_to = 0;
   std::string timeline;
   int timeline_images = 1;
+  bool per_image = false;
 };
+
+// Each image's RTL prediction (the argmax of the logits it wrote) and label;
+// the RTL's accuracy over the labelled images.
+struct Predictions {
+  nlohmann::json rows = nlohmann::json::array();
+  int labelled = 0, correct = 0;
+};
+
+Predictions predictions(const std::vector<Image>& images, const nlohmann::json& job) {
+  Predictions p;
+  const auto& pred = job.value("predictions", nlohmann::json::array());
+  for (size_t k = 0; k < pred.size() && k < images.size(); ++k) {
+    const Image& im = images[k];
+    int rtl = pred[k].get<int>();
+    nlohmann::json row = {{"image", k}, {"source", im.source}, {"rtl", rtl}};
+    if (im.label >= 0) {
+      row["label"] = im.label;
+      ++p.labelled;
+      p.correct += rtl == im.label;
+    }
+    p.rows.push_back(row);
+  }
+  return p;
+}
+
+void print_predictions(const Predictions& p, const std::vector<std::string>& names, bool all) {
+  auto name = [&](int c) { return c >= 0 && size_t(c) < names.size() ? fmt::format("{} ({})", c, names[size_t(c)]) : std::to_string(c); };
+  if (all || p.rows.size() <= 100) {
+    fmt::print("{:>6}  {:<18} {:<18} {}\n", "image", "RTL prediction", "label", "source");
+    for (const auto& r : p.rows)
+      fmt::print("{:>6}  {:<18} {:<18} {}\n", r["image"].get<size_t>(), name(r["rtl"].get<int>()),
+                 r.contains("label") ? name(r["label"].get<int>()) : std::string("-"), r["source"].get<std::string>());
+  } else {
+    fmt::print("predictions of {} images: --per-image lists them, --json has them\n", p.rows.size());
+  }
+  if (p.labelled)
+    fmt::print("RTL accuracy: {}/{} labelled images ({:.2f} %)\n", p.correct, p.labelled,
+               100.0 * p.correct / p.labelled);
+}
 RunArgs g_run;
 CLI::App* g_run_app = nullptr;
 
@@ -105,13 +145,11 @@ void add_run(CLI::App& app, ModelOptions& o) {
   g_run_app = app.add_subcommand(
       "run", "Co-simulate the RTL accelerator on a model (checked against the golden model) and report cycles");
   o.add_compiled(g_run_app);
-  auto* in = g_run_app->add_option("--input", g_run.inputs, "Input file(s): CIFAR .bin batch, .pgm or .ppm")
-                 ->check(CLI::ExistingFile);
-  g_run_app->add_option("--images", g_run.images, "Number of images (seeded synthetic images without --input)")
+  g_run.in.add(g_run_app, o);
+  g_run_app->add_option("--images", g_run.images, "Number of images: the first N of the input, or N seeded synthetic images")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   g_run_app->add_option("--input-seed", g_run.input_seed, "Seed of the synthetic images")->capture_default_str();
-  (void)in;
   add_hw_options(g_run_app, g_run.hw);
   g_run_app->add_option("--device", g_run.device, "Target device for the resource and power figures (data/devices.json)")
       ->capture_default_str();
@@ -124,6 +162,7 @@ void add_run(CLI::App& app, ModelOptions& o) {
   g_run_app->add_option("--timeline-images", g_run.timeline_images, "Images the timeline covers (the first N)")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  g_run_app->add_flag("--per-image", g_run.per_image, "List every image's prediction (text output; always in --json)");
   g_run_app->add_flag("--no-dump", g_run.no_dump,
                       "Check only the logits (faster; a mismatch is then found at the last layer)");
 }
@@ -132,11 +171,9 @@ int run_run(const ModelOptions& o) {
   const RunArgs& a = g_run;
   Hw hw = resolve_hw(a.hw);
   ModelSpec spec = load_model(o.model);
-  std::vector<Image> images;
-  for (auto& f : a.inputs)
-    for (auto& img : read_images(f, spec.input.shape, cifar_kind(o, spec), a.images - int64_t(images.size())))
-      images.push_back(img);
-  if (a.inputs.empty()) images = synthetic_images(spec.input.shape, a.images, a.input_seed);
+  std::vector<Image> images = a.in.given() ? a.in.read(o, spec, a.images)
+                                            : synthetic_images(spec.input.shape, a.images, a.input_seed);
+  if (images.empty()) throw Error("run: no images");
   Loaded l = load(o, spec);
   CompiledModel cm = compile_with(o, l);
   // Refuse a model the configuration cannot run before building a simulator.
@@ -160,11 +197,18 @@ int run_run(const ModelOptions& o) {
   j["sim_cycles_per_second"] = r["cycles_per_second"];
   if (job.contains("mismatch")) j["mismatch"] = job["mismatch"];
   if (job.contains("error")) j["error"] = job["error"];
+  Predictions pr = predictions(images, job);
+  j["predictions"] = pr.rows;
+  if (pr.labelled) {
+    j["labelled"] = pr.labelled;
+    j["rtl_accuracy"] = double(pr.correct) / pr.labelled;
+  }
   if (o.json) {
     std::cout << j.dump(2) << "\n";
   } else {
     print_perf(j);
     print_costs(c);
+    print_predictions(pr, a.in.class_names(), a.per_image);
     fmt::print("co-simulation: {:.0f} simulated cycles/s\n", r["cycles_per_second"].get<double>());
     if (!a.trace.empty())
       fmt::print("waveform: {} (cycles {} to {})\n", a.trace, a.trace_from,

@@ -120,33 +120,6 @@ void write_pnm(const std::string& path, const Image& img) {
   if (!f) throw Error(fmt::format("cannot write '{}'", path));
 }
 
-std::vector<Image> read_images(const std::string& path, const Shape& want, CifarKind kind, int64_t limit) {
-  auto ext = path.size() >= 4 ? path.substr(path.size() - 4) : std::string();
-  for (auto& c : ext) c = char(std::tolower(uint8_t(c)));
-  std::vector<Image> imgs;
-  if (ext == ".bin") {
-    imgs = read_cifar(path, kind, limit);
-  } else if (ext == ".pgm" || ext == ".ppm" || ext == ".pnm") {
-    imgs.push_back(read_pnm(path));
-  } else {
-    throw Error(fmt::format("input '{}': unknown file type (expected a CIFAR .bin batch or a .pgm/.ppm image)", path));
-  }
-  for (auto& img : imgs) {
-    if (img.shape.h != want.h || img.shape.w != want.w)
-      throw Error(fmt::format("{}: image is {}x{}, the model expects {}x{}", img.source, img.shape.w, img.shape.h,
-                              want.w, want.h));
-    if (img.shape.c == 1 && want.c == 3) {  // grey: replicate to RGB
-      std::vector<uint8_t> rgb(img.pixels.size() * 3);
-      for (size_t i = 0; i < img.pixels.size(); ++i) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = img.pixels[i];
-      img.pixels = std::move(rgb);
-      img.shape.c = 3;
-    }
-    if (img.shape.c != want.c)
-      throw Error(fmt::format("{}: image has {} channels, the model expects {}", img.source, img.shape.c, want.c));
-  }
-  return imgs;
-}
-
 std::vector<Image> synthetic_images(const Shape& shape, int count, uint64_t seed) {
   std::vector<Image> out;
   Rng rng(seed);

@@ -10,6 +10,8 @@ PACKAGES=(
   nlohmann-json3-dev          # model files, --json output
   libcli11-dev                # command-line parsing
   libzip-dev                  # .npz (zip) reading and writing
+  zlib1g-dev                  # gzip-compressed IDX datasets (Fashion-MNIST)
+  dataset-fashion-mnist       # real test images with labels: eval, run --dataset (docs/inputs.md)
   doctest-dev                 # C++ unit tests
   verilator                   # the RTL, verilated to C++
   libsystemc-dev              # the co-simulation testbench and DRAM model

@@ -130,6 +130,10 @@ SC_MODULE(Testbench) {
       trace->dump(uint64_t(double(cycle) * period_ns * 1000.0));  // in ps
   }
 
+  // The argmax of the logits the RTL wrote for the current image.
+  int rtl_prediction = -1;
+  int64_t rtl_logit_max = 0;
+
   // Reads layer i's output from DRAM and compares it with the golden model.
   bool check_layer(int img, size_t i, const GoldenResult& g, uint32_t& dump_ptr) {
     const QLayer& q = cm->layers[i];
@@ -143,6 +147,10 @@ SC_MODULE(Testbench) {
       } else {
         want = g.outs[i].data[size_t(e)];
         got = int8_t(dram->mem[dump_ptr + uint32_t(e)]);
+      }
+      if (last && (e == 0 || got > rtl_logit_max)) {  // the RTL's own prediction: argmax, lowest index on ties
+        rtl_logit_max = got;
+        rtl_prediction = int(e);
       }
       if (want != got) {
         Mismatch m;
@@ -261,7 +269,7 @@ SC_MODULE(Testbench) {
       for (auto& p : perf) total += p.cycles;
       res->perf.push_back(perf);
       res->total_cycles.push_back(total);
-      res->predictions.push_back(g.prediction);
+      res->predictions.push_back(rtl_prediction);
       res->images = int(img) + 1;
       if (opt->progress) opt->progress(res->images, int(job.images.size()));
     }

@@ -58,7 +58,7 @@ struct RtlResult {
   int images = 0;                            // images completed
   std::vector<std::vector<LayerPerf>> perf;  // [image][layer]
   std::vector<uint64_t> total_cycles;        // per image, start to done (dumps excluded)
-  std::vector<int> predictions;
+  std::vector<int> predictions;  // per image: the argmax of the logits the RTL wrote to DRAM
   std::optional<Mismatch> mismatch;
   std::string error;        // RTL error flag, timeout
   uint64_t sim_cycles = 0;  // every simulated cycle

@@ -9,6 +9,7 @@
 #include "helpers.h"
 #include "neuroblend/compiler.h"
 #include "neuroblend/error.h"
+#include "neuroblend/dataset.h"
 #include "neuroblend/image.h"
 #include "neuroblend/json_file.h"
 #include "neuroblend/model.h"
@@ -158,7 +159,7 @@ TEST_CASE("malformed images") {
   rec[0] = 12;
   write(bin, rec);
   CHECK_ERROR(read_images(bin, want, CifarKind::Cifar10), "record 0: label 12 out of range 0..9");
-  CHECK_ERROR(read_images(tmp("x.jpg"), want, CifarKind::Cifar10), "unknown file type");
+  CHECK_ERROR(read_images(tmp("x.jpg"), want, CifarKind::Cifar10), "unknown kind");
   CHECK_ERROR(read_images(tmp("missing.bin"), want, CifarKind::Cifar10), "cannot open input");
 }
 

@@ -1,5 +1,5 @@
-// Input images: CIFAR-10/100 binary batches, PGM/PPM, and seeded synthetic
-// images for random runs. All give uint8 HWC images checked against the model.
+// Image files: CIFAR-10/100 binary batches, PGM/PPM, and seeded synthetic
+// images for random runs (every input kind, folders and datasets: dataset.h). All give uint8 HWC images checked against the model.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -17,9 +17,6 @@ enum class CifarKind { Cifar10, Cifar100 };
 std::vector<Image> read_cifar(const std::string& path, CifarKind kind, int64_t limit = -1);
 // Reads a PGM or PPM file (P2, P3, P5, P6; maxval <= 255).
 Image read_pnm(const std::string& path);
-// Reads inputs by extension (.bin: CIFAR; .pgm/.ppm/.pnm), then checks and
-// adapts them to the model's input (grey to 3 channels); throws on a size mismatch.
-std::vector<Image> read_images(const std::string& path, const Shape& want, CifarKind kind, int64_t limit = -1);
 // Smooth synthetic images (a few low-frequency waves and noise per channel).
 std::vector<Image> synthetic_images(const Shape& shape, int count, uint64_t seed);
 void write_pnm(const std::string& path, const Image& img);
