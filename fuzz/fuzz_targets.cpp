@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "neuroblend/dataset.h"
 #include "neuroblend/error.h"
 #include "neuroblend/image.h"
 #include "neuroblend/json_file.h"
@@ -66,6 +67,8 @@ void run(const uint8_t* data, size_t size) {
     (void)nb::read_pnm(temp_file(data, size, ".pgm"));
   } else if (t == "cifar") {
     (void)nb::read_cifar(temp_file(data, size, ".bin"), nb::CifarKind::Cifar10, 64);
+  } else if (t == "idx") {  // IDX images, gzip-compressed or not (zlib reads both)
+    (void)nb::read_idx(temp_file(data, size, "-images-idx3-ubyte"), "", 1000);
   } else {
     std::fprintf(stderr, "unknown fuzz target %s\n", kTarget);
     std::abort();
