@@ -59,6 +59,10 @@ struct CosimOptions {
 // driver); returns its JSON result (docs/architecture.md).
 nlohmann::json cosimulate(const CompiledModel& cm, const std::vector<Image>& images, Hw& hw, const std::string& variant,
                           const CosimOptions& o);
+// The same with the co-simulator `sim` already built (safe to call from
+// several threads at once: each call has its own temporary files).
+nlohmann::json cosimulate_on(const std::string& sim, const CompiledModel& cm, const std::vector<Image>& images,
+                             const Hw& hw, const CosimOptions& o);
 std::vector<LayerPerf> perf_records(const nlohmann::json& cosim_result);
 
 }  // namespace nb::cli

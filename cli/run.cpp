@@ -4,7 +4,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <mutex>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -41,6 +45,7 @@ struct RunArgs {
   std::string timeline;
   int timeline_images = 1;
   bool per_image = false;
+  int jobs = 1, shard_images = 100;
 };
 
 // Each image's RTL prediction (the argmax of the logits it wrote) and label;
@@ -88,10 +93,14 @@ CLI::App* g_run_app = nullptr;
 
 nlohmann::json cosimulate(const CompiledModel& cm, const std::vector<Image>& images, Hw& hw, const std::string& variant,
                           const CosimOptions& a) {
-  std::string sim = simulator_for(hw, variant);
+  return cosimulate_on(simulator_for(hw, variant), cm, images, hw, a);
+}
 
+nlohmann::json cosimulate_on(const std::string& sim, const CompiledModel& cm, const std::vector<Image>& images,
+                             const Hw& hw, const CosimOptions& a) {
+  static std::atomic<int> calls{0};
   namespace fs = std::filesystem;
-  fs::path tmp = fs::temp_directory_path() / fmt::format("neuroblend-run-{}", getpid());
+  fs::path tmp = fs::temp_directory_path() / fmt::format("neuroblend-run-{}-{}", getpid(), calls++);
   fs::create_directories(tmp);
   std::string prog = (tmp / "program.nbp").string(), imgs = (tmp / "images.npy").string(),
               out = (tmp / "result.json").string();
@@ -126,6 +135,93 @@ nlohmann::json cosimulate(const CompiledModel& cm, const std::vector<Image>& ima
 
   return r;
 }
+
+namespace {
+
+// `images` in shards of `shard` images, co-simulated `jobs` at a time (each
+// a co-simulator process of its own), merged into one result: verified when
+// every shard is, the predictions and per-image cycles in image order, the
+// performance records of the first image; the first failing shard's
+// mismatch or error, named by its images. No shard starts after a failure.
+nlohmann::json cosimulate_sharded(const CompiledModel& cm, const std::vector<Image>& images, Hw& hw,
+                                  const CosimOptions& co, int jobs, int shard) {
+  const size_t n = images.size(), per = size_t(shard), shards = (n + per - 1) / per;
+  if (jobs <= 1 && shards <= 1) return cosimulate(cm, images, hw, "", co);
+  const std::string sim = simulator_for(hw, "");
+  std::vector<nlohmann::json> results(shards);
+  std::mutex mu;
+  size_t next = 0, done_images = 0, done_shards = 0;
+  bool failed = false;
+  std::exception_ptr err;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto worker = [&]() {
+    for (;;) {
+      size_t k;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (next == shards || failed || err) return;
+        k = next++;
+      }
+      std::vector<Image> part(images.begin() + std::ptrdiff_t(k * per),
+                              images.begin() + std::ptrdiff_t(std::min(n, (k + 1) * per)));
+      CosimOptions c = co;
+      c.progress = false;
+      if (k) c.trace.clear(), c.timeline.clear();  // the waveform and the timeline: the first images
+      try {
+        nlohmann::json r = cosimulate_on(sim, cm, part, hw, c);
+        std::lock_guard<std::mutex> lock(mu);
+        results[k] = std::move(r);
+        failed = failed || !results[k]["verified"].get<bool>();
+        done_images += part.size(), ++done_shards;
+        double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::cerr << fmt::format("co-simulated {}/{} images ({} of {} shards, {} at a time), {:.0f} s, about {:.0f} s "
+                                 "left{}\n",
+                                 done_images, n, done_shards, shards, jobs, el,
+                                 el * double(n - done_images) / double(done_images),
+                                 results[k]["verified"].get<bool>() ? "" : ": shard FAILED");
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!err) err = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < std::min<int>(jobs, int(shards)); ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  if (err) std::rethrow_exception(err);
+
+  nlohmann::json m = results[0], job = results[0]["jobs"][0];
+  bool verified = true;
+  uint64_t cycles = 0;
+  int count = 0;
+  nlohmann::json preds = nlohmann::json::array(), totals = nlohmann::json::array();
+  for (size_t k = 0; k < shards && !results[k].is_null(); ++k) {
+    const nlohmann::json& j = results[k]["jobs"][0];
+    verified = verified && results[k]["verified"].get<bool>();
+    cycles += results[k].value("sim_cycles", uint64_t(0));
+    count += j["images"].get<int>();
+    for (auto& p : j["predictions"]) preds.push_back(p);
+    for (auto& c : j["total_cycles"]) totals.push_back(c);
+    for (const char* key : {"mismatch", "error"})
+      if (j.contains(key) && !job.contains("shard_failed")) {
+        job[key] = fmt::format("shard {} (images {} to {}): {}", k, k * per, std::min(n, (k + 1) * per) - 1,
+                               j[key].get<std::string>());
+        job["shard_failed"] = k;
+      }
+  }
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  job["images"] = count, job["predictions"] = preds, job["total_cycles"] = totals;
+  m["jobs"][0] = job;
+  m["verified"] = verified && count == int(n);
+  m["sim_cycles"] = cycles;
+  m["wall_seconds"] = wall;
+  m["cycles_per_second"] = double(cycles) / wall;  // all co-simulators together
+  m["shards"] = shards;
+  m["jobs_in_parallel"] = jobs;
+  return m;
+}
+
+}  // namespace
 
 std::vector<LayerPerf> perf_records(const nlohmann::json& r) {
   std::vector<LayerPerf> layers;
@@ -162,6 +258,13 @@ void add_run(CLI::App& app, ModelOptions& o) {
   g_run_app->add_option("--timeline-images", g_run.timeline_images, "Images the timeline covers (the first N)")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  g_run_app->add_option("--jobs", g_run.jobs,
+                        "Co-simulators run side by side on shards of --shard-images images (e.g. the cores), merged")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  g_run_app->add_option("--shard-images", g_run.shard_images, "Images per shard with --jobs")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   g_run_app->add_flag("--per-image", g_run.per_image, "List every image's prediction (text output; always in --json)");
   g_run_app->add_flag("--no-dump", g_run.no_dump,
                       "Check only the logits (faster; a mismatch is then found at the last layer)");
@@ -184,7 +287,7 @@ int run_run(const ModelOptions& o) {
   co.progress = images.size() > 1 && isatty(2);
   co.trace = a.trace, co.trace_from = a.trace_from, co.trace_to = a.trace_to;
   co.timeline = a.timeline, co.timeline_images = a.timeline_images;
-  nlohmann::json r = cosimulate(cm, images, hw, "", co);
+  nlohmann::json r = cosimulate_sharded(cm, images, hw, co, a.jobs, a.shard_images);
 
   const auto& job = r["jobs"][0];
   bool verified = r["verified"].get<bool>();
