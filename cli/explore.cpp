@@ -21,6 +21,7 @@
 #include "neuroblend/error.h"
 #include "neuroblend/json_file.h"
 #include "perf_report.h"
+#include "sweep_merge.h"
 
 namespace nb::cli {
 
@@ -517,37 +518,11 @@ int run_sweep(const ModelOptions& o) {
 }
 
 int run_sweep_merge() {
-  nlohmann::json out;
-  std::set<size_t> seen;
-  size_t grid_size = 0;
-  for (auto& p : g_merge.inputs) try {
-    nlohmann::json j = read_json_file(p, "sweep shard");
-    if (!j.is_object() || j.value("format", "") != "neuroblend-sweep-1") throw Error(p + ": not a sweep file");
-    if (out.is_null()) {
-      out = j;
-      out.erase("shard");
-      out["rows"] = nlohmann::json::array();
-      grid_size = j.at("grid_size");
-    } else if (j["model"] != out["model"] || j["device"] != out["device"] || j["settings"] != out["settings"] ||
-               j["grid_size"] != out["grid_size"] || j["params"] != out["params"]) {
-      throw Error(p + ": a shard of a different sweep (model, device, settings or grid differ)");
-    }
-    for (auto& r : j.at("rows")) {
-      size_t k = r.at("index");
-      if (k >= grid_size) throw Error(fmt::format("{}: configuration {} outside the grid of {}", p, k, grid_size));
-      if (!seen.insert(k).second) throw Error(fmt::format("{}: configuration {} is in two shards", p, k));
-      out["rows"].push_back(r);
-    }
-  } catch (const nlohmann::json::exception& e) {
-    // a key missing or of the wrong type: name the shard
-    throw Error(fmt::format("{}: not a valid sweep shard: {}", p, e.what()));
-  }
-  if (seen.size() != grid_size)
-    throw Error(fmt::format("the shards hold {} of the {} configurations: a shard is missing", seen.size(), grid_size));
-  std::sort(out["rows"].begin(), out["rows"].end(),
-            [](const nlohmann::json& a, const nlohmann::json& b) { return a["index"] < b["index"]; });
+  SweepMerge m;
+  for (auto& p : g_merge.inputs) m.add(read_json_file(p, "sweep shard"), p);
+  nlohmann::json out = m.result();
   write_outputs(g_merge.out, out, g_merge.no_plots);
-  fmt::print("merged {} shards: {} configurations -> {}\n", g_merge.inputs.size(), grid_size, g_merge.out);
+  fmt::print("merged {} shards: {} configurations -> {}\n", g_merge.inputs.size(), m.grid_size(), g_merge.out);
   return 0;
 }
 

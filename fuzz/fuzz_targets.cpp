@@ -26,6 +26,9 @@
 #if NB_FUZZ_CONFIG
 #include "../cli/hw_options.h"
 #endif
+#if NB_FUZZ_SWEEP
+#include "../cli/sweep_merge.h"
+#endif
 
 namespace {
 
@@ -67,6 +70,20 @@ void run(const uint8_t* data, size_t size) {
     (void)nb::read_pnm(temp_file(data, size, ".pgm"));
   } else if (t == "cifar") {
     (void)nb::read_cifar(temp_file(data, size, ".bin"), nb::CifarKind::Cifar10, 64);
+#if NB_FUZZ_SWEEP
+  } else if (t == "sweep_shard") {  // sweep-merge: the shard twice (a duplicate), then alone
+    const nlohmann::json j = nb::parse_json(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
+    try {
+      nb::cli::SweepMerge m;
+      m.add(j, "a.json");
+      m.add(j, "b.json");
+      (void)m.result();
+    } catch (const nb::Error&) {
+    }
+    nb::cli::SweepMerge m;
+    m.add(j, "fuzz.json");
+    (void)m.result();
+#endif
   } else if (t == "idx") {  // IDX images, gzip-compressed or not (zlib reads both)
     (void)nb::read_idx(temp_file(data, size, "-images-idx3-ubyte"), "", 1000);
   } else {
