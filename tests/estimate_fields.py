@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`estimate --json` has the fields of `run --json` but `verified` (and the
-co-simulation's own mismatch/error), and the same cycles: usage
+co-simulation's own mismatch/error, and the RTL's predictions and accuracy),
+and the same cycles: usage
 estimate_fields.py NEUROBLEND [extra args]."""
 import json
 import subprocess
@@ -11,7 +12,7 @@ args = ["neuroblend-20", "--json", "--calib", "2"] + extra
 est = json.loads(subprocess.run([nb, "estimate"] + args, check=True, capture_output=True, text=True).stdout)
 run = json.loads(subprocess.run([nb, "run"] + args, check=True, capture_output=True, text=True).stdout)
 assert run["verified"] is True, run
-want = set(run) - {"verified", "mismatch", "error"}
+want = set(run) - {"verified", "mismatch", "error", "predictions", "labelled", "rtl_accuracy"}
 assert set(est) == want, f"estimate fields {sorted(set(est) ^ want)} differ from run's"
 assert set(est["layers"][0]) == set(run["layers"][0]), "per-layer fields differ"
 assert est["total_cycles"] == run["total_cycles"], (est["total_cycles"], run["total_cycles"])
