@@ -10,6 +10,7 @@ PACKAGES=(
   nlohmann-json3-dev          # model files, --json output
   libcli11-dev                # command-line parsing
   libzip-dev                  # .npz (zip) reading and writing
+  libonnx-dev libprotobuf-dev # ONNX import: MODEL may be an .onnx file (model/onnx_import.cpp reads it with ONNX's protobuf classes)
   doctest-dev                 # C++ unit tests
   verilator                   # the RTL, verilated to C++
   libsystemc-dev              # the co-simulation testbench and DRAM model
