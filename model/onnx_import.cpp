@@ -301,19 +301,19 @@ CTensor Importer::read_tensor(const op::TensorProto& t, const std::string& where
     c.dims.push_back(d);
   }
   if (t.data_location() == op::TensorProto_DataLocation_EXTERNAL)
-    throw Error(fmt::format("{}: data stored in an external file is not supported (save the model with "
-                            "its weights inside the .onnx file)",
-                            where));
+    throw Error(
+        fmt::format("{}: data stored in an external file is not supported (save the model with "
+                    "its weights inside the .onnx file)",
+                    where));
   if (t.has_segment()) throw Error(fmt::format("{}: segmented tensors are not supported", where));
   const std::string& raw = t.raw_data();
   auto check_raw = [&](size_t elem) {
     if (raw.size() != size_t(n) * elem)
-      throw Error(fmt::format("{}: raw_data has {} bytes, its shape {} elements of {} bytes need {}", where,
-                              raw.size(), n, elem, size_t(n) * elem));
+      throw Error(fmt::format("{}: raw_data has {} bytes, its shape {} elements of {} bytes need {}", where, raw.size(),
+                              n, elem, size_t(n) * elem));
   };
   auto check_field = [&](int size, const char* field) {
-    if (int64_t(size) != n)
-      throw Error(fmt::format("{}: {} has {} values, its shape needs {}", where, field, size, n));
+    if (int64_t(size) != n) throw Error(fmt::format("{}: {} has {} values, its shape needs {}", where, field, size, n));
   };
   c.v.resize(size_t(n));
   switch (t.data_type()) {
@@ -384,9 +384,9 @@ bool Importer::is_const(const std::string& v, int depth) {
   auto it = producer_.find(v);
   if (it == producer_.end()) return false;
   const op::NodeProto& n = node(it->second);
-  static const std::set<std::string> foldable = {"Constant", "ConstantOfShape", "Concat",    "Reshape",
-                                                 "Slice",    "Transpose",       "Cast",      "Unsqueeze",
-                                                 "Squeeze",  "Sign",            "Neg",       "Gather"};
+  static const std::set<std::string> foldable = {
+      "Constant", "ConstantOfShape", "Concat",  "Reshape", "Slice", "Transpose",
+      "Cast",     "Unsqueeze",       "Squeeze", "Sign",    "Neg",   "Gather"};
   if (!foldable.count(n.op_type())) return false;
   for (auto& x : n.input())
     if (!x.empty() && !is_const(resolve(x), depth + 1)) return false;
@@ -396,7 +396,8 @@ bool Importer::is_const(const std::string& v, int depth) {
 const CTensor& Importer::const_value(const std::string& v, int user, int depth) {
   auto c = const_cache_.find(v);
   if (c != const_cache_.end()) return c->second;
-  if (depth > kMaxConstDepth) fail(user, fmt::format("constant '{}' is computed by more than {} nodes", v, kMaxConstDepth));
+  if (depth > kMaxConstDepth)
+    fail(user, fmt::format("constant '{}' is computed by more than {} nodes", v, kMaxConstDepth));
   auto it = inits_.find(v);
   if (it != inits_.end())
     return const_cache_[v] = read_tensor(*it->second, fmt::format("{}: initializer '{}'", src_, v));
@@ -527,11 +528,14 @@ CTensor Importer::eval_node(int i, int depth) {
     std::vector<int64_t> starts = ints_of(input(1)), ends = ints_of(input(2));
     size_t r = x.dims.size();
     std::vector<int64_t> axes, steps;
-    if (!in(i, 3).empty()) axes = ints_of(input(3));
+    if (!in(i, 3).empty())
+      axes = ints_of(input(3));
     else
       for (size_t k = 0; k < starts.size(); ++k) axes.push_back(int64_t(k));
-    if (!in(i, 4).empty()) steps = ints_of(input(4));
-    else steps.assign(starts.size(), 1);
+    if (!in(i, 4).empty())
+      steps = ints_of(input(4));
+    else
+      steps.assign(starts.size(), 1);
     if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size())
       fail(i, "starts, ends, axes and steps of different lengths");
     std::vector<int64_t> st(r, 0), step(r, 1), cnt(x.dims);
@@ -564,14 +568,17 @@ CTensor Importer::eval_node(int i, int depth) {
       for (size_t d = 0; d < r; ++d) off += (st[d] + idx[d] * step[d]) * xs[d];
       out.v.push_back(x.v[size_t(off)]);
       for (int d = int(r) - 1; d >= 0; --d)
-        if (++idx[size_t(d)] < cnt[size_t(d)]) break;
-        else idx[size_t(d)] = 0;
+        if (++idx[size_t(d)] < cnt[size_t(d)])
+          break;
+        else
+          idx[size_t(d)] = 0;
     }
   } else if (t == "Transpose") {
     const CTensor& x = input(0);
     size_t r = x.dims.size();
     std::vector<int64_t> perm;
-    if (auto p = attr_ints(i, "perm")) perm = *p;
+    if (auto p = attr_ints(i, "perm"))
+      perm = *p;
     else
       for (size_t k = 0; k < r; ++k) perm.push_back(int64_t(r - 1 - k));
     if (perm.size() != r) fail(i, "perm does not match the rank");
@@ -590,8 +597,10 @@ CTensor Importer::eval_node(int i, int depth) {
       for (size_t d = 0; d < r; ++d) off += idx[d] * xs[size_t(perm[d])];
       out.v.push_back(x.v[size_t(off)]);
       for (int d = int(r) - 1; d >= 0; --d)
-        if (++idx[size_t(d)] < out.dims[size_t(d)]) break;
-        else idx[size_t(d)] = 0;
+        if (++idx[size_t(d)] < out.dims[size_t(d)])
+          break;
+        else
+          idx[size_t(d)] = 0;
     }
   } else if (t == "Cast") {
     out = input(0);
@@ -610,8 +619,10 @@ CTensor Importer::eval_node(int i, int depth) {
   } else if (t == "Unsqueeze" || t == "Squeeze") {
     out = input(0);
     std::vector<int64_t> axes;
-    if (!in(i, 1).empty()) axes = ints_of(input(1));
-    else if (auto a = attr_ints(i, "axes")) axes = *a;
+    if (!in(i, 1).empty())
+      axes = ints_of(input(1));
+    else if (auto a = attr_ints(i, "axes"))
+      axes = *a;
     if (t == "Unsqueeze") {
       size_t r = out.dims.size() + axes.size();
       std::vector<int64_t> norm;
@@ -706,9 +717,9 @@ void Importer::input_scaling(double* mean, double* stdv) {
     const CTensor& c = const_value(in(i, k), i);
     // Scalar, or per channel broadcast against NCHW: (1, C, 1, 1) or (C, 1, 1).
     bool scalar = c.numel() == 1;
-    bool per_c = c.numel() == c_ && ((c.dims.size() == 4 && c.dims[0] == 1 && c.dims[1] == c_ && c.dims[2] == 1 &&
-                                      c.dims[3] == 1) ||
-                                     (c.dims.size() == 3 && c.dims[0] == c_ && c.dims[1] == 1 && c.dims[2] == 1));
+    bool per_c = c.numel() == c_ &&
+                 ((c.dims.size() == 4 && c.dims[0] == 1 && c.dims[1] == c_ && c.dims[2] == 1 && c.dims[3] == 1) ||
+                  (c.dims.size() == 3 && c.dims[0] == c_ && c.dims[1] == 1 && c.dims[2] == 1));
     if (!scalar && !per_c)
       fail(i, fmt::format("input scaling constant of shape [{}]: expected a scalar or per channel (1, {}, 1, 1)",
                           fmt::join(c.dims, ", "), c_));
@@ -716,10 +727,14 @@ void Importer::input_scaling(double* mean, double* stdv) {
       double x = c.v[scalar ? 0 : size_t(ch)];
       double& mm = m[size_t(ch)];
       double& ss = s[size_t(ch)];
-      if (t == "Sub") mm += x * ss;
-      else if (t == "Add") mm -= x * ss;
-      else if (t == "Div") ss *= x;
-      else ss /= x;
+      if (t == "Sub")
+        mm += x * ss;
+      else if (t == "Add")
+        mm -= x * ss;
+      else if (t == "Div")
+        ss *= x;
+      else
+        ss /= x;
       if (!(ss > 0) || !std::isfinite(ss) || !std::isfinite(mm))
         fail(i, "input scaling must multiply each channel by a positive finite factor");
     }
@@ -940,11 +955,12 @@ void Importer::layer_pool(int i) {
   if (node(i).op_type() == "ReduceMean") {
     only_attrs(i, {"axes", "keepdims"});
     std::vector<int64_t> axes = attr_ints(i, "axes").value_or(std::vector<int64_t>{});
-    if (!in(i, 1).empty()) axes = [&] {
-      std::vector<int64_t> r;
-      for (double x : const_value(in(i, 1), i).v) r.push_back(int64_t(x));
-      return r;
-    }();
+    if (!in(i, 1).empty())
+      axes = [&] {
+        std::vector<int64_t> r;
+        for (double x : const_value(in(i, 1), i).v) r.push_back(int64_t(x));
+        return r;
+      }();
     for (auto& a : axes)
       if (a < 0) a += 4;
     std::sort(axes.begin(), axes.end());
@@ -1068,7 +1084,8 @@ void Importer::layer_blend(const std::vector<int>& cons) {
     wbias = cw.bias;
     last = mm;
   } else if (is_op(mm, "Gemm") || is_op(mm, "MatMul")) {
-    if (!flat_) fail(mm, "a binary dense layer on a 4-D tensor: token mixing is not yet supported by the ONNX importer");
+    if (!flat_)
+      fail(mm, "a binary dense layer on a 4-D tensor: token mixing is not yet supported by the ONNX importer");
     if (pad_node >= 0) fail(pad_node, "Pad before a binary dense layer");
     if (in(mm, 0) != v) fail(mm, "expected the binarized activation as input 0");
     DenseW dw = read_dense(mm, cin, true, &last);
@@ -1095,7 +1112,8 @@ void Importer::layer_blend(const std::vector<int>& cons) {
       check_activation_input(sk);
       ConvW cw = read_conv(sk, cin, false);
       if (cw.out != out) fail(sk, fmt::format("the skip path has {} outputs, the binary path {}", cw.out, out));
-      if (cw.stride != stride) fail(sk, fmt::format("the skip path's stride {} differs from the binary path's {}", cw.stride, stride));
+      if (cw.stride != stride)
+        fail(sk, fmt::format("the skip path's stride {} differs from the binary path's {}", cw.stride, stride));
       if (dense) {
         if (cw.k != 1 || cw.pad != 0) fail(sk, "a dense Blend module's skip must be a 1x1 convolution without padding");
         skip_kind = "dense";
@@ -1104,8 +1122,8 @@ void Importer::layer_blend(const std::vector<int>& cons) {
       } else if (cw.k == 3 && cw.pad == 1) {
         skip_kind = "conv3x3";
       } else {
-        fail(sk, fmt::format("a skip convolution {}x{} with pads {}: expected 1x1 (pads 0) or 3x3 (pads 1)", cw.k,
-                             cw.k, cw.pad));
+        fail(sk, fmt::format("a skip convolution {}x{} with pads {}: expected 1x1 (pads 0) or 3x3 (pads 1)", cw.k, cw.k,
+                             cw.pad));
       }
       wskip = cw.w;
       sbias = cw.bias;
@@ -1123,8 +1141,9 @@ void Importer::layer_blend(const std::vector<int>& cons) {
     if (!dense && stride != 1) fail(sk, "an identity skip path with a stride-2 binary path");
     if (out != cin) fail(sk, fmt::format("an identity skip needs as many outputs as inputs ({} vs {})", out, cin));
   } else {
-    fail(sk, "expected the Blend module's skip path (Conv, Gemm/MatMul, BatchNormalization, or the input itself) "
-             "next to its binary path");
+    fail(sk,
+         "expected the Blend module's skip path (Conv, Gemm/MatMul, BatchNormalization, or the input itself) "
+         "next to its binary path");
   }
   int sl2 = skip_conv;
   std::optional<Bn> bn_s;
@@ -1137,8 +1156,7 @@ void Importer::layer_blend(const std::vector<int>& cons) {
   }
   // ---- merge
   int add = single_consumer(main_end, last);
-  if (!is_op(add, "Add"))
-    fail(add, "expected the Add that merges the Blend module's binary and skip paths");
+  if (!is_op(add, "Add")) fail(add, "expected the Add that merges the Blend module's binary and skip paths");
   std::string x0 = in(add, 0), x1 = in(add, 1);
   if (!((x0 == main_end && x1 == sv) || (x1 == main_end && x0 == sv)))
     fail(add, "this Add does not merge the binary path with the skip path of the same module (not a Blend module)");
@@ -1259,8 +1277,9 @@ OnnxModel Importer::run() {
     } else if (t == "Transpose") {
       fail(i, "token mixing not yet supported by the ONNX importer");
     } else if (t == "BatchNormalization" || t == "Sign") {
-      fail(i, "a batch norm or sign that is neither after a Conv/Gemm nor part of a Blend module "
-              "(a Blend module's input feeds both its binary path and its skip path)");
+      fail(i,
+           "a batch norm or sign that is neither after a Conv/Gemm nor part of a Blend module "
+           "(a Blend module's input feeds both its binary path and its skip path)");
     } else {
       fail(i, fmt::format("unsupported op '{}' here", t));
     }
