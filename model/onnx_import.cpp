@@ -9,8 +9,10 @@
 //   blend_conv      [BN_a] -> Sign -> Pad(-1) -> Conv 3x3 (+-1 weights) [-> BN_m]
 //                   and the skip [Conv 1x1 | 3x3] [-> BN_s] (or the input itself),
 //                   -> Add [-> BN_o] [-> Relu]
-//   blend_dense     the same with Gemm/MatMul (2-D) or an unpadded 1x1 Conv
-//   avgpool         GlobalAveragePool, ReduceMean over H and W
+//   blend_dense     the same with Gemm/MatMul (2-D) or an unpadded 1x1 Conv;
+//                   on x.flatten(2)'s (N, C, T) a MatMul mixes tokens, on
+//                   (N, T, C) (after Transpose (0, 2, 1)) channels
+//   avgpool         GlobalAveragePool, ReduceMean over the tokens
 //   dense           Gemm, MatMul [+ Add]  [-> Relu]
 //
 // and writes what it found as a model (JSON, read back by parse_model) and
@@ -61,6 +63,9 @@ namespace op = ::onnx;
 // Largest tensor the importer reads (elements), and how deep it follows a
 // chain of constant nodes.
 constexpr int64_t kMaxElements = int64_t(1) << 28;
+// Largest tensor a constant expression may compute (ConstantOfShape, Concat):
+// they only compute shapes and padding amounts.
+constexpr int64_t kMaxFolded = int64_t(1) << 20;
 constexpr int kMaxConstDepth = 64;
 
 // A constant tensor (initializer, Constant node, or folded from those).
@@ -74,6 +79,14 @@ struct CTensor {
 
 // The shortest decimal that reads back as the same float32, as a double:
 // a float32 constant 1e-5 means the model file's 1e-5, not 9.99999974e-6.
+// Names and text from the file go into the model's JSON: printable ASCII
+// only (a node name may hold any bytes, not all of them UTF-8).
+std::string clean(const std::string& s, size_t max_len = 200) {
+  std::string r;
+  for (unsigned char c : s.substr(0, max_len)) r += c >= 0x20 && c < 0x7f ? char(c) : '_';
+  return r;
+}
+
 double float_decimal(double x) {
   float f = float(x);
   if (double(f) != x || !std::isfinite(x)) return x;
@@ -107,7 +120,12 @@ class Importer {
   // The walk's state: the current activation and its shape (N = 1).
   std::string cur_;
   int c_ = 0, h_ = 0, w_ = 0;
-  bool flat_ = false;  // (N, C) after Flatten/Reshape of a 1x1 tensor
+  // Layout of the activation: the image (N, C, H, W); (N, C) after
+  // flattening a pooled tensor; (N, C, T) after x.flatten(2), T = H*W
+  // tokens in the model format's order; (N, T, C) transposed.
+  enum class Lay { NCHW, NC, NCT, NTC };
+  Lay lay_ = Lay::NCHW;
+  std::map<std::string, std::vector<int64_t>> act_shape_;  // for Shape nodes
 
   json layers_ = json::array();
   NpzMap arrays_;
@@ -241,6 +259,22 @@ class Importer {
   bool maybe_relu(std::string& v, int* last);
   void layer_conv(int i);
   void layer_blend(const std::vector<int>& cons);
+  bool is_transpose021(int i) const;
+  int through_transposes(int i, std::string& v, Lay& lay);
+  void check_bn_axis(int i, Lay lay) const;
+  std::vector<int64_t> act_dims() const {
+    switch (lay_) {
+      case Lay::NCHW:
+        return {1, c_, h_, w_};
+      case Lay::NC:
+        return {1, c_};
+      case Lay::NCT:
+        return {1, c_, int64_t(h_) * w_};
+      case Lay::NTC:
+        return {1, int64_t(h_) * w_, c_};
+    }
+    return {};
+  }
   void layer_pool(int i);
   void layer_dense(int i);
 };
@@ -267,7 +301,9 @@ void Importer::build_index() {
   }
   for (int i = 0; i < g_.node_size(); ++i) {
     const op::NodeProto& n = g_.node(i);
-    if (n.op_type() == "Identity" || n.op_type() == "Dropout") continue;
+    // Identity/Dropout are aliases; Shape reads only the shape (it feeds
+    // constant expressions such as x.flatten(2)'s target shape).
+    if (n.op_type() == "Identity" || n.op_type() == "Dropout" || n.op_type() == "Shape") continue;
     std::set<std::string> seen;
     for (auto& v : n.input())
       if (!v.empty()) {
@@ -315,6 +351,25 @@ CTensor Importer::read_tensor(const op::TensorProto& t, const std::string& where
   auto check_field = [&](int size, const char* field) {
     if (int64_t(size) != n) throw Error(fmt::format("{}: {} has {} values, its shape needs {}", where, field, size, n));
   };
+  // The data must be there before anything is allocated for it: a few bytes
+  // of hostile input cannot make the importer allocate gigabytes.
+  switch (t.data_type()) {
+    case op::TensorProto_DataType_FLOAT:
+      t.has_raw_data() ? check_raw(4) : check_field(t.float_data_size(), "float_data");
+      break;
+    case op::TensorProto_DataType_DOUBLE:
+      t.has_raw_data() ? check_raw(8) : check_field(t.double_data_size(), "double_data");
+      break;
+    case op::TensorProto_DataType_INT64:
+      t.has_raw_data() ? check_raw(8) : check_field(t.int64_data_size(), "int64_data");
+      break;
+    case op::TensorProto_DataType_INT32:
+      t.has_raw_data() ? check_raw(4) : check_field(t.int32_data_size(), "int32_data");
+      break;
+    default:
+      throw Error(fmt::format("{}: tensor data type {} is not supported (float, double, int32, int64 are)", where,
+                              t.data_type()));
+  }
   c.v.resize(size_t(n));
   switch (t.data_type()) {
     case op::TensorProto_DataType_FLOAT:
@@ -384,6 +439,10 @@ bool Importer::is_const(const std::string& v, int depth) {
   auto it = producer_.find(v);
   if (it == producer_.end()) return false;
   const op::NodeProto& n = node(it->second);
+  if (n.op_type() == "Shape") {
+    const_memo_.erase(v);  // known once the walk reaches the input: not memoized
+    return n.input_size() == 1 && act_shape_.count(resolve(n.input(0)));
+  }
   static const std::set<std::string> foldable = {
       "Constant", "ConstantOfShape", "Concat",  "Reshape", "Slice", "Transpose",
       "Cast",     "Unsqueeze",       "Squeeze", "Sign",    "Neg",   "Gather"};
@@ -462,7 +521,7 @@ CTensor Importer::eval_node(int i, int depth) {
     std::vector<int64_t> dims = ints_of(input(0));
     int64_t total = 1;
     for (auto d : dims) {
-      if (d < 0 || d > kMaxElements || (total *= d) > kMaxElements) fail(i, "shape out of range");
+      if (d < 0 || d > kMaxFolded || (total *= d) > kMaxFolded) fail(i, "shape out of range");
     }
     double val = 0;
     out.integer = false;
@@ -482,6 +541,7 @@ CTensor Importer::eval_node(int i, int depth) {
     out.integer = first.integer;
     out.dims[size_t(ax)] = 0;
     std::vector<const CTensor*> parts;
+    int64_t total_in = 0;
     for (int k = 0; k < n.input_size(); ++k) {
       const CTensor& p = input(k);
       if (p.dims.size() != first.dims.size()) fail(i, "inputs of different ranks");
@@ -489,6 +549,7 @@ CTensor Importer::eval_node(int i, int depth) {
         if (int64_t(d) != ax && p.dims[d] != first.dims[d]) fail(i, "inputs of different shapes");
       out.dims[size_t(ax)] += p.dims[size_t(ax)];
       parts.push_back(&p);
+      if ((total_in += p.numel()) > kMaxFolded) fail(i, "the result is too large for a constant expression");
     }
     int64_t outer = 1;
     for (int64_t d = 0; d < ax; ++d) outer *= first.dims[size_t(d)];
@@ -644,6 +705,13 @@ CTensor Importer::eval_node(int i, int depth) {
     // The project's binarization: sign(0) = +1 (DESIGN §2), unlike ONNX's 0.
     out = input(0);
     for (auto& x : out.v) x = x >= 0 ? 1.0 : -1.0;
+  } else if (t == "Shape") {
+    only_attrs(i, {});
+    auto sh = act_shape_.find(in(i, 0));
+    if (sh == act_shape_.end()) fail(i, "the shape of a value the importer has not reached");
+    out.integer = true;
+    out.dims = {int64_t(sh->second.size())};
+    for (auto d : sh->second) out.v.push_back(double(d));
   } else if (t == "Neg") {
     out = input(0);
     for (auto& x : out.v) x = -x;
@@ -694,6 +762,7 @@ std::string Importer::layer_name(int i, const char* fallback) {
     base = n.substr(1, last > 0 ? last - 1 : 0);
     std::replace(base.begin(), base.end(), '/', '.');
   }
+  base = clean(base, 64);
   if (base.empty()) base = fallback;
   std::string name = base;
   for (int k = 2; names_.count(name); ++k) name = fmt::format("{}{}", base, k);
@@ -923,7 +992,7 @@ Importer::DenseW Importer::read_dense(int i, int cin, bool binary, int* last) {
 }
 
 void Importer::layer_conv(int i) {
-  if (flat_) fail(i, "a convolution after Flatten/Reshape");
+  if (lay_ != Lay::NCHW) fail(i, "a convolution on a flattened tensor");
   check_activation_input(i);
   ConvW cw = read_conv(i, c_, false);
   int last = i;
@@ -950,24 +1019,29 @@ void Importer::layer_conv(int i) {
 }
 
 void Importer::layer_pool(int i) {
-  if (flat_) fail(i, "pooling after Flatten/Reshape");
+  if (lay_ == Lay::NC) fail(i, "pooling after Flatten/Reshape");
   check_activation_input(i);
+  // The token axes of the layout: H and W, or T.
+  std::vector<int64_t> tok = lay_ == Lay::NCHW  ? std::vector<int64_t>{2, 3}
+                             : lay_ == Lay::NCT ? std::vector<int64_t>{2}
+                                                : std::vector<int64_t>{1};
+  int rank = lay_ == Lay::NCHW ? 4 : 3;
   if (node(i).op_type() == "ReduceMean") {
     only_attrs(i, {"axes", "keepdims"});
     std::vector<int64_t> axes = attr_ints(i, "axes").value_or(std::vector<int64_t>{});
     if (!in(i, 1).empty())
-      axes = [&] {
-        std::vector<int64_t> r;
-        for (double x : const_value(in(i, 1), i).v) r.push_back(int64_t(x));
-        return r;
-      }();
+      for (double x : const_value(in(i, 1), i).v) axes.push_back(int64_t(x));
     for (auto& a : axes)
-      if (a < 0) a += 4;
+      if (a < 0) a += rank;
     std::sort(axes.begin(), axes.end());
-    if (axes != std::vector<int64_t>{2, 3}) fail(i, "only a mean over H and W (axes 2, 3) is a global average pool");
-    if (attr_int(i, "keepdims", 1) == 0) flat_ = true;
-  } else if (node(i).attribute_size() > 0) {
-    fail(i, fmt::format("unsupported attribute '{}'", node(i).attribute(0).name()));
+    if (axes != tok)
+      fail(i,
+           fmt::format("a mean over axes [{}]: only a mean over the tokens (axes [{}] here) is a global average pool",
+                       fmt::join(axes, ", "), fmt::join(tok, ", ")));
+    if (attr_int(i, "keepdims", 1) == 0) lay_ = Lay::NC;
+  } else {
+    if (node(i).attribute_size() > 0) fail(i, fmt::format("unsupported attribute '{}'", node(i).attribute(0).name()));
+    if (lay_ == Lay::NTC) fail(i, "GlobalAveragePool of an (N, T, C) tensor would average channels");
   }
   layers_.push_back({{"name", layer_name(-1, "pool")}, {"type", "avgpool"}});
   h_ = w_ = 1;
@@ -976,11 +1050,14 @@ void Importer::layer_pool(int i) {
 
 void Importer::layer_dense(int i) {
   check_activation_input(i);
-  if (!flat_) {
+  if (lay_ == Lay::NCHW) {
     if (h_ * w_ != 1)
       fail(i, fmt::format("a dense layer on a {}x{}x{} tensor: flatten a pooled (1x1) tensor first", h_, w_, c_));
     fail(i, "a dense layer on a 4-D tensor: expected Flatten or Reshape to (N, C) first");
   }
+  if (lay_ == Lay::NCT)
+    fail(i, "a fixed-point dense layer over tokens is not a layer of the model format (only Blend modules mix tokens)");
+  if (node(i).op_type() == "Gemm" && lay_ != Lay::NC) fail(i, "Gemm on a 3-D tensor");
   int last;
   DenseW dw = read_dense(i, c_, false, &last);
   std::string v = out0(last);
@@ -996,13 +1073,53 @@ void Importer::layer_dense(int i) {
   cur_ = v;
 }
 
+bool Importer::is_transpose021(int i) const {
+  if (!is_op(i, "Transpose")) return false;
+  auto p = attr_ints(i, "perm");
+  return p && *p == std::vector<int64_t>{0, 2, 1};
+}
+
+// Node i and the Transpose (0, 2, 1) nodes from it on: each flips a 3-D
+// activation between (N, C, T) and (N, T, C). Returns the first other node
+// (v: its input; -1 at the graph output).
+int Importer::through_transposes(int i, std::string& v, Lay& lay) {
+  while (i >= 0 && is_op(i, "Transpose")) {
+    if (in(i, 0) != v) fail(i, "expected the activation as input 0");
+    if (!is_transpose021(i) || (lay != Lay::NCT && lay != Lay::NTC))
+      fail(i,
+           "token mixing not yet supported by the ONNX importer (only a Transpose (0, 2, 1) of an (N, C, T) or "
+           "(N, T, C) tensor is: flatten the image with x.flatten(2) first)");
+    lay = lay == Lay::NCT ? Lay::NTC : Lay::NCT;
+    v = out0(i);
+    i = single_consumer(v, i);
+  }
+  return i;
+}
+
+void Importer::check_bn_axis(int i, Lay lay) const {
+  if (lay == Lay::NTC)
+    fail(i,
+         "a batch norm over the token axis (the tensor is (N, T, C) here; batch norms are over channels: "
+         "transpose to (N, C, T) around it)");
+}
+
 void Importer::layer_blend(const std::vector<int>& cons) {
-  // Which consumer starts the main path: [BN_a ->] Sign.
+  // Which consumer starts the main path: [Transpose ->] [BN_a ->] Sign.
   auto starts_main = [&](int i) {
+    std::string v = cur_;
+    Lay lay = lay_;
+    while (is_transpose021(i) && in(i, 0) == v) {
+      v = out0(i);
+      std::vector<int> c = consumers_of(v);
+      if (c.size() != 1) return false;
+      i = c[0];
+    }
     if (is_op(i, "Sign")) return true;
     if (!is_op(i, "BatchNormalization")) return false;
     std::vector<int> c = consumers_of(out0(i));
+    while (c.size() == 1 && is_transpose021(c[0])) c = consumers_of(out0(c[0]));
     return c.size() == 1 && is_op(c[0], "Sign");
+    (void)lay;
   };
   int a = cons[0], b = cons[1];
   if (!starts_main(a)) std::swap(a, b);
@@ -1011,20 +1128,24 @@ void Importer::layer_blend(const std::vector<int>& cons) {
                               "module's binary path ([BatchNormalization ->] Sign)",
                               node_str(cons[0]), node_str(cons[1])));
   const int cin = c_;
-  int first = a, last = a;
+  const int tin = h_ * w_;
+  const bool three_d = lay_ == Lay::NCT || lay_ == Lay::NTC;
   // ---- main path
   std::string v = cur_;
+  Lay lm = lay_;
+  int n = through_transposes(a, v, lm);
   std::optional<Bn> bn_a;
-  int sign = a;
-  if (is_op(a, "BatchNormalization")) {
-    check_activation_input(a);
-    bn_a = read_bn(a, cin);
-    v = out0(a);
-    sign = single_consumer(v, a);
+  if (is_op(n, "BatchNormalization")) {
+    if (in(n, 0) != v) fail(n, "expected the activation as input 0");
+    check_bn_axis(n, lm);
+    bn_a = read_bn(n, cin);
+    v = out0(n);
+    n = through_transposes(single_consumer(v, n), v, lm);
   }
-  if (!is_op(sign, "Sign")) fail(sign, "expected Sign after the Blend module's first batch norm");
+  if (!is_op(n, "Sign")) fail(n, "expected Sign after the Blend module's first batch norm");
+  int sign = n;
   v = out0(sign);
-  int n = single_consumer(v, sign);
+  n = through_transposes(single_consumer(v, sign), v, lm);
   int pad_node = -1;
   if (is_op(n, "Pad")) {
     pad_node = n;
@@ -1044,7 +1165,8 @@ void Importer::layer_blend(const std::vector<int>& cons) {
         value = c.v[0];
       }
     }
-    std::vector<int64_t> want = flat_ ? std::vector<int64_t>{} : std::vector<int64_t>{0, 0, 1, 1, 0, 0, 1, 1};
+    if (lm != Lay::NCHW) fail(n, "Pad before a binary dense layer");
+    std::vector<int64_t> want{0, 0, 1, 1, 0, 0, 1, 1};
     if (pads != want)
       fail(n, fmt::format("pads [{}]: a binary convolution's padding must be 1 on each side of H and W "
                           "(pads [0, 0, 1, 1, 0, 0, 1, 1])",
@@ -1056,12 +1178,12 @@ void Importer::layer_blend(const std::vector<int>& cons) {
     v = out0(n);
     n = single_consumer(v, n);
   }
-  int mm = n;
-  bool dense = false;
+  int mm = n, last = n;
+  bool dense = false, token = false;
   int out = 0, stride = 1;
   std::vector<float> wmain, wbias;
   if (is_op(mm, "Conv")) {
-    if (flat_) fail(mm, "a convolution after Flatten/Reshape");
+    if (lm != Lay::NCHW) fail(mm, "a convolution on a flattened tensor");
     if (in(mm, 0) != v) fail(mm, "expected the binarized activation as input 0");
     ConvW cw = read_conv(mm, cin, true);
     if (pad_node >= 0) {
@@ -1082,13 +1204,15 @@ void Importer::layer_blend(const std::vector<int>& cons) {
     stride = cw.stride;
     wmain = cw.w;
     wbias = cw.bias;
-    last = mm;
   } else if (is_op(mm, "Gemm") || is_op(mm, "MatMul")) {
-    if (!flat_)
-      fail(mm, "a binary dense layer on a 4-D tensor: token mixing is not yet supported by the ONNX importer");
-    if (pad_node >= 0) fail(pad_node, "Pad before a binary dense layer");
+    if (lm == Lay::NCHW) {
+      if (h_ * w_ == 1) fail(mm, "a dense layer on a 4-D tensor: expected Flatten or Reshape to (N, C) first");
+      fail(mm, "a binary dense layer on a 4-D tensor: flatten it to (N, C, T) with x.flatten(2) first");
+    }
     if (in(mm, 0) != v) fail(mm, "expected the binarized activation as input 0");
-    DenseW dw = read_dense(mm, cin, true, &last);
+    if (is_op(mm, "Gemm") && lm != Lay::NC) fail(mm, "Gemm on a 3-D tensor");
+    token = lm == Lay::NCT;  // the last axis is contracted: tokens in (N, C, T)
+    DenseW dw = read_dense(mm, token ? tin : cin, true, &last);
     dense = true;
     out = dw.out;
     wmain = dw.w;
@@ -1096,92 +1220,137 @@ void Importer::layer_blend(const std::vector<int>& cons) {
   } else {
     fail(mm, "expected the Blend module's binary Conv (after Pad with value -1) or Gemm/MatMul after Sign");
   }
+  const int cout = token ? cin : out;  // channels after the module
   v = out0(last);
-  std::optional<Bn> bn_m = maybe_bn(v, out, &last);
-  std::string main_end = v;
+  n = through_transposes(single_consumer(v, last), v, lm);
+  std::optional<Bn> bn_m;
+  if (is_op(n, "BatchNormalization")) {
+    if (in(n, 0) != v) fail(n, "expected the activation as input 0");
+    check_bn_axis(n, lm);
+    bn_m = read_bn(n, cout);
+    last = n;
+    v = out0(n);
+    n = through_transposes(single_consumer(v, n), v, lm);
+  }
+  const int add = n;
+  const std::string main_end = v;
   // ---- skip path
   std::string sv = cur_;
-  int sk = b, skip_conv = -1;
-  std::string skip_kind = dense ? "identity" : "identity";
+  Lay ls = lay_;
+  int sk = b == add ? add : through_transposes(b, sv, ls);
+  std::string skip_kind = "identity";
   std::vector<float> wskip, sbias;
-  if (is_op(sk, "Conv") || is_op(sk, "Gemm") || is_op(sk, "MatMul")) {
-    skip_conv = sk;
-    int sl = sk;
-    if (is_op(sk, "Conv")) {
-      if (flat_) fail(sk, "a convolution after Flatten/Reshape");
-      check_activation_input(sk);
-      ConvW cw = read_conv(sk, cin, false);
-      if (cw.out != out) fail(sk, fmt::format("the skip path has {} outputs, the binary path {}", cw.out, out));
-      if (cw.stride != stride)
-        fail(sk, fmt::format("the skip path's stride {} differs from the binary path's {}", cw.stride, stride));
-      if (dense) {
-        if (cw.k != 1 || cw.pad != 0) fail(sk, "a dense Blend module's skip must be a 1x1 convolution without padding");
-        skip_kind = "dense";
-      } else if (cw.k == 1 && cw.pad == 0) {
-        skip_kind = "conv1x1";
-      } else if (cw.k == 3 && cw.pad == 1) {
-        skip_kind = "conv3x3";
-      } else {
-        fail(sk, fmt::format("a skip convolution {}x{} with pads {}: expected 1x1 (pads 0) or 3x3 (pads 1)", cw.k, cw.k,
-                             cw.pad));
-      }
-      wskip = cw.w;
-      sbias = cw.bias;
-    } else {
-      if (!flat_) fail(sk, "a dense skip on a 4-D tensor: token mixing is not yet supported by the ONNX importer");
-      check_activation_input(sk);
-      DenseW dw = read_dense(sk, cin, false, &sl);
-      if (dw.out != out) fail(sk, fmt::format("the skip path has {} outputs, the binary path {}", dw.out, out));
+  if (is_op(sk, "Conv")) {
+    if (ls != Lay::NCHW) fail(sk, "a convolution on a flattened tensor");
+    if (in(sk, 0) != sv) fail(sk, "expected the activation as input 0");
+    ConvW cw = read_conv(sk, cin, false);
+    if (cw.out != out) fail(sk, fmt::format("the skip path has {} outputs, the binary path {}", cw.out, out));
+    if (cw.stride != stride)
+      fail(sk, fmt::format("the skip path's stride {} differs from the binary path's {}", cw.stride, stride));
+    if (dense) {
+      if (cw.k != 1 || cw.pad != 0) fail(sk, "a dense Blend module's skip must be a 1x1 convolution without padding");
       skip_kind = "dense";
-      wskip = dw.w;
-      sbias = dw.bias;
+    } else if (cw.k == 1 && cw.pad == 0) {
+      skip_kind = "conv1x1";
+    } else if (cw.k == 3 && cw.pad == 1) {
+      skip_kind = "conv3x3";
+    } else {
+      fail(sk, fmt::format("a skip convolution {}x{} with pads {}: expected 1x1 (pads 0) or 3x3 (pads 1)", cw.k, cw.k,
+                           cw.pad));
     }
+    wskip = cw.w;
+    sbias = cw.bias;
+    sv = out0(sk);
+    sk = through_transposes(single_consumer(sv, sk), sv, ls);
+  } else if (is_op(sk, "Gemm") || is_op(sk, "MatMul")) {
+    if (!dense || ls == Lay::NCHW) fail(sk, "a dense skip path next to a binary convolution");
+    if (in(sk, 0) != sv) fail(sk, "expected the activation as input 0");
+    if ((ls == Lay::NCT) != token)
+      fail(sk, "the skip path's dense layer mixes another axis than the binary path's (tokens vs channels)");
+    int sl = sk;
+    DenseW dw = read_dense(sk, token ? tin : cin, false, &sl);
+    if (dw.out != out) fail(sk, fmt::format("the skip path has {} outputs, the binary path {}", dw.out, out));
+    skip_kind = "dense";
+    wskip = dw.w;
+    sbias = dw.bias;
     sv = out0(sl);
-  } else if (is_op(sk, "BatchNormalization") || is_op(sk, "Add")) {
-    if (!dense && stride != 1) fail(sk, "an identity skip path with a stride-2 binary path");
-    if (out != cin) fail(sk, fmt::format("an identity skip needs as many outputs as inputs ({} vs {})", out, cin));
-  } else {
+    sk = through_transposes(single_consumer(sv, sl), sv, ls);
+  } else if (!is_op(sk, "BatchNormalization") && sk != add) {
     fail(sk,
          "expected the Blend module's skip path (Conv, Gemm/MatMul, BatchNormalization, or the input itself) "
          "next to its binary path");
   }
-  int sl2 = skip_conv;
   std::optional<Bn> bn_s;
-  if (is_op(sk, "BatchNormalization")) {
-    check_activation_input(sk);
-    bn_s = read_bn(sk, out);
+  if (is_op(sk, "BatchNormalization") && sk != add) {
+    if (in(sk, 0) != sv) fail(sk, "expected the activation as input 0");
+    check_bn_axis(sk, ls);
+    bn_s = read_bn(sk, cout);
     sv = out0(sk);
-  } else if (skip_conv >= 0) {
-    bn_s = maybe_bn(sv, out, &sl2);
+    sk = through_transposes(single_consumer(sv, sk), sv, ls);
+  }
+  if (skip_kind == "identity") {
+    if (!dense && stride != 1) fail(sk, "an identity skip path with a stride-2 binary path");
+    if (out != (token ? tin : cin))
+      fail(sk, fmt::format("an identity skip needs as many outputs as inputs ({} vs {})", out, token ? tin : cin));
   }
   // ---- merge
-  int add = single_consumer(main_end, last);
   if (!is_op(add, "Add")) fail(add, "expected the Add that merges the Blend module's binary and skip paths");
+  if (sk != add) fail(sk, "expected the Add that merges the Blend module's binary and skip paths");
   std::string x0 = in(add, 0), x1 = in(add, 1);
-  if (!((x0 == main_end && x1 == sv) || (x1 == main_end && x0 == sv)))
+  if (!((x0 == main_end && x1 == sv) || (x1 == main_end && x0 == sv)) || x0 == x1)
     fail(add, "this Add does not merge the binary path with the skip path of the same module (not a Blend module)");
-  if (sv != cur_) {
-    int sc = single_consumer(sv, -1);
-    if (sc != add) fail(sc, "the skip path's value is used outside its Blend module");
-  }
+  if (lm != ls) fail(add, "the binary and skip paths arrive in different layouts ((N, C, T) vs (N, T, C))");
   v = out0(add);
   last = add;
-  std::optional<Bn> bn_o = maybe_bn(v, out, &last);
-  bool relu = maybe_relu(v, &last);
+  Lay lo = lm;
+  std::optional<Bn> bn_o;
+  bool relu = false;
+  // [Transpose] [BN_o] [Transpose] [Relu]: peeked one node at a time.
+  auto peek = [&](const char* op_type) {
+    std::string pv = v;
+    Lay pl = lo;
+    std::vector<int> c = consumers_of(pv);
+    if (c.size() != 1 || outputs_.count(pv)) return -1;
+    int i = c[0];
+    while (is_transpose021(i) && (pl == Lay::NCT || pl == Lay::NTC)) {
+      pv = out0(i);
+      pl = pl == Lay::NCT ? Lay::NTC : Lay::NCT;
+      c = consumers_of(pv);
+      if (c.size() != 1 || outputs_.count(pv)) return -1;
+      i = c[0];
+    }
+    if (!is_op(i, op_type) || in(i, 0) != pv) return -1;
+    v = pv;
+    lo = pl;
+    return i;
+  };
+  if (int i = peek("BatchNormalization"); i >= 0) {
+    check_bn_axis(i, lo);
+    bn_o = read_bn(i, cout);
+    v = out0(i);
+  }
+  if (int i = peek("Relu"); i >= 0) {
+    relu = true;
+    v = out0(i);
+  }
   // ---- parameters
   if (!bn_a) bn_a = identity_bn(cin);
-  if (!bn_m) bn_m = identity_bn(out);
-  if (!bn_s) bn_s = identity_bn(out);
-  if (!bn_o) bn_o = identity_bn(out);
+  if (!bn_m) bn_m = identity_bn(cout);
+  if (!bn_s) bn_s = identity_bn(cout);
+  if (!bn_o) bn_o = identity_bn(cout);
+  if (token && (!wbias.empty() || !sbias.empty()))
+    fail(mm, "a bias on a token-mixing dense layer (per token, not per channel) cannot be folded into the batch norms");
   fold_bias(*bn_m, wbias);
   fold_bias(*bn_s, sbias);
-  std::string name = layer_name(mm, dense ? "blend" : "blend");
+  std::string name = layer_name(mm, "blend");
   json l = {{"name", name}, {"out", out}, {"skip", skip_kind}, {"act", relu ? "relu" : "none"}};
   if (dense) {
+    const int fin = token ? tin : cin;
     l["type"] = "blend_dense";
-    l["axis"] = "channel";
-    arrays_[name + ".main.w"] = NpyArray::from(wmain, {out, cin});
-    if (skip_kind == "dense") arrays_[name + ".skip.w"] = NpyArray::from(wskip, {out, cin});
+    l["axis"] = token ? "token" : "channel";
+    arrays_[name + ".main.w"] = NpyArray::from(wmain, {out, fin});
+    if (skip_kind == "dense") arrays_[name + ".skip.w"] = NpyArray::from(wskip, {out, fin});
+    if (token && out != tin) h_ = 1, w_ = out;
   } else {
     l["type"] = "blend_conv";
     l["stride"] = stride;
@@ -1196,9 +1365,10 @@ void Importer::layer_blend(const std::vector<int>& cons) {
   put_bn(name + ".bn_m", *bn_m);
   put_bn(name + ".bn_s", *bn_s);
   put_bn(name + ".bn_o", *bn_o);
-  (void)first;
-  c_ = out;
+  (void)three_d;
+  c_ = cout;
   cur_ = v;
+  lay_ = lo;
 }
 
 OnnxModel Importer::run() {
@@ -1239,8 +1409,11 @@ OnnxModel Importer::run() {
   std::vector<double> mean(size_t(c_), 0.0), stdv(size_t(c_), 1.0);
   input_scaling(mean.data(), stdv.data());
   const int kMaxLayers = 100000;
+  std::set<std::string> visited;
   for (int guard = 0;; ++guard) {
     if (guard > kMaxLayers) fail("too many layers");
+    if (!visited.insert(cur_).second) fail(fmt::format("the graph has a cycle through '{}'", cur_));
+    act_shape_[cur_] = act_dims();
     std::vector<int> cons = consumers_of(cur_);
     if (cons.empty()) {
       if (!outputs_.count(cur_)) fail(fmt::format("value '{}' is not used and is not the graph output", cur_));
@@ -1260,22 +1433,34 @@ OnnxModel Importer::run() {
       layer_pool(i);
     } else if (t == "Flatten" || t == "Reshape" || t == "Squeeze") {
       check_activation_input(i);
-      if (h_ * w_ != 1)
-        fail(i, fmt::format("flattening a {}x{}x{} tensor: only a pooled 1x1 tensor can be flattened (dense layers "
-                            "are per token); token mixing is not yet supported by the ONNX importer",
-                            h_, w_, c_));
       if (t == "Flatten" && attr_int(i, "axis", 1) != 1) fail(i, "only Flatten with axis 1 is supported");
-      if (t == "Reshape") {
-        const CTensor& s = const_value(in(i, 1), i);
-        bool ok = s.numel() == 2 && (s.v[1] == c_ || s.v[1] == -1) && (s.v[0] == 1 || s.v[0] == -1 || s.v[0] == 0);
-        if (!ok) fail(i, fmt::format("reshape to [{}]: expected (N, {})", fmt::join(s.v, ", "), c_));
+      std::vector<double> shape;
+      if (t == "Reshape") shape = const_value(in(i, 1), i).v;
+      auto is = [](double x, std::initializer_list<double> ok) {
+        for (double o : ok)
+          if (x == o) return true;
+        return false;
+      };
+      if (h_ * w_ == 1 && lay_ != Lay::NC) {
+        if (t == "Reshape" && !(shape.size() == 2 && is(shape[0], {1, -1, 0}) && is(shape[1], {double(c_), -1})))
+          fail(i, fmt::format("reshape to [{}]: expected (N, {})", fmt::join(shape, ", "), c_));
+        lay_ = Lay::NC;
+      } else if (t == "Reshape" && lay_ == Lay::NCHW && shape.size() == 3 && is(shape[0], {1, 0}) &&
+                 is(shape[1], {double(c_), 0}) && is(shape[2], {double(h_) * w_, -1})) {
+        lay_ = Lay::NCT;  // x.flatten(2): (N, C, H*W), tokens in row-major (y, x) order
+      } else {
+        fail(i, fmt::format("{} of a {}x{}x{} tensor: only x.flatten(2) of an image (to (N, C, T)) and flattening "
+                            "a pooled 1x1 tensor are supported",
+                            t, h_, w_, c_));
       }
-      flat_ = true;
       cur_ = out0(i);
+    } else if (t == "Transpose") {
+      std::string v = cur_;
+      int n = through_transposes(i, v, lay_);
+      (void)n;
+      cur_ = v;
     } else if (t == "Gemm" || t == "MatMul") {
       layer_dense(i);
-    } else if (t == "Transpose") {
-      fail(i, "token mixing not yet supported by the ONNX importer");
     } else if (t == "BatchNormalization" || t == "Sign") {
       fail(i,
            "a batch norm or sign that is neither after a Conv/Gemm nor part of a Blend module "
@@ -1284,20 +1469,18 @@ OnnxModel Importer::run() {
       fail(i, fmt::format("unsupported op '{}' here", t));
     }
   }
-  if (!flat_ && h_ * w_ != 1) {
-    // Let the model checks name the problem (the last layer must be a dense on a 1x1 tensor).
-  }
   // ---- the model, through the model file's own parser and checks
   std::filesystem::path p(src_);
-  std::string name = p.stem().string();
+  std::string name = clean(p.stem().string(), 64);
   if (name.empty()) name = "onnx";
-  json model = {{"format", "neuroblend-model-1"},
-                {"name", name},
-                {"description", fmt::format("imported from ONNX ({}{}{}, opset {})", m_.producer_name(),
-                                            m_.producer_version().empty() ? "" : " ", m_.producer_version(), opset)},
-                {"bn_eps", eps_},
-                {"input", {{"height", h_}, {"width", w_}, {"channels", c_}, {"mean", mean}, {"std", stdv}}},
-                {"layers", layers_}};
+  json model = {
+      {"format", "neuroblend-model-1"},
+      {"name", name},
+      {"description", fmt::format("imported from ONNX ({}{}{}, opset {})", clean(m_.producer_name()),
+                                  m_.producer_version().empty() ? "" : " ", clean(m_.producer_version()), opset)},
+      {"bn_eps", eps_},
+      {"input", {{"height", h_}, {"width", w_}, {"channels", c_}, {"mean", mean}, {"std", stdv}}},
+      {"layers", layers_}};
   model["input"]["height"] = dims[1];
   model["input"]["width"] = dims[2];
   model["input"]["channels"] = dims[0];

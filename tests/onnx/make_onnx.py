@@ -14,6 +14,8 @@ exported twice:
                             norms after nn.Conv2d folded into the convolutions
   tiny_dense.onnx, .json, .npz   the dense forms: a 1x1 binary conv per token,
                             nn.Linear Blend modules after pooling
+  tiny_mixer.onnx, .json, .npz   BlendMixer-shaped: token mixing on (N, C, T),
+                            channel mixing with transposes around nn.Linear
   tiny_input.ppm, *_logits.json  an image and PyTorch's logits for it
 
 and a few broken variants of the ONNX file for the error tests. The test
@@ -137,6 +139,53 @@ class TinyDense(nn.Module):
         return self.fc(self.d2(self.d1(x)))
 
 
+class MixerBlend(nn.Module):
+    """A dense Blend module on (N, C, T) tokens (BlendMixer): token mixing
+    contracts T directly; channel mixing transposes to (N, T, C) around its
+    nn.Linear. Batch norms are over channels (BatchNorm1d on (N, C, T))."""
+
+    def __init__(self, c, t, axis, skip, relu=False):
+        super().__init__()
+        self.axis, self.skip, self.relu = axis, skip, relu
+        n = t if axis == "token" else c
+        self.bn_a = nn.BatchNorm1d(c)
+        self.main = nn.Parameter(torch.randn(n, n))
+        self.bn_m = nn.BatchNorm1d(c)
+        if skip == "dense":  # token mixing: no bias (it would be per token)
+            self.skip_lin = nn.Linear(n, n, bias=axis == "channel")
+        self.bn_s = nn.BatchNorm1d(c)
+        self.bn_o = nn.BatchNorm1d(c)
+
+    def mix(self, x, f):
+        return f(x) if self.axis == "token" else f(x.transpose(1, 2)).transpose(1, 2)
+
+    def forward(self, x):
+        b = torch.sign(self.bn_a(x))
+        m = self.bn_m(self.mix(b, lambda v: F.linear(v, torch.sign(self.main))))
+        k = self.bn_s(self.mix(x, self.skip_lin) if self.skip == "dense" else x)
+        y = self.bn_o(m + k)
+        return F.relu(y) if self.relu else y
+
+
+class TinyMixer(nn.Module):
+    """BlendMixer-shaped: 2x2 patch embedding (16 tokens of 8 channels),
+    token mixing, channel mixing, token mixing with an identity skip."""
+
+    def __init__(self):
+        super().__init__()
+        self.norm = Normalize()
+        self.stem = nn.Conv2d(3, 8, 2, 2, bias=False)
+        self.stem_bn = nn.BatchNorm2d(8)
+        self.tok1 = MixerBlend(8, 16, "token", "dense", relu=True)
+        self.ch1 = MixerBlend(8, 16, "channel", "dense")
+        self.tok2 = MixerBlend(8, 16, "token", "identity")
+        self.fc = nn.Linear(8, CLASSES)
+
+    def forward(self, x):
+        x = F.relu(self.stem_bn(self.stem(self.norm(x)))).flatten(2)
+        return self.fc(self.tok2(self.ch1(self.tok1(x))).mean(2))
+
+
 def randomize_bn(bn, g):
     n = bn.num_features
     gamma = torch.rand(n, generator=g) * 0.8 + 0.6
@@ -225,6 +274,38 @@ def interchange_dense(net):
     return model, a
 
 
+def interchange_mixer(net):
+    """The model file and the .npz of TinyMixer."""
+    model = {
+        "format": "neuroblend-model-1",
+        "name": "tiny_mixer",
+        "description": "ONNX import test network, token and channel mixing (tests/onnx/make_onnx.py)",
+        "classes": CLASSES,
+        "input": {"height": H, "width": W, "channels": 3, "mean": MEAN, "std": STD},
+        "layers": [
+            {"name": "stem", "type": "conv", "out": 8, "kernel": 2, "stride": 2, "pad": 0, "act": "relu"},
+            {"name": "tok1", "type": "blend_dense", "axis": "token", "out": 16, "skip": "dense", "act": "relu"},
+            {"name": "ch1", "type": "blend_dense", "axis": "channel", "out": 8, "skip": "dense"},
+            {"name": "tok2", "type": "blend_dense", "axis": "token", "out": 16, "skip": "identity"},
+            {"name": "pool", "type": "avgpool"},
+            {"name": "fc", "type": "dense", "out": CLASSES},
+        ],
+    }
+    a = {"stem.w": ohwi(net.stem.weight)}
+    a.update(bn_arrays("stem.bn", net.stem_bn))
+    for name, b in (("tok1", net.tok1), ("ch1", net.ch1), ("tok2", net.tok2)):
+        a[name + ".main.w"] = b.main.detach().numpy().astype(np.float32)
+        for k in ("bn_a", "bn_m", "bn_s", "bn_o"):
+            a.update(bn_arrays(f"{name}.{k}", getattr(b, k)))
+        if b.skip == "dense":
+            a[name + ".skip.w"] = b.skip_lin.weight.detach().numpy().astype(np.float32)
+            if b.skip_lin.bias is not None:
+                a[name + ".bn_s.mean"] = a[name + ".bn_s.mean"] - b.skip_lin.bias.detach().numpy().astype(np.float32)
+    a["fc.w"] = net.fc.weight.detach().numpy().astype(np.float32)
+    a["fc.b"] = net.fc.bias.detach().numpy().astype(np.float32)
+    return model, a
+
+
 def export(net, path, **kw):
     x = torch.rand(1, 3, H, W)
     torch.onnx.export(net, x, path, opset_version=13, do_constant_folding=True,
@@ -244,12 +325,13 @@ def main():
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(20261202)
     g = torch.Generator().manual_seed(7)
-    net, dense = Tiny(), TinyDense()
-    for m in list(net.modules()) + list(dense.modules()):
+    net, dense, mixer = Tiny(), TinyDense(), TinyMixer()
+    for m in list(net.modules()) + list(dense.modules()) + list(mixer.modules()):
         if isinstance(m, (nn.BatchNorm2d, nn.BatchNorm1d)):
             randomize_bn(m, g)
     net.eval()
     dense.eval()
+    mixer.eval()
     # The model is in eval mode. TrainingMode.PRESERVE keeps every batch norm
     # as a BatchNormalization node: the same parameters as the .npz, so the
     # same compiled program byte for byte. The default (TrainingMode.EVAL)
@@ -259,11 +341,15 @@ def main():
     export(net, os.path.join(out, "tiny_fused.onnx"))
     export(dense, os.path.join(out, "tiny_dense.onnx"), training=torch.onnx.TrainingMode.PRESERVE)
     write_pair(out, "tiny", *interchange(net))
+    export(mixer, os.path.join(out, "tiny_mixer.onnx"), training=torch.onnx.TrainingMode.PRESERVE)
     write_pair(out, "tiny_dense", *interchange_dense(dense))
+    write_pair(out, "tiny_mixer", *interchange_mixer(mixer))
     img = reference_image(out)
     reference(out, "tiny", img, net, lambda y: net.fc(F.adaptive_avg_pool2d(net.b2(net.b1(y)), 1).flatten(1)), 1)
     reference(out, "tiny_dense", img, dense,
               lambda y: dense.fc(dense.d2(dense.d1(F.adaptive_avg_pool2d(dense.t1(y), 1).flatten(1)))), 2)
+    reference(out, "tiny_mixer", img, mixer,
+              lambda y: mixer.fc(mixer.tok2(mixer.ch1(mixer.tok1(y.flatten(2)))).mean(2)), 2, pad=0)
     broken(out)
 
 
@@ -275,7 +361,7 @@ def reference_image(out):
     return img
 
 
-def reference(out, stem, img, net, rest, stride):
+def reference(out, stem, img, net, rest, stride, pad=1):
     """PyTorch's logits for the image (tests/onnx/check_logits.py).
 
     The float reference pads the first convolution with the value of pixel
@@ -285,9 +371,12 @@ def reference(out, stem, img, net, rest, stride):
     with torch.no_grad():
         x = torch.from_numpy(img).permute(2, 0, 1).unsqueeze(0).double() / 255.0
         x = net.norm(x.float())
-        pad = (128.0 / 255.0 - torch.tensor(MEAN)) / torch.tensor(STD)
-        xp = pad.view(1, 3, 1, 1).repeat(1, 1, H + 2, W + 2)
-        xp[:, :, 1:-1, 1:-1] = x
+        if pad:
+            v = (128.0 / 255.0 - torch.tensor(MEAN)) / torch.tensor(STD)
+            xp = v.view(1, 3, 1, 1).repeat(1, 1, H + 2, W + 2)
+            xp[:, :, 1:-1, 1:-1] = x
+        else:
+            xp = x
         y = F.relu(net.stem_bn(F.conv2d(xp, net.stem.weight, stride=stride)))
         logits = rest(y)[0]
     with open(os.path.join(out, stem + "_logits.json"), "w") as f:
