@@ -125,6 +125,8 @@ class Importer {
   // tokens in the model format's order; (N, T, C) transposed.
   enum class Lay { NCHW, NC, NCT, NTC };
   Lay lay_ = Lay::NCHW;
+  int input_pad_ = 0;        // an input Pad's amount, for the first convolution
+  bool raw_pixels_ = false;  // the graph input is pixels 0..255 (else pixel/255)
   std::map<std::string, std::vector<int64_t>> act_shape_;  // for Shape nodes
 
   json layers_ = json::array();
@@ -244,7 +246,8 @@ class Importer {
     std::vector<float> bias;
     int out = 0;
   };
-  DenseW read_dense(int i, int cin, bool binary, int* next_after_bias);
+  // left: MatMul(W, x), the weight (out, in) first (channel mixing on (N, C, T)).
+  DenseW read_dense(int i, int cin, bool binary, int* next_after_bias, bool left = false);
   std::vector<float> weights_of(int i, int k, bool binary, std::vector<int64_t>* dims);
   std::string layer_name(int i, const char* fallback);
   void put_bn(const std::string& key, const Bn& bn) {
@@ -755,24 +758,79 @@ int Importer::single_consumer(const std::string& v, int from) const {
 }
 
 std::string Importer::layer_name(int i, const char* fallback) {
+  // PyTorch names nodes by module path, "/b1/Conv", "/embed/conv/Conv":
+  // the first component if it is free, else a longer prefix of the path,
+  // else `fallback` numbered.
   std::string n = i >= 0 ? node(i).name() : "";
-  std::string base;
+  std::vector<std::string> parts;
   if (!n.empty() && n[0] == '/') {
-    size_t last = n.rfind('/');
-    base = n.substr(1, last > 0 ? last - 1 : 0);
-    std::replace(base.begin(), base.end(), '/', '.');
+    size_t a = 1;
+    for (size_t b; (b = n.find('/', a)) != std::string::npos; a = b + 1) parts.push_back(clean(n.substr(a, b - a), 64));
   }
-  base = clean(base, 64);
-  if (base.empty()) base = fallback;
-  std::string name = base;
-  for (int k = 2; names_.count(name); ++k) name = fmt::format("{}{}", base, k);
+  std::string cand;
+  for (auto& p : parts) {
+    if (p.empty()) break;
+    cand += (cand.empty() ? "" : ".") + p;
+    if (!names_.count(cand)) {
+      names_.insert(cand);
+      return cand;
+    }
+  }
+  std::string name = fallback;
+  for (int k = 2; names_.count(name); ++k) name = fmt::format("{}{}", fallback, k);
   names_.insert(name);
   return name;
 }
 
+// The decimal d that a float32 constant v = 255 * d was computed from (the
+// input normalisation of a network taking raw pixels): the model file's
+// 0.286, not 0.28600000471.
+double pixel_decimal(double v) {
+  char buf[64];
+  for (int p = 1; p <= 9; ++p) {
+    std::snprintf(buf, sizeof buf, "%.*g", p, v / 255.0);
+    double d = std::strtod(buf, nullptr);
+    if (float(255.0f * float(d)) == float(v) || float(255.0 * d) == float(v)) return d;
+  }
+  return v / 255.0;
+}
+
 void Importer::input_scaling(double* mean, double* stdv) {
-  // (x - mean) / std per channel, composed from the elementwise nodes.
+  // [Pad(pixel 128)] then (x - mean) / std per channel, composed from the
+  // elementwise nodes.
   std::vector<double> m(size_t(c_), 0.0), s(size_t(c_), 1.0);
+  std::optional<double> pad_value;
+  int pad_node = -1;
+  {
+    std::vector<int> cons = consumers_of(cur_);
+    if (cons.size() == 1 && !outputs_.count(cur_) && is_op(cons[0], "Pad")) {
+      int n = pad_node = cons[0];
+      only_attrs(n, {"mode", "pads", "value"});
+      if (attr_str(n, "mode", "constant") != "constant") fail(n, "only constant padding is supported");
+      std::vector<int64_t> pads;
+      double value = 0;
+      if (auto p = attr_ints(n, "pads")) {
+        pads = *p;
+        value = attr_float(n, "value", 0.0);
+      } else {
+        if (in(n, 1).empty()) fail(n, "missing pads");
+        for (double x : const_value(in(n, 1), n).v) pads.push_back(int64_t(x));
+        if (!in(n, 2).empty()) {
+          const CTensor& c = const_value(in(n, 2), n);
+          if (c.numel() != 1) fail(n, "constant_value must be a scalar");
+          value = c.v[0];
+        }
+      }
+      int64_t p = pads.size() == 8 ? pads[2] : -1;
+      if (pads.size() != 8 || pads[0] || pads[1] || pads[4] || pads[5] || pads[3] != p || pads[6] != p ||
+          pads[7] != p || p < 1 || p > kMaxPad)
+        fail(n, fmt::format("pads [{}]: the input's padding must be the same 1..{} on each side of H and W",
+                            fmt::join(pads, ", "), kMaxPad));
+      input_pad_ = int(p);
+      pad_value = value;
+      cur_ = out0(n);
+    }
+  }
   for (;;) {
     std::vector<int> cons = consumers_of(cur_);
     if (cons.size() != 1 || outputs_.count(cur_)) break;
@@ -809,10 +867,29 @@ void Importer::input_scaling(double* mean, double* stdv) {
     }
     cur_ = out0(i);
   }
-  for (int ch = 0; ch < c_; ++ch) {
-    mean[ch] = float_decimal(m[size_t(ch)]);
-    stdv[ch] = float_decimal(s[size_t(ch)]);
+  // The input's scale: raw pixels 0..255, or pixel / 255. An input Pad must
+  // pad with pixel 128 (DESIGN §4) and tells which; else the normalisation
+  // does (a std above 1.5 only makes sense on raw pixels).
+  bool raw = false;
+  if (pad_value) {
+    if (*pad_value == 128.0) {
+      raw = true;
+    } else if (float(*pad_value) != float(128.0 / 255.0)) {
+      fail(pad_node, fmt::format("an input Pad value of {}: the first convolution must pad with pixel 128 (128 for "
+                                 "raw pixels, 128/255 for pixel/255 inputs), as the deployed network does",
+                                 *pad_value));
+    }
+  } else {
+    int big = 0;
+    for (int ch = 0; ch < c_; ++ch) big += s[size_t(ch)] > 1.5;
+    if (big != 0 && big != c_) fail("the input normalisation's std is above 1.5 on some channels only");
+    raw = big == c_;
   }
+  for (int ch = 0; ch < c_; ++ch) {
+    mean[ch] = raw ? pixel_decimal(m[size_t(ch)]) : float_decimal(m[size_t(ch)]);
+    stdv[ch] = raw ? pixel_decimal(s[size_t(ch)]) : float_decimal(s[size_t(ch)]);
+  }
+  raw_pixels_ = raw;
 }
 
 Importer::Bn Importer::identity_bn(int channels) const {
@@ -943,7 +1020,7 @@ Importer::ConvW Importer::read_conv(int i, int cin, bool binary) {
 }
 
 // Gemm(x, W[, b]) or MatMul(x, W) [+ Add(b)]: W as [out][in].
-Importer::DenseW Importer::read_dense(int i, int cin, bool binary, int* last) {
+Importer::DenseW Importer::read_dense(int i, int cin, bool binary, int* last, bool left) {
   *last = i;
   DenseW r;
   std::vector<int64_t> dims;
@@ -956,6 +1033,9 @@ Importer::DenseW Importer::read_dense(int i, int cin, bool binary, int* last) {
       fail(i, "alpha and beta other than 1 are not supported");
     w = weights_of(i, 1, binary, &dims);
     trans = attr_int(i, "transB", 0) == 0;
+  } else if (left) {
+    w = weights_of(i, 0, binary, &dims);
+    trans = false;
   } else {
     w = weights_of(i, 1, binary, &dims);
     trans = true;
@@ -980,7 +1060,7 @@ Importer::DenseW Importer::read_dense(int i, int cin, bool binary, int* last) {
   } else {
     std::string v = out0(i);
     int a = consumers_of(v).size() == 1 && !outputs_.count(v) ? consumers_of(v)[0] : -1;
-    if (is_op(a, "Add")) {
+    if (is_op(a, "Add") && !left) {
       int k = in(a, 0) == v ? 1 : 0;
       if (is_const(in(a, k))) {
         read_bias(a, k);
@@ -995,6 +1075,14 @@ void Importer::layer_conv(int i) {
   if (lay_ != Lay::NCHW) fail(i, "a convolution on a flattened tensor");
   check_activation_input(i);
   ConvW cw = read_conv(i, c_, false);
+  if (input_pad_ > 0) {
+    // Pad(pixel 128) on the input, then the normalisation, then this Conv:
+    // the first layer's padding (int8 0 = pixel 128, DESIGN §4).
+    if (!layers_.empty() || cw.pad != 0)
+      fail(i, "after the input's Pad the first layer must be a Conv with pads 0");
+    cw.pad = input_pad_;
+    input_pad_ = 0;
+  }
   int last = i;
   std::string v = out0(i);
   std::optional<Bn> bn = maybe_bn(v, cw.out, &last);
@@ -1043,7 +1131,7 @@ void Importer::layer_pool(int i) {
     if (node(i).attribute_size() > 0) fail(i, fmt::format("unsupported attribute '{}'", node(i).attribute(0).name()));
     if (lay_ == Lay::NTC) fail(i, "GlobalAveragePool of an (N, T, C) tensor would average channels");
   }
-  layers_.push_back({{"name", layer_name(-1, "pool")}, {"type", "avgpool"}});
+  layers_.push_back({{"name", layer_name(i, "pool")}, {"type", "avgpool"}});
   h_ = w_ = 1;
   cur_ = out0(i);
 }
@@ -1209,10 +1297,12 @@ void Importer::layer_blend(const std::vector<int>& cons) {
       if (h_ * w_ == 1) fail(mm, "a dense layer on a 4-D tensor: expected Flatten or Reshape to (N, C) first");
       fail(mm, "a binary dense layer on a 4-D tensor: flatten it to (N, C, T) with x.flatten(2) first");
     }
-    if (in(mm, 0) != v) fail(mm, "expected the binarized activation as input 0");
+    // MatMul(W, b) on (N, C, T): the weight first, channel mixing.
+    const bool left = is_op(mm, "MatMul") && lm == Lay::NCT && in(mm, 1) == v && is_const(in(mm, 0));
+    if (!left && in(mm, 0) != v) fail(mm, "expected the binarized activation as input 0");
     if (is_op(mm, "Gemm") && lm != Lay::NC) fail(mm, "Gemm on a 3-D tensor");
-    token = lm == Lay::NCT;  // the last axis is contracted: tokens in (N, C, T)
-    DenseW dw = read_dense(mm, token ? tin : cin, true, &last);
+    token = lm == Lay::NCT && !left;  // the last axis is contracted: tokens in (N, C, T)
+    DenseW dw = read_dense(mm, token ? tin : cin, true, &last, left);
     dense = true;
     out = dw.out;
     wmain = dw.w;
@@ -1264,11 +1354,12 @@ void Importer::layer_blend(const std::vector<int>& cons) {
     sk = through_transposes(single_consumer(sv, sk), sv, ls);
   } else if (is_op(sk, "Gemm") || is_op(sk, "MatMul")) {
     if (!dense || ls == Lay::NCHW) fail(sk, "a dense skip path next to a binary convolution");
-    if (in(sk, 0) != sv) fail(sk, "expected the activation as input 0");
-    if ((ls == Lay::NCT) != token)
+    const bool left = is_op(sk, "MatMul") && ls == Lay::NCT && in(sk, 1) == sv && is_const(in(sk, 0));
+    if (!left && in(sk, 0) != sv) fail(sk, "expected the activation as input 0");
+    if ((ls == Lay::NCT && !left) != token)
       fail(sk, "the skip path's dense layer mixes another axis than the binary path's (tokens vs channels)");
     int sl = sk;
-    DenseW dw = read_dense(sk, token ? tin : cin, false, &sl);
+    DenseW dw = read_dense(sk, token ? tin : cin, false, &sl, left);
     if (dw.out != out) fail(sk, fmt::format("the skip path has {} outputs, the binary path {}", dw.out, out));
     skip_kind = "dense";
     wskip = dw.w;
@@ -1412,6 +1503,8 @@ OnnxModel Importer::run() {
   std::set<std::string> visited;
   for (int guard = 0;; ++guard) {
     if (guard > kMaxLayers) fail("too many layers");
+    if (input_pad_ > 0 && !consumers_of(cur_).empty() && !is_op(consumers_of(cur_)[0], "Conv"))
+      fail(consumers_of(cur_)[0], "after the input's Pad the first layer must be a Conv with pads 0");
     if (!visited.insert(cur_).second) fail(fmt::format("the graph has a cycle through '{}'", cur_));
     act_shape_[cur_] = act_dims();
     std::vector<int> cons = consumers_of(cur_);

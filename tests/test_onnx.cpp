@@ -67,7 +67,7 @@ onnx::AttributeProto* find_attr(onnx::NodeProto* n, const std::string& name) {
 }  // namespace
 
 TEST_CASE("onnx: the exported networks compile to the programs of their model files + npz") {
-  for (std::string stem : {"tiny", "tiny_dense", "tiny_mixer"}) {
+  for (std::string stem : {"tiny", "tiny_dense", "tiny_mixer", "tiny_raw"}) {
     CAPTURE(stem);
     OnnxModel o = import_onnx(kDir + stem + ".onnx");
     ModelSpec m = load_model(kDir + stem + ".json");

@@ -16,7 +16,9 @@ exported twice:
                             nn.Linear Blend modules after pooling
   tiny_mixer.onnx, .json, .npz   BlendMixer-shaped: token mixing on (N, C, T),
                             channel mixing with transposes around nn.Linear
-  tiny_input.ppm, *_logits.json  an image and PyTorch's logits for it
+  tiny_raw.onnx, .json, .npz     tools/nbtorch.py's conventions: raw pixels in,
+                            Pad(128) before the normalisation, MatMul(W, x)
+  tiny_input.ppm, .pgm, *_logits.json  images and PyTorch's logits for them
 
 and a few broken variants of the ONNX file for the error tests. The test
 (tests/CMakeLists.txt, onnx_*) compiles both forms and requires the same
@@ -186,6 +188,48 @@ class TinyMixer(nn.Module):
         return self.fc(self.tok2(self.ch1(self.tok1(x))).mean(2))
 
 
+class LeftMixer(MixerBlend):
+    """Channel mixing on (N, C, T) as MatMul(W, x), the weight first."""
+
+    def __init__(self, cin, cout, t):
+        super().__init__(cin, t, "channel", "dense")
+        self.main = nn.Parameter(torch.randn(cout, cin))
+        self.skip_lin = nn.Linear(cin, cout, bias=False)
+        self.bn_m, self.bn_s, self.bn_o = nn.BatchNorm1d(cout), nn.BatchNorm1d(cout), nn.BatchNorm1d(cout)
+
+    def forward(self, x):
+        b = torch.sign(self.bn_a(x))
+        m = self.bn_m(torch.matmul(torch.sign(self.main), b))
+        return self.bn_o(m + self.bn_s(torch.matmul(self.skip_lin.weight, x)))
+
+
+class TinyRaw(nn.Module):
+    """tools/nbtorch.py's conventions: raw pixels 0..255 in, the stem's
+    padding a Pad(128) on the pixels before Sub(255*mean) and Div(255*std),
+    a Conv with pads 0; tokens by a constant Reshape to (N, C, T); channel
+    mixing as MatMul(W, x) (the weight first), token mixing 64 -> 32 tokens."""
+
+    MEAN, STD = [0.286], [0.353]
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("sub", torch.tensor(self.MEAN).view(1, 1, 1, 1) * 255)
+        self.register_buffer("div", torch.tensor(self.STD).view(1, 1, 1, 1) * 255)
+        self.stem = nn.Conv2d(1, 4, 3, 1, 0, bias=False)
+        self.stem_bn = nn.BatchNorm2d(4)
+        self.c1 = LeftMixer(4, 8, 64)
+        self.t1 = MixerBlend(8, 64, "token", "dense", relu=True)
+        self.t1.main = nn.Parameter(torch.randn(32, 64))
+        self.t1.skip_lin = nn.Linear(64, 32, bias=False)
+        self.t2 = MixerBlend(8, 32, "token", "identity")
+        self.fc = nn.Linear(8, CLASSES)
+
+    def forward(self, x):
+        x = (F.pad(x, (1, 1, 1, 1), value=128.0) - self.sub) / self.div
+        x = F.relu(self.stem_bn(self.stem(x))).reshape(1, 4, H * W)
+        return self.fc(self.t2(self.t1(self.c1(x))).mean(2))
+
+
 def randomize_bn(bn, g):
     n = bn.num_features
     gamma = torch.rand(n, generator=g) * 0.8 + 0.6
@@ -306,8 +350,38 @@ def interchange_mixer(net):
     return model, a
 
 
-def export(net, path, **kw):
-    x = torch.rand(1, 3, H, W)
+def interchange_raw(net):
+    """The model file and the .npz of TinyRaw."""
+    model = {
+        "format": "neuroblend-model-1",
+        "name": "tiny_raw",
+        "description": "ONNX import test network, tools/nbtorch.py's conventions (tests/onnx/make_onnx.py)",
+        "classes": CLASSES,
+        "input": {"height": H, "width": W, "channels": 1, "mean": TinyRaw.MEAN, "std": TinyRaw.STD},
+        "layers": [
+            {"name": "stem", "type": "conv", "out": 4, "act": "relu"},
+            {"name": "c1", "type": "blend_dense", "axis": "channel", "out": 8, "skip": "dense"},
+            {"name": "t1", "type": "blend_dense", "axis": "token", "out": 32, "skip": "dense", "act": "relu"},
+            {"name": "t2", "type": "blend_dense", "axis": "token", "out": 32, "skip": "identity"},
+            {"name": "pool", "type": "avgpool"},
+            {"name": "fc", "type": "dense", "out": CLASSES},
+        ],
+    }
+    a = {"stem.w": ohwi(net.stem.weight)}
+    a.update(bn_arrays("stem.bn", net.stem_bn))
+    for name, b in (("c1", net.c1), ("t1", net.t1), ("t2", net.t2)):
+        a[name + ".main.w"] = b.main.detach().numpy().astype(np.float32)
+        for k in ("bn_a", "bn_m", "bn_s", "bn_o"):
+            a.update(bn_arrays(f"{name}.{k}", getattr(b, k)))
+        if b.skip == "dense":
+            a[name + ".skip.w"] = b.skip_lin.weight.detach().numpy().astype(np.float32)
+    a["fc.w"] = net.fc.weight.detach().numpy().astype(np.float32)
+    a["fc.b"] = net.fc.bias.detach().numpy().astype(np.float32)
+    return model, a
+
+
+def export(net, path, channels=3, **kw):
+    x = torch.rand(1, channels, H, W)
     torch.onnx.export(net, x, path, opset_version=13, do_constant_folding=True,
                       input_names=["input"],
                       output_names=["logits"], **kw)
@@ -350,6 +424,23 @@ def main():
               lambda y: dense.fc(dense.d2(dense.d1(F.adaptive_avg_pool2d(dense.t1(y), 1).flatten(1)))), 2)
     reference(out, "tiny_mixer", img, mixer,
               lambda y: mixer.fc(mixer.tok2(mixer.ch1(mixer.tok1(y.flatten(2)))).mean(2)), 2, pad=0)
+    # TinyRaw after the others (their random streams stay as they were).
+    raw = TinyRaw()
+    for m in raw.modules():
+        if isinstance(m, (nn.BatchNorm2d, nn.BatchNorm1d)):
+            randomize_bn(m, g)
+    raw.eval()
+    export(raw, os.path.join(out, "tiny_raw.onnx"), channels=1, training=torch.onnx.TrainingMode.PRESERVE)
+    write_pair(out, "tiny_raw", *interchange_raw(raw))
+    # Its own forward pass is the deployed semantics (the stem pads with pixel 128).
+    grey = img[:, :, 0].copy()
+    with open(os.path.join(out, "tiny_input.pgm"), "wb") as f:
+        f.write(b"P5\n%d %d\n255\n" % (W, H) + grey.tobytes())
+    with torch.no_grad():
+        logits = raw(torch.from_numpy(grey).float().view(1, 1, H, W))[0]
+    with open(os.path.join(out, "tiny_raw_logits.json"), "w") as f:
+        json.dump([float(v) for v in logits], f)
+        f.write("\n")
     broken(out)
 
 
