@@ -125,8 +125,8 @@ class Importer {
   // tokens in the model format's order; (N, T, C) transposed.
   enum class Lay { NCHW, NC, NCT, NTC };
   Lay lay_ = Lay::NCHW;
-  int input_pad_ = 0;        // an input Pad's amount, for the first convolution
-  bool raw_pixels_ = false;  // the graph input is pixels 0..255 (else pixel/255)
+  int input_pad_ = 0;                                      // an input Pad's amount, for the first convolution
+  bool raw_pixels_ = false;                                // the graph input is pixels 0..255 (else pixel/255)
   std::map<std::string, std::vector<int64_t>> act_shape_;  // for Shape nodes
 
   json layers_ = json::array();
@@ -1078,8 +1078,7 @@ void Importer::layer_conv(int i) {
   if (input_pad_ > 0) {
     // Pad(pixel 128) on the input, then the normalisation, then this Conv:
     // the first layer's padding (int8 0 = pixel 128, DESIGN §4).
-    if (!layers_.empty() || cw.pad != 0)
-      fail(i, "after the input's Pad the first layer must be a Conv with pads 0");
+    if (!layers_.empty() || cw.pad != 0) fail(i, "after the input's Pad the first layer must be a Conv with pads 0");
     cw.pad = input_pad_;
     input_pad_ = 0;
   }
