@@ -10,12 +10,14 @@
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
 #include "neuroblend/interchange.h"
+#include "neuroblend/onnx_import.h"
 #include "neuroblend/program.h"
 
 namespace nb::cli {
 
 void ModelOptions::add_model(CLI::App* app) {
-  app->add_option("MODEL", model, "Model: a zoo name (neuroblend-20, neuroblend-18, blendmixer) or a model .json file")
+  app->add_option("MODEL", model, "Model: a zoo name (neuroblend-20, neuroblend-18, blendmixer), a model .json file, or an "
+                  ".onnx file (which brings its own parameters)")
       ->required();
   app->add_flag("--json", json, "Print machine-readable JSON instead of text");
 }
@@ -41,13 +43,21 @@ void ModelOptions::add_calib(CLI::App* app) {
 }
 
 Loaded load(const ModelOptions& o) {
+  if (is_onnx_path(o.model)) {
+    OnnxModel m = import_onnx(o.model);
+    return Loaded{std::move(m.spec), std::move(m.params), o.model};
+  }
   return load(o, load_model(o.model));
 }
 
 Loaded load(const ModelOptions& o, ModelSpec spec) {
   Loaded l;
   l.spec = std::move(spec);
-  if (o.params.empty()) {
+  if (is_onnx_path(l.spec.source)) {
+    // The ONNX file holds the parameters (main() refuses --params with it).
+    l.params = import_onnx(l.spec.source).params;
+    l.params_source = l.spec.source;
+  } else if (o.params.empty()) {
     l.params = random_params(l.spec, o.seed);
     l.params_source = fmt::format("random(seed={})", o.seed);
   } else {
@@ -178,7 +188,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "neuroblend: Blend compiler, bit-exact golden model and cycle-accurate RTL co-simulation of the\n"
       "NeuroBlend accelerator.\n"
-      "Models are zoo names (neuroblend-20, neuroblend-18, blendmixer) or model .json files (docs/model-format.md).\n"
+      "Models are zoo names (neuroblend-20, neuroblend-18, blendmixer), model .json files (docs/model-format.md)\n"
+      "or .onnx files exported from PyTorch (docs/model-format.md, \"ONNX models\").\n"
       "Without --params a model gets seeded random parameters that look trained.",
       "neuroblend"};
   app.require_subcommand(1);
@@ -221,6 +232,13 @@ int main(int argc, char** argv) {
     std::cerr << "neuroblend: usage error: " << e.what() << "\n(neuroblend --help, or neuroblend COMMAND --help)\n";
     return 2;
   }
+  // An ONNX model brings its parameters: --params with it is a usage error.
+  for (const ModelOptions* o : {&d_opt, &c_opt, &i_opt, &r_opt, &e_opt, &p_opt, &s_opt, &rep_opt})
+    if (!o->params.empty() && nb::is_onnx_path(o->model)) {
+      std::cerr << "neuroblend: usage error: --params " << o->params << ": the ONNX model " << o->model
+                << " holds its own parameters; drop --params\n";
+      return 2;
+    }
   try {
     if (describe->parsed()) return run_describe(d_opt);
     if (compile->parsed()) return run_compile(c_opt, c_args);

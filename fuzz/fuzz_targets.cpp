@@ -22,6 +22,7 @@
 #include "neuroblend/json_file.h"
 #include "neuroblend/model.h"
 #include "neuroblend/npy.h"
+#include "neuroblend/onnx_import.h"
 #include "neuroblend/program.h"
 #if NB_FUZZ_CONFIG
 #include "../cli/hw_options.h"
@@ -62,6 +63,8 @@ void run(const uint8_t* data, size_t size) {
     (void)nb::parse_json(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
   } else if (t == "program") {
     (void)nb::parse_program(std::vector<uint8_t>(data, data + size), "fuzz.nbp");
+  } else if (t == "onnx") {
+    (void)nb::import_onnx_bytes(data, size, "fuzz.onnx");
   } else if (t == "npy") {
     (void)nb::npy_parse(data, size, "fuzz.npy");
   } else if (t == "npz") {

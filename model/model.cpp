@@ -13,6 +13,7 @@
 
 #include "neuroblend/error.h"
 #include "neuroblend/json_file.h"
+#include "neuroblend/onnx_import.h"
 
 #ifndef NB_MODELS_DIR
 #define NB_MODELS_DIR "models"
@@ -351,6 +352,9 @@ ModelSpec load_model(const std::string& name_or_path) {
     for (auto& n : zoo_names())
       if (n == name_or_path) path = (fs::path(zoo_dir()) / (n + ".json")).string();
   }
+  // An ONNX file brings its own parameters: import_onnx gives both; this
+  // keeps the description.
+  if (is_onnx_path(path) && fs::exists(path)) return import_onnx(path).spec;
   std::ifstream f(path);
   if (!f) {
     std::string names;

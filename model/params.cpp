@@ -103,7 +103,10 @@ void validate_params(const ModelSpec& m, const Params& p, const std::string& sou
 }
 
 Params load_params(const ModelSpec& m, const std::string& path) {
-  NpzMap arrays = read_npz(path);
+  return params_from_arrays(m, read_npz(path), path);
+}
+
+Params params_from_arrays(const ModelSpec& m, const NpzMap& arrays, const std::string& path) {
   Params p;
   std::set<std::string> used;
   for (auto& ref : param_refs(m, p)) {

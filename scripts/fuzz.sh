@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-20}
 shift || true
-TARGETS=${*:-model json config program npy npz pnm cifar idx sweep_shard}
+TARGETS=${*:-model json config program npy npz pnm cifar idx sweep_shard onnx}
 B=${NB_FUZZ_BUILD_DIR:-build-fuzz}
 if ! command -v clang++ > /dev/null; then
   echo "fuzz.sh: clang++ not found (Debian: clang)" >&2

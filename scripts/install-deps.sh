@@ -12,6 +12,7 @@ PACKAGES=(
   libzip-dev                  # .npz (zip) reading and writing
   zlib1g-dev                  # gzip-compressed IDX datasets (Fashion-MNIST)
   dataset-fashion-mnist       # real test images with labels: eval, run --dataset (docs/inputs.md)
+  libonnx-dev libprotobuf-dev # ONNX import: MODEL may be an .onnx file (model/onnx_import.cpp reads it with ONNX's protobuf classes)
   doctest-dev                 # C++ unit tests
   verilator                   # the RTL, verilated to C++
   libsystemc-dev              # the co-simulation testbench and DRAM model

@@ -2,7 +2,7 @@
 // run` drives it (--program/--images); the tests call it directly.
 //
 //   nb_rtl_X --program P.nbp --images I.npy [--json OUT]        a compiled program on images
-//   nb_rtl_X --model M [--images-n N] [--seed S] [--corrupt-layer NAME]   a model, random parameters
+//   nb_rtl_X --model M [--images-n N] [--seed S] [--corrupt-layer NAME]   a model, random parameters (an .onnx model: its own)
 //   nb_rtl_X --random-nets N [--seed S]                         N constrained-random networks
 //   nb_rtl_X --mutate-nets N [--seed S]   N random networks' program files, each mutated
 //            (descriptor words, parameter values, weight bytes): the reader must refuse a
@@ -33,6 +33,7 @@
 #include "neuroblend/image.h"
 #include "neuroblend/kernels.h"
 #include "neuroblend/npy.h"
+#include "neuroblend/onnx_import.h"
 #include "neuroblend/program.h"
 #include "neuroblend/random_model.h"
 #include "neuroblend/rng.h"
@@ -271,7 +272,8 @@ int main(int argc, char** argv) {
       CompileOptions co;
       co.calib_images = calib;
       sim::Job j;
-      j.cm = compile(m, random_params(m, seed, calib), co);
+      // An ONNX model brings its parameters; a model file gets seeded random ones.
+      j.cm = compile(m, is_onnx_path(model) ? import_onnx(model).params : random_params(m, seed, calib), co);
       j.images = synthetic_images(m.input.shape, images_n, input_seed);
       if (!corrupt.empty()) opt.corrupt_offset = weight_offset(j.cm, corrupt);
       jobs.push_back(std::move(j));

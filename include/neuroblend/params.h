@@ -53,6 +53,9 @@ struct ParamRef {
 std::vector<ParamRef> param_refs(const ModelSpec& m, Params& p);
 
 Params load_params(const ModelSpec& m, const std::string& npz_path);
+// The same from arrays already in memory (the ONNX importer); `source`
+// names them in errors.
+Params params_from_arrays(const ModelSpec& m, const NpzMap& arrays, const std::string& source);
 void save_params(const ModelSpec& m, const Params& p, const std::string& npz_path);
 // Checks sizes and values (finite, var >= 0); throws naming key and index.
 void validate_params(const ModelSpec& m, const Params& p, const std::string& source);
