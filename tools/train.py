@@ -17,11 +17,12 @@ docs/interchange.md), OUT/NAME.onnx and OUT/NAME.record.json.
 """
 
 import argparse
+import calendar
 import gzip
 import json
 import math
 import os
-import shutil
+import signal
 import sys
 import time
 
@@ -99,6 +100,9 @@ def main():
     ap.add_argument("--no-augment", action="store_true")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--stop-at", metavar="YYYY-MM-DDTHH:MM",
+                    help="UTC time after which training stops at the next step, checkpoints (mid-epoch; --resume "
+                         "continues there), evaluates and exports; SIGTERM/SIGINT do the same")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -139,13 +143,38 @@ def main():
           f"epochs {state['epoch']}..{a.epochs}, {a.threads} threads", flush=True)
 
     xte_f = xte
+    stop = {"why": None}
+
+    def on_signal(signum, frame):
+        stop["why"] = f"signal {signum}"
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    stop_at = None
+    if a.stop_at:
+        stop_at = calendar.timegm(time.strptime(a.stop_at, "%Y-%m-%dT%H:%M"))
+
+    def save():
+        torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "state": state,
+                    "torch_rng": torch.get_rng_state(), "np_rng": rng.bit_generator.state, "args": vars(a)},
+                   ckpt + ".tmp")
+        os.replace(ckpt + ".tmp", ckpt)
+
     net.train()
-    while state["epoch"] < a.epochs:
+    while state["epoch"] < a.epochs and not stop["why"]:
         ep = state["epoch"]
-        perm = rng.permutation(ntr)
+        part = state.pop("partial", None)
+        if part:  # resume in the middle of an epoch
+            perm, b0 = np.asarray(part["perm"]), part["pos"]
+            loss_sum, corr, seen, cpu_prev, wall_prev = (part["loss_sum"], part["corr"], part["seen"],
+                                                         part["cpu_s"], part["wall_s"])
+        else:
+            perm, b0 = rng.permutation(ntr), 0
+            loss_sum, corr, seen, cpu_prev, wall_prev = 0.0, 0, 0, 0.0, 0.0
         c0, w0 = time.process_time(), time.time()
-        loss_sum, corr, seen = 0.0, 0, 0
-        for bi in range(steps_per_epoch):
+        seen0 = seen
+        bi = b0
+        while bi < steps_per_epoch:
             idx = perm[bi * a.batch:(bi + 1) * a.batch]
             xb = torch.from_numpy(xtr[idx]).float().unsqueeze(1)
             if not a.no_augment:
@@ -160,28 +189,43 @@ def main():
             loss.backward()
             opt.step()
             state["step"] += 1
+            bi += 1
             loss_sum += loss.item() * len(idx)
             corr += (out.argmax(1) == yb).sum().item()
             seen += len(idx)
-            if (bi + 1) % 50 == 0 or bi + 1 == steps_per_epoch:
+            if bi % 50 == 0 or bi == steps_per_epoch:
                 el = time.time() - w0
-                print(f"epoch {ep + 1}/{a.epochs} step {bi + 1}/{steps_per_epoch} loss {loss_sum / seen:.4f} "
-                      f"train acc {corr / seen:.4f} lr {lr:.2e} {seen / el:.0f} img/s "
-                      f"eta {el / seen * (ntr - seen) / 60:.1f} min", flush=True)
-        ep_cpu, ep_wall = time.process_time() - c0, time.time() - w0
-        acc = evaluate(net, xte_f, yte)
+                rate = (seen - seen0) / el
+                print(f"epoch {ep + 1}/{a.epochs} step {bi}/{steps_per_epoch} loss {loss_sum / seen:.4f} "
+                      f"train acc {corr / seen:.4f} lr {lr:.2e} {rate:.0f} img/s "
+                      f"eta {(ntr - seen) / rate / 60:.1f} min  {time.strftime('%H:%M:%S', time.gmtime())}",
+                      flush=True)
+            if stop_at is not None and time.time() >= stop_at:
+                stop["why"] = f"--stop-at {a.stop_at}"
+            if stop["why"]:
+                break
+        ep_cpu = cpu_prev + time.process_time() - c0
+        ep_wall = wall_prev + time.time() - w0
         state["cpu_s"] += time.process_time() - c0
         state["wall_s"] += time.time() - w0
-        state["epoch"] += 1
-        state["history"].append({"epoch": state["epoch"], "train_loss": loss_sum / seen, "train_acc": corr / seen,
+        done = bi == steps_per_epoch
+        if done:
+            state["epoch"] += 1
+        else:
+            state["partial"] = {"perm": perm.tolist(), "pos": bi, "loss_sum": loss_sum, "corr": corr,
+                                "seen": seen, "cpu_s": ep_cpu, "wall_s": ep_wall}
+            print(f"stopping ({stop['why']}) at step {bi}/{steps_per_epoch} of epoch {ep + 1}", flush=True)
+        save()  # before the evaluation, so a kill during it loses nothing
+        acc = evaluate(net, xte_f, yte)
+        state["history"].append({"epoch": round(state["step"] / steps_per_epoch, 3), "step": state["step"],
+                                 "complete_epoch": done, "lr_last": lr,
+                                 "train_loss": loss_sum / seen, "train_acc": corr / seen,
                                  "test_acc": acc, "train_cpu_s": ep_cpu, "train_wall_s": ep_wall,
                                  "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
-        torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "state": state,
-                    "torch_rng": torch.get_rng_state(), "np_rng": rng.bit_generator.state, "args": vars(a)},
-                   ckpt + ".tmp")
-        os.replace(ckpt + ".tmp", ckpt)
-        print(f"epoch {state['epoch']} done: float test accuracy {acc:.4f} ({len(yte)} images), "
-              f"train {ep_wall / 60:.1f} min wall, {ep_cpu / 60:.1f} min CPU; checkpoint {ckpt}", flush=True)
+        save()
+        print(f"epoch {state['step'] / steps_per_epoch:.3f} (step {state['step']}/{total_steps}): float test "
+              f"accuracy {acc:.4f} ({len(yte)} images), this epoch {ep_wall / 60:.1f} min wall, "
+              f"{ep_cpu / 60:.1f} min CPU; checkpoint {ckpt}", flush=True)
 
     # Exports.
     net.eval()
@@ -194,7 +238,8 @@ def main():
     final_acc = state["history"][-1]["test_acc"] if state["history"] else evaluate(net, xte_f, yte)
     rec = {"model": name, "model_file": a.model, "commands": state["commands"], "seed": a.seed,
            "batch": a.batch, "lr": a.lr, "optimizer": "Adam, per-step cosine to 0", "augment": not a.no_augment,
-           "epochs": state["epoch"], "train_images": ntr, "test_images": len(yte), "cpu_seconds": state["cpu_s"],
+           "epochs": round(state["step"] / steps_per_epoch, 3), "complete_epochs": state["epoch"],
+           "steps": state["step"], "schedule_steps": total_steps, "train_images": ntr, "test_images": len(yte), "cpu_seconds": state["cpu_s"],
            "wall_seconds": state["wall_s"], "threads": a.threads, "float_test_accuracy": final_acc,
            "history": state["history"], "parameters": nparams, "torch": torch.__version__}
     with open(base + ".record.json", "w") as f:
