@@ -78,6 +78,29 @@ shape is a constant; the importer should ignore the batch dimension):
   avgpool: 4-D: GlobalAveragePool -> Flatten; token form: ReduceMean(axes=[2],
       keepdims=0).
   dense (last layer): Gemm(x, W, b, transB=1).
+
+  Names: every node is `/NAME/...` and every initializer `NAME.<part>` with NAME
+  the layer's name in the model JSON (`stem.conv.weight`, `s1b1.bn_a.weight`,
+  `s1b1.main.weight`, `s1b1.skip.weight`, `m1t1.main.weight_t`, `fc.weight`,
+  ...; `stem.sub`/`stem.div` the input scaling; the reshape into tokens is
+  `/to_tokens/Reshape`), so an importer can keep the layer names. BN
+  attributes: epsilon = the model's bn_eps (as float32), momentum (ignored).
+  Pad nodes take `pads` and `constant_value` as Constant nodes:
+  pads = [0, 0, p, p, 0, 0, p, p] (N, C, H, W begins then ends).
+  No Identity nodes: torch shares equal initializers through Identity (the
+  BN_m and BN_s biases of a Blend module are always equal, they get the same
+  gradient); the exporter writes each under its own name again.
+
+  Worked example, one blend_conv module (s1b1, 16 -> 16, stride 1):
+      BatchNormalization(/stem/Relu_output_0, s1b1.bn_a.*) -> Sign -> Pad(-1)
+        -> Conv(s1b1.main.weight (16,16,3,3) of +-1, pads 0) -> BatchNormalization(s1b1.bn_m.*)
+      Conv(/stem/Relu_output_0, s1b1.skip.weight (16,16,1,1)) -> BatchNormalization(s1b1.bn_s.*)
+      Add -> BatchNormalization(s1b1.bn_o.*)          (no Relu: act none)
+  One token-mixing blend_dense (m1t1, 49 -> 98 tokens, 64 channels, relu):
+      BatchNormalization(/to_tokens/Reshape_output_0 (1,64,49), m1t1.bn_a.*) -> Sign
+        -> MatMul(., m1t1.main.weight_t (49, 98) of +-1) -> BatchNormalization(m1t1.bn_m.*)
+      MatMul(/to_tokens/Reshape_output_0, m1t1.skip.weight_t (49, 98)) -> BatchNormalization(m1t1.bn_s.*)
+      Add -> BatchNormalization(m1t1.bn_o.*) -> Relu   (output (1, 64, 98))
 """
 
 import json
@@ -407,6 +430,7 @@ def export_onnx(net, path, batch=1):
             net, x, path, opset_version=13, input_names=["input"], output_names=["logits"],
             do_constant_folding=True, training=torch.onnx.TrainingMode.PRESERVE)
     _undo_initializer_dedup(path)
+    _rename_to_layer_names(path, net)
 
 
 def _undo_initializer_dedup(path):
@@ -428,6 +452,45 @@ def _undo_initializer_dedup(path):
             keep.append(n)
     del g.node[:]
     g.node.extend(keep)
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+
+
+def _rename_to_layer_names(path, net):
+    """Name nodes and initializers after the model's layers: torch names them
+    `layers.I.*` and `/layers.I/*` (I the module index); rename to `NAME.*` and
+    `/NAME/*` (NAME the layer's name in the model JSON; the reshape into tokens
+    is `to_tokens`). Transposed weight constants torch creates for token-mixing
+    MatMuls (`onnx::MatMul_N`) become `NAME.main.weight_t` / `NAME.skip.weight_t`."""
+    import re
+    import onnx
+    m = onnx.load(path)
+    g = m.graph
+    names = [n if n is not None else "to_tokens" for n in net.names]
+
+    def ren(s):
+        s = re.sub(r"^layers\.(\d+)\.", lambda mo: names[int(mo.group(1))] + ".", s)
+        return re.sub(r"^/layers\.(\d+)/", lambda mo: "/" + names[int(mo.group(1))] + "/", s)
+
+    producer = {o: n for n in g.node for o in n.output}
+    anon = {}
+    for n in g.node:
+        if n.op_type == "MatMul":
+            for k, inp in enumerate(n.input):
+                if inp.startswith("onnx::"):
+                    other = producer.get(n.input[1 - k])
+                    layer = n.name.split("/")[1] if n.name.startswith("/") else n.name
+                    kind = "main" if other is not None and other.op_type == "Sign" else "skip"
+                    anon[inp] = f"{ren('/' + layer + '/').strip('/')}.{kind}.weight_t"
+    mp = lambda s: anon.get(s, ren(s))  # noqa: E731
+    for i in g.initializer:
+        i.name = mp(i.name)
+    for n in g.node:
+        n.name = ren(n.name)
+        for k in range(len(n.input)):
+            n.input[k] = mp(n.input[k])
+        for k in range(len(n.output)):
+            n.output[k] = mp(n.output[k])
     onnx.checker.check_model(m)
     onnx.save(m, path)
 
