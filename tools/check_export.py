@@ -10,6 +10,9 @@ PGM files, runs `neuroblend infer MODEL --params NPZ --input *.pgm --dump DIR
 --json` and compares the tool's float-reference logits (the last layer's
 `.float.npy`) with PyTorch's; also reports the tool's integer predictions.
 With --onnx, also evaluates the ONNX graph (nbtorch.run_onnx) and compares.
+With --full N, also runs `neuroblend infer --json` (no dump) on the first N
+test images and reports the tool's integer and float accuracy, their top-1
+agreement, and PyTorch's accuracy on the same images.
 """
 import argparse
 import glob
@@ -35,6 +38,8 @@ def main():
     ap.add_argument("--neuroblend", default="build/neuroblend")
     ap.add_argument("--work", default="out/check")
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--full", type=int, default=0, help="accuracy of the tool (integer and float) on N test images")
+    ap.add_argument("--calib-input", help="passed to neuroblend infer (one PGM image)")
     a = ap.parse_args()
     torch.set_num_threads(2)
     _, _, xte, yte = load_fmnist(a.data)
@@ -74,6 +79,31 @@ def main():
             po = nbtorch.run_onnx(a.onnx, xt).numpy().astype(np.float64)
         out["onnx_vs_torch_logits_max_abs_diff"] = float(np.abs(po - pt).max())
         out["top1_agree_onnx_vs_torch"] = int((po.argmax(1) == pred_pt).sum())
+    if a.full:
+        n = min(a.full, len(xte))
+        d = os.path.join(a.work, "full")
+        os.makedirs(d, exist_ok=True)
+        fl = []
+        for k in range(n):
+            f = os.path.join(d, f"{k:05d}.pgm")
+            with open(f, "wb") as fh:
+                fh.write(b"P5\n28 28\n255\n" + xte[k].tobytes())
+            fl.append(f)
+        cmd = [a.neuroblend, "infer", a.model, "--params", a.npz, "--json", "--input", *fl]
+        if a.calib_input:
+            cmd += ["--calib-input", a.calib_input]
+        r = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        j = json.loads(r.stdout)
+        ip = np.array([p["int"] for p in j["predictions"]])
+        fp = np.array([p["float"] for p in j["predictions"]])
+        with torch.no_grad():
+            tp = np.concatenate([net(torch.from_numpy(xte[i:i + 500]).float().unsqueeze(1)).argmax(1).numpy()
+                                 for i in range(0, n, 500)])[:n]
+        yy = yte[:n]
+        out["full"] = {"images": n, "acc_tool_int": float((ip == yy).mean()), "acc_tool_float": float((fp == yy).mean()),
+                       "acc_torch": float((tp == yy).mean()), "top1_agree_int_vs_float": int((ip == fp).sum()),
+                       "top1_agree_torch_vs_tool_float": int((tp == fp).sum()),
+                       "calibration": a.calib_input or "tool default"}
     print(json.dumps(out, indent=2))
 
 
