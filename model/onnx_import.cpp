@@ -374,60 +374,32 @@ CTensor Importer::read_tensor(const op::TensorProto& t, const std::string& where
                               t.data_type()));
   }
   c.v.resize(size_t(n));
+  // Values of type T: little-endian raw bytes, or the typed repeated field.
+  auto fill = [&](auto zero, const auto& field) {
+    using T = decltype(zero);
+    for (int64_t k = 0; k < n; ++k) {
+      T x;
+      if (t.has_raw_data())
+        std::memcpy(&x, raw.data() + int64_t(sizeof(T)) * k, sizeof(T));
+      else
+        x = T(field.Get(int(k)));
+      c.v[size_t(k)] = double(x);
+    }
+  };
   switch (t.data_type()) {
     case op::TensorProto_DataType_FLOAT:
-      if (t.has_raw_data()) {
-        check_raw(4);
-        for (int64_t k = 0; k < n; ++k) {
-          float f;
-          std::memcpy(&f, raw.data() + 4 * k, 4);
-          c.v[size_t(k)] = f;
-        }
-      } else {
-        check_field(t.float_data_size(), "float_data");
-        for (int64_t k = 0; k < n; ++k) c.v[size_t(k)] = t.float_data(int(k));
-      }
+      fill(float(0), t.float_data());
       break;
     case op::TensorProto_DataType_DOUBLE:
-      if (t.has_raw_data()) {
-        check_raw(8);
-        for (int64_t k = 0; k < n; ++k) std::memcpy(&c.v[size_t(k)], raw.data() + 8 * k, 8);
-      } else {
-        check_field(t.double_data_size(), "double_data");
-        for (int64_t k = 0; k < n; ++k) c.v[size_t(k)] = t.double_data(int(k));
-      }
+      fill(double(0), t.double_data());
       break;
     case op::TensorProto_DataType_INT64:
       c.integer = true;
-      if (t.has_raw_data()) {
-        check_raw(8);
-        for (int64_t k = 0; k < n; ++k) {
-          int64_t x;
-          std::memcpy(&x, raw.data() + 8 * k, 8);
-          c.v[size_t(k)] = double(x);
-        }
-      } else {
-        check_field(t.int64_data_size(), "int64_data");
-        for (int64_t k = 0; k < n; ++k) c.v[size_t(k)] = double(t.int64_data(int(k)));
-      }
+      fill(int64_t(0), t.int64_data());
       break;
-    case op::TensorProto_DataType_INT32:
+    default:  // INT32 (the types were checked above)
       c.integer = true;
-      if (t.has_raw_data()) {
-        check_raw(4);
-        for (int64_t k = 0; k < n; ++k) {
-          int32_t x;
-          std::memcpy(&x, raw.data() + 4 * k, 4);
-          c.v[size_t(k)] = double(x);
-        }
-      } else {
-        check_field(t.int32_data_size(), "int32_data");
-        for (int64_t k = 0; k < n; ++k) c.v[size_t(k)] = double(t.int32_data(int(k)));
-      }
-      break;
-    default:
-      throw Error(fmt::format("{}: tensor data type {} is not supported (float, double, int32, int64 are)", where,
-                              t.data_type()));
+      fill(int32_t(0), t.int32_data());
   }
   return c;
 }
