@@ -226,6 +226,8 @@ class Importer {
   }
   bool is_op(int i, const char* type) const { return i >= 0 && node(i).op_type() == type; }
   void input_scaling(double* mean, double* stdv);
+  // A constant Pad node's pads and value (from attributes, opset < 11, or inputs).
+  std::pair<std::vector<int64_t>, double> pad_of(int n);
   void check_activation_input(int i, int k = 0) const {
     if (in(i, k) != cur_) fail(i, fmt::format("expected the activation as input {}", k));
   }
@@ -767,6 +769,26 @@ double pixel_decimal(double v) {
   return v / 255.0;
 }
 
+std::pair<std::vector<int64_t>, double> Importer::pad_of(int n) {
+  only_attrs(n, {"mode", "pads", "value"});
+  if (attr_str(n, "mode", "constant") != "constant") fail(n, "only constant padding is supported");
+  std::vector<int64_t> pads;
+  double value = 0;
+  if (auto p = attr_ints(n, "pads")) {
+    pads = *p;
+    value = attr_float(n, "value", 0.0);
+  } else {
+    if (in(n, 1).empty()) fail(n, "missing pads");
+    for (double x : const_value(in(n, 1), n).v) pads.push_back(int64_t(x));
+    if (!in(n, 2).empty()) {
+      const CTensor& c = const_value(in(n, 2), n);
+      if (c.numel() != 1) fail(n, "constant_value must be a scalar");
+      value = c.v[0];
+    }
+  }
+  return {pads, value};
+}
+
 void Importer::input_scaling(double* mean, double* stdv) {
   // [Pad(pixel 128)] then (x - mean) / std per channel, composed from the
   // elementwise nodes.
@@ -777,22 +799,9 @@ void Importer::input_scaling(double* mean, double* stdv) {
     std::vector<int> cons = consumers_of(cur_);
     if (cons.size() == 1 && !outputs_.count(cur_) && is_op(cons[0], "Pad")) {
       int n = pad_node = cons[0];
-      only_attrs(n, {"mode", "pads", "value"});
-      if (attr_str(n, "mode", "constant") != "constant") fail(n, "only constant padding is supported");
-      std::vector<int64_t> pads;
-      double value = 0;
-      if (auto p = attr_ints(n, "pads")) {
-        pads = *p;
-        value = attr_float(n, "value", 0.0);
-      } else {
-        if (in(n, 1).empty()) fail(n, "missing pads");
-        for (double x : const_value(in(n, 1), n).v) pads.push_back(int64_t(x));
-        if (!in(n, 2).empty()) {
-          const CTensor& c = const_value(in(n, 2), n);
-          if (c.numel() != 1) fail(n, "constant_value must be a scalar");
-          value = c.v[0];
-        }
-      }
+      const auto pad = pad_of(n);  // (no structured binding: clang's C++17 lambdas cannot capture one)
+      const std::vector<int64_t>& pads = pad.first;
+      const double value = pad.second;
       int64_t p = pads.size() == 8 ? pads[2] : -1;
       if (pads.size() != 8 || pads[0] || pads[1] || pads[4] || pads[5] || pads[3] != p || pads[6] != p ||
           pads[7] != p || p < 1 || p > kMaxPad)
@@ -1208,22 +1217,9 @@ void Importer::layer_blend(const std::vector<int>& cons) {
   int pad_node = -1;
   if (is_op(n, "Pad")) {
     pad_node = n;
-    only_attrs(n, {"mode", "pads", "value"});
-    if (attr_str(n, "mode", "constant") != "constant") fail(n, "only constant padding is supported");
-    std::vector<int64_t> pads;
-    double value = 0;
-    if (auto p = attr_ints(n, "pads")) {
-      pads = *p;
-      value = attr_float(n, "value", 0.0);
-    } else {
-      if (in(n, 1).empty()) fail(n, "missing pads");
-      for (double x : const_value(in(n, 1), n).v) pads.push_back(int64_t(x));
-      if (!in(n, 2).empty()) {
-        const CTensor& c = const_value(in(n, 2), n);
-        if (c.numel() != 1) fail(n, "constant_value must be a scalar");
-        value = c.v[0];
-      }
-    }
+    const auto pad = pad_of(n);
+    const std::vector<int64_t>& pads = pad.first;
+    const double value = pad.second;
     if (lm != Lay::NCHW) fail(n, "Pad before a binary dense layer");
     std::vector<int64_t> want{0, 0, 1, 1, 0, 0, 1, 1};
     if (pads != want)
