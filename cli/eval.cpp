@@ -27,13 +27,6 @@ struct EvalArgs {
 };
 EvalArgs g_eval;
 
-int argmax(const std::vector<float>& v) {
-  int best = 0;
-  for (size_t i = 1; i < v.size(); ++i)
-    if (v[i] > v[size_t(best)]) best = int(i);
-  return best;
-}
-
 // A progress bar on stderr when it is a terminal, otherwise a line every 10 %.
 class Progress {
  public:
@@ -103,7 +96,10 @@ int run_eval(const ModelOptions& o) {
         auto t1 = clock::now();
         golden_t[t] += std::chrono::duration<double>(t1 - t0).count();
         if (!a.no_float) {
-          float_pred[k] = argmax(float_forward(l.spec, l.params, images[k]).back().data);
+          float_pred[k] = [&] {
+            const auto& z = float_forward(l.spec, l.params, images[k]).back().data;
+            return argmax(z.data(), int(z.size()));
+          }();
           float_t[t] += std::chrono::duration<double>(clock::now() - t1).count();
         }
         std::lock_guard<std::mutex> lock(mu);

@@ -89,9 +89,7 @@ std::vector<Image> InputArgs::read(const ModelOptions& o, const ModelSpec& m, in
   io.labels = labels;
   if (dataset.empty()) return read_inputs(inputs, m.input.shape, io);
   if (!labels.empty()) throw Error("--labels goes with --input; a --dataset has its own labels");
-  DatasetFiles d = dataset_files(dataset, split);
-  io.labels = d.labels;
-  return read_inputs({d.images}, m.input.shape, io);
+  return read_dataset(dataset, split, m.input.shape, limit);
 }
 
 std::vector<std::string> InputArgs::class_names() const {
@@ -113,10 +111,7 @@ CompiledModel compile_with(const ModelOptions& o, const Loaded& l) {
     io.cifar = cifar_kind(o, l.spec);
     set = read_inputs(o.calib_input, l.spec.input.shape, io);
   } else if (!o.calib_dataset.empty()) {
-    DatasetFiles d = dataset_files(o.calib_dataset, "train");
-    InputOptions io;
-    io.labels = d.labels;
-    set = read_inputs({d.images}, l.spec.input.shape, io);
+    set = read_dataset(o.calib_dataset, "train", l.spec.input.shape, -1);
   }
   for (size_t k : pick_subset(set.size(), size_t(o.calib), o.calib_seed)) co.calib.push_back(std::move(set[k]));
   return compile(l.spec, l.params, co);

@@ -317,6 +317,14 @@ DatasetFiles dataset_files(const std::string& name, const std::string& split) {
   return d;
 }
 
+std::vector<Image> read_dataset(const std::string& name, const std::string& split, const Shape& want, int64_t limit) {
+  DatasetFiles d = dataset_files(name, split);
+  InputOptions o;
+  o.labels = d.labels;
+  o.limit = limit;
+  return read_inputs({d.images}, want, o);
+}
+
 std::vector<size_t> pick_subset(size_t total, size_t n, uint64_t seed) {
   std::vector<size_t> idx(total);
   std::iota(idx.begin(), idx.end(), size_t(0));

@@ -356,29 +356,13 @@ CTensor Importer::read_tensor(const op::TensorProto& t, const std::string& where
   auto check_field = [&](int size, const char* field) {
     if (int64_t(size) != n) throw Error(fmt::format("{}: {} has {} values, its shape needs {}", where, field, size, n));
   };
+  // Values of type T: little-endian raw bytes, or the typed repeated field.
   // The data must be there before anything is allocated for it: a few bytes
   // of hostile input cannot make the importer allocate gigabytes.
-  switch (t.data_type()) {
-    case op::TensorProto_DataType_FLOAT:
-      t.has_raw_data() ? check_raw(4) : check_field(t.float_data_size(), "float_data");
-      break;
-    case op::TensorProto_DataType_DOUBLE:
-      t.has_raw_data() ? check_raw(8) : check_field(t.double_data_size(), "double_data");
-      break;
-    case op::TensorProto_DataType_INT64:
-      t.has_raw_data() ? check_raw(8) : check_field(t.int64_data_size(), "int64_data");
-      break;
-    case op::TensorProto_DataType_INT32:
-      t.has_raw_data() ? check_raw(4) : check_field(t.int32_data_size(), "int32_data");
-      break;
-    default:
-      throw Error(fmt::format("{}: tensor data type {} is not supported (float, double, int32, int64 are)", where,
-                              t.data_type()));
-  }
-  c.v.resize(size_t(n));
-  // Values of type T: little-endian raw bytes, or the typed repeated field.
-  auto fill = [&](auto zero, const auto& field) {
+  auto fill = [&](auto zero, const auto& field, const char* name) {
     using T = decltype(zero);
+    t.has_raw_data() ? check_raw(sizeof(T)) : check_field(field.size(), name);
+    c.v.resize(size_t(n));
     for (int64_t k = 0; k < n; ++k) {
       T x;
       if (t.has_raw_data())
@@ -390,18 +374,22 @@ CTensor Importer::read_tensor(const op::TensorProto& t, const std::string& where
   };
   switch (t.data_type()) {
     case op::TensorProto_DataType_FLOAT:
-      fill(float(0), t.float_data());
+      fill(float(0), t.float_data(), "float_data");
       break;
     case op::TensorProto_DataType_DOUBLE:
-      fill(double(0), t.double_data());
+      fill(double(0), t.double_data(), "double_data");
       break;
     case op::TensorProto_DataType_INT64:
       c.integer = true;
-      fill(int64_t(0), t.int64_data());
+      fill(int64_t(0), t.int64_data(), "int64_data");
       break;
-    default:  // INT32 (the types were checked above)
+    case op::TensorProto_DataType_INT32:
       c.integer = true;
-      fill(int32_t(0), t.int32_data());
+      fill(int32_t(0), t.int32_data(), "int32_data");
+      break;
+    default:
+      throw Error(fmt::format("{}: tensor data type {} is not supported (float, double, int32, int64 are)", where,
+                              t.data_type()));
   }
   return c;
 }

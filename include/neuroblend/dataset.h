@@ -55,6 +55,8 @@ struct DatasetFiles {
 // package to install when the files are not there.
 DatasetFiles dataset_files(const std::string& name, const std::string& split);
 std::vector<std::string> dataset_names();
+// The images and labels of a dataset's split, at most `limit` (-1: all).
+std::vector<Image> read_dataset(const std::string& name, const std::string& split, const Shape& want, int64_t limit);
 
 // `n` of `total` indices, chosen reproducibly from `seed` (a seeded
 // shuffle's first n, in increasing order); all when n >= total.
