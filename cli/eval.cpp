@@ -97,8 +97,8 @@ int run_eval(const ModelOptions& o) {
         golden_t[t] += std::chrono::duration<double>(t1 - t0).count();
         if (!a.no_float) {
           float_pred[k] = [&] {
-            const auto& z = float_forward(l.spec, l.params, images[k]).back().data;
-            return argmax(z.data(), int(z.size()));
+            const std::vector<TensorF> outs = float_forward(l.spec, l.params, images[k]);
+            return argmax(outs.back().data.data(), int(outs.back().data.size()));
           }();
           float_t[t] += std::chrono::duration<double>(clock::now() - t1).count();
         }
