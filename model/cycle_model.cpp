@@ -70,6 +70,16 @@ Window window(int64_t k, int64_t c, int64_t u) {
   return w;
 }
 
+}  // namespace
+
+bool position_pairs(const Desc& d, const HwConfig& hw) {
+  const int kind = int(d[f::kKind]);
+  return hw.lanes % 2 == 0 && (hw.lanes / 2) % hw.merge() == 0 && int64_t(d[f::kRows]) == hw.lanes / 2 &&
+         d[f::kOutW] % 2 == 0 && !d[f::kLogits] && (kind == 0 || kind == 1);
+}
+
+namespace {
+
 struct Sim {
   const ProgramLayout& lay;
   const HwConfig& hw;
@@ -136,6 +146,9 @@ struct Sim {
   // Cycles of one tile of `nrows` output rows: its compute and drain
   // (COMPUTE and DRAIN states), and the busy counts it adds.
   int64_t tile_compute(const D& d, int64_t nrows, uint64_t& bin, uint64_t& fix) {
+    // Position pairs: a window is two positions, on both halves of the lanes.
+    const bool pair = position_pairs(d, hw);
+    if (pair) nrows = hw.lanes;
     // The merge takes a window's outputs MergeLanes at a time: m cycles.
     const int64_t r = hw.merge(), m = (nrows + r - 1) / r;
     const int kind = int(d[f::kKind]), skip = int(d[f::kSkip]);
@@ -145,7 +158,7 @@ struct Sim {
       return in_h * in_w + 4 + (m - 1);
     }
     const bool use_bin = d[f::kKbin] != 0, use_sel = skip == 2, use_mac = !use_sel;
-    const int64_t n = d[f::kWindows];
+    const int64_t n = pair ? int64_t(d[f::kWindows]) / 2 : int64_t(d[f::kWindows]);
     int64_t period = 1, avail = 0;
     if (use_bin) {
       Window w = window(d[f::kBinK], in_c, 48 * hw.wpl);

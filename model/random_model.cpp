@@ -19,12 +19,15 @@ std::string random_model_json(uint64_t seed) {
   m["classes"] = classes;
   auto& L = m["layers"];
   int k0 = r.chance(0.7) ? 3 : 1;
-  int ch = int(r.range(1, 70));
+  // Channel counts: often half of a built configuration's lanes (16 of the
+  // default's 32, 12 of lut24's 24), the layers computed in position pairs.
+  auto width = [&r]() { return r.chance(0.3) ? (r.chance(0.6) ? 16 : 12) : int(r.range(1, 70)); };
+  int ch = width();
   L.push_back({{"name", "stem"}, {"type", "conv"}, {"out", ch}, {"kernel", k0}, {"stride", int(r.range(1, 2))},
                {"act", r.chance(0.5) ? "relu" : "none"}, {"wbits", int(r.range(4, 8))}});
   int blends = int(r.range(1, 2));
   for (int b = 0; b < blends; ++b) {
-    int out = r.chance(0.3) ? ch : int(r.range(1, 70));
+    int out = r.chance(0.3) ? ch : width();
     int stride = r.chance(0.3) ? 2 : 1;
     std::string act = r.chance(0.3) ? "relu" : "none";
     std::string name = fmt::format("b{}", b + 1);

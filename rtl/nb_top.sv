@@ -60,6 +60,13 @@ module nb_top #(
   localparam int LogitRows = (MaxClasses + Lanes - 1) / Lanes * NG;  // logits memory: a row of MergeLanes logits per group
   localparam int LogitA = LogitRows > 1 ? $clog2(LogitRows) : 1;
   localparam int DescBits = nb_pkg::DescWords * 32;
+  // Position pairs: a layer of Lanes / 2 output channels computes two
+  // neighbouring output positions per window, the second on lanes Half..
+  // (with the same weights and parameters), from a second window generator
+  // on copies of the activation buffers. Needs an even lane count whose
+  // halves hold whole merge groups.
+  localparam bit PairOk = Lanes % 2 == 0 && (Lanes / 2) % MergeLanes == 0;
+  localparam int Half = Lanes / 2;
 
   typedef enum logic [3:0] {
     S_IDLE, S_HDR, S_DESC, S_NDESC, S_INPUT, S_WAIT_TL, S_COMPUTE, S_DRAIN,
@@ -116,6 +123,17 @@ module nb_top #(
     use_sel = skip == nb_pkg::SkipIdentity;
     use_mac = !use_pool && !use_sel;
   end
+  // A layer computed in position pairs (this one, and the next one for the
+  // tile loader): Half output channels, an even output width (a pair never
+  // spans two rows), a convolution, not the logits.
+  logic pair, npair;
+  always_comb begin
+    pair = PairOk && d.rows == 32'(Half) && !d.out_w[0] && !d.logits
+           && (d.kind == nb_pkg::KindConv || d.kind == nb_pkg::KindBlendConv);
+    npair = PairOk && nd.rows == 32'(Half) && !nd.out_w[0] && !nd.logits
+            && (nd.kind == nb_pkg::KindConv || nd.kind == nb_pkg::KindBlendConv);
+  end
+  logic pair_q;  // the tile being computed is in position pairs (set as it starts)
 
   // ------------------------------------------------------------- tiling
   // Weights and parameters are double-buffered: the tile loader fills bank
@@ -135,9 +153,10 @@ module nb_top #(
   /* verilator lint_off UNUSEDSIGNAL */  // the loader reads a few of its fields
   nb_pkg::desc_t sd;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic s_use_bin, s_use_mac;
+  logic s_use_bin, s_use_mac, s_pair;
   always_comb begin
     sd = tl_next_q ? nd : d;
+    s_pair = tl_next_q ? npair : pair;
     s_use_bin = sd.kbin != 0;
     s_use_mac = sd.kind != nb_pkg::KindAvgpool && sd.skip != nb_pkg::SkipIdentity;
   end
@@ -243,10 +262,11 @@ module nb_top #(
   logic [MergeLanes*16-1:0] ntau_g;
   logic [MergeLanes-1:0] nneg_g;
   logic [GA-1:0] mgrp_q;             // group being merged
+  logic [GA-1:0] pgrp_q;             // its parameters' group (in position pairs, lane l + Half has lane l's)
   nb_lane_params #(.Lanes(Lanes), .MergeLanes(MergeLanes), .GA(GA)) u_params (
     .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2), .which_i(3'(lstep_q - 4'd2)), .wbank_i(lbank_q),
     .beat_i(mem_rsp_rdata_i), .base_i(pbase_q), .per_beat_i(per_beat), .rows_i(lnrows),
-    .rbank_i(cbank_q), .group_i(mgrp_q), .m1_o(m1_g), .m2_o(m2_g), .bias_o(bias_g), .tau_o(ntau_g), .neg_o(nneg_g));
+    .rbank_i(cbank_q), .group_i(pgrp_q), .m1_o(m1_g), .m2_o(m2_g), .bias_o(bias_g), .tau_o(ntau_g), .neg_o(nneg_g));
 
   // ------------------------------------------------------------ buffers
   // Two int8 buffers and two bit buffers; pp_q selects this layer's input.
@@ -271,12 +291,23 @@ module nb_top #(
       .clk_i, .re_i(bit_re[i]), .raddr_i(bit_raddr[i]), .rdata_o(bit_rdata[i]),
       .we_i(bit_we[i]), .waddr_i(bit_waddr[i]), .wdata_i(bit_wdata[i]), .wmask_i(bit_wmask[i]));
   end
+  // Read ports of the buffers' copies (position pairs): each copy is written
+  // with its original and read only by the pair's second window generator.
+  /* verilator lint_off UNUSEDSIGNAL */  // without pairs (an odd lane count) no copies; the int8 copy's low bytes
+  logic byte_re1;
+  logic [31:0] byte_raddr1;
+  logic [Banks*8-1:0] byte_rdata1;
+  logic bit_re1 [2];
+  logic [31:0] bit_raddr1 [2];
+  logic [UB-1:0] bit_rdata1 [2];
+  /* verilator lint_on UNUSEDSIGNAL */
 
   // ------------------------------------------------------ issue (windows)
   // The next window's position as counters stepped by the descriptor's
   // pitches: column, oy * stride, and the units of rows and columns.
   logic [15:0] iss_ox_q;
   logic signed [31:0] iss_iy0_q, iss_rowu_q, iss_colu_q;
+  logic signed [31:0] iss_colu1_q;  // the pair's second position: iss_colu_q + col_step (else iss_colu_q)
   logic [31:0] iss_n_q;     // windows issued in this tile
   logic [31:0] merged_q;    // windows merged in this tile
   logic [3:0] inflight_q;
@@ -284,6 +315,15 @@ module nb_top #(
   logic bg_ready, fg_ready;        // window front ends take a new position
   logic bg_valid, fg_valid;        // their buffer reads
   logic [31:0] bg_addr, fg_addr;
+  // the pair's second window generators (copies of the first two, on the
+  // buffers' copies; in step with them: the same window shapes)
+  /* verilator lint_off UNUSEDSIGNAL */  // their ready: checked against the first ones' (assertions)
+  logic bg1_ready, fg1_ready;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic bg1_valid, fg1_valid;
+  logic [31:0] bg1_addr, fg1_addr;
+  logic [UB-1:0] gb1_word;   // their words (lanes Half.. take them)
+  logic [MW-1:0] fgb1_word;
   // Select / pool reads: one run of Lanes bytes per cycle.
   logic sp_valid, sp_last;
   logic [31:0] sp_addr, sel_ptr_q, pool_ptr_q;  // select / pool read addresses
@@ -345,10 +385,13 @@ module nb_top #(
   logic bin_push;
   assign bin_push = bv_q[BinStages-1] && bl_q[BinStages-1];
   for (genvar l = 0; l < Lanes; l++) begin : g_blane
+    // the weight row this lane loads: in position pairs lane l + Half takes lane l's
+    logic [15:0] wrow;
+    assign wrow = (s_pair && l >= Half) ? 16'(l - Half) : 16'(l);
     nb_bin_lane #(.Wpl(Wpl), .XnorImpl(XnorImpl), .KwA(KwA)) u_lane (
-      .clk_i, .rst_ni, .wload_i(tl_q && lstep_q == 4'd0 && rsp && ld_lane_q == 16'(l)), .wbank_i(lbank_q),
+      .clk_i, .rst_ni, .wload_i(tl_q && lstep_q == 4'd0 && rsp && ld_lane_q == wrow), .wbank_i(lbank_q),
       .wword_i(ld_word_q), .wdata_i(mem_rsp_rdata_i[47:0]), .cbank_i(cbank_q), .widx_i(KwA'(bword)),
-      .word_i(gb_word), .pvalid_i(bv_q[nb_pkg::XnorStages-1]), .plast_i(bl_q[nb_pkg::XnorStages-1]),
+      .word_i(l >= Half ? gb1_word : gb_word), .pvalid_i(bv_q[nb_pkg::XnorStages-1]), .plast_i(bl_q[nb_pkg::XnorStages-1]),
       .pmask_i(lastmask), .kbin_i(kbin), .dot_o(dot_w[l]));
   end
 
@@ -367,17 +410,65 @@ module nb_top #(
     .rd_valid_o(fg_valid), .rd_addr_o(fg_addr), .rd_data_i(byte_rdata[MW-1:0]),
     .word_valid_o(fgb_valid), .word_o(fgb_word), .word_last_o(fgb_last), .word_count_o(fgb_count),
     .word_idx_o(fword));
+  if (PairOk) begin : g_pair
+    nb_byte_bufs #(.Banks(Banks), .Depth(Depth), .WUnits(BW)) u_bytes1 (
+      .clk_i, .re_i(byte_re1), .rsel_i(pp_q), .raddr_i(byte_raddr1), .rdata_o(byte_rdata1),
+      .we_i(byte_we), .wsel_i(byte_wsel), .waddr_i(byte_waddr), .wdata_i(byte_wdata), .wmask_i(byte_wmask));
+    for (genvar i = 0; i < 2; i++) begin : g_buf1
+      nb_bit_ram #(.Bits(ActBytes), .U(UB), .WMax(BW)) u_bits1 (
+        .clk_i, .re_i(bit_re1[i]), .raddr_i(bit_raddr1[i]), .rdata_o(bit_rdata1[i]),
+        .we_i(bit_we[i]), .waddr_i(bit_waddr[i]), .wdata_i(bit_wdata[i]), .wmask_i(bit_wmask[i]));
+    end
+    /* verilator lint_off UNUSEDSIGNAL */  // the first generators' control stands for both
+    logic gb1_valid, gb1_last, fgb1_valid, fgb1_last;
+    logic [$clog2(UB+1)-1:0] gb1_count;
+    logic [$clog2(Macs+1)-1:0] fgb1_count;
+    logic [15:0] bword1, fword1;
+    /* verilator lint_on UNUSEDSIGNAL */
+    nb_window #(.U(UB), .UnitBits(1), .ReadStages(nb_pkg::BitReadStages)) u_bwin1 (
+      .clk_i, .rst_ni, .start_i(issue && use_bin), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu1_q),
+      .k_i(d.bin_k), .pad_i(d.bin_pad), .pad_units_i(d.bin_pad_units), .pad_rows_i(d.bin_pad_rows),
+      .run_i(d.bin_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(bg1_ready),
+      .rd_valid_o(bg1_valid), .rd_addr_o(bg1_addr), .rd_data_i(bit_rdata1[pp_q]),
+      .word_valid_o(gb1_valid), .word_o(gb1_word), .word_last_o(gb1_last), .word_count_o(gb1_count),
+      .word_idx_o(bword1));
+    nb_window #(.U(Macs), .UnitBits(8)) u_fwin1 (
+      .clk_i, .rst_ni, .start_i(issue && use_mac), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu1_q),
+      .k_i(d.fix_k), .pad_i(d.fix_pad), .pad_units_i(d.fix_pad_units), .pad_rows_i(d.fix_pad_rows),
+      .run_i(d.fix_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(fg1_ready),
+      .rd_valid_o(fg1_valid), .rd_addr_o(fg1_addr), .rd_data_i(byte_rdata1[MW-1:0]),
+      .word_valid_o(fgb1_valid), .word_o(fgb1_word), .word_last_o(fgb1_last), .word_count_o(fgb1_count),
+      .word_idx_o(fword1));
+`ifndef SYNTHESIS
+    // the two generators of an engine run in step (same window shapes)
+    always_ff @(posedge clk_i)
+      if (rst_ni) begin
+        assert (bg1_ready == bg_ready && gb1_valid == gb_valid && gb1_last == gb_last && gb1_count == gb_count)
+          else $error("nb_top: binary window generators out of step");
+        assert (fg1_ready == fg_ready && fgb1_valid == fgb_valid && fgb1_last == fgb_last)
+          else $error("nb_top: int8 window generators out of step");
+      end
+`endif
+  end else begin : g_single
+    assign {bg1_ready, fg1_ready, bg1_valid, fg1_valid, bg1_addr, fg1_addr} = '0;
+    assign byte_rdata1 = '0;
+    assign bit_rdata1[0] = '0;
+    assign bit_rdata1[1] = '0;
+    assign gb1_word = gb_word;
+    assign fgb1_word = fgb_word;
+  end
 
   // The window word waits one cycle for its weights (the weight memories'
   // registered read), then the products (stage 0) and their sum (stage 1).
   logic [1:0] fv_q, fl_q;
-  logic [MW-1:0] fa_q;          // window word, beside its weights
+  logic [MW-1:0] fa_q, fa1_q;   // window word (the pair's second one), beside its weights
   logic [2:0] fbyte_q;          // the word's first byte within the 8-byte weight entry
   logic [31:0] fbyte0;
   assign fbyte0 = 32'(fword) * Macs;  // Macs is a power of two: a shift
   always_ff @(posedge clk_i) begin
     if (fgb_valid) begin
       fa_q <= fgb_word;
+      fa1_q <= fgb1_word;
       fbyte_q <= fbyte0[2:0];
     end
   end
@@ -385,10 +476,12 @@ module nb_top #(
   logic fix_push;
   assign fix_push = (fv_q[1] && fl_q[1]) || (sm_valid_q && sm_last_q);
   for (genvar l = 0; l < Lanes; l++) begin : g_flane
+    logic [15:0] wrow;
+    assign wrow = (s_pair && l >= Half) ? 16'(l - Half) : 16'(l);
     nb_fix_lane #(.Macs(Macs), .FixA(FixA)) u_lane (
-      .clk_i, .rst_ni, .wload_i(tl_q && lstep_q == 4'd1 && rsp && ld_lane_q == 16'(l)), .wbank_i(lbank_q),
+      .clk_i, .rst_ni, .wload_i(tl_q && lstep_q == 4'd1 && rsp && ld_lane_q == wrow), .wbank_i(lbank_q),
       .wword_i(FixA'(ld_word_q)), .wdata_i(mem_rsp_rdata_i), .rd_i(fgb_valid), .cbank_i(cbank_q),
-      .ridx_i(FixA'(fbyte0 >> 3)), .a_i(fa_q), .abyte_i(fbyte_q), .pvalid_i(fv_q[0]), .avalid_i(fv_q[1]),
+      .ridx_i(FixA'(fbyte0 >> 3)), .a_i(l >= Half ? fa1_q : fa_q), .abyte_i(fbyte_q), .pvalid_i(fv_q[0]), .avalid_i(fv_q[1]),
       .alast_i(fl_q[1]), .sm_valid_i(sm_valid_q), .sm_last_i(sm_last_q), .pool_i(use_pool),
       .lane_byte_i(signed'(byte_rdata[l*8 +: 8])), .acc_o(acc_w[l]));
   end
@@ -425,7 +518,10 @@ module nb_top #(
   logic mgo, mlast;
   logic [15:0] mlane_q;              // its first lane: mgrp_q * MergeLanes, counted
   assign mgo = (st_q == S_COMPUTE || st_q == S_DRAIN) && acnt_q != 0 && (!use_bin || dcnt_q != 0);
-  assign mlast = mlane_q + 16'(MergeLanes) >= nrows;
+  // lanes merged per window: both halves in position pairs
+  logic [15:0] mrows;
+  assign mrows = pair_q ? 16'(Lanes) : nrows;
+  assign mlast = mlane_q + 16'(MergeLanes) >= mrows;
   assign pop = mgo && mlast;
   logic mv_q;                       // stage 2 valid
   logic mv_last_q;                  // stage 2 holds a window's last group
@@ -488,7 +584,7 @@ module nb_top #(
         t_q <= (49'(z_q[r]) + signed'({1'b0, rnd_q})) >>> sh;
         wtau_q <= ntau_s_q[r];
         wneg_q <= nneg_s_q[r];
-        y_mask_q[r] <= mv_lane_q + 16'(r) < nrows;
+        y_mask_q[r] <= mv_lane_q + 16'(r) < mrows;
       end
     end
     assign y_bytes[r*8 +: 8] = y;
@@ -535,6 +631,14 @@ module nb_top #(
     // input side
     bit_re[pp_q] = bg_valid;
     bit_raddr[pp_q] = bg_addr;
+    bit_re1[0] = 1'b0;
+    bit_re1[1] = 1'b0;
+    bit_raddr1[0] = '0;
+    bit_raddr1[1] = '0;
+    bit_re1[pp_q] = bg1_valid;
+    bit_raddr1[pp_q] = bg1_addr;
+    byte_re1 = fg1_valid;
+    byte_raddr1 = fg1_addr;
     byte_re = fg_valid || sp_valid;
     byte_rsel = pp_q;
     byte_raddr = fg_valid ? fg_addr : sp_addr;
@@ -691,6 +795,9 @@ module nb_top #(
       iss_iy0_q <= '0;
       iss_rowu_q <= '0;
       iss_colu_q <= '0;
+      iss_colu1_q <= '0;
+      pair_q <= 1'b0;
+      pgrp_q <= '0;
       sel_ptr_q <= '0;
       wptr_q <= '0;
       lrow_q <= '0;
@@ -793,16 +900,19 @@ module nb_top #(
       fv_q <= {fv_q[0], fgb_valid};
       fl_q <= {fl_q[0], fgb_last};
       if (issue) begin
-        iss_n_q <= iss_n_q + 32'd1;
-        sel_ptr_q <= sel_ptr_q + in_c32;
-        if (iss_ox_q + 16'd1 == out_w) begin
+        // a window is one position, or two (position pairs)
+        iss_n_q <= iss_n_q + (pair_q ? 32'd2 : 32'd1);
+        sel_ptr_q <= sel_ptr_q + (pair_q ? in_c32 << 1 : in_c32);
+        if (iss_ox_q + (pair_q ? 16'd2 : 16'd1) == out_w) begin
           iss_ox_q <= '0;
           iss_colu_q <= '0;
+          iss_colu1_q <= pair_q ? signed'(d.col_step) : 32'sd0;
           iss_iy0_q <= iss_iy0_q + 32'(d.stride);
           iss_rowu_q <= iss_rowu_q + signed'(d.row_step);
         end else begin
-          iss_ox_q <= iss_ox_q + 16'd1;
-          iss_colu_q <= iss_colu_q + signed'(d.col_step);
+          iss_ox_q <= iss_ox_q + (pair_q ? 16'd2 : 16'd1);
+          iss_colu_q <= iss_colu_q + (pair_q ? signed'(d.col_step << 1) : signed'(d.col_step));
+          iss_colu1_q <= iss_colu1_q + (pair_q ? signed'(d.col_step << 1) : signed'(d.col_step));
         end
       end
       if (sp_valid && use_pool) begin
@@ -816,7 +926,7 @@ module nb_top #(
       if (pop) begin
         dr_q <= use_bin ? dr_q + 3'd1 : dr_q;
         ar_q <= ar_q + 3'd1;
-        merged_q <= merged_q + 32'd1;
+        merged_q <= merged_q + (pair_q ? 32'd2 : 32'd1);
       end
       dcnt_q <= dcnt_q + (bin_push ? 4'd1 : 4'd0) - ((pop && use_bin) ? 4'd1 : 4'd0);
       acnt_q <= acnt_q + (fix_push ? 4'd1 : 4'd0) - (pop ? 4'd1 : 4'd0);
@@ -828,9 +938,11 @@ module nb_top #(
         mv_last_q <= mlast;
         mv_lane_q <= mlane_q;
         mgrp_q <= mlast ? '0 : mgrp_q + 1'b1;
+        pgrp_q <= (mlast || (pair_q && 32'(pgrp_q) + 1 == NG / 2)) ? '0 : pgrp_q + 1'b1;
         mlane_q <= mlast ? 16'd0 : mlane_q + 16'(MergeLanes);
       end
-      if (mv_q && !logits && mv_last_q) wptr_q <= wptr_q + out_c32;
+      // (position pairs: the pair's outputs are contiguous, position p then p + 1)
+      if (mv_q && !logits && mv_last_q) wptr_q <= wptr_q + (pair_q ? out_c32 << 1 : out_c32);
       if (mv_q && logits) lrow_q <= lrow_q + 1'b1;
 
       // ---- tile loader: weights and parameters of tile ltile_q into bank lbank_q
@@ -963,6 +1075,8 @@ module nb_top #(
           iss_iy0_q <= '0;
           iss_rowu_q <= '0;
           iss_colu_q <= '0;
+          iss_colu1_q <= pair ? signed'(d.col_step) : 32'sd0;
+          pair_q <= pair;
           sel_ptr_q <= 32'(tile_q);
           pool_ptr_q <= 32'(tile_q);
           wptr_q <= 32'(tile_q);
@@ -1122,6 +1236,9 @@ module nb_top #(
         c_next_binary: cover (nbin);
         c_tile_partial: cover (nrows < 16'(Lanes));
         c_tile_more: cover (!tile_last);
+        c_pair: cover (pair);
+        c_pair_sel: cover (pair && use_sel);
+        c_pair_mac: cover (pair && use_mac);
       end
       // the tile loader: the next layer's first tile prefetched, a layer
       // starting from it, each step loaded and skipped

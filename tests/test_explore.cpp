@@ -238,3 +238,35 @@ TEST_CASE("cycle model: records add up, and a layer the hardware cannot hold is 
   CHECK_THROWS_AS(estimate_cycles(cm, hw, MemTiming{}), Error);
   CHECK_THROWS_AS(estimate_cycles(cm, HwConfig{"t", 8, 1, 4, 1, 65536, 96, 128, 128}, MemTiming{20, 0, false}), Error);
 }
+
+TEST_CASE("position pairs: which layers, and the random networks of the co-simulation tests have them") {
+  CompileOptions co;
+  co.calib_images = 2;
+  ModelSpec nb20 = load_model("neuroblend-20");
+  CompiledModel cm = compile(nb20, random_params(nb20, 1, 2), co);
+  ProgramLayout lay = layout_program(cm);
+  HwConfig def{"t", 32, 1, 8, 1, 65536, 96, 128, 128};
+  std::string paired;
+  for (size_t i = 0; i < lay.desc.size(); ++i)
+    if (position_pairs(lay.desc[i], def)) paired += cm.layers[i].name + " ";
+  // 16 output channels on 32 lanes: the stem and stage 1; not the 32- and
+  // 64-channel stages, the pooling or the logits
+  CHECK(paired == "stem s1b1 s1b2 s1b3 s1b4 s1b5 s1b6 ");
+  // odd lanes, or halves that are not whole merge groups: never
+  for (const auto& hw : {HwConfig{"t", 33, 1, 8, 1, 65536, 96, 128, 128, 3},
+                         HwConfig{"t", 32, 1, 8, 1, 65536, 96, 128, 128, 32}})
+    for (const auto& d : lay.desc) CHECK_FALSE(position_pairs(d, hw));
+  // The random networks the co-simulation tests run (seeds of cosim_random_default
+  // and cosim_random_lut24) include paired layers.
+  auto count = [&](uint64_t seed0, const HwConfig& hw) {
+    int n = 0;
+    for (uint64_t s = seed0; s < seed0 + 60; ++s) {
+      ModelSpec m = random_model(s);
+      CompiledModel c = compile(m, random_params(m, s, 2), co);
+      for (const auto& d : layout_program(c).desc) n += position_pairs(d, hw);
+    }
+    return n;
+  };
+  CHECK(count(7000, def) >= 5);
+  CHECK(count(5000, HwConfig{"t", 24, 4, 4, 0, 65536, 96, 128, 128}) >= 5);
+}

@@ -15,6 +15,7 @@
 #include "neuroblend/compiler.h"
 #include "neuroblend/hw_config.h"
 #include "neuroblend/perf.h"
+#include "neuroblend/program.h"
 
 namespace nb {
 
@@ -30,6 +31,12 @@ struct CycleEstimate {
 };
 
 CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const MemTiming& mem);
+
+// Whether hw computes the layer of descriptor d in position pairs (two
+// neighbouring output positions per window, on the two halves of the lanes;
+// rtl/nb_top.sv `pair`): Lanes / 2 output channels, halves of whole merge
+// groups, an even output width, a convolution that is not the logits.
+bool position_pairs(const Desc& d, const HwConfig& hw);
 
 // Idle cycles the memory needs before a start so that its bandwidth bucket
 // is full: the co-simulation waits this long before each image, so every
