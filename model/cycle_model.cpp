@@ -74,7 +74,7 @@ Window window(int64_t k, int64_t c, int64_t u) {
 
 bool position_pairs(const Desc& d, const HwConfig& hw) {
   const int kind = int(d[f::kKind]);
-  return hw.lanes % 2 == 0 && (hw.lanes / 2) % hw.merge() == 0 && int64_t(d[f::kRows]) == hw.lanes / 2 &&
+  return hw.pairs() && int64_t(d[f::kRows]) == hw.lanes / 2 &&
          d[f::kOutW] % 2 == 0 && !d[f::kLogits] && (kind == 0 || kind == 1);
 }
 

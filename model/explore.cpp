@@ -91,13 +91,18 @@ struct Instance {
 std::vector<Instance> instances(const HwConfig& hw, int act_bytes) {
   const int b = byte_banks(hw.lanes), bw = std::max(8, hw.merge());
   const int kwa = clog2p1((hw.max_kw + hw.wpl - 1) / hw.wpl), fixa = clog2p1(hw.max_fix_entries);
+  // position pairs (nb_top PairOk): a copy of the buffers and window generators
+  const int n = hw.pairs() ? 2 : 1;
   return {
       {fmt::format("nb_byte_bufs Depth={} Banks={} WUnits={}", act_bytes / b, b, bw),
-       "int8 activation buffers (ping-pong, shared ports)", 1},
-      {fmt::format("nb_bit_ram Bits={} U={} WMax={}", act_bytes, 48 * hw.wpl, bw), "bit activation buffers (ping-pong)",
-       2},
-      {fmt::format("nb_window U={} UnitBits=1", 48 * hw.wpl), "binary window generator and gearbox", 1},
-      {fmt::format("nb_window U={} UnitBits=8", hw.macs), "int8 window generator and gearbox", 1},
+       n == 2 ? "int8 activation buffers (ping-pong, shared ports), and a copy for position pairs"
+              : "int8 activation buffers (ping-pong, shared ports)",
+       n},
+      {fmt::format("nb_bit_ram Bits={} U={} WMax={}", act_bytes, 48 * hw.wpl, bw),
+       n == 2 ? "bit activation buffers (ping-pong), and copies for position pairs" : "bit activation buffers (ping-pong)",
+       2 * n},
+      {fmt::format("nb_window U={} UnitBits=1", 48 * hw.wpl), "binary window generator and gearbox (one per position)", n},
+      {fmt::format("nb_window U={} UnitBits=8", hw.macs), "int8 window generator and gearbox (one per position)", n},
       {fmt::format("nb_bin_lane KwA={} Wpl={} XnorImpl={}", kwa, hw.wpl, hw.xnor_dsp ? 1 : 0),
        hw.xnor_dsp ? "binary lanes: weight RAM, XNOR in DSP48E2 logic mode, popcount"
                    : "binary lanes: weight RAM, XNOR in LUTs, popcount",

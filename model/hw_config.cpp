@@ -22,6 +22,8 @@ int HwConfig::merge() const {
   return merge_lanes ? merge_lanes : default_merge_lanes(lanes);
 }
 
+bool HwConfig::pairs() const { return lanes % 2 == 0 && (lanes / 2) % merge() == 0; }
+
 std::string HwConfig::key() const {
   return fmt::format("l{}w{}m{}x{}a{}k{}f{}c{}g{}", lanes, wpl, macs, xnor_dsp, act_bytes, max_kw, max_fix_entries,
                      max_classes, merge());

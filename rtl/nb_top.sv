@@ -99,6 +99,13 @@ module nb_top #(
   logic [5:0] sh;
   logic [31:0] kbin;
   logic has_next, nbin;
+  // a layer follows this one: a register (the compare is a carry chain;
+  // li_q and nlayers_q change dozens of cycles before anything reads it)
+  logic has_next_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) has_next_q <= 1'b0;
+    else has_next_q <= 32'(li_q) + 32'd1 < nlayers_q;
+  end
   always_comb begin
     kind = d.kind;
     relu = d.relu;
@@ -112,7 +119,7 @@ module nb_top #(
     sh = d.sh;
     kbin = d.kbin;
     rows = d.rows[15:0];
-    has_next = 32'(li_q) + 32'd1 < nlayers_q;
+    has_next = has_next_q;
     nbin = has_next && nd.kbin != 32'd0;
   end
   // Modes of the two engines.
@@ -283,9 +290,27 @@ module nb_top #(
   logic [31:0] bit_waddr [2];
   logic [BW-1:0] bit_wdata [2];
   logic [BW-1:0] bit_wmask [2];
+  // The int8 write port is registered: its decoding into the banks' write
+  // enables starts at a register (a write lands a cycle later; nothing reads
+  // a byte the cycle after it is written: the image is read from the next
+  // state on, an output from the next layer or the dump after the drain).
+  logic byte_we_q, byte_wsel_q;
+  logic [31:0] byte_waddr_q;
+  logic [BW*8-1:0] byte_wdata_q;
+  logic [BW-1:0] byte_wmask_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) byte_we_q <= 1'b0;
+    else byte_we_q <= byte_we;
+  end
+  always_ff @(posedge clk_i) begin
+    byte_wsel_q <= byte_wsel;
+    byte_waddr_q <= byte_waddr;
+    byte_wdata_q <= byte_wdata;
+    byte_wmask_q <= byte_wmask;
+  end
   nb_byte_bufs #(.Banks(Banks), .Depth(Depth), .WUnits(BW)) u_bytes (
     .clk_i, .re_i(byte_re), .rsel_i(byte_rsel), .raddr_i(byte_raddr), .rdata_o(byte_rdata),
-    .we_i(byte_we), .wsel_i(byte_wsel), .waddr_i(byte_waddr), .wdata_i(byte_wdata), .wmask_i(byte_wmask));
+    .we_i(byte_we_q), .wsel_i(byte_wsel_q), .waddr_i(byte_waddr_q), .wdata_i(byte_wdata_q), .wmask_i(byte_wmask_q));
   for (genvar i = 0; i < 2; i++) begin : g_buf
     nb_bit_ram #(.Bits(ActBytes), .U(UB), .WMax(BW)) u_bits (
       .clk_i, .re_i(bit_re[i]), .raddr_i(bit_raddr[i]), .rdata_o(bit_rdata[i]),
@@ -413,7 +438,7 @@ module nb_top #(
   if (PairOk) begin : g_pair
     nb_byte_bufs #(.Banks(Banks), .Depth(Depth), .WUnits(BW)) u_bytes1 (
       .clk_i, .re_i(byte_re1), .rsel_i(pp_q), .raddr_i(byte_raddr1), .rdata_o(byte_rdata1),
-      .we_i(byte_we), .wsel_i(byte_wsel), .waddr_i(byte_waddr), .wdata_i(byte_wdata), .wmask_i(byte_wmask));
+      .we_i(byte_we_q), .wsel_i(byte_wsel_q), .waddr_i(byte_waddr_q), .wdata_i(byte_wdata_q), .wmask_i(byte_wmask_q));
     for (genvar i = 0; i < 2; i++) begin : g_buf1
       nb_bit_ram #(.Bits(ActBytes), .U(UB), .WMax(BW)) u_bits1 (
         .clk_i, .re_i(bit_re1[i]), .raddr_i(bit_raddr1[i]), .rdata_o(bit_rdata1[i]),
@@ -618,7 +643,8 @@ module nb_top #(
 
   // ------------------------------------------------ buffer port muxing
   logic [31:0] dump_beat_q, dump_beats;
-  assign dump_beats = logits ? out_c32 : (d.out_elems + 32'd7) >> 3;
+  // beats of the layer's dump: a register (the descriptor is in long before)
+  always_ff @(posedge clk_i) dump_beats <= logits ? out_c32 : (d.out_elems + 32'd7) >> 3;
   always_comb begin
     for (int i = 0; i < 2; i++) begin
       bit_re[i] = 1'b0;

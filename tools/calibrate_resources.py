@@ -85,11 +85,13 @@ def module_instances(c):
     b, bw = byte_banks(l), max(8, r)
     kwa, fixa = clog2p1((96 + w - 1) // w), clog2p1(128)
     x = 1 if c["xnor"] == "dsp" else 0
+    # position pairs (nb_top PairOk): copies of the buffers and window generators
+    n = 2 if l % 2 == 0 and (l // 2) % r == 0 else 1
     return [
-        (f"nb_byte_bufs Depth={a // b} Banks={b} WUnits={bw}", "nb_byte_bufs", {"Banks": b, "Depth": a // b, "WUnits": bw}, 1),
-        (f"nb_bit_ram Bits={a} U={48 * w} WMax={bw}", "nb_bit_ram", {"Bits": a, "U": 48 * w, "WMax": bw}, 2),
-        (f"nb_window U={48 * w} UnitBits=1", "nb_window", {"U": 48 * w, "UnitBits": 1}, 1),
-        (f"nb_window U={m} UnitBits=8", "nb_window", {"U": m, "UnitBits": 8}, 1),
+        (f"nb_byte_bufs Depth={a // b} Banks={b} WUnits={bw}", "nb_byte_bufs", {"Banks": b, "Depth": a // b, "WUnits": bw}, n),
+        (f"nb_bit_ram Bits={a} U={48 * w} WMax={bw}", "nb_bit_ram", {"Bits": a, "U": 48 * w, "WMax": bw}, 2 * n),
+        (f"nb_window U={48 * w} UnitBits=1", "nb_window", {"U": 48 * w, "UnitBits": 1}, n),
+        (f"nb_window U={m} UnitBits=8", "nb_window", {"U": m, "UnitBits": 8}, n),
         (f"nb_bin_lane KwA={kwa} Wpl={w} XnorImpl={x}", "nb_bin_lane", {"Wpl": w, "XnorImpl": x, "KwA": kwa}, l),
         (f"nb_fix_lane FixA={fixa} Macs={m}", "nb_fix_lane", {"Macs": m, "FixA": fixa}, l),
         ("nb_requant", "nb_requant", {}, r),

@@ -17,6 +17,10 @@ struct HwConfig {
 
   // The merge units this configuration has.
   int merge() const;
+  // Whether it has position pairs (rtl/nb_top.sv PairOk): an even lane
+  // count whose halves hold whole merge groups. Such a configuration has a
+  // second window generator per engine and copies of the activation buffers.
+  bool pairs() const;
 
   // Identifies the hardware (every parameter, not the name).
   std::string key() const;
