@@ -151,10 +151,18 @@ QuantRows quantize_rows(const std::vector<float>& w, int64_t rows, int64_t taps,
 }
 
 double lsb_scale(double max_abs) {
-  return max_abs > 0 ? max_abs / 127.0 : 1.0;
+  return max_abs > 0 ? calibration_bound(max_abs) / 127.0 : 1.0;
 }
 
 }  // namespace
+
+double calibration_bound(double max_abs) {
+  if (!(max_abs > 0) || !std::isfinite(max_abs)) return max_abs;
+  int e = 0;
+  std::frexp(max_abs, &e);  // max_abs = f * 2^e, f in [0.5, 1)
+  const double step = std::ldexp(1.0, e - kCalibrationBits);
+  return std::ceil(max_abs / step) * step;
+}
 
 CompiledModel compile(const ModelSpec& m, const Params& p, const CompileOptions& opt) {
   validate_params(m, p, "parameters of '" + m.name + "'");

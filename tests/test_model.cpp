@@ -2,6 +2,7 @@
 // every compiler branch exercised by the random parameters.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "neuroblend/agreement.h"
@@ -89,4 +90,23 @@ TEST_CASE("the zoo loads, compiles and runs; describe counts the published work"
     // Golden output deterministic across runs.
     CHECK(g.run(img).logits.data == r.logits.data);
   }
+}
+
+TEST_CASE("calibration bound: rounded up to 8 significant bits, so a few ulps of summation order do not move it") {
+  CHECK(calibration_bound(1.0) == 1.0);
+  CHECK(calibration_bound(0.75) == 0.75);
+  CHECK(calibration_bound(1.001) == 1.0 + 1.0 / 128);  // 2^0 .. 2^1 in steps of 2^-7
+  CHECK(calibration_bound(100.3) == 100.5);             // 2^6 .. 2^7 in steps of 2^-1
+  CHECK(calibration_bound(0.0) == 0.0);
+  // a value and its neighbours a few ulps away (as another build's float sums give) land on one bound
+  int same = 0;
+  for (int i = 1; i <= 1000; ++i) {
+    const double v = 0.37 * i + 0.001 * (i % 7);
+    const float f = float(v);
+    same += calibration_bound(double(f)) == calibration_bound(double(std::nextafter(std::nextafter(f, 1e9f), 1e9f))) &&
+            calibration_bound(double(f)) == calibration_bound(double(std::nextafter(f, 0.f)));
+    CHECK(calibration_bound(v) >= v);
+    CHECK(calibration_bound(v) < v * (1 + 1.0 / 64));
+  }
+  CHECK(same >= 995);
 }

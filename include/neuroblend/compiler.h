@@ -58,6 +58,15 @@ struct CompileOptions {
 
 CompiledModel compile(const ModelSpec& m, const Params& p, const CompileOptions& opt = {});
 
+// The calibration's largest |value| of a tensor, rounded up to
+// kCalibrationBits significant bits; a tensor's scale is this / 127. The
+// float forward pass sums in an order that depends on the build's vector
+// code (Eigen: SSE2 or AVX), which moves the largest value by a few ulps;
+// rounded, it is the same on every build (unless that noise straddles a
+// step of 2^-8 relative: rare), and so is the compiled program.
+constexpr int kCalibrationBits = 8;
+double calibration_bound(double max_abs);
+
 // The pieces, exposed for tests.
 struct Threshold {
   int16_t tau = 0;
