@@ -131,13 +131,18 @@ def ste_sign(x):
 
 
 class _Ctx:
-    """Shared flag: export mode uses torch.sign (ONNX Sign) and pre-signed weights."""
+    """Shared flags: export mode uses torch.sign (ONNX Sign) and pre-signed
+    weights; full precision (the comparison network of the same shape, not
+    exportable) skips every sign and pads the main path with 0."""
 
     def __init__(self):
         self.export = False
+        self.full_precision = False
 
 
 def _sign(ctx, x):
+    if ctx.full_precision:
+        return x
     if ctx.export:
         # ONNX Sign. The NeuroBlend importer treats Sign(0) as +1 (DESIGN §2).
         return torch.sign(x)
@@ -145,6 +150,8 @@ def _sign(ctx, x):
 
 
 def _wsign(ctx, w):
+    if ctx.full_precision:
+        return w
     if ctx.export:
         # export_onnx() has already replaced the weights by their signs
         # (sign(0) = +1), so the exported Conv/MatMul holds +-1 constants.
@@ -168,6 +175,8 @@ class _PadConst(torch.autograd.Function):
 
 
 def pad_hw(ctx, x, p, value):
+    if ctx.full_precision and value == -1.0:
+        value = 0.0  # the binary path's -1 padding: a float path pads with 0
     if ctx.export:
         return _PadConst.apply(x, p, value)
     return F.pad(x, (p, p, p, p), mode="constant", value=value)

@@ -98,6 +98,9 @@ def main():
     ap.add_argument("--limit-train", type=int, default=0, help="use only the first N training images")
     ap.add_argument("--limit-test", type=int, default=0, help="evaluate on the first N test images only")
     ap.add_argument("--no-augment", action="store_true")
+    ap.add_argument("--full-precision", action="store_true",
+                    help="the comparison network: the same shape, recipe and budget with no binarization (float "
+                         "activations and weights on the main path, padded with 0); writes only OUT/NAME-fp.record.json")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--stop-at", metavar="YYYY-MM-DDTHH:MM",
@@ -126,6 +129,7 @@ def main():
     total_steps = steps_per_epoch * a.epochs
 
     net = nbtorch.NBNet(spec)
+    net.ctx.full_precision = a.full_precision
     nparams = sum(p.numel() for p in net.parameters())
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
     state = {"epoch": 0, "step": 0, "cpu_s": 0.0, "wall_s": 0.0, "history": [], "commands": []}
@@ -229,19 +233,21 @@ def main():
 
     # Exports.
     net.eval()
-    base = os.path.join(a.out, name)
-    with open(base + ".json", "w") as f:
-        json.dump(spec, f, indent=2)
-        f.write("\n")
-    nbtorch.export_npz(net, base + ".npz")
-    nbtorch.export_onnx(net, base + ".onnx")
+    base = os.path.join(a.out, name + ("-fp" if a.full_precision else ""))
+    if not a.full_precision:  # a float network is no NeuroBlend network: nothing to export
+        with open(base + ".json", "w") as f:
+            json.dump(spec, f, indent=2)
+            f.write("\n")
+        nbtorch.export_npz(net, base + ".npz")
+        nbtorch.export_onnx(net, base + ".onnx")
     final_acc = state["history"][-1]["test_acc"] if state["history"] else evaluate(net, xte_f, yte)
     rec = {"model": name, "model_file": a.model, "commands": state["commands"], "seed": a.seed,
            "batch": a.batch, "lr": a.lr, "optimizer": "Adam, per-step cosine to 0", "augment": not a.no_augment,
            "epochs": round(state["step"] / steps_per_epoch, 3), "complete_epochs": state["epoch"],
            "steps": state["step"], "schedule_steps": total_steps, "train_images": ntr, "test_images": len(yte), "cpu_seconds": state["cpu_s"],
            "wall_seconds": state["wall_s"], "threads": a.threads, "float_test_accuracy": final_acc,
-           "history": state["history"], "parameters": nparams, "torch": torch.__version__}
+           "history": state["history"], "parameters": nparams, "torch": torch.__version__,
+           "full_precision": a.full_precision}
     with open(base + ".record.json", "w") as f:
         json.dump(rec, f, indent=2)
         f.write("\n")
