@@ -260,15 +260,19 @@ TEST_CASE("position pairs: which layers, and the random networks of the co-simul
     for (const auto& d : lay.desc) CHECK_FALSE(position_pairs(d, hw));
   // The random networks the co-simulation tests run (seeds of cosim_random_default
   // and cosim_random_lut24) include paired layers.
-  auto count = [&](uint64_t seed0, const HwConfig& hw) {
+  // paired layers, and of them those with an identity skip (the select path)
+  auto count = [&](uint64_t seed0, const HwConfig& hw, bool identity) {
     int n = 0;
     for (uint64_t s = seed0; s < seed0 + 60; ++s) {
       ModelSpec m = random_model(s);
       CompiledModel c = compile(m, random_params(m, s, 2), co);
-      for (const auto& d : layout_program(c).desc) n += position_pairs(d, hw);
+      for (const auto& d : layout_program(c).desc)
+        n += position_pairs(d, hw) && (!identity || d[hw::desc::kSkip] == 2);
     }
     return n;
   };
-  CHECK(count(7000, def) >= 5);
-  CHECK(count(5000, HwConfig{"t", 24, 4, 4, 0, 65536, 96, 128, 128}) >= 5);
+  const HwConfig lut24{"t", 24, 4, 4, 0, 65536, 96, 128, 128};
+  CHECK(count(7000, def, false) >= 5);
+  CHECK(count(5000, lut24, false) >= 5);
+  CHECK(count(7000, def, true) + count(5000, lut24, true) >= 1);
 }
