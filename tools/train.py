@@ -251,7 +251,8 @@ def main():
     with open(base + ".record.json", "w") as f:
         json.dump(rec, f, indent=2)
         f.write("\n")
-    print(f"wrote {base}.json .npz .onnx .record.json; float test accuracy {final_acc:.4f}", flush=True)
+    what = ".record.json" if a.full_precision else ".json .npz .onnx .record.json"
+    print(f"wrote {base}{what}; float test accuracy {final_acc:.4f}", flush=True)
 
 
 if __name__ == "__main__":
