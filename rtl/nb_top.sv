@@ -133,13 +133,15 @@ module nb_top #(
   // A layer computed in position pairs (this one, and the next one for the
   // tile loader): Half output channels, an even output width (a pair never
   // spans two rows), a convolution, not the logits.
+  /* verilator lint_off UNUSEDSIGNAL */  // the rule reads a few of the descriptor's fields
+  function automatic logic pair_layer(input nb_pkg::desc_t x);
+    pair_layer = PairOk && x.rows == 32'(Half) && !x.out_w[0] && !x.logits
+                 && (x.kind == nb_pkg::KindConv || x.kind == nb_pkg::KindBlendConv);
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
   logic pair, npair;
-  always_comb begin
-    pair = PairOk && d.rows == 32'(Half) && !d.out_w[0] && !d.logits
-           && (d.kind == nb_pkg::KindConv || d.kind == nb_pkg::KindBlendConv);
-    npair = PairOk && nd.rows == 32'(Half) && !nd.out_w[0] && !nd.logits
-            && (nd.kind == nb_pkg::KindConv || nd.kind == nb_pkg::KindBlendConv);
-  end
+  assign pair = pair_layer(d);
+  assign npair = pair_layer(nd);
   logic pair_q;  // the tile being computed is in position pairs (set as it starts)
 
   // ------------------------------------------------------------- tiling
@@ -926,19 +928,19 @@ module nb_top #(
       fv_q <= {fv_q[0], fgb_valid};
       fl_q <= {fl_q[0], fgb_last};
       if (issue) begin
-        // a window is one position, or two (position pairs)
-        iss_n_q <= iss_n_q + (pair_q ? 32'd2 : 32'd1);
-        sel_ptr_q <= sel_ptr_q + (pair_q ? in_c32 << 1 : in_c32);
-        if (iss_ox_q + (pair_q ? 16'd2 : 16'd1) == out_w) begin
+        // a window is one position, or two (position pairs): 1 << pair_q
+        iss_n_q <= iss_n_q + (32'd1 << pair_q);
+        sel_ptr_q <= sel_ptr_q + (in_c32 << pair_q);
+        if (iss_ox_q + (16'd1 << pair_q) == out_w) begin
           iss_ox_q <= '0;
           iss_colu_q <= '0;
           iss_colu1_q <= pair_q ? signed'(d.col_step) : 32'sd0;
           iss_iy0_q <= iss_iy0_q + 32'(d.stride);
           iss_rowu_q <= iss_rowu_q + signed'(d.row_step);
         end else begin
-          iss_ox_q <= iss_ox_q + (pair_q ? 16'd2 : 16'd1);
-          iss_colu_q <= iss_colu_q + (pair_q ? signed'(d.col_step << 1) : signed'(d.col_step));
-          iss_colu1_q <= iss_colu1_q + (pair_q ? signed'(d.col_step << 1) : signed'(d.col_step));
+          iss_ox_q <= iss_ox_q + (16'd1 << pair_q);
+          iss_colu_q <= iss_colu_q + signed'(d.col_step << pair_q);
+          iss_colu1_q <= iss_colu1_q + signed'(d.col_step << pair_q);
         end
       end
       if (sp_valid && use_pool) begin
@@ -952,7 +954,7 @@ module nb_top #(
       if (pop) begin
         dr_q <= use_bin ? dr_q + 3'd1 : dr_q;
         ar_q <= ar_q + 3'd1;
-        merged_q <= merged_q + (pair_q ? 32'd2 : 32'd1);
+        merged_q <= merged_q + (32'd1 << pair_q);
       end
       dcnt_q <= dcnt_q + (bin_push ? 4'd1 : 4'd0) - ((pop && use_bin) ? 4'd1 : 4'd0);
       acnt_q <= acnt_q + (fix_push ? 4'd1 : 4'd0) - (pop ? 4'd1 : 4'd0);
@@ -968,7 +970,7 @@ module nb_top #(
         mlane_q <= mlast ? 16'd0 : mlane_q + 16'(MergeLanes);
       end
       // (position pairs: the pair's outputs are contiguous, position p then p + 1)
-      if (mv_q && !logits && mv_last_q) wptr_q <= wptr_q + (pair_q ? out_c32 << 1 : out_c32);
+      if (mv_q && !logits && mv_last_q) wptr_q <= wptr_q + (out_c32 << pair_q);
       if (mv_q && logits) lrow_q <= lrow_q + 1'b1;
 
       // ---- tile loader: weights and parameters of tile ltile_q into bank lbank_q
