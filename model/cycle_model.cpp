@@ -155,7 +155,8 @@ struct Sim {
     const int64_t in_h = d[f::kInH], in_w = d[f::kInW], in_c = d[f::kInC];
     if (kind == 3) {  // average pooling: one run per input position, then merge
       fix += uint64_t(in_h * in_w);
-      return in_h * in_w + 4 + (m - 1);
+      // the sum is in the last MAC slice's P SelStages cycles after the last byte
+      return in_h * in_w + 4 + hw::kSelStages + (m - 1);
     }
     const bool use_bin = d[f::kKbin] != 0, use_sel = skip == 2, use_mac = !use_sel;
     const int64_t n = pair ? int64_t(d[f::kWindows]) / 2 : int64_t(d[f::kWindows]);
@@ -172,22 +173,24 @@ struct Sim {
     if (use_mac) {
       Window w = window(d[f::kFixK], in_c, hw.macs);
       period = std::max(period, w.chunks + (w.flush ? 2 : 0));
-      // +1 against the binary path: the word waits a cycle for its weights
-      // (registered weight-memory read), then products and sum.
-      avail = std::max(avail, w.chunks + (w.flush ? 1 : 0) + 4);
+      // The word waits a cycle for its weights (registered weight-memory
+      // read); byte k reaches MAC slice k k cycles after byte 0 (the
+      // cascade), so the last slice takes its operation Macs cycles on
+      // and holds the window's sum SelStages cycles later (nb_mac_lane).
+      avail = std::max<int64_t>(avail, w.chunks + (w.flush ? 1 : 0) + 3 + hw.macs + hw::kSelStages);
       fix += uint64_t(w.words * n);
     }
     if (use_sel) {
-      avail = std::max<int64_t>(avail, 2);
+      avail = std::max<int64_t>(avail, 2 + hw::kSelStages);
       fix += uint64_t(n);
     }
-    // Windows issue every `period` cycles, at most 6 in flight (issued and
+    // Windows issue every `period` cycles, at most MaxInflight in flight (issued and
     // not yet merged). Window i's results reach the merge `avail` cycles
     // after its issue; the merge takes m cycles per window, one after the
     // other; the window leaves (pop) with its last group:
-    //   issue_i = max(issue_{i-1} + period, pop_{i-6} + 1)
+    //   issue_i = max(issue_{i-1} + period, pop_{i-MaxInflight} + 1)
     //   pop_i   = max(issue_i + avail, pop_{i-1} + 1) + m - 1
-    constexpr int kInflight = 6;
+    constexpr int kInflight = hw::kMaxInflight;
     if (m <= period) {
       // The merge keeps pace (a window merges before the next arrives):
       // pop_i = issue_i + avail + m - 1, and the closed form holds with
@@ -200,7 +203,7 @@ struct Sim {
         last = ((n - 1) / kInflight) * (depth + 1) + ((n - 1) % kInflight) * period;
       return last + depth + 3;
     }
-    std::array<int64_t, kInflight> pops{};  // pop_{i-6} .. pop_{i-1}, ring
+    std::array<int64_t, kInflight> pops{};  // pop_{i-MaxInflight} .. pop_{i-1}, ring
     int64_t issue = 0, pop = 0;
     for (int64_t i = 0; i < n; ++i) {
       if (i > 0) issue += period;

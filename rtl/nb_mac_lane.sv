@@ -1,30 +1,124 @@
-// The int8 products of one fixed-point lane in one cycle: Macs signed bytes
-// of the window word times Macs signed weight bytes, summed. Each product is
-// 16 bits (one DSP48E2 multiplier); their sum is a balanced tree of
-// two-input adders (carry chains) no wider than its values. The products and
-// the tree's levels are kept apart: merged into one multiply-accumulate,
-// synthesis builds a carry-save tree in LUTs twice the size. A module of its
-// own so that its operands' switching is measured per lane (power report).
+// The int8 products of one fixed-point lane and its accumulator: a cascade
+// of Macs DSP48E2 slices (UG579), no adder in fabric. Slice k multiplies
+// byte k of the window word (A, sign-extended) by byte k of the weights
+// (B) and adds the previous slice's sum from the P cascade (PCIN); the
+// last slice also adds its own P, the window's accumulator. A word's bytes
+// are skewed: slice k takes its byte k cycles after slice 0, so that the
+// word's partial sum meets byte k in slice k. The window bytes come skewed
+// already (nb_top delays them once for all lanes); this module delays its
+// weight bytes, by max(k-1, 0) registers in fabric and one more in the
+// slice (AREG = BREG = 2 for k >= 1, 1 for slice 0).
+//
+// Timing, a word beside its weights at cycle u (a_i byte 0, w_i):
+//   slice k: product register M valid at u+k+2, P at u+k+3;
+//   the last slice (K = Macs-1) adds at u+K+2; its OPMODE and C are
+//   registered, so op_i / c_i are given at u+K+1 and P (acc_o) holds the
+//   sum at u+K+3 = u+Macs+2 (nb_pkg::MacStages + Macs - 1 after u).
+// mclr_i[k] clears slice k's product register (synchronous RSTM) on the
+// cycle it would take a product of no word (a bubble), at u+k+1.
+// The last slice's ALU (op_i, registered with c_i):
+//   op_i[1] = 0: P = (op_i[0] ? P : 0) + M + PCIN     (a window word)
+//   op_i[1] = 1: P = c + (op_i[0] ? P : 0)           (select / pool byte)
+// Selecting P or 0 restarts the accumulator at a window's first word
+// without a cycle of its own.
+//
+// Simulation runs the behavioural model below; synthesis (SYNTHESIS
+// defined, as Yosys does) instantiates the slices, like nb_dsp_xnor.
 module nb_mac_lane #(
-  parameter int Macs = 8   // 1, 2, 4 or 8
+  parameter int Macs = 8   // 1, 2, 4 or 8 slices
 ) (
-  input  logic [Macs*8-1:0]  a_i,     // window bytes
-  input  logic [Macs*8-1:0]  w_i,     // weight bytes
-  output logic signed [31:0] psum_o
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic [Macs*8-1:0]      a_i,     // window bytes, byte k delayed max(k-1, 0) cycles
+  input  logic [Macs*8-1:0]      w_i,     // weight bytes, not skewed
+  input  logic [Macs-1:0]        mclr_i,  // slice k: no product this cycle
+  input  logic [1:0]             op_i,    // the last slice's operation, next cycle
+  input  logic signed [7:0]      c_i,     // the select / pool byte, with op_i
+  output logic signed [31:0]     psum_o   // the accumulator (the last slice's P)
 );
-  localparam int SW = 16 + $clog2(Macs + 1);  // |sum| <= Macs * 2^14 (-128 * -128 at most)
-  // levels of the tree: 8 leaves (the products, 0 past Macs), 4, 2, 1 sums
-  (* keep *) logic signed [SW-1:0] l0 [8];
-  (* keep *) logic signed [SW-1:0] l1 [4];
-  (* keep *) logic signed [SW-1:0] l2 [2];
-  (* keep *) logic signed [SW-1:0] l3;
-  always_comb begin
-    for (int b = 0; b < 8; b++)
-      l0[b] = b < Macs ? SW'(16'(signed'(a_i[(b % Macs)*8 +: 8]) * signed'(w_i[(b % Macs)*8 +: 8]))) : '0;
+  localparam int K = Macs - 1;
+  // The weights' skew in fabric: byte k through max(k-1, 0) registers
+  // (reset, so that synthesis keeps them flip-flops rather than shift-
+  // register LUTs: LUTs are the scarce resource).
+  logic [7:0] w_s [Macs];
+  for (genvar k = 0; k < Macs; k++) begin : g_wskew
+    if (k <= 1) begin : g_none
+      assign w_s[k] = w_i[k*8 +: 8];
+    end else begin : g_dly
+      logic [7:0] d_q [k-1];
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) for (int i = 0; i < k - 1; i++) d_q[i] <= '0;
+        else begin
+          d_q[0] <= w_i[k*8 +: 8];
+          for (int i = 1; i < k - 1; i++) d_q[i] <= d_q[i-1];
+        end
+      end
+      assign w_s[k] = d_q[k-2];
+    end
   end
-  always_comb for (int i = 0; i < 4; i++) l1[i] = l0[2*i] + l0[2*i + 1];
-  always_comb for (int i = 0; i < 2; i++) l2[i] = l1[2*i] + l1[2*i + 1];
-  assign l3 = l2[0] + l2[1];
-  assign psum_o = 32'(l3);
+
+`ifdef SYNTHESIS
+  logic [Macs*48-1:0] pc;   // the P cascade: slice k's PCOUT at [k*48 +: 48]
+  logic [47:0] p_last;
+  // OPMODE: W [8:7], Z [6:4], Y [3:2], X [1:0]; X = Y = 01: the product M
+  logic [8:0] op_last;
+  always_comb begin
+    op_last = 9'b00_001_01_01;                            // P = M + PCIN
+    if (Macs == 1) op_last[6:4] = 3'b000;                 // no cascade in
+    if (op_i[1]) op_last = {2'b11, op_i[0] ? 3'b010 : 3'b000, 4'b0101};  // P = C + (P | 0) (+ M = 0)
+    else if (op_i[0]) op_last[8:7] = 2'b01;               // + P
+  end
+  for (genvar k = 0; k < Macs; k++) begin : g_slice
+    localparam int R = k == 0 ? 1 : 2;
+    localparam bit Last = k == K;
+    logic [47:0] p;
+    DSP48E2 #(
+      .USE_MULT("MULTIPLY"), .AMULTSEL("A"), .BMULTSEL("B"), .A_INPUT("DIRECT"), .B_INPUT("DIRECT"),
+      .AREG(R), .ACASCREG(R), .BREG(R), .BCASCREG(R), .MREG(1), .PREG(1), .CREG(Last ? 1 : 0),
+      .OPMODEREG(Last ? 1 : 0), .ADREG(0), .DREG(0), .INMODEREG(0), .ALUMODEREG(0), .CARRYINREG(0),
+      .CARRYINSELREG(0)
+    ) u_dsp (
+      .CLK(clk_i),
+      .A(30'(signed'(a_i[k*8 +: 8]))), .B(18'(signed'(w_s[k]))),
+      .C(Last ? 48'(c_i) : 48'd0), .D(27'd0),
+      .OPMODE(Last ? op_last : (k == 0 ? 9'b00_000_01_01 : 9'b00_001_01_01)),
+      .ALUMODE(4'b0000), .INMODE(5'd0), .CARRYIN(1'b0), .CARRYINSEL(3'd0),
+      .CEA1(1'b1), .CEA2(1'b1), .CEB1(1'b1), .CEB2(1'b1), .CEC(Last), .CEP(1'b1), .CEM(1'b1),
+      .CEAD(1'b0), .CED(1'b0), .CECTRL(Last), .CEINMODE(1'b0), .CEALUMODE(1'b0), .CECARRYIN(1'b0),
+      .RSTA(1'b0), .RSTB(1'b0), .RSTC(1'b0), .RSTP(1'b0), .RSTM(mclr_i[k]), .RSTD(1'b0), .RSTCTRL(1'b0),
+      .RSTINMODE(1'b0), .RSTALUMODE(1'b0), .RSTALLCARRYIN(1'b0),
+      .ACIN(30'd0), .BCIN(18'd0), .PCIN(k == 0 ? 48'd0 : pc[(k == 0 ? 0 : k-1)*48 +: 48]), .CARRYCASCIN(1'b0),
+      .MULTSIGNIN(1'b0), .PCOUT(pc[k*48 +: 48]), .P(p));
+    if (Last) begin : g_out
+      assign p_last = p;
+    end
+  end
+  assign psum_o = signed'(p_last[31:0]);
+`else
+  // Behavioural model of the same registers.
+  logic signed [7:0] a1_q [Macs], a2_q [Macs], b1_q [Macs], b2_q [Macs];
+  logic signed [15:0] m_q [Macs];
+  logic signed [47:0] p_q [Macs];
+  logic [1:0] op_q;
+  logic signed [7:0] c_q;
+  always_ff @(posedge clk_i) begin
+    for (int k = 0; k < Macs; k++) begin
+      a1_q[k] <= signed'(a_i[k*8 +: 8]);
+      b1_q[k] <= signed'(w_s[k]);
+      a2_q[k] <= a1_q[k];
+      b2_q[k] <= b1_q[k];
+      // slice 0 has one operand register, the others two
+      if (mclr_i[k]) m_q[k] <= '0;
+      else if (k == 0) m_q[k] <= a1_q[k] * b1_q[k];
+      else m_q[k] <= a2_q[k] * b2_q[k];
+      if (k < K) p_q[k] <= 48'(m_q[k]) + (k == 0 ? 48'sd0 : p_q[k == 0 ? 0 : k-1]);
+    end
+    op_q <= op_i;
+    c_q <= c_i;
+    if (op_q[1]) p_q[K] <= 48'(c_q) + (op_q[0] ? p_q[K] : 48'sd0);
+    else p_q[K] <= (op_q[0] ? p_q[K] : 48'sd0) + 48'(m_q[K]) + (K == 0 ? 48'sd0 : p_q[K == 0 ? 0 : K-1]);
+  end
+  assign psum_o = 32'(p_q[K]);
+`endif
   initial if (Macs != 1 && Macs != 2 && Macs != 4 && Macs != 8) $fatal(1, "nb_mac_lane: Macs must be 1, 2, 4 or 8");
 endmodule

@@ -24,6 +24,10 @@ package nb_pkg;
   localparam int XnorStages = 2;  // register stages of the XNOR slice (operands in, P out)
   localparam int BitReadStages = 2;  // cycles from a bit-buffer read to its run: the block RAM's registered read, then the rotated and shifted run in a register
   localparam int PopStages = 1;  // register stages of a binary lane after its XNOR slices (the popcount, then the accumulator and dot)
+  localparam int MacStages = 3;  // register stages of an int8 MAC slice (DSP48E2: operands A/B, product M, sum P); a lane's Macs slices cascade (PCIN), each one cycle after the previous, the last one accumulating
+  localparam int SelStages = 2;  // cycles from a select / pool byte to the lane's accumulator: the last MAC slice's C and P registers
+  localparam int FifoDepth = 16;  // entries of the dot and acc FIFOs between the engines and the merge (one per window; LUT-RAM)
+  localparam int MaxInflight = 14;  // windows issued and not yet merged, at most (FifoDepth - 2)
 
   // Error codes (nb_top error_code_o).
   typedef enum logic [7:0] {

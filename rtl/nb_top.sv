@@ -52,8 +52,10 @@ module nb_top #(
   localparam int KwE = (MaxKw + Wpl - 1) / Wpl;       // weight entries of Wpl words per lane
   localparam int KwA = $clog2(KwE + 1);                // address bits of one bank of them
   localparam int FixA = $clog2(MaxFixEntries + 1);
-  localparam int FifoDepth = 8;
-  localparam int MaxInflight = 6;
+  localparam int FifoDepth = nb_pkg::FifoDepth;
+  localparam int MaxInflight = nb_pkg::MaxInflight;
+  localparam int FA = $clog2(FifoDepth);       // FIFO pointers
+  localparam int FC = $clog2(FifoDepth + 1);   // FIFO counts
   localparam int MW = Macs * 8;
   localparam int NG = Lanes / MergeLanes;   // lane groups the merge takes one per cycle
   localparam int GA = NG > 1 ? $clog2(NG) : 1;
@@ -337,7 +339,7 @@ module nb_top #(
   logic signed [31:0] iss_colu1_q;  // the pair's second position: iss_colu_q + col_step (else iss_colu_q)
   logic [31:0] iss_n_q;     // windows issued in this tile
   logic [31:0] merged_q;    // windows merged in this tile
-  logic [3:0] inflight_q;
+  logic [FC-1:0] inflight_q;
   logic issue, pop;
   logic bg_ready, fg_ready;        // window front ends take a new position
   logic bg_valid, fg_valid;        // their buffer reads
@@ -486,9 +488,16 @@ module nb_top #(
   end
 
   // The window word waits one cycle for its weights (the weight memories'
-  // registered read), then the products (stage 0) and their sum (stage 1).
-  logic [1:0] fv_q, fl_q;
+  // registered read): at u = its cycle + 1 it is beside them (fa_q, the
+  // lanes' went_q), then runs down each lane's cascade of MAC slices
+  // (nb_mac_lane): byte k enters slice k, k cycles after byte 0, so the
+  // window bytes are skewed here once for all lanes (byte k delayed
+  // max(k-1, 0) cycles; the slices' operand registers add the rest).
+  // fv_q[j] / fl_q[j]: a word (its window's last) at u + j.
+  localparam int FixPipe = Macs + 1;
+  logic [FixPipe-1:0] fv_q, fl_q;
   logic [MW-1:0] fa_q, fa1_q;   // window word (the pair's second one), beside its weights
+  logic [MW-1:0] fa_s, fa1_s;   // skewed
   logic [2:0] fbyte_q;          // the word's first byte within the 8-byte weight entry
   logic [31:0] fbyte0;
   assign fbyte0 = 32'(fword) * Macs;  // Macs is a power of two: a shift
@@ -499,17 +508,49 @@ module nb_top #(
       fbyte_q <= fbyte0[2:0];
     end
   end
+  for (genvar k = 0; k < Macs; k++) begin : g_askew
+    if (k <= 1) begin : g_none
+      assign fa_s[k*8 +: 8] = fa_q[k*8 +: 8];
+      assign fa1_s[k*8 +: 8] = fa1_q[k*8 +: 8];
+    end else begin : g_dly
+      logic [7:0] d_q [k-1], d1_q [k-1];
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          for (int i = 0; i < k - 1; i++) {d_q[i], d1_q[i]} <= '0;
+        end else begin
+          d_q[0] <= fa_q[k*8 +: 8];
+          d1_q[0] <= fa1_q[k*8 +: 8];
+          for (int i = 1; i < k - 1; i++) {d_q[i], d1_q[i]} <= {d_q[i-1], d1_q[i-1]};
+        end
+      end
+      assign fa_s[k*8 +: 8] = d_q[k-2];
+      assign fa1_s[k*8 +: 8] = d1_q[k-2];
+    end
+  end
+  // The lanes' shared controls: slice k clears its product register at
+  // u+k+1 when no word is there; the last slice's operation is given at
+  // u+Macs for a word and with the read for a select / pool byte (the two
+  // never share a layer); the accumulator restarts (fresh) after a
+  // window's last; its sum is in P SelStages cycles after the operation.
+  logic [Macs-1:0] mclr;
+  logic [1:0] fop;
+  logic fresh_q;
+  logic [nb_pkg::SelStages-1:0] fpush_q;
+  logic mac_v, mac_last;
+  assign mac_v = fv_q[Macs];
+  assign mac_last = fl_q[Macs];
+  always_comb for (int k = 0; k < Macs; k++) mclr[k] = !fv_q[k + 1];
+  assign fop = {sm_valid_q, !fresh_q};
   logic signed [31:0] acc_w [Lanes];
   logic fix_push;
-  assign fix_push = (fv_q[1] && fl_q[1]) || (sm_valid_q && sm_last_q);
+  assign fix_push = fpush_q[nb_pkg::SelStages-1];
   for (genvar l = 0; l < Lanes; l++) begin : g_flane
     logic [15:0] wrow;
     assign wrow = (s_pair && l >= Half) ? 16'(l - Half) : 16'(l);
     nb_fix_lane #(.Macs(Macs), .FixA(FixA)) u_lane (
       .clk_i, .rst_ni, .wload_i(tl_q && lstep_q == 4'd1 && rsp && ld_lane_q == wrow), .wbank_i(lbank_q),
       .wword_i(FixA'(ld_word_q)), .wdata_i(mem_rsp_rdata_i), .rd_i(fgb_valid), .cbank_i(cbank_q),
-      .ridx_i(FixA'(fbyte0 >> 3)), .a_i(l >= Half ? fa1_q : fa_q), .abyte_i(fbyte_q), .pvalid_i(fv_q[0]), .avalid_i(fv_q[1]),
-      .alast_i(fl_q[1]), .sm_valid_i(sm_valid_q), .sm_last_i(sm_last_q), .pool_i(use_pool),
+      .ridx_i(FixA'(fbyte0 >> 3)), .a_i(l >= Half ? fa1_s : fa_s), .abyte_i(fbyte_q), .mclr_i(mclr), .op_i(fop),
       .lane_byte_i(signed'(byte_rdata[l*8 +: 8])), .acc_o(acc_w[l]));
   end
 
@@ -521,8 +562,8 @@ module nb_top #(
   logic [Lanes*32-1:0] afifo_mem [FifoDepth];
   logic [Lanes*16-1:0] dots_w, dfifo_head;
   logic [Lanes*32-1:0] accs_w, afifo_head;
-  logic [2:0] dw_q, dr_q, aw_q, ar_q;
-  logic [3:0] dcnt_q, acnt_q;
+  logic [FA-1:0] dw_q, dr_q, aw_q, ar_q;
+  logic [FC-1:0] dcnt_q, acnt_q;
   always_comb begin
     for (int l = 0; l < Lanes; l++) begin
       dots_w[l*16 +: 16] = dot_w[l];
@@ -845,6 +886,8 @@ module nb_top #(
       bl_q <= '0;
       fv_q <= '0;
       fl_q <= '0;
+      fresh_q <= 1'b1;
+      fpush_q <= '0;
       dw_q <= '0;
       dr_q <= '0;
       aw_q <= '0;
@@ -925,8 +968,11 @@ module nb_top #(
       sm_last_q <= sp_last;
       bv_q <= {bv_q[BinStages-2:0], gb_valid};
       bl_q <= {bl_q[BinStages-2:0], gb_last};
-      fv_q <= {fv_q[0], fgb_valid};
-      fl_q <= {fl_q[0], fgb_last};
+      fv_q <= {fv_q[FixPipe-2:0], fgb_valid};
+      fl_q <= {fl_q[FixPipe-2:0], fgb_last};
+      if (mac_v) fresh_q <= mac_last;
+      else if (sm_valid_q) fresh_q <= sm_last_q;
+      fpush_q <= {fpush_q[nb_pkg::SelStages-2:0], (mac_v && mac_last) || (sm_valid_q && sm_last_q)};
       if (issue) begin
         // a window is one position, or two (position pairs): 1 << pair_q
         iss_n_q <= iss_n_q + (32'd1 << pair_q);
@@ -947,17 +993,17 @@ module nb_top #(
         if (sp_last) pool_active_q <= 1'b0;
         pool_ptr_q <= pool_ptr_q + in_c32;
       end
-      inflight_q <= inflight_q + ((issue || (st_q == S_COMPUTE && use_pool && !pool_active_q && iss_n_q == 0)) ? 4'd1 : 4'd0)
-                    - (pop ? 4'd1 : 4'd0);
-      if (bin_push) dw_q <= dw_q + 3'd1;
-      if (fix_push) aw_q <= aw_q + 3'd1;
+      inflight_q <= inflight_q + ((issue || (st_q == S_COMPUTE && use_pool && !pool_active_q && iss_n_q == 0)) ? FC'(1) : FC'(0))
+                    - (pop ? FC'(1) : FC'(0));
+      if (bin_push) dw_q <= dw_q + FA'(1);
+      if (fix_push) aw_q <= aw_q + FA'(1);
       if (pop) begin
-        dr_q <= use_bin ? dr_q + 3'd1 : dr_q;
-        ar_q <= ar_q + 3'd1;
+        dr_q <= use_bin ? dr_q + FA'(1) : dr_q;
+        ar_q <= ar_q + FA'(1);
         merged_q <= merged_q + (32'd1 << pair_q);
       end
-      dcnt_q <= dcnt_q + (bin_push ? 4'd1 : 4'd0) - ((pop && use_bin) ? 4'd1 : 4'd0);
-      acnt_q <= acnt_q + (fix_push ? 4'd1 : 4'd0) - (pop ? 4'd1 : 4'd0);
+      dcnt_q <= dcnt_q + (bin_push ? FC'(1) : FC'(0)) - ((pop && use_bin) ? FC'(1) : FC'(0));
+      acnt_q <= acnt_q + (fix_push ? FC'(1) : FC'(0)) - (pop ? FC'(1) : FC'(0));
       mv_q <= mgo;
       // stage 3 writes the cycle after stage 2, into the other buffers at
       // its own address: it may still write as the next tile starts
@@ -1214,13 +1260,17 @@ module nb_top #(
     if (Macs != 1 && Macs != 2 && Macs != 4 && Macs != 8) $fatal(1, "nb_top: Macs must be 1, 2, 4 or 8");
     if (Wpl != 1 && Wpl != 2 && Wpl != 4) $fatal(1, "nb_top: Wpl must be 1, 2 or 4");
     if (nb_pkg::XnorStages < 2 || nb_pkg::PopStages != 1) $fatal(1, "nb_top: built for XnorStages >= 2, PopStages == 1");
+    if (nb_pkg::MacStages != 3 || nb_pkg::SelStages != 2) $fatal(1, "nb_top: built for nb_mac_lane's MacStages == 3, SelStages == 2");
+    if (MaxInflight > FifoDepth - 2) $fatal(1, "nb_top: MaxInflight must leave two FIFO entries");
     if (ActBytes % Banks != 0) $fatal(1, "nb_top: ActBytes must be a multiple of %0d", Banks);
   end
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
-      assert (!(bin_push && dcnt_q == 4'(FifoDepth))) else $error("nb_top: dot FIFO overflow");
-      assert (!(fix_push && acnt_q == 4'(FifoDepth))) else $error("nb_top: acc FIFO overflow");
+      assert (!(bin_push && dcnt_q == FC'(FifoDepth))) else $error("nb_top: dot FIFO overflow");
+      assert (!(fix_push && acnt_q == FC'(FifoDepth))) else $error("nb_top: acc FIFO overflow");
+      // the last MAC slice takes a window word or a select / pool byte, never both
+      assert (!(mac_v && sm_valid_q)) else $error("nb_top: MAC word and select / pool byte in the same slice cycle");
       assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
       assert (!(main_load && tl_q)) else $error("nb_top: two loaders at once");
       // the dump and the record have the port to themselves (S_PF_WAIT)

@@ -262,5 +262,9 @@ constexpr Param kMergeLanes{"MergeLanes", "merge_lanes", 8, 1, 64, {0, 0, 0, 0},
 constexpr int kXnorStages = 2;  // register stages of the XNOR slice (operands in, P out)
 constexpr int kBitReadStages = 2;  // cycles from a bit-buffer read to its run: the block RAM's registered read, then the rotated and shifted run in a register
 constexpr int kPopStages = 1;  // register stages of a binary lane after its XNOR slices (the popcount, then the accumulator and dot)
+constexpr int kMacStages = 3;  // register stages of an int8 MAC slice (DSP48E2: operands A/B, product M, sum P); a lane's Macs slices cascade (PCIN), each one cycle after the previous, the last one accumulating
+constexpr int kSelStages = 2;  // cycles from a select / pool byte to the lane's accumulator: the last MAC slice's C and P registers
+constexpr int kFifoDepth = 16;  // entries of the dot and acc FIFOs between the engines and the merge (one per window; LUT-RAM)
+constexpr int kMaxInflight = 14;  // windows issued and not yet merged, at most (FifoDepth - 2)
 
 }  // namespace nb::hw
