@@ -68,7 +68,7 @@ nlohmann::json to_json(const Resources& r) {
 }
 
 std::vector<std::string> resource_top_term_names() {
-  return {"1", "lanes", "lanes_pow2", "merge_lanes", "words"};
+  return {"1", "lanes", "lanes_pow2", "merge_lanes", "words", "lanes_ff_params"};
 }
 
 namespace {
@@ -94,10 +94,12 @@ std::vector<Instance> instances(const HwConfig& hw, int act_bytes) {
   // position pairs (nb_top PairOk): a copy of the buffers and window generators
   const int n = hw.pairs() ? 2 : 1;
   return {
-      {fmt::format("nb_byte_bufs Depth={} Banks={} WUnits={}", act_bytes / b, b, bw),
-       n == 2 ? "int8 activation buffers (ping-pong, shared ports), and a copy for position pairs"
-              : "int8 activation buffers (ping-pong, shared ports)",
+      {fmt::format("nb_byte_banks Depth={} Banks={}", act_bytes / b, b),
+       n == 2 ? "int8 activation buffers (ping-pong banks, shared read port), and a copy for position pairs"
+              : "int8 activation buffers (ping-pong banks, shared read port)",
        n},
+      {fmt::format("nb_byte_wfront Depth={} Banks={} WUnits={}", act_bytes / b, b, bw),
+       "int8 buffers' write port, decoded once for the banks and their copy", 1},
       {fmt::format("nb_bit_ram Bits={} U={} WMax={}", act_bytes, 48 * hw.wpl, bw),
        n == 2 ? "bit activation buffers (ping-pong), and copies for position pairs" : "bit activation buffers (ping-pong)",
        2 * n},
@@ -117,7 +119,9 @@ std::vector<Instance> instances(const HwConfig& hw, int act_bytes) {
 std::vector<double> resource_top_terms(const HwConfig& hw) {
   double l = hw.lanes, p = 1;
   while (p < l) p *= 2;  // synthesis follows the lanes rounded up to a power of two (calibrate_resources.py)
-  return {1, l, p, double(hw.merge()), double(hw.wpl)};
+  // nb_lane_params keeps a tile's parameters in flip-flops (and a group
+  // multiplexer) below 8 merge units, in LUT-RAM from 8 on
+  return {1, l, p, double(hw.merge()), double(hw.wpl), hw.merge() < 8 ? l : 0.0};
 }
 
 ResourceModel load_resource_model(const std::string& path) {
@@ -426,6 +430,7 @@ Activity activity_from_coverage(const std::string& path, int images) {
     else if (ends(h, ".u_rq") && port != "z_o" && port != "z") a.rq_in += count;
     else if (ends(h, ".u_rq") && port == "z_o") a.rq_out += count;
     else if ((ends(h, ".u_bytes") || ends(h, ".u_bits")) && (port == "rdata_o" || port == "wdata_i")) a.memory += count;
+    else if (ends(h, ".u_bytes_wr") && port == "wdata_i") a.memory += count;  // the int8 banks' write data
     else if (ends(h, ".u_xnor") || ends(h, ".u_mac") || ends(h, ".u_rq"))
       continue;  // inside the DSP48E2 slices (their ports are charged above)
     else if (port == "clk_i" || port == "clk")

@@ -28,7 +28,9 @@ module nb_mac_lane #(
   parameter int Macs = 8   // 1, 2, 4 or 8 slices
 ) (
   input  logic                   clk_i,
+  /* verilator lint_off UNUSEDSIGNAL */  // no weight delays with Macs <= 2
   input  logic                   rst_ni,
+  /* verilator lint_on UNUSEDSIGNAL */
   input  logic [Macs*8-1:0]      a_i,     // window bytes, byte k delayed max(k-1, 0) cycles
   input  logic [Macs*8-1:0]      w_i,     // weight bytes, not skewed
   input  logic [Macs-1:0]        mclr_i,  // slice k: no product this cycle

@@ -124,14 +124,18 @@ module nb_top #(
     has_next = has_next_q;
     nbin = has_next && nd.kbin != 32'd0;
   end
-  // Modes of the two engines.
+  // Modes of the two engines: registers set with the descriptor (the issue
+  // decision reads them, a few LUTs from flip-flops, not a 32-bit compare).
+  /* verilator lint_off UNUSEDSIGNAL */  // the modes read a few of the descriptor's fields
+  function automatic logic [3:0] modes(input nb_pkg::desc_t x);
+    // {bin, pool, sel, mac}
+    modes = {x.kbin != 0, x.kind == nb_pkg::KindAvgpool, x.skip == nb_pkg::SkipIdentity,
+             x.kind != nb_pkg::KindAvgpool && x.skip != nb_pkg::SkipIdentity};
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [3:0] mode_q;
   logic use_bin, use_mac, use_sel, use_pool;
-  always_comb begin
-    use_bin = kbin != 0;
-    use_pool = kind == nb_pkg::KindAvgpool;
-    use_sel = skip == nb_pkg::SkipIdentity;
-    use_mac = !use_pool && !use_sel;
-  end
+  assign {use_bin, use_pool, use_sel, use_mac} = mode_q;
   // A layer computed in position pairs (this one, and the next one for the
   // tile loader): Half output channels, an even output width (a pair never
   // spans two rows), a convolution, not the logits.
@@ -281,7 +285,8 @@ module nb_top #(
 
   // ------------------------------------------------------------ buffers
   // Two int8 buffers and two bit buffers; pp_q selects this layer's input.
-  // int8 buffers: one read and one write port shared by the two (nb_byte_bufs).
+  // int8 buffers: one read and one write port shared by the two (nb_byte_banks,
+  // its write port decoded by nb_byte_wfront).
   logic byte_re, byte_rsel, byte_we, byte_wsel;
   logic [31:0] byte_raddr, byte_waddr;
   logic [Banks*8-1:0] byte_rdata;
@@ -312,9 +317,16 @@ module nb_top #(
     byte_wdata_q <= byte_wdata;
     byte_wmask_q <= byte_wmask;
   end
-  nb_byte_bufs #(.Banks(Banks), .Depth(Depth), .WUnits(BW)) u_bytes (
+  // the write port decoded once, for the banks and their copy (pairs)
+  logic [Banks-1:0] byte_wen;
+  logic [Banks*$clog2(Depth)-1:0] byte_wrow;
+  logic [Banks*8-1:0] byte_wbyte;
+  nb_byte_wfront #(.Banks(Banks), .Depth(Depth), .WUnits(BW)) u_bytes_wr (
+    .we_i(byte_we_q), .waddr_i(byte_waddr_q), .wdata_i(byte_wdata_q), .wmask_i(byte_wmask_q),
+    .wen_o(byte_wen), .wrow_o(byte_wrow), .wbyte_o(byte_wbyte));
+  nb_byte_banks #(.Banks(Banks), .Depth(Depth)) u_bytes (
     .clk_i, .re_i(byte_re), .rsel_i(byte_rsel), .raddr_i(byte_raddr), .rdata_o(byte_rdata),
-    .we_i(byte_we_q), .wsel_i(byte_wsel_q), .waddr_i(byte_waddr_q), .wdata_i(byte_wdata_q), .wmask_i(byte_wmask_q));
+    .wsel_i(byte_wsel_q), .wen_i(byte_wen), .wrow_i(byte_wrow), .wbyte_i(byte_wbyte));
   for (genvar i = 0; i < 2; i++) begin : g_buf
     nb_bit_ram #(.Bits(ActBytes), .U(UB), .WMax(BW)) u_bits (
       .clk_i, .re_i(bit_re[i]), .raddr_i(bit_raddr[i]), .rdata_o(bit_rdata[i]),
@@ -440,9 +452,9 @@ module nb_top #(
     .word_valid_o(fgb_valid), .word_o(fgb_word), .word_last_o(fgb_last), .word_count_o(fgb_count),
     .word_idx_o(fword));
   if (PairOk) begin : g_pair
-    nb_byte_bufs #(.Banks(Banks), .Depth(Depth), .WUnits(BW)) u_bytes1 (
+    nb_byte_banks #(.Banks(Banks), .Depth(Depth)) u_bytes1 (
       .clk_i, .re_i(byte_re1), .rsel_i(pp_q), .raddr_i(byte_raddr1), .rdata_o(byte_rdata1),
-      .we_i(byte_we_q), .wsel_i(byte_wsel_q), .waddr_i(byte_waddr_q), .wdata_i(byte_wdata_q), .wmask_i(byte_wmask_q));
+      .wsel_i(byte_wsel_q), .wen_i(byte_wen), .wrow_i(byte_wrow), .wbyte_i(byte_wbyte));
     for (genvar i = 0; i < 2; i++) begin : g_buf1
       nb_bit_ram #(.Bits(ActBytes), .U(UB), .WMax(BW)) u_bits1 (
         .clk_i, .re_i(bit_re1[i]), .raddr_i(bit_raddr1[i]), .rdata_o(bit_rdata1[i]),
@@ -887,6 +899,7 @@ module nb_top #(
       fv_q <= '0;
       fl_q <= '0;
       fresh_q <= 1'b1;
+      mode_q <= '0;
       fpush_q <= '0;
       dw_q <= '0;
       dr_q <= '0;
@@ -946,7 +959,10 @@ module nb_top #(
             end
           end
           // descriptors shift in, beat 0 ending lowest (no decoder on 2,048 bits)
-          S_DESC: d_raw_q <= {mem_rsp_rdata_i, d_raw_q[DescBits-1:64]};
+          S_DESC: begin
+            d_raw_q <= {mem_rsp_rdata_i, d_raw_q[DescBits-1:64]};
+            mode_q <= modes({mem_rsp_rdata_i, d_raw_q[DescBits-1:64]});
+          end
           S_NDESC: nd_raw_q <= {mem_rsp_rdata_i, nd_raw_q[DescBits-1:64]};
           default: if (tl_q) begin
             // rows: lane and word counters; arrays: the element count
@@ -1226,6 +1242,7 @@ module nb_top #(
             li_q <= li_q + 16'd1;
             pp_q <= !pp_q;
             d_raw_q <= nd_raw_q;
+            mode_q <= modes(nd);
             desc_ptr_q <= desc_ptr_q + 32'(nb_pkg::DescWords * 4);
             st_q <= S_NDESC;
             entry_q <= 1'b1;

@@ -205,8 +205,10 @@ TEST_CASE("resource model: its instance counts are the synthesized design's") {
   auto four = parse_yosys_instances(l4_log);
   HwConfig l4{"", 4, 1, 2, 1, 65536, 96, 128, 128};
   CHECK(four == model_instances(m, l4));
-  // position pairs: the int8 buffers, the two bit buffers and the window generators twice
-  CHECK(four.at("nb_byte_bufs") == 2);
+  // position pairs: the int8 banks, the two bit buffers and the window generators twice;
+  // the int8 write port's decode once
+  CHECK(four.at("nb_byte_banks") == 2);
+  CHECK(four.at("nb_byte_wfront") == 1);
   CHECK(four.at("nb_bit_ram") == 4);
   CHECK(four.at("nb_window") == 4);
   CHECK(four.at("nb_fix_lane") == 4);

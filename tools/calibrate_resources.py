@@ -43,7 +43,7 @@ ACT_BYTES = 65536  # the buffer size the model is calibrated at (rtl/configs.cma
 # Synthesis follows P more than L (nb_top's lane-indexed arrays and their
 # decoders round up: 5, 6 and 8 lanes cost nearly the same). Kept in step
 # with model/explore.cpp (resource_top_terms), which checks the names.
-TOP_TERMS = ["1", "lanes", "lanes_pow2", "merge_lanes", "words"]
+TOP_TERMS = ["1", "lanes", "lanes_pow2", "merge_lanes", "words", "lanes_ff_params"]
 
 
 def byte_banks(lanes):
@@ -72,7 +72,8 @@ def clog2p1(v):
 
 def top_terms(c):
     l, w = c["lanes"], c["words_per_lane"]
-    return [1.0, l, pow2(l), merge_of(c), w]
+    # nb_lane_params: flip-flops (and a group multiplexer) below 8 merge units, LUT-RAM from 8 on
+    return [1.0, l, pow2(l), merge_of(c), w, l if merge_of(c) < 8 else 0.0]
 
 
 def module_instances(c):
@@ -88,7 +89,8 @@ def module_instances(c):
     # position pairs (nb_top PairOk): copies of the buffers and window generators
     n = 2 if l % 2 == 0 and (l // 2) % r == 0 else 1
     return [
-        (f"nb_byte_bufs Depth={a // b} Banks={b} WUnits={bw}", "nb_byte_bufs", {"Banks": b, "Depth": a // b, "WUnits": bw}, n),
+        (f"nb_byte_banks Depth={a // b} Banks={b}", "nb_byte_banks", {"Banks": b, "Depth": a // b}, n),
+        (f"nb_byte_wfront Depth={a // b} Banks={b} WUnits={bw}", "nb_byte_wfront", {"Banks": b, "Depth": a // b, "WUnits": bw}, 1),
         (f"nb_bit_ram Bits={a} U={48 * w} WMax={bw}", "nb_bit_ram", {"Bits": a, "U": 48 * w, "WMax": bw}, 2 * n),
         (f"nb_window U={48 * w} UnitBits=1", "nb_window", {"U": 48 * w, "UnitBits": 1}, n),
         (f"nb_window U={m} UnitBits=8", "nb_window", {"U": m, "UnitBits": 8}, n),
