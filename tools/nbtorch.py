@@ -23,7 +23,10 @@ that computes exactly the tool's float reference (model/float_model.cpp):
 * `dense`: y = x @ W^T + b on (N, C) (after the pool).
 
 Comparison networks of the same shape (not NeuroBlend networks, not
-exportable): `net.ctx.full_precision = True` trains with no binarization;
+exportable): `net.ctx.full_precision = True` trains with no binarization
+(the sign becomes the identity, or a ReLU with `net.ctx.fp_act = "relu"`:
+NeuroBlend-20's modules have no act, so with the identity the float network
+is affine from its stem to its pool);
 `NBNet(spec, binary_only=True)` is the BNN baseline: binary main paths as
 above, but each blend_conv's skip is parameter-free (no skip weights, no
 BN_s): the identity where in == out and stride 1, else a 2x2 average pool of
@@ -150,12 +153,16 @@ class _Ctx:
     def __init__(self):
         self.export = False
         self.full_precision = False
+        self.fp_act = "identity"  # full precision: what replaces the sign (identity or relu)
         self.binary_only = False
 
 
 def _sign(ctx, x):
     if ctx.full_precision:
-        return x
+        # "identity" leaves a blend_conv network without act linear between
+        # its stem and pool (the sign was its only nonlinearity); "relu"
+        # puts a ReLU where the sign was (a pre-activation ResNet block).
+        return F.relu(x) if ctx.fp_act == "relu" else x
     if ctx.export:
         # ONNX Sign. The NeuroBlend importer treats Sign(0) as +1 (DESIGN §2).
         return torch.sign(x)

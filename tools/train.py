@@ -101,6 +101,10 @@ def main():
     ap.add_argument("--full-precision", action="store_true",
                     help="the comparison network: the same shape, recipe and budget with no binarization (float "
                          "activations and weights on the main path, padded with 0); writes only OUT/NAME-fp.record.json")
+    ap.add_argument("--fp-act", choices=["identity", "relu"], default="identity",
+                    help="with --full-precision, what replaces the sign of each Blend module's input: identity "
+                         "(default; a network whose modules have no act is then affine between stem and pool) or "
+                         "relu (a pre-activation ResNet block, BN-ReLU-conv); relu writes OUT/NAME-fp-relu.record.json")
     ap.add_argument("--binary-only", action="store_true",
                     help="the BNN baseline: the same shape, recipe and budget with binary main paths but "
                          "parameter-free skips (identity; where the shape changes a 2x2 average pool of stride 2 "
@@ -114,6 +118,8 @@ def main():
     a = ap.parse_args()
     if a.full_precision and a.binary_only:
         sys.exit("train.py: --full-precision and --binary-only exclude each other")
+    if a.fp_act != "identity" and not a.full_precision:
+        sys.exit("train.py: --fp-act needs --full-precision")
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -137,6 +143,7 @@ def main():
 
     net = nbtorch.NBNet(spec, binary_only=a.binary_only)
     net.ctx.full_precision = a.full_precision
+    net.ctx.fp_act = a.fp_act
     nparams = sum(p.numel() for p in net.parameters())
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
     state = {"epoch": 0, "step": 0, "cpu_s": 0.0, "wall_s": 0.0, "history": [], "commands": []}
@@ -240,7 +247,8 @@ def main():
 
     # Exports.
     net.eval()
-    variant = "-fp" if a.full_precision else "-binary-only" if a.binary_only else ""
+    variant = ("-fp" + ("-relu" if a.fp_act == "relu" else "")) if a.full_precision else \
+        "-binary-only" if a.binary_only else ""
     base = os.path.join(a.out, name + variant)
     if not variant:  # a comparison network is no NeuroBlend network: nothing to export
         with open(base + ".json", "w") as f:
@@ -255,7 +263,8 @@ def main():
            "steps": state["step"], "schedule_steps": total_steps, "train_images": ntr, "test_images": len(yte), "cpu_seconds": state["cpu_s"],
            "wall_seconds": state["wall_s"], "threads": a.threads, "float_test_accuracy": final_acc,
            "history": state["history"], "parameters": nparams, "torch": torch.__version__,
-           "full_precision": a.full_precision, "binary_only": a.binary_only}
+           "full_precision": a.full_precision, "fp_act": a.fp_act if a.full_precision else None,
+           "binary_only": a.binary_only}
     with open(base + ".record.json", "w") as f:
         json.dump(rec, f, indent=2)
         f.write("\n")
