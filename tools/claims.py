@@ -5,13 +5,16 @@
     /usr/bin/python3 tools/claims.py --train missing       # first train what has no record yet
     /usr/bin/python3 tools/claims.py --shipped --out /tmp/claims   # from models/trained/ only
 
-Five networks, each trained by tools/train.py with the recipe of its pair
+Six networks, each trained by tools/train.py with the recipe of its pair
 (seed 1, one thread, batch 128, Adam 2e-3 with a per-step cosine to 0,
 crop + flip augmentation, all 60,000 training images):
 
   NeuroBlend-20 pair + baseline (models/neuroblend-20-fmnist.json, --nb20-epochs, default 10):
     nb20      NeuroBlend-20: binary main paths, fixed-point (int8) conv1x1 skips
-    nb20-fp   the same shape with no binarization (--full-precision)
+    nb20-fp-relu  the same shape in full precision, a ReLU where each sign was
+              (--full-precision --fp-act relu: a pre-activation ResNet): the comparison
+    nb20-fp   the same shape with the signs simply dropped (--full-precision): its
+              modules have no act, so it is affine between stem and pool (kept to show it)
     nb20-bo   the BNN baseline (--binary-only): binary main paths, parameter-free
               skips (identity; 2x2 average pool + zero-padded channels where the
               shape changes), same fixed-point stem and classifier
@@ -23,12 +26,12 @@ crop + flip augmentation, all 60,000 training images):
 Each network has a run directory (--nb20 DIR ...; defaults /work/train-out/NAME)
 holding train.py's record (NAME.record.json, NAME-fp.record.json,
 NAME-binary-only.record.json) and, for the two NeuroBlend networks, the
-exported NAME.onnx. `--shipped` takes all five from models/trained/ instead.
+exported NAME.onnx. `--shipped` takes all six from models/trained/ instead.
 
 --train missing|resume runs train.py (under `nice -n 10`, one after the other,
 printing each command) for the networks without a record (missing) or all of
 them (resume: `--resume` continues a checkpoint; a finished run only exports
-again). --stop-at is passed on to every run; a run stopped by it writes a
+again). --only KEY[,KEY] restricts that to some networks. --stop-at is passed on to every run; a run stopped by it writes a
 record of a cut schedule, and the table says so.
 
 Columns:
@@ -76,13 +79,16 @@ PUBLISHED = {
 }
 
 NETS = [
-    # key, model file, train.py flag, record suffix, label, tool-importable
-    ("nb20", NB20_MODEL, None, "", "NeuroBlend-20 (binary main + int8 skip)", True),
-    ("nb20-bo", NB20_MODEL, "--binary-only", "-binary-only", "binary only (parameter-free skip)", False),
-    ("nb20-fp", NB20_MODEL, "--full-precision", "-fp", "full precision, same shape", False),
-    ("mixer", MIXER_MODEL, None, "", "BlendMixer (binary main + int8 skip)", True),
-    ("mixer-fp", MIXER_MODEL, "--full-precision", "-fp", "full-precision MLP-Mixer, same shape", False),
+    # key, model file, train.py flags, record suffix, label, tool-importable
+    ("nb20", NB20_MODEL, [], "", "NeuroBlend-20 (binary main + int8 skip)", True),
+    ("nb20-bo", NB20_MODEL, ["--binary-only"], "-binary-only", "binary only (parameter-free skip)", False),
+    ("nb20-fp-relu", NB20_MODEL, ["--full-precision", "--fp-act", "relu"], "-fp-relu",
+     "full precision, ReLU where the sign was", False),
+    ("nb20-fp", NB20_MODEL, ["--full-precision"], "-fp", "full precision, sign dropped (affine blocks)", False),
+    ("mixer", MIXER_MODEL, [], "", "BlendMixer (binary main + int8 skip)", True),
+    ("mixer-fp", MIXER_MODEL, ["--full-precision"], "-fp", "full-precision MLP-Mixer, same shape", False),
 ]
+FAMILIES = (("nb20-fp-relu", ("nb20", "nb20-bo", "nb20-fp-relu", "nb20-fp")), ("mixer-fp", ("mixer", "mixer-fp")))
 
 
 def model_name(model_file):
@@ -130,7 +136,8 @@ def main():
                     help="the tool binary (default: build/neuroblend of this tree, else /work/main/build/neuroblend)")
     ap.add_argument("--train", choices=["none", "missing", "resume"], default="none",
                     help="none: only build the table (default); missing: train the networks without a record; "
-                         "resume: run train.py --resume for all five")
+                         "resume: run train.py --resume for all six")
+    ap.add_argument("--only", help="with --train: only these networks (comma-separated keys)")
     ap.add_argument("--nb20-epochs", type=int, default=10)
     ap.add_argument("--mixer-epochs", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
@@ -153,12 +160,14 @@ def main():
             sys.exit("claims.py: --train writes to run directories, not with --shipped")
         for key, model, flag, suffix, label, _ in NETS:
             rec = os.path.join(dirs[key], model_name(model) + suffix + ".record.json")
+            if a.only and key not in a.only.split(","):
+                continue
             if a.train == "missing" and os.path.exists(rec):
                 print(f"{key}: {rec} exists, not trained", flush=True)
                 continue
             epochs = a.nb20_epochs if model == NB20_MODEL else a.mixer_epochs
             cmd = ["nice", "-n", "10", sys.executable, "tools/train.py", "--model", model, "--epochs", str(epochs),
-                   "--seed", str(a.seed), "--threads", "1"] + ([flag] if flag else []) + ["--out", dirs[key], "--resume"]
+                   "--seed", str(a.seed), "--threads", "1"] + flag + ["--out", dirs[key], "--resume"]
             if a.stop_at:
                 cmd += ["--stop-at", a.stop_at]
             run(cmd, a.dry_run, cwd=ROOT)
@@ -185,10 +194,10 @@ def main():
              "train_images": rec["train_images"], "cpu_s": rec["cpu_seconds"], "seed": rec["seed"],
              "commands": rec["commands"], "parameters": rec["parameters"]}
         d = desc[model]
-        if flag == "--full-precision":
+        if "--full-precision" in flag:
             r["bits"] = 32 * rec["parameters"]
             r["size_source"] = f"32 bits x {rec['parameters']} trained float parameters"
-        elif flag == "--binary-only":
+        elif "--binary-only" in flag:
             r["bits"] = bits_of(d, binary_only=True)
             r["size_source"] = f"neuroblend describe {model} --json, without the skip weights"
         else:
@@ -216,7 +225,7 @@ def main():
             r["eval_command"] = " ".join(cmd).replace(ROOT + "/", "")
             r["eval_calibration"] = ev.get("calibration")
         rows[key] = r
-    for fp, members in (("nb20-fp", ("nb20", "nb20-bo", "nb20-fp")), ("mixer-fp", ("mixer", "mixer-fp"))):
+    for fp, members in FAMILIES:
         for k in members:
             if k in rows:
                 rows[k]["vs_fp"] = rows[fp]["bits"] / rows[k]["bits"] if fp in rows else None
@@ -242,8 +251,9 @@ def main():
         if key not in rows:
             continue
         r = rows[key]
-        vs = "-" if r.get("vs_fp") is None else ("1.00x" if key.endswith("-fp") else f"{r['vs_fp']:.2f}x")
-        vd = "-" if key.endswith("-fp") else f"{r['vs_describe_counterpart']:.2f}x"
+        fpk = "--full-precision" in dict((k, f) for k, _, f, *_ in NETS)[key]
+        vs = "-" if r.get("vs_fp") is None else f"{r['vs_fp']:.2f}x"
+        vd = "-" if fpk else f"{r['vs_describe_counterpart']:.2f}x"
         L.append(f"| {r['label']} | {pct(r['float_acc'])} | {pct(r['int_acc'])} | {ep(r)} | "
                  f"{r['cpu_s'] / 60:.1f} min | {r['parameters']:,} | {kib(r['bits']):.1f} KiB | {vs} | {vd} |")
     table = "\n".join(L)
@@ -257,12 +267,13 @@ def main():
             return g
         return None
 
-    gap("nb20-fp", "nb20", "full precision minus NeuroBlend-20 (float)", None)
+    gap("nb20-fp-relu", "nb20", "full precision (ReLU) minus NeuroBlend-20 (float)", None)
+    if "nb20-fp-relu" in rows and "nb20" in rows and rows["nb20"]["int_acc"] is not None:
+        gaps.append({"what": "full precision (ReLU) minus NeuroBlend-20 (integer, tool)",
+                     "points": rows["nb20-fp-relu"]["float_acc"] - rows["nb20"]["int_acc"], "published": None})
+    gap("nb20-fp", "nb20", "full precision (sign dropped, affine blocks) minus NeuroBlend-20 (float)", None)
     gap("nb20", "nb20-bo", "NeuroBlend-20 minus binary only (float)", PUBLISHED["bnn_gap_pt"])
     gap("mixer-fp", "mixer", "full-precision MLP-Mixer minus BlendMixer (float)", PUBLISHED["mixer_gap_pt"])
-    if "nb20-fp" in rows and "nb20" in rows and rows["nb20"]["int_acc"] is not None:
-        gaps.append({"what": "full precision minus NeuroBlend-20 (integer, tool)",
-                     "points": rows["nb20-fp"]["float_acc"] - rows["nb20"]["int_acc"], "published": None})
     if "mixer-fp" in rows and "mixer" in rows and rows["mixer"]["int_acc"] is not None:
         gaps.append({"what": "full-precision MLP-Mixer minus BlendMixer (integer, tool)",
                      "points": rows["mixer-fp"]["float_acc"] - rows["mixer"]["int_acc"], "published": None})
@@ -305,19 +316,19 @@ def main():
     # ---------------------------------------------------------------- plot
     dat = os.path.join(a.out, "claims.dat")
     with open(dat, "w") as f:
-        for fam, keys in (("NeuroBlend-20", ("nb20", "nb20-bo", "nb20-fp")), ("Mixer", ("mixer", "mixer-fp"))):
+        for fam, (_, keys) in zip(("NeuroBlend-20", "Mixer"), FAMILIES):
             f.write(f"# {fam}: size_KiB float_acc int_acc label\n")
             for k in keys:
                 if k in rows:
                     r = rows[k]
-                    short = {"nb20": "NeuroBlend-20", "nb20-bo": "binary only", "nb20-fp": "full precision",
-                             "mixer": "BlendMixer", "mixer-fp": "FP MLP-Mixer"}[k]
+                    short = {"nb20": "NeuroBlend-20", "nb20-bo": "binary only", "nb20-fp-relu": "FP (ReLU)",
+                             "nb20-fp": "FP (affine blocks)", "mixer": "BlendMixer", "mixer-fp": "FP MLP-Mixer"}[k]
                     ia = "NaN" if r["int_acc"] is None else f"{r['int_acc']:.2f}"
                     f.write(f"{kib(r['bits']):.2f} {r['float_acc']:.2f} {ia} \"{short}\"\n")
             f.write("\n\n")
     gp = os.path.join(a.out, "claims.gp")
     with open(gp, "w") as f:
-        f.write(f"""set terminal svg size 760,480 dynamic font 'sans,12' background '#ffffff'
+        f.write(f"""set terminal svg size 760,520 dynamic font 'sans,12' background '#ffffff'
 set output '{os.path.join(a.out, "claims.svg")}'
 set title 'Fashion-MNIST test accuracy vs deployed parameter size (tools/claims.py)'
 set xlabel 'parameter size (KiB, log scale)'
@@ -325,13 +336,14 @@ set ylabel 'test accuracy (%)'
 set logscale x 2
 set xrange [16:2048]
 set grid
-set key bottom right
+set offsets 0, 0, graph 0.08, graph 0.08
+set key outside below maxrows 2
 plot '{dat}' index 0 using 1:2 with points pt 7 ps 1.2 lc rgb '#1f77b4' title 'NeuroBlend-20 shape, float (PyTorch)', \\
-     '' index 0 using 1:2:4 with labels offset 0,1 font 'sans,10' notitle, \\
-     '' index 0 using 1:3 with points pt 6 ps 1.6 lc rgb '#1f77b4' title 'integer (neuroblend eval)', \\
+     '' index 0 using 1:3 with points pt 6 ps 1.8 lc rgb '#1f77b4' title 'integer (neuroblend eval)', \\
+     '' index 0 using 1:2:4 with labels left offset 1.2,0.6 font 'sans,10' tc rgb '#1f77b4' notitle, \\
      '' index 1 using 1:2 with points pt 5 ps 1.2 lc rgb '#d62728' title 'Mixer shape, float (PyTorch)', \\
-     '' index 1 using 1:2:4 with labels offset 0,-1 font 'sans,10' notitle, \\
-     '' index 1 using 1:3 with points pt 4 ps 1.6 lc rgb '#d62728' title 'integer (neuroblend eval)'
+     '' index 1 using 1:3 with points pt 4 ps 1.8 lc rgb '#d62728' title 'integer (neuroblend eval)', \\
+     '' index 1 using 1:2:4 with labels left offset 1.2,-0.6 font 'sans,10' tc rgb '#d62728' notitle
 """)
     subprocess.run(["gnuplot", gp], check=True)
     print(table)
