@@ -186,7 +186,8 @@ def main():
             continue
         with open(recp) as f:
             rec = json.load(f)
-        r = {"key": key, "label": label, "model_file": model, "record": recp,
+        shown = os.path.relpath(recp, ROOT) if os.path.abspath(recp).startswith(ROOT + os.sep) else recp
+        r = {"key": key, "label": label, "model_file": model, "record": shown,
              "float_acc": 100.0 * rec["float_test_accuracy"], "test_images": rec["test_images"],
              "epochs": rec["epochs"],
              "schedule_epochs": rec["schedule_steps"] / -(-rec["train_images"] // rec["batch"]),
@@ -245,7 +246,7 @@ def main():
 
     L = []
     L.append("| network | float test acc (PyTorch) | integer acc (tool) | epochs | train CPU "
-             "| parameters | size | smaller than FP | vs describe's float32 counterpart |")
+             "| trained parameters | size | smaller than FP | vs describe's float32 counterpart |")
     L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for key, *_ in NETS:
         if key not in rows:
@@ -302,7 +303,7 @@ def main():
     for key, *_ in NETS:
         if key in rows:
             r = rows[key]
-            md.append(f"- {key}: record `{os.path.relpath(r['record'], ROOT) if r['record'].startswith(ROOT) else r['record']}`"
+            md.append(f"- {key}: record `{r['record']}`"
                       f" (seed {r['seed']}; " + "; ".join(f"`{c}`" for c in r["commands"]) + ")"
                       + (f"; integer: `{r['eval_command']}`" if r.get("eval_command") else "")
                       + f"; size: {r['size_source']}")
