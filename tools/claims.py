@@ -335,7 +335,7 @@ set title 'Fashion-MNIST test accuracy vs deployed parameter size (tools/claims.
 set xlabel 'parameter size (KiB, log scale)'
 set ylabel 'test accuracy (%)'
 set logscale x 2
-set xrange [16:2048]
+set xrange [16:4096]
 set grid
 set offsets 0, 0, graph 0.08, graph 0.08
 set key outside below maxrows 2
