@@ -223,7 +223,7 @@ def main():
                 sys.exit(f"claims.py: {cache}: {ev['images']} images, not 10,000")
             r["int_acc"] = 100.0 * ev["accuracy_int"]
             r["tool_float_acc"] = 100.0 * ev["accuracy_float"]
-            r["eval_command"] = " ".join(cmd).replace(ROOT + "/", "")
+            r["eval_command"] = "neuroblend " + " ".join(cmd[1:]).replace(ROOT + "/", "")
             r["eval_calibration"] = ev.get("calibration")
         rows[key] = r
     for fp, members in FAMILIES:
