@@ -22,6 +22,18 @@ that computes exactly the tool's float reference (model/float_model.cpp):
 * `avgpool`: mean over positions/tokens -> (N, C).
 * `dense`: y = x @ W^T + b on (N, C) (after the pool).
 
+Comparison networks of the same shape (not NeuroBlend networks, not
+exportable): `net.ctx.full_precision = True` trains with no binarization
+(the sign becomes the identity, or a ReLU with `net.ctx.fp_act = "relu"`:
+NeuroBlend-20's modules have no act, so with the identity the float network
+is affine from its stem to its pool);
+`NBNet(spec, binary_only=True)` is the BNN baseline: binary main paths as
+above, but each blend_conv's skip is parameter-free (no skip weights, no
+BN_s): the identity where in == out and stride 1, else a 2x2 average pool of
+stride 2 with the new channels zero-padded (ResNet "option A" with average
+pooling); y = act(BN_o(BN_m(main) + skip(x))). Stem, pool and classifier
+stay as they are (fixed point in the tool), as BNN baselines keep them.
+
 Training uses straight-through estimators: `ste_sign` is +1 where x >= 0 else
 -1 in the forward pass and passes the gradient where |x| <= 1 (clipped
 identity) in the backward pass; binary weights are used as ste_sign(W).
@@ -133,16 +145,24 @@ def ste_sign(x):
 class _Ctx:
     """Shared flags: export mode uses torch.sign (ONNX Sign) and pre-signed
     weights; full precision (the comparison network of the same shape, not
-    exportable) skips every sign and pads the main path with 0."""
+    exportable) skips every sign and pads the main path with 0; binary only
+    (the BNN baseline of the same shape, not exportable; set at construction,
+    `NBNet(spec, binary_only=True)`) replaces every Blend module's skip by a
+    parameter-free one (see `ParamFreeSkip`)."""
 
     def __init__(self):
         self.export = False
         self.full_precision = False
+        self.fp_act = "identity"  # full precision: what replaces the sign (identity or relu)
+        self.binary_only = False
 
 
 def _sign(ctx, x):
     if ctx.full_precision:
-        return x
+        # "identity" leaves a blend_conv network without act linear between
+        # its stem and pool (the sign was its only nonlinearity); "relu"
+        # puts a ReLU where the sign was (a pre-activation ResNet block).
+        return F.relu(x) if ctx.fp_act == "relu" else x
     if ctx.export:
         # ONNX Sign. The NeuroBlend importer treats Sign(0) as +1 (DESIGN §2).
         return torch.sign(x)
@@ -217,6 +237,27 @@ class ConvLayer(nn.Module):
         return _act(self.bn(self.conv(x)), self.act)
 
 
+class ParamFreeSkip(nn.Module):
+    """The binary-only baseline's skip path, no parameters: the identity where
+    in == out and stride 1; where the shape changes, ResNet's "option A"
+    shortcut with average pooling: 2x2 average pool of stride 2 (ceil mode, so
+    it gives the main path's (H + 2 - 3) // 2 + 1) and the new channels
+    appended as zeros (x stays in channels 0..cin-1)."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        if cout < cin or stride not in (1, 2):
+            raise ValueError(f"no parameter-free skip for {cin} -> {cout} channels, stride {stride}")
+        self.cin, self.cout, self.stride = cin, cout, stride
+
+    def forward(self, x):
+        if self.stride == 2:
+            x = F.avg_pool2d(x, 2, 2, ceil_mode=True)
+        if self.cout > self.cin:
+            x = F.pad(x, (0, 0, 0, 0, 0, self.cout - self.cin))
+        return x
+
+
 class BlendConv(nn.Module):
     def __init__(self, spec, cin, eps, ctx):
         super().__init__()
@@ -228,7 +269,12 @@ class BlendConv(nn.Module):
         self.bn_a = nn.BatchNorm2d(cin, eps=eps)
         self.main = nn.Conv2d(cin, cout, 3, self.stride, 0, bias=False)
         self.bn_m = nn.BatchNorm2d(cout, eps=eps)
-        if self.skip_kind == "conv1x1":
+        self.pf_skip = None
+        if ctx.binary_only:  # the BNN baseline: no skip weights and no BN_s
+            self.skip_kind = "parameter-free"
+            self.skip = None
+            self.pf_skip = ParamFreeSkip(cin, cout, self.stride)
+        elif self.skip_kind == "conv1x1":
             self.skip = nn.Conv2d(cin, cout, 1, self.stride, 0, bias=False)
         elif self.skip_kind == "conv3x3":
             self.skip = nn.Conv2d(cin, cout, 3, self.stride, 1, bias=False)
@@ -237,13 +283,15 @@ class BlendConv(nn.Module):
             self.skip = None
         else:
             raise ValueError(f"blend_conv skip {self.skip_kind!r}")
-        self.bn_s = nn.BatchNorm2d(cout, eps=eps)
+        self.bn_s = None if ctx.binary_only else nn.BatchNorm2d(cout, eps=eps)
         self.bn_o = nn.BatchNorm2d(cout, eps=eps)
 
     def forward(self, x):
         b = _sign(self.ctx, self.bn_a(x))
         b = pad_hw(self.ctx, b, 1, -1.0)
         m = self.bn_m(F.conv2d(b, _wsign(self.ctx, self.main.weight), stride=self.stride))
+        if self.pf_skip is not None:
+            return _act(self.bn_o(m + self.pf_skip(x)), self.act)
         k = self.bn_s(self.skip(x) if self.skip is not None else x)
         return _act(self.bn_o(m + k), self.act)
 
@@ -262,6 +310,8 @@ class BlendDense(nn.Module):
         cbn = out if self.axis == "channel" else C
         self.bn_a = nn.BatchNorm1d(C, eps=eps)
         self.main = nn.Linear(nin, out, bias=False)
+        if ctx.binary_only:
+            raise ValueError("binary only: no parameter-free skip is defined for blend_dense (conv networks only)")
         if self.skip_kind == "dense":
             self.skip = nn.Linear(nin, out, bias=False)
         elif self.skip_kind == "identity":
@@ -312,13 +362,14 @@ class DenseLayer(nn.Module):
 # ---------------------------------------------------------------- network
 
 class NBNet(nn.Module):
-    def __init__(self, spec):
+    def __init__(self, spec, binary_only=False):
         super().__init__()
         if isinstance(spec, str):
             with open(spec) as f:
                 spec = json.load(f)
         self.spec = spec
         self.ctx = _Ctx()
+        self.ctx.binary_only = binary_only
         eps = spec.get("bn_eps", 1e-5)
         inp = spec["input"]
         C = inp["channels"]
@@ -393,6 +444,8 @@ def _ohwi(w):
 
 
 def npz_dict(net):
+    if net.ctx.binary_only or net.ctx.full_precision:
+        raise ValueError("a comparison network (binary only / full precision) is not a NeuroBlend network")
     d = {}
     for name, m in zip(net.names, net.layers):
         if name is None:

@@ -101,12 +101,25 @@ def main():
     ap.add_argument("--full-precision", action="store_true",
                     help="the comparison network: the same shape, recipe and budget with no binarization (float "
                          "activations and weights on the main path, padded with 0); writes only OUT/NAME-fp.record.json")
+    ap.add_argument("--fp-act", choices=["identity", "relu"], default="identity",
+                    help="with --full-precision, what replaces the sign of each Blend module's input: identity "
+                         "(default; a network whose modules have no act is then affine between stem and pool) or "
+                         "relu (a pre-activation ResNet block, BN-ReLU-conv); relu writes OUT/NAME-fp-relu.record.json")
+    ap.add_argument("--binary-only", action="store_true",
+                    help="the BNN baseline: the same shape, recipe and budget with binary main paths but "
+                         "parameter-free skips (identity; where the shape changes a 2x2 average pool of stride 2 "
+                         "and zero-padded channels, ResNet option A; no BN_s), stem and classifier as they are; "
+                         "blend_conv networks only; writes only OUT/NAME-binary-only.record.json")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--stop-at", metavar="YYYY-MM-DDTHH:MM",
                     help="UTC time after which training stops at the next step, checkpoints (mid-epoch; --resume "
                          "continues there), evaluates and exports; SIGTERM/SIGINT do the same")
     a = ap.parse_args()
+    if a.full_precision and a.binary_only:
+        sys.exit("train.py: --full-precision and --binary-only exclude each other")
+    if a.fp_act != "identity" and not a.full_precision:
+        sys.exit("train.py: --fp-act needs --full-precision")
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -128,8 +141,9 @@ def main():
     steps_per_epoch = math.ceil(ntr / a.batch)
     total_steps = steps_per_epoch * a.epochs
 
-    net = nbtorch.NBNet(spec)
+    net = nbtorch.NBNet(spec, binary_only=a.binary_only)
     net.ctx.full_precision = a.full_precision
+    net.ctx.fp_act = a.fp_act
     nparams = sum(p.numel() for p in net.parameters())
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
     state = {"epoch": 0, "step": 0, "cpu_s": 0.0, "wall_s": 0.0, "history": [], "commands": []}
@@ -233,8 +247,10 @@ def main():
 
     # Exports.
     net.eval()
-    base = os.path.join(a.out, name + ("-fp" if a.full_precision else ""))
-    if not a.full_precision:  # a float network is no NeuroBlend network: nothing to export
+    variant = ("-fp" + ("-relu" if a.fp_act == "relu" else "")) if a.full_precision else \
+        "-binary-only" if a.binary_only else ""
+    base = os.path.join(a.out, name + variant)
+    if not variant:  # a comparison network is no NeuroBlend network: nothing to export
         with open(base + ".json", "w") as f:
             json.dump(spec, f, indent=2)
             f.write("\n")
@@ -247,11 +263,12 @@ def main():
            "steps": state["step"], "schedule_steps": total_steps, "train_images": ntr, "test_images": len(yte), "cpu_seconds": state["cpu_s"],
            "wall_seconds": state["wall_s"], "threads": a.threads, "float_test_accuracy": final_acc,
            "history": state["history"], "parameters": nparams, "torch": torch.__version__,
-           "full_precision": a.full_precision}
+           "full_precision": a.full_precision, "fp_act": a.fp_act if a.full_precision else None,
+           "binary_only": a.binary_only}
     with open(base + ".record.json", "w") as f:
         json.dump(rec, f, indent=2)
         f.write("\n")
-    what = ".record.json" if a.full_precision else ".json .npz .onnx .record.json"
+    what = ".record.json" if variant else ".json .npz .onnx .record.json"
     print(f"wrote {base}{what}; float test accuracy {final_acc:.4f}", flush=True)
 
 
