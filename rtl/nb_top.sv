@@ -350,6 +350,7 @@ module nb_top #(
   logic signed [31:0] iss_iy0_q, iss_rowu_q, iss_colu_q;
   logic signed [31:0] iss_colu1_q;  // the pair's second position: iss_colu_q + col_step (else iss_colu_q)
   logic [31:0] iss_n_q;     // windows issued in this tile
+  logic iss_more_q;         // iss_n_q < windows: a register, so that the issue decision has no 32-bit compare
   logic [31:0] merged_q;    // windows merged in this tile
   logic [FC-1:0] inflight_q;
   logic issue, pop;
@@ -372,7 +373,7 @@ module nb_top #(
 
   always_comb begin
     issue = 1'b0;
-    if (st_q == S_COMPUTE && !use_pool && iss_n_q < pos_total && 32'(inflight_q) < MaxInflight
+    if (st_q == S_COMPUTE && !use_pool && iss_more_q && 32'(inflight_q) < MaxInflight
         && (!use_bin || bg_ready) && (!use_mac || fg_ready))
       issue = 1'b1;
   end
@@ -889,6 +890,7 @@ module nb_top #(
       dl_row_q <= '0;
       dl_lane_q <= '0;
       iss_n_q <= '0;
+      iss_more_q <= 1'b0;
       merged_q <= '0;
       inflight_q <= '0;
       pool_active_q <= 1'b0;
@@ -992,6 +994,7 @@ module nb_top #(
       if (issue) begin
         // a window is one position, or two (position pairs): 1 << pair_q
         iss_n_q <= iss_n_q + (32'd1 << pair_q);
+        iss_more_q <= iss_n_q + (32'd1 << pair_q) < pos_total;
         sel_ptr_q <= sel_ptr_q + (in_c32 << pair_q);
         if (iss_ox_q + (16'd1 << pair_q) == out_w) begin
           iss_ox_q <= '0;
@@ -1172,6 +1175,7 @@ module nb_top #(
           wptr_q <= 32'(tile_q);
           if (tile_q == 16'd0) lrow_q <= '0;
           iss_n_q <= '0;
+          iss_more_q <= pos_total != 32'd0;
           merged_q <= '0;
           pool_active_q <= use_pool;
           if (!tile_last) begin
@@ -1286,6 +1290,8 @@ module nb_top #(
     if (rst_ni) begin
       assert (!(bin_push && dcnt_q == FC'(FifoDepth))) else $error("nb_top: dot FIFO overflow");
       assert (!(fix_push && acnt_q == FC'(FifoDepth))) else $error("nb_top: acc FIFO overflow");
+      assert (!(st_q == S_COMPUTE && iss_more_q != (iss_n_q < pos_total)))
+        else $error("nb_top: registered iss_more differs from iss_n < windows");
       // the last MAC slice takes a window word or a select / pool byte, never both
       assert (!(mac_v && sm_valid_q)) else $error("nb_top: MAC word and select / pool byte in the same slice cycle");
       assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
