@@ -28,9 +28,7 @@ module nb_mac_lane #(
   parameter int Macs = 8   // 1, 2, 4 or 8 slices
 ) (
   input  logic                   clk_i,
-  /* verilator lint_off UNUSEDSIGNAL */  // no weight delays with Macs <= 2
   input  logic                   rst_ni,
-  /* verilator lint_on UNUSEDSIGNAL */
   input  logic [Macs*8-1:0]      a_i,     // window bytes, byte k delayed max(k-1, 0) cycles
   input  logic [Macs*8-1:0]      w_i,     // weight bytes, not skewed
   input  logic [Macs-1:0]        mclr_i,  // slice k: no product this cycle
@@ -39,25 +37,9 @@ module nb_mac_lane #(
   output logic signed [31:0]     psum_o   // the accumulator (the last slice's P)
 );
   localparam int K = Macs - 1;
-  // The weights' skew in fabric: byte k through max(k-1, 0) registers
-  // (reset, so that synthesis keeps them flip-flops rather than shift-
-  // register LUTs: LUTs are the scarce resource).
-  logic [7:0] w_s [Macs];
-  for (genvar k = 0; k < Macs; k++) begin : g_wskew
-    if (k <= 1) begin : g_none
-      assign w_s[k] = w_i[k*8 +: 8];
-    end else begin : g_dly
-      logic [7:0] d_q [k-1];
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) for (int i = 0; i < k - 1; i++) d_q[i] <= '0;
-        else begin
-          d_q[0] <= w_i[k*8 +: 8];
-          for (int i = 1; i < k - 1; i++) d_q[i] <= d_q[i-1];
-        end
-      end
-      assign w_s[k] = d_q[k-2];
-    end
-  end
+  // The weights' skew in fabric: byte k through max(k-1, 0) registers.
+  logic [Macs*8-1:0] w_s;
+  nb_skew #(.N(Macs), .W(8), .Lead(1)) u_wskew (.clk_i, .rst_ni, .d_i(w_i), .q_o(w_s));
 
 `ifdef SYNTHESIS
   logic [Macs*48-1:0] pc;   // the P cascade: slice k's PCOUT at [k*48 +: 48]
@@ -81,7 +63,7 @@ module nb_mac_lane #(
       .CARRYINSELREG(0)
     ) u_dsp (
       .CLK(clk_i),
-      .A(30'(signed'(a_i[k*8 +: 8]))), .B(18'(signed'(w_s[k]))),
+      .A(30'(signed'(a_i[k*8 +: 8]))), .B(18'(signed'(w_s[k*8 +: 8]))),
       .C(Last ? 48'(c_i) : 48'd0), .D(27'd0),
       .OPMODE(Last ? op_last : (k == 0 ? 9'b00_000_01_01 : 9'b00_001_01_01)),
       .ALUMODE(4'b0000), .INMODE(5'd0), .CARRYIN(1'b0), .CARRYINSEL(3'd0),
@@ -106,7 +88,7 @@ module nb_mac_lane #(
   always_ff @(posedge clk_i) begin
     for (int k = 0; k < Macs; k++) begin
       a1_q[k] <= signed'(a_i[k*8 +: 8]);
-      b1_q[k] <= signed'(w_s[k]);
+      b1_q[k] <= signed'(w_s[k*8 +: 8]);
       a2_q[k] <= a1_q[k];
       b2_q[k] <= b1_q[k];
       // slice 0 has one operand register, the others two

@@ -169,11 +169,13 @@ module nb_top #(
   nb_pkg::desc_t sd;
   /* verilator lint_on UNUSEDSIGNAL */
   logic s_use_bin, s_use_mac, s_pair;
+  /* verilator lint_off UNUSEDSIGNAL */  // the loader needs the bin and mac modes only
+  logic s_pool, s_sel;
+  /* verilator lint_on UNUSEDSIGNAL */
   always_comb begin
     sd = tl_next_q ? nd : d;
     s_pair = tl_next_q ? npair : pair;
-    s_use_bin = sd.kbin != 0;
-    s_use_mac = sd.kind != nb_pkg::KindAvgpool && sd.skip != nb_pkg::SkipIdentity;
+    {s_use_bin, s_pool, s_sel, s_use_mac} = modes(sd);
   end
   // Rows (lanes in use) of a tile from channel t of a layer of r rows; kept
   // in registers (nrows, lnrows) set with tile_q and ltile_q.
@@ -521,25 +523,8 @@ module nb_top #(
       fbyte_q <= fbyte0[2:0];
     end
   end
-  for (genvar k = 0; k < Macs; k++) begin : g_askew
-    if (k <= 1) begin : g_none
-      assign fa_s[k*8 +: 8] = fa_q[k*8 +: 8];
-      assign fa1_s[k*8 +: 8] = fa1_q[k*8 +: 8];
-    end else begin : g_dly
-      logic [7:0] d_q [k-1], d1_q [k-1];
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) begin
-          for (int i = 0; i < k - 1; i++) {d_q[i], d1_q[i]} <= '0;
-        end else begin
-          d_q[0] <= fa_q[k*8 +: 8];
-          d1_q[0] <= fa1_q[k*8 +: 8];
-          for (int i = 1; i < k - 1; i++) {d_q[i], d1_q[i]} <= {d_q[i-1], d1_q[i-1]};
-        end
-      end
-      assign fa_s[k*8 +: 8] = d_q[k-2];
-      assign fa1_s[k*8 +: 8] = d1_q[k-2];
-    end
-  end
+  nb_skew #(.N(Macs), .W(8), .Lead(1)) u_askew (.clk_i, .rst_ni, .d_i(fa_q), .q_o(fa_s));
+  nb_skew #(.N(Macs), .W(8), .Lead(1)) u_askew1 (.clk_i, .rst_ni, .d_i(fa1_q), .q_o(fa1_s));
   // The lanes' shared controls: slice k clears its product register at
   // u+k+1 when no word is there; the last slice's operation is given at
   // u+Macs for a word and with the read for a select / pool byte (the two
@@ -1198,7 +1183,7 @@ module nb_top #(
           end
         end
         S_COMPUTE: begin
-          if ((use_pool ? !pool_active_q : iss_n_q == pos_total)) st_q <= S_DRAIN;
+          if ((use_pool ? !pool_active_q : !iss_more_q)) st_q <= S_DRAIN;
         end
         S_DRAIN: begin
           if (merged_q == pos_total && !mv_q && inflight_q == 0) begin
@@ -1368,9 +1353,9 @@ module nb_top #(
       c_mem_rsp_outstanding: cover (!loading && tl_q && !tl_entry_q && !ld_done && !cfg_skip);
       // issue: a window waits for a window generator or for the in-flight
       // limit; one generator ready while the other is not
-      c_iss_wait_bin: cover (st_q == S_COMPUTE && !use_pool && iss_n_q < pos_total && use_bin && !bg_ready);
-      c_iss_wait_fix: cover (st_q == S_COMPUTE && !use_pool && iss_n_q < pos_total && use_mac && !fg_ready);
-      c_iss_wait_inflight: cover (st_q == S_COMPUTE && iss_n_q < pos_total && 32'(inflight_q) == MaxInflight);
+      c_iss_wait_bin: cover (st_q == S_COMPUTE && !use_pool && iss_more_q && use_bin && !bg_ready);
+      c_iss_wait_fix: cover (st_q == S_COMPUTE && !use_pool && iss_more_q && use_mac && !fg_ready);
+      c_iss_wait_inflight: cover (st_q == S_COMPUTE && iss_more_q && 32'(inflight_q) == MaxInflight);
       c_iss_bin_ready_fix_not: cover (st_q == S_COMPUTE && use_bin && use_mac && bg_ready && !fg_ready);
       c_iss_fix_ready_bin_not: cover (st_q == S_COMPUTE && use_bin && use_mac && fg_ready && !bg_ready);
       // merge: an acc without its dot, a dot without its acc, a window over
