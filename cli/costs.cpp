@@ -60,7 +60,7 @@ void print_costs(const Costs& c) {
   fmt::print(
       "resources (analytical model{}): {:.0f} LUT ({:.0f} logic + {:.0f} as RAM, {:.1f} %), {:.0f} FF ({:.1f} %), "
       "{:.0f} DSP48E2 ({:.1f} %), {:.1f} BRAM36 ({:.1f} %) of {}{}\n",
-      c.calibrated ? "" : ", EXTRAPOLATED: lanes or buffer sizes outside its synthesis runs", r.luts_total(), r.lut, r.lutram,
+      c.calibrated ? "" : ", EXTRAPOLATED: lanes, merge units or buffer sizes outside its synthesis runs", r.luts_total(), r.lut, r.lutram,
       100 * r.luts_total() / c.device.lut, r.ff, 100 * r.ff / c.device.ff, r.dsp, 100 * r.dsp / c.device.dsp, r.bram36,
       100 * r.bram36 / c.device.bram36, c.device.name, c.fits ? "" : " -- DOES NOT FIT: " + fmt::format("{}", fmt::join(c.over, ", ")));
   const auto& p = c.power;

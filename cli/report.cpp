@@ -152,7 +152,7 @@ int run_report(const ModelOptions& o) {
   for (const auto& p : c.res_parts)
     m += fmt::format("| {} ({}) | {} | {:.0f} | {:.0f} | {:.0f} | {:.0f} | {:.1f} |\n", p.what, p.name, p.count, p.total.lut,
                      p.total.lutram, p.total.ff, p.total.dsp, p.total.bram36);
-  if (!c.calibrated) m += "\nEXTRAPOLATED: lanes or buffer sizes outside the synthesis runs the model was fitted to.\n";
+  if (!c.calibrated) m += "\nEXTRAPOLATED: lanes, merge units or buffer sizes outside the synthesis runs the model was fitted to.\n";
   auto pw_rows = [&](const std::string& name, const Costs& k) {
     const auto& p = k.power;
     return fmt::format("| {} | {:.3f} | {:.3f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.3f} | {:.1f} |\n", name,

@@ -107,7 +107,15 @@ int run_synth() {
   } catch (const Error& e) {
     std::cerr << "neuroblend: no resource model to compare with: " << e.what() << "\n";
   }
-  ResourceEstimate est = have_model ? estimate_resource_parts(rm, hw) : ResourceEstimate{};
+  ResourceEstimate est;
+  if (have_model) {
+    try {
+      est = estimate_resource_parts(rm, hw);
+    } catch (const Error& e) {  // e.g. a submodule size the table lacks: the synthesis still stands
+      std::cerr << "neuroblend: no resource model estimate to compare with: " << e.what() << "\n";
+      have_model = false;
+    }
+  }
   const Resources& mod = est.total;
   auto err = [](double m, double s) { return s > 0 ? 100 * (m - s) / s : 0.0; };
   nlohmann::json j;
@@ -169,7 +177,7 @@ int run_synth() {
     fmt::print("longest path: not in this log (a run without path analysis)\n");
   }
   if (have_model && !est.calibrated)
-    fmt::print("note: lanes or buffer sizes outside the model's calibration (extrapolated)\n");
+    fmt::print("note: lanes, merge units or buffer sizes outside the model's calibration (extrapolated)\n");
   if (!inst_note.empty()) fmt::print("{}\n", inst_note);
   return 0;
 }

@@ -156,6 +156,7 @@ ResourceModel load_resource_model(const std::string& path) {
     int l = r.at("lanes");
     m.min_lanes = m.min_lanes ? std::min(m.min_lanes, l) : l;
     m.max_lanes = std::max(m.max_lanes, l);
+    m.max_merge = std::max(m.max_merge, r.at("merge_lanes").get<int>());
   }
   return m;
 }
@@ -227,7 +228,8 @@ ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig&
     r.bram36 += q.total.bram36;
     est.calibrated = est.calibrated && q.synthesized;
   }
-  est.calibrated = est.calibrated && hw.lanes >= m.min_lanes && hw.lanes <= m.max_lanes &&
+  // nb_top's fitted logic is linear in the merge units: beyond the runs' range it is extrapolated
+  est.calibrated = est.calibrated && hw.lanes >= m.min_lanes && hw.lanes <= m.max_lanes && hw.merge() <= m.max_merge &&
                    hw.act_bytes == m.calibrated.act_bytes && hw.max_kw == m.calibrated.max_kw &&
                    hw.max_fix_entries == m.calibrated.max_fix_entries && hw.max_classes == m.calibrated.max_classes;
   return est;

@@ -108,10 +108,14 @@ def all_module_params():
         for w in (1, 2, 4):
             for m in (1, 2, 4, 8):
                 for x in ("dsp", "lut"):
-                    # one merge unit: the int8 write run is then a memory beat, as with any default (at most 8)
-                    c = {"lanes": l, "words_per_lane": w, "macs": m, "xnor": x, "merge_lanes": 1}
-                    for key, mod, par, _ in module_instances(c):
-                        seen[key] = (mod, par)
+                    # the write run is a memory beat (8 units) up to 8 merge units, a
+                    # merge group above (16, 32, 64: at most the banks, byte_banks(l))
+                    for r in (1, 16, 32, 64):
+                        if r > 1 and r > byte_banks(l):
+                            continue
+                        c = {"lanes": l, "words_per_lane": w, "macs": m, "xnor": x, "merge_lanes": r}
+                        for key, mod, par, _ in module_instances(c):
+                            seen[key] = (mod, par)
     return seen
 
 

@@ -49,6 +49,7 @@ struct ResourceModel {
   nlohmann::json calibration;                           // the fitted synthesis runs and the model's error on each
   nlohmann::json validation;                            // held-out synthesis runs (never fitted) and the error
   int min_lanes = 0, max_lanes = 0;                     // lane range of the full synthesis runs
+  int max_merge = 0;                                    // most merge units in a full synthesis run
 };
 // One part of a configuration's resources: nb_top's own logic, or a submodule
 // with its instance count.
