@@ -419,7 +419,7 @@ void add_sweep(CLI::App& app, ModelOptions& o) {
   c->add_option("-o,--out", g_sw.out, "Output directory (default out/sweep-MODEL)");
   c->add_option("--shard", g_sw.shard, "Evaluate only shard i of N (i/N, 1-based); merge with sweep-merge");
   c->add_flag("--verify-pareto", g_sw.verify,
-              "Co-simulate each Pareto configuration in RTL (verilating new configurations: about a minute each) and "
+              "Co-simulate each Pareto configuration in RTL (verilating new configurations: minutes each) and "
               "record its cycles next to the model's");
   c->add_flag("--no-plots", g_sw.no_plots, "Do not run gnuplot");
 
