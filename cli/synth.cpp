@@ -152,13 +152,19 @@ int run_synth() {
   fmt::print("configuration {}: Yosys synth_xilinx -family xcup{}\n", hw.name,
              seconds > 0 ? fmt::format(" ({:.0f} s)", seconds) : "");
   fmt::print("{:<8} {:>10} {:>10} {:>8}\n", "", "synthesis", "model", "error");
-  auto row = [&](const char* n, double s, double m) { fmt::print("{:<8} {:>10.0f} {:>10.0f} {:>7.1f}%\n", n, s, m, err(m, s)); };
-  row("LUT", syn.luts_total(), mod.luts_total());
-  row(" logic", syn.lut, mod.lut);
-  row(" as RAM", syn.lutram, mod.lutram);
-  row("FF", syn.ff, mod.ff);
-  row("DSP48E2", syn.dsp, mod.dsp);
-  fmt::print("{:<8} {:>10.1f} {:>10.1f} {:>7.1f}%\n", "BRAM36", syn.bram36, mod.bram36, err(mod.bram36, syn.bram36));
+  // without a model estimate the model's columns say so rather than 0 and -100 %
+  auto row = [&](const char* n, double s, double m, int digits) {
+    if (have_model)
+      fmt::print("{:<8} {:>10.{}f} {:>10.{}f} {:>7.1f}%\n", n, s, digits, m, digits, err(m, s));
+    else
+      fmt::print("{:<8} {:>10.{}f} {:>10} {:>8}\n", n, s, digits, "-", "-");
+  };
+  row("LUT", syn.luts_total(), mod.luts_total(), 0);
+  row(" logic", syn.lut, mod.lut, 0);
+  row(" as RAM", syn.lutram, mod.lutram, 0);
+  row("FF", syn.ff, mod.ff, 0);
+  row("DSP48E2", syn.dsp, mod.dsp, 0);
+  row("BRAM36", syn.bram36, mod.bram36, 1);
   if (paths.found) {
     const LogicPath& d = paths.design;
     // each instance once, in the order the path first enters it (a search

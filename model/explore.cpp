@@ -214,9 +214,37 @@ ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig&
           p.each = {f * r.lut, f * r.lutram, f * r.ff, f * r.dsp, f * r.bram36};
         }
       }
-      if (best < 0)
-        throw Error(fmt::format("{}: no synthesis of '{}' in the module table (run tools/calibrate_resources.py modules)",
-                                m.file, cal[i].key));
+      if (best < 0) {
+        // A write width (the last parameter: merge units above 8 that are not
+        // a power of two, e.g. 12) between two synthesized ones of the same
+        // module and size: linear between them (or the nearest, scaled).
+        auto cut = [](const std::string& key) { return key.rfind('='); };
+        const std::string& want_key = cal[i].key;
+        const size_t wc = cut(want_key);
+        const double w = std::stod(want_key.substr(wc + 1));
+        double lo = -1, hi = -1;
+        Resources rlo, rhi;
+        for (const auto& [k, r] : m.modules) {
+          const size_t kc = cut(k);
+          if (kc == std::string::npos || k.compare(0, kc, want_key, 0, wc) != 0) continue;
+          const double v = std::stod(k.substr(kc + 1));
+          if (v <= w && v > lo) lo = v, rlo = r;
+          if (v >= w && (hi < 0 || v < hi)) hi = v, rhi = r;
+        }
+        auto mix = [](const Resources& a, const Resources& b, double t) {
+          return Resources{a.lut + t * (b.lut - a.lut), a.lutram + t * (b.lutram - a.lutram), a.ff + t * (b.ff - a.ff),
+                           a.dsp + t * (b.dsp - a.dsp), a.bram36 + t * (b.bram36 - a.bram36)};
+        };
+        if (lo > 0 && hi > 0) p.each = hi == lo ? rlo : mix(rlo, rhi, (w - lo) / (hi - lo));
+        else if (lo > 0 || hi > 0) {
+          const double f = w / (lo > 0 ? lo : hi);
+          const Resources& r = lo > 0 ? rlo : rhi;
+          p.each = {f * r.lut, f * r.lutram, f * r.ff, f * r.dsp, f * r.bram36};
+        } else {
+          throw Error(fmt::format("{}: no synthesis of '{}' in the module table (run tools/calibrate_resources.py modules)",
+                                  m.file, cal[i].key));
+        }
+      }
     }
     double n = p.count;
     p.total = {n * p.each.lut, n * p.each.lutram, n * p.each.ff, n * p.each.dsp, n * p.each.bram36};
@@ -375,7 +403,8 @@ std::map<std::string, int> parse_yosys_instances(const std::string& log) {
     std::string name = fold_module_name(mt[1]);
     // Submodules the model counts as nb_top's own, fitted logic: the per-lane
     // parameters, whose size follows the lane count itself (one synthesis per
-    // lane count otherwise), and the window bytes' skew line (a few flip-flops).
+    // lane count otherwise), and the window bytes' skew lines (flip-flops
+    // only: 168 each at 8 MACs).
     if (name == "nb_lane_params" || name == "nb_skew") continue;
     out[name] += std::stoi(mt[2]);
   }

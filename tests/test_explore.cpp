@@ -196,6 +196,38 @@ TEST_CASE("resource model: within 10 % of synthesis for LUT and FF, exact for DS
         }
 }
 
+TEST_CASE("resource model: merge units beyond the fitted runs are extrapolated, any write width estimated") {
+  ResourceModel m = load_resource_model(data_path("resource_model.json"));
+  REQUIRE(m.max_merge == 8);
+  HwConfig g8{"", 32, 1, 8, 1, 65536, 96, 128, 128, 8}, g16 = g8;
+  g16.merge_lanes = 16;
+  CHECK(estimate_resource_parts(m, g8).calibrated);
+  ResourceEstimate e16 = estimate_resource_parts(m, g16);
+  CHECK_FALSE(e16.calibrated);  // 16 merge units: nb_top's fitted logic is extrapolated
+  // its submodules are synthesized (the write runs of 16 units)
+  for (const auto& p : e16.parts)
+    if (p.name != "nb_top") CHECK(p.synthesized);
+  // 12 merge units on 24 lanes: a write width no module entry has, between
+  // the synthesized 8 and 16, estimated between them and flagged
+  HwConfig g12{"", 24, 1, 8, 1, 65536, 96, 128, 128, 12}, w8 = g12, w16 = g12;
+  w8.merge_lanes = 8, w16.merge_lanes = 16;  // not legal on 24 lanes: only the parts' sizes are compared
+  auto part = [&](const HwConfig& hw, const std::string& name) {
+    for (const auto& p : estimate_resource_parts(m, hw).parts)
+      if (p.name.rfind(name + " ", 0) == 0) return p;
+    FAIL("no part " << name);
+    return ResourcePart{};
+  };
+  ResourceEstimate e12 = estimate_resource_parts(m, g12);
+  CHECK_FALSE(e12.calibrated);
+  for (const char* name : {"nb_byte_wfront", "nb_bit_ram"}) {
+    CAPTURE(name);
+    ResourcePart a = part(w8, name), b = part(w16, name), c = part(g12, name);
+    CHECK_FALSE(c.synthesized);
+    CHECK(c.each.lut == doctest::Approx((a.each.lut + b.each.lut) / 2));
+    CHECK(c.each.ff == doctest::Approx((a.each.ff + b.each.ff) / 2));
+  }
+}
+
 TEST_CASE("resource model: its instance counts are the synthesized design's") {
   ResourceModel m = load_resource_model(data_path("resource_model.json"));
   // Real Yosys logs of this RTL: four lanes, one word, two MACs, XNOR in DSP48E2
