@@ -72,6 +72,8 @@ std::vector<std::string> resource_top_term_names() {
 }
 
 namespace {
+// f times every resource of r (a module scaled to another size, or its instances)
+Resources scaled(const Resources& r, double f) { return {f * r.lut, f * r.lutram, f * r.ff, f * r.dsp, f * r.bram36}; }
 // int8 buffer banks (rtl/nb_top.sv Banks): a run of up to Lanes bytes per access.
 int byte_banks(int lanes) { return lanes <= 8 ? 8 : lanes <= 16 ? 16 : lanes <= 32 ? 32 : 64; }
 // ceil(log2(v + 1)): the address bits of v entries ($clog2(v + 1) in the RTL)
@@ -210,8 +212,7 @@ ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig&
         double have = first(k);
         if (best < 0 || std::abs(std::log(have / want)) < std::abs(std::log(best / want))) {
           best = have;
-          double f = want / have;
-          p.each = {f * r.lut, f * r.lutram, f * r.ff, f * r.dsp, f * r.bram36};
+          p.each = scaled(r, want / have);
         }
       }
       if (best < 0) {
@@ -231,23 +232,19 @@ ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig&
           if (v <= w && v > lo) lo = v, rlo = r;
           if (v >= w && (hi < 0 || v < hi)) hi = v, rhi = r;
         }
-        auto mix = [](const Resources& a, const Resources& b, double t) {
-          return Resources{a.lut + t * (b.lut - a.lut), a.lutram + t * (b.lutram - a.lutram), a.ff + t * (b.ff - a.ff),
-                           a.dsp + t * (b.dsp - a.dsp), a.bram36 + t * (b.bram36 - a.bram36)};
-        };
-        if (lo > 0 && hi > 0) p.each = hi == lo ? rlo : mix(rlo, rhi, (w - lo) / (hi - lo));
-        else if (lo > 0 || hi > 0) {
-          const double f = w / (lo > 0 ? lo : hi);
-          const Resources& r = lo > 0 ? rlo : rhi;
-          p.each = {f * r.lut, f * r.lutram, f * r.ff, f * r.dsp, f * r.bram36};
+        if (lo > 0 && hi > 0) {
+          const double t = hi == lo ? 0.0 : (w - lo) / (hi - lo);
+          const Resources a = scaled(rlo, 1 - t), b = scaled(rhi, t);
+          p.each = {a.lut + b.lut, a.lutram + b.lutram, a.ff + b.ff, a.dsp + b.dsp, a.bram36 + b.bram36};
+        } else if (lo > 0 || hi > 0) {
+          p.each = scaled(lo > 0 ? rlo : rhi, w / (lo > 0 ? lo : hi));
         } else {
           throw Error(fmt::format("{}: no synthesis of '{}' in the module table (run tools/calibrate_resources.py modules)",
                                   m.file, cal[i].key));
         }
       }
     }
-    double n = p.count;
-    p.total = {n * p.each.lut, n * p.each.lutram, n * p.each.ff, n * p.each.dsp, n * p.each.bram36};
+    p.total = scaled(p.each, p.count);
     est.parts.push_back(p);
   }
   for (const auto& q : est.parts) {
