@@ -74,8 +74,8 @@ Window window(int64_t k, int64_t c, int64_t u) {
 
 bool position_pairs(const Desc& d, const HwConfig& hw) {
   const int kind = int(d[f::kKind]);
-  return hw.pairs() && int64_t(d[f::kRows]) == hw.lanes / 2 &&
-         d[f::kOutW] % 2 == 0 && !d[f::kLogits] && (kind == 0 || kind == 1);
+  return hw.pairs() && int64_t(d[f::kRows]) == hw.lanes / 2 && d[f::kOutW] % 2 == 0 && !d[f::kLogits] &&
+         !d[f::kOutT] && (kind == 0 || kind == 1);
 }
 
 namespace {
@@ -122,6 +122,10 @@ struct Sim {
     const D& nd = lay.desc[std::min(li + 1, lay.desc.size() - 1)];
     const int64_t rows = d[f::kRows], nrows = std::min<int64_t>(hw.lanes, rows - first);
     const bool use_bin = d[f::kKbin] != 0, use_mac = d[f::kKind] != 3 && d[f::kSkip] != 2;
+    // A token-mixing layer's parameters are per position (its channels):
+    // loaded whole with its first tile, not prefetched.
+    const bool token = d[f::kToken], tok_skip = token && (next || first != 0);
+    const int64_t elems = token ? int64_t(d[f::kWindows]) : nrows;
     int64_t t = a;
     for (int s = step; s <= 6; ++s) {
       bool skip = false;
@@ -130,13 +134,13 @@ struct Sim {
       switch (s) {
         case 0: skip = !use_bin, beats = int64_t(d[f::kKw]) * nrows; break;
         case 1: skip = !use_mac, beats = int64_t(d[f::kFixRowBytes] / 8) * nrows; break;
-        case 2: elem = 4, start = lay.image_off + d[f::kOffM1] + 4 * uint64_t(first); break;
-        case 3: elem = 4, start = lay.image_off + d[f::kOffM2] + 4 * uint64_t(first); break;
-        case 4: elem = 8, start = lay.image_off + d[f::kOffBias] + 8 * uint64_t(first); break;
-        case 5: elem = 2, skip = !nbin, start = lay.image_off + nd[f::kOffTau] + 2 * uint64_t(first); break;
-        default: elem = 1, skip = !nbin, start = lay.image_off + nd[f::kOffNeg] + uint64_t(first); break;
+        case 2: elem = 4, skip = tok_skip, start = lay.image_off + d[f::kOffM1] + 4 * uint64_t(first); break;
+        case 3: elem = 4, skip = tok_skip, start = lay.image_off + d[f::kOffM2] + 4 * uint64_t(first); break;
+        case 4: elem = 8, skip = tok_skip, start = lay.image_off + d[f::kOffBias] + 8 * uint64_t(first); break;
+        case 5: elem = 2, skip = !nbin || tok_skip, start = lay.image_off + nd[f::kOffTau] + 2 * uint64_t(first); break;
+        default: elem = 1, skip = !nbin || tok_skip, start = lay.image_off + nd[f::kOffNeg] + uint64_t(first); break;
       }
-      if (s >= 2) beats = int64_t(((start & 7) + elem * uint64_t(nrows) + 7) >> 3);
+      if (s >= 2) beats = int64_t(((start & 7) + elem * uint64_t(elems) + 7) >> 3);
       int64_t end = skip ? t : load(t, beats);  // the step's last cycle
       t = end + 1;
     }
@@ -148,18 +152,39 @@ struct Sim {
   int64_t tile_compute(const D& d, int64_t nrows, uint64_t& bin, uint64_t& fix) {
     // Position pairs: a window is two positions, on both halves of the lanes.
     const bool pair = position_pairs(d, hw);
+    // Transposed outputs: the tile ends when the transpose buffer's last
+    // block has drained, one lane per cycle (nb_top: the block's completion
+    // is registered, each run read and then written).
+    const bool out_t = d[f::kOutT];
+    const int64_t tr_tail = out_t ? nrows + 3 : 0;
     if (pair) nrows = hw.lanes;
     // The merge takes a window's outputs MergeLanes at a time: m cycles.
     const int64_t r = hw.merge(), m = (nrows + r - 1) / r;
     const int kind = int(d[f::kKind]), skip = int(d[f::kSkip]);
-    const int64_t in_h = d[f::kInH], in_w = d[f::kInW], in_c = d[f::kInC];
+    // the window's units per input position: a token-mixing layer's window
+    // is the tokens of one channel (its column step, stride 1)
+    const int64_t in_h = d[f::kInH], in_w = d[f::kInW], in_c = d[f::kToken] ? d[f::kColStep] : d[f::kInC];
     if (kind == 3) {  // average pooling: one run per input position, then merge
       fix += uint64_t(in_h * in_w);
       // the sum is in the last MAC slice's P SelStages cycles after the last byte
-      return in_h * in_w + 4 + hw::kSelStages + (m - 1);
+      return in_h * in_w + 4 + hw::kSelStages + (m - 1) + tr_tail;
     }
     const bool use_bin = d[f::kKbin] != 0, use_sel = skip == 2, use_mac = !use_sel;
     const int64_t n = pair ? int64_t(d[f::kWindows]) / 2 : int64_t(d[f::kWindows]);
+    // The end of a tile whose last window leaves the FIFOs (pops) in cycle
+    // pop_last. Transposed outputs: a block of r positions completes two
+    // cycles after its last window's pop and drains from two cycles later,
+    // nrows reads; full blocks fill in r * m >= nrows cycles, so only a
+    // shorter last block waits, for the drain of the block before it (whose
+    // last window is window n - 1 - n % r, popped in pop_prev).
+    const int64_t part = out_t ? n % r : 0;
+    const int64_t prev_win = part && n > part ? n - 1 - part : -1;
+    auto tile_end = [&](int64_t pop_prev, int64_t pop_last) {
+      if (!out_t) return pop_last + 3;
+      int64_t start = pop_last + 4;
+      if (prev_win >= 0) start = std::max(start, pop_prev + 4 + nrows);
+      return start + nrows + 2;
+    };
     int64_t period = 1, avail = 0;
     if (use_bin) {
       Window w = window(d[f::kBinK], in_c, 48 * hw.wpl);
@@ -196,22 +221,21 @@ struct Sim {
       // pop_i = issue_i + avail + m - 1, and the closed form holds with
       // that depth.
       const int64_t depth = avail + m - 1;
-      int64_t last;
-      if (kInflight * period >= depth + 1)
-        last = (n - 1) * period;
-      else
-        last = ((n - 1) / kInflight) * (depth + 1) + ((n - 1) % kInflight) * period;
-      return last + depth + 3;
+      auto issue_of = [&](int64_t i) {
+        return kInflight * period >= depth + 1 ? i * period : (i / kInflight) * (depth + 1) + (i % kInflight) * period;
+      };
+      return tile_end(prev_win >= 0 ? issue_of(prev_win) + depth : 0, issue_of(n - 1) + depth);
     }
     std::array<int64_t, kInflight> pops{};  // pop_{i-MaxInflight} .. pop_{i-1}, ring
-    int64_t issue = 0, pop = 0;
+    int64_t issue = 0, pop = 0, pop_prev = 0;
     for (int64_t i = 0; i < n; ++i) {
       if (i > 0) issue += period;
       if (i >= kInflight) issue = std::max(issue, pops[size_t(i % kInflight)] + 1);
       pop = (i > 0 ? std::max(issue + avail, pop + 1) : issue + avail) + m - 1;
       pops[size_t(i % kInflight)] = pop;
+      if (i == prev_win) pop_prev = pop;
     }
-    return pop + 3;
+    return tile_end(pop_prev, pop);
   }
 };
 
@@ -252,7 +276,7 @@ CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const
       int64_t e = sim.load(t, hw::kDescBeats);  // next descriptor
       p.load += uint64_t(e + 1 - t);
       x = e + 1;
-      loader_idle = sim.tiles(x, 5, li, 0, false);
+      loader_idle = sim.tiles(x, d[f::kToken] ? 2 : 5, li, 0, false);
     }
     const int64_t rows = d[f::kRows], ntiles = (rows + hw.lanes - 1) / hw.lanes;
     // Tiles are alike but for the last one's rows.

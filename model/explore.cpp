@@ -400,9 +400,10 @@ std::map<std::string, int> parse_yosys_instances(const std::string& log) {
     std::string name = fold_module_name(mt[1]);
     // Submodules the model counts as nb_top's own, fitted logic: the per-lane
     // parameters, whose size follows the lane count itself (one synthesis per
-    // lane count otherwise), and the window bytes' skew lines (flip-flops
-    // only: 168 each at 8 MACs).
-    if (name == "nb_lane_params" || name == "nb_skew") continue;
+    // lane count otherwise), the window bytes' skew lines (flip-flops
+    // only: 168 each at 8 MACs), and token mixing's transpose buffer and
+    // per-position parameters (one each; the parameters in block RAM).
+    if (name == "nb_lane_params" || name == "nb_skew" || name == "nb_transpose" || name == "nb_pos_params") continue;
     out[name] += std::stoi(mt[2]);
   }
   return out;

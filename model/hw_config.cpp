@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "neuroblend/error.h"
+#include "neuroblend/hw_spec.h"
 
 namespace nb {
 
@@ -33,9 +34,9 @@ void check_fits(const CompiledModel& cm, const HwConfig& hw) {
   for (size_t i = 0; i < cm.layers.size(); ++i) {
     const QLayer& q = cm.layers[i];
     std::string where = fmt::format("layer {} ('{}')", i, q.name);
-    if (q.kind == LayerKind::BlendDense && q.axis == Axis::Token)
-      throw Error(
-          fmt::format("{}: token-mixing layers are not supported by this RTL (configuration '{}')", where, hw.name));
+    if (q.axis == Axis::Token && q.in.c > hw::kMaxTokenCh)
+      throw Error(fmt::format("{}: a token-mixing layer of {} channels exceeds the RTL's {} (its positions)", where,
+                              q.in.c, hw::kMaxTokenCh));
     if (i == 0 && q.kbin)
       throw Error(
           fmt::format("{}: the first layer has a binary path; the RTL binarizes when a layer writes its "

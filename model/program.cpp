@@ -105,12 +105,25 @@ void Desc::set(const hw::Field& f, uint64_t v) {
   w[size_t(f.word)] = (w[size_t(f.word)] & ~mask) | (uint32_t(v) << f.lsb);
 }
 
+bool writes_transposed(const QLayer& q, const QLayer* next) {
+  return next && !q.logits && (next->axis == Axis::Token) != (q.axis == Axis::Token);
+}
+
 void set_derived_fields(const QLayer& q, Desc& d) {
   namespace f = hw::desc;
-  const uint64_t c = uint64_t(q.in.c), w = uint64_t(q.in.w), s = uint64_t(q.stride);
+  // The accelerator's view: a token-mixing layer computes with the channels
+  // as positions (one row of in.c of them) and a window of the in.tokens()
+  // values of a channel (its input is stored channels x tokens), rows()
+  // outputs per position.
+  const bool token = q.axis == Axis::Token;
+  const uint64_t c = token ? uint64_t(q.in.tokens()) : uint64_t(q.in.c);
+  const uint64_t w = token ? uint64_t(q.in.c) : uint64_t(q.in.w), s = token ? 1 : uint64_t(q.stride);
   d.set(f::kInElems, uint64_t(q.in.size()));
   d.set(f::kOutElems, uint64_t(q.out.size()));
-  d.set(f::kWindows, q.kind == LayerKind::AvgPool ? 1 : uint64_t(q.out.h) * uint64_t(q.out.w));
+  d.set(f::kWindows, q.kind == LayerKind::AvgPool ? 1 : token ? w : uint64_t(q.out.h) * uint64_t(q.out.w));
+  d.set(f::kWinRows, token ? 1 : uint64_t(q.in.h));
+  d.set(f::kPosW, token ? w : uint64_t(q.out.w));
+  d.set(f::kOutPitch, token ? uint64_t(q.rows()) : uint64_t(q.out.c));
   d.set(f::kInRowUnits, w * c);
   d.set(f::kColStep, s * c);
   d.set(f::kRowStep, s * w * c);
@@ -134,13 +147,15 @@ ProgramLayout lay_out(const CompiledModel& cm, MemImage& img) {
   ProgramLayout lay;
   const uint32_t L = uint32_t(cm.layers.size());
   lay.name_off = img.add(cm.model);
-  for (auto& q : cm.layers) {
+  for (size_t i = 0; i < cm.layers.size(); ++i) {
+    const QLayer& q = cm.layers[i];
     Desc d;
     const int64_t kw = (q.kbin + kDspWordBits - 1) / kDspWordBits;
     d.set(f::kKind, kind_code(q.kind));
     d.set(f::kRelu, q.act == Act::Relu);
     d.set(f::kLogits, q.logits);
     d.set(f::kToken, q.axis == Axis::Token);
+    d.set(f::kOutT, writes_transposed(q, i + 1 < cm.layers.size() ? &cm.layers[i + 1] : nullptr));
     d.set(f::kSkip, skip_code(q.skip));
     d.set(f::kInH, uint64_t(q.in.h)), d.set(f::kInW, uint64_t(q.in.w)), d.set(f::kInC, uint64_t(q.in.c));
     d.set(f::kOutH, uint64_t(q.out.h)), d.set(f::kOutW, uint64_t(q.out.w)), d.set(f::kOutC, uint64_t(q.out.c));
@@ -249,6 +264,7 @@ CompiledModel parse_program(const std::vector<uint8_t>& b, const std::string& sr
     cm.model.assign(name.begin(), name.end());
   }
   namespace f = hw::desc;
+  std::vector<uint32_t> out_t;  // each layer's out_t, checked against its successor
   for (uint32_t i = 0; i < L; ++i) {
     Desc d;
     for (uint32_t w = 0; w < kDescWords; ++w) d.w[w] = get<uint32_t>(b, desc_off + i * desc_bytes + w * 4);
@@ -310,6 +326,13 @@ CompiledModel parse_program(const std::vector<uint8_t>& b, const std::string& sr
         throw Error(fmt::format("{}: {}: descriptor field '{}' is {}, its shapes give {}", src, where, fld.name,
                                 d[fld], expect[fld]));
     cm.layers.push_back(std::move(q));
+    out_t.push_back(d[f::kOutT]);
+  }
+  for (size_t i = 0; i < L; ++i) {
+    const bool want = writes_transposed(cm.layers[i], i + 1 < L ? &cm.layers[i + 1] : nullptr);
+    if (out_t[i] != want)
+      throw Error(fmt::format("{}: layer {}: descriptor field 'out_t' is {}, the layers give {}", src, i, out_t[i],
+                              int(want)));
   }
   check_program(cm, src);
   return cm;

@@ -25,6 +25,14 @@ std::string random_model_json(uint64_t seed) {
   int ch = width();
   L.push_back({{"name", "stem"}, {"type", "conv"}, {"out", ch}, {"kernel", k0}, {"stride", int(r.range(1, 2))},
                {"act", r.chance(0.5) ? "relu" : "none"}, {"wbits", int(r.range(4, 8))}});
+  // Tokens of the last layer's output: its shape, from the model so far.
+  auto tokens = [&m, classes]() {
+    nlohmann::json t = m;
+    t["layers"].push_back({{"name", "pool"}, {"type", "avgpool"}});
+    t["layers"].push_back({{"name", "fc"}, {"type", "dense"}, {"out", classes}});
+    ModelSpec s = parse_model(t.dump(), "random model");
+    return s.layers[s.layers.size() - 3].outs.tokens();
+  };
   int blends = int(r.range(1, 2));
   for (int b = 0; b < blends; ++b) {
     int out = r.chance(0.3) ? ch : width();
@@ -36,9 +44,16 @@ std::string random_model_json(uint64_t seed) {
       if (out == ch && stride == 1 && r.chance(0.5)) skip = "identity";
       L.push_back({{"name", name}, {"type", "blend_conv"}, {"out", out}, {"stride", stride}, {"skip", skip},
                    {"act", act}});
-    } else {
+    } else if (r.chance(0.5)) {
       std::string skip = (out == ch && r.chance(0.5)) ? "identity" : "dense";
       L.push_back({{"name", name}, {"type", "blend_dense"}, {"out", out}, {"skip", skip}, {"act", act}});
+    } else {  // token mixing: `out` tokens, the channels kept
+      const int t = int(tokens());
+      const int outt = r.chance(0.3) ? t : int(r.range(1, 150));
+      std::string skip = (outt == t && r.chance(0.5)) ? "identity" : "dense";
+      L.push_back({{"name", name}, {"type", "blend_dense"}, {"axis", "token"}, {"out", outt}, {"skip", skip},
+                   {"act", act}});
+      out = ch;
     }
     ch = out;
   }

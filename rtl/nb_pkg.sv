@@ -5,7 +5,7 @@
 // front ends here do not accept `import nb_pkg::*`.
 package nb_pkg;
 
-  localparam int ProgramVersion = 2;
+  localparam int ProgramVersion = 3;
   localparam int DescWords = 64;
   localparam int DescBeats = 32;  // 64-bit memory beats of a descriptor
   localparam int RecordWords = 8;
@@ -28,6 +28,7 @@ package nb_pkg;
   localparam int SelStages = 2;  // cycles from a select / pool byte to the lane's accumulator: the last MAC slice's C and P registers
   localparam int FifoDepth = 16;  // entries of the dot and acc FIFOs between the engines and the merge (one per window; LUT-RAM)
   localparam int MaxInflight = 14;  // windows issued and not yet merged, at most (FifoDepth - 2)
+  localparam int MaxTokenCh = 256;  // channels (positions) of a token-mixing layer, at most: the depth of the position-parameter memories
 
   // Error codes (nb_top error_code_o).
   typedef enum logic [7:0] {
@@ -105,7 +106,12 @@ package nb_pkg;
   // A layer descriptor as it sits in memory (64 little-endian u32 words;
   // word w is bits [32w +: 32] of the struct). Unnamed bits are reserved.
   typedef struct packed {
-    logic [543:0] rsvd0;
+    logic [447:0] rsvd0;
+    logic [31:0] out_pitch;  // pitch: elements from one output position to the next, out_c (rows for token mixing)
+    logic [15:0] rsvd1;
+    logic [15:0] pos_w;  // output positions per row: out_w (in_c for token mixing: its positions are the channels)
+    logic [15:0] rsvd2;
+    logic [15:0] win_rows;  // input rows the windows walk: in_h (1 for token mixing)
     logic [31:0] fix_row_bytes;  // bytes of an int8 weight row: kfix rounded up to 8 (one memory beat)
     logic [31:0] fix_pad_rows;  // pitch: fix_pad * in_w * in_c
     logic [31:0] fix_pad_units;  // pitch: fix_pad * in_c
@@ -143,33 +149,34 @@ package nb_pkg;
     logic [31:0] kfix;  // fixed-point taps per output (0 for an identity skip)
     logic [31:0] kw;  // 48-bit words per binary weight row: ceil(kbin / 48)
     logic [31:0] kbin;  // binary taps per output (9*Cin for 3x3, Cin or tokens for dense); 0: no binary path
-    logic [25:0] rsvd1;
+    logic [25:0] rsvd3;
     logic [5:0] sh;  // requantize shift, 1..47
-    logic [15:0] rsvd2;
-    logic [15:0] pad;  // padding of a fixed-point conv layer
-    logic [15:0] rsvd3;
-    logic [15:0] stride;  // stride
     logic [15:0] rsvd4;
-    logic [15:0] kernel;  // kernel size of a fixed-point conv layer
+    logic [15:0] pad;  // padding of a fixed-point conv layer
     logic [15:0] rsvd5;
-    logic [15:0] out_c;  // output channels
+    logic [15:0] stride;  // stride
     logic [15:0] rsvd6;
-    logic [15:0] out_w;  // output width
+    logic [15:0] kernel;  // kernel size of a fixed-point conv layer
     logic [15:0] rsvd7;
-    logic [15:0] out_h;  // output height
+    logic [15:0] out_c;  // output channels
     logic [15:0] rsvd8;
-    logic [15:0] in_c;  // input channels
+    logic [15:0] out_w;  // output width
     logic [15:0] rsvd9;
-    logic [15:0] in_w;  // input width
+    logic [15:0] out_h;  // output height
     logic [15:0] rsvd10;
+    logic [15:0] in_c;  // input channels
+    logic [15:0] rsvd11;
+    logic [15:0] in_w;  // input width
+    logic [15:0] rsvd12;
     logic [15:0] in_h;  // input height
-    logic [19:0] rsvd11;
+    logic [19:0] rsvd13;
     logic [3:0] skip;  // skip kind: 0 none, 1 conv1x1, 2 identity, 3 conv3x3, 4 dense
-    logic [4:0] rsvd12;
-    logic [0:0] token;  // dense over the token axis
+    logic [3:0] rsvd14;
+    logic [0:0] out_t;  // the output is written transposed (rows x positions) through the transpose buffer: the next layer computes on the other axis (token mixing after channel mixing, or back)
+    logic [0:0] token;  // dense over the token axis: computed with the channels as positions and the tokens as the window (its input is stored channels x tokens); M1, M2, bias and the next layer's tau / neg are per position
     logic [0:0] logits;  // the last layer: outputs z
     logic [0:0] relu;  // activation relu
-    logic [28:0] rsvd13;
+    logic [28:0] rsvd15;
     logic [2:0] kind;  // 0 conv, 1 blend_conv, 2 blend_dense, 3 avgpool, 4 dense
   } desc_t;
 

@@ -94,10 +94,10 @@ module nb_top #(
   logic pp_q;              // activation buffer holding this layer's input
 
   logic [2:0] kind;
-  logic relu, logits, token;
+  logic relu, logits, token, out_t;
   logic [3:0] skip;
   logic [15:0] in_h, out_w, rows;
-  logic [31:0] in_c32, out_c32;
+  logic [31:0] in_c32, out_c32, classes32;  // out_c32: the output position pitch; classes32: the logits' count (out_c)
   logic [5:0] sh;
   logic [31:0] kbin;
   logic has_next, nbin;
@@ -113,11 +113,16 @@ module nb_top #(
     relu = d.relu;
     logits = d.logits;
     token = d.token;
+    out_t = d.out_t;
     skip = d.skip;
-    in_h = d.in_h;
+    // the accelerator's view of the layer (a token-mixing layer's positions
+    // are its channels): rows the windows walk, positions per row, and the
+    // pitch from one position's outputs to the next
+    in_h = d.win_rows;
     in_c32 = 32'(d.in_c);
-    out_w = d.out_w;
-    out_c32 = 32'(d.out_c);
+    out_w = d.pos_w;
+    out_c32 = d.out_pitch;
+    classes32 = 32'(d.out_c);
     sh = d.sh;
     kbin = d.kbin;
     rows = d.rows[15:0];
@@ -141,7 +146,7 @@ module nb_top #(
   // spans two rows), a convolution, not the logits.
   /* verilator lint_off UNUSEDSIGNAL */  // the rule reads a few of the descriptor's fields
   function automatic logic pair_layer(input nb_pkg::desc_t x);
-    pair_layer = PairOk && x.rows == 32'(Half) && !x.out_w[0] && !x.logits
+    pair_layer = PairOk && x.rows == 32'(Half) && !x.out_w[0] && !x.logits && !x.out_t
                  && (x.kind == nb_pkg::KindConv || x.kind == nb_pkg::KindBlendConv);
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
@@ -172,10 +177,12 @@ module nb_top #(
   /* verilator lint_off UNUSEDSIGNAL */  // the loader needs the bin and mac modes only
   logic s_pool, s_sel;
   /* verilator lint_on UNUSEDSIGNAL */
+  logic s_tok_skip;   // a token-mixing layer's parameter steps, but for its first tile
   always_comb begin
     sd = tl_next_q ? nd : d;
     s_pair = tl_next_q ? npair : pair;
     {s_use_bin, s_pool, s_sel, s_use_mac} = modes(sd);
+    s_tok_skip = sd.token && (tl_next_q || ltile_q != 16'd0);
   end
   // Rows (lanes in use) of a tile from channel t of a layer of r rows; kept
   // in registers (nrows, lnrows) set with tile_q and ltile_q.
@@ -249,16 +256,18 @@ module nb_top #(
             cfg_wpr = sd.fix_row_bytes[18:3];
             cfg_base = img_q + sd.off_wfix;
           end
-          4'd2: begin cfg_esh = 2'd2; cfg_base = img_q + sd.off_m1; end  // M1
-          4'd3: begin cfg_esh = 2'd2; cfg_base = img_q + sd.off_m2; end  // M2
-          4'd4: begin cfg_esh = 2'd3; cfg_base = img_q + sd.off_bias; end  // bias
-          4'd5: begin cfg_esh = 2'd1; cfg_skip = !nbin || tl_next_q; cfg_base = img_q + nd.off_tau; end
-          4'd6: begin cfg_esh = 2'd0; cfg_skip = !nbin || tl_next_q; cfg_base = img_q + nd.off_neg; end
+          // the per-channel arrays; a token-mixing layer's are per position,
+          // loaded whole with its first tile (and not prefetched)
+          4'd2: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = img_q + sd.off_m1; end  // M1
+          4'd3: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = img_q + sd.off_m2; end  // M2
+          4'd4: begin cfg_esh = 2'd3; cfg_skip = s_tok_skip; cfg_base = img_q + sd.off_bias; end  // bias
+          4'd5: begin cfg_esh = 2'd1; cfg_skip = !nbin || tl_next_q || s_tok_skip; cfg_base = img_q + nd.off_tau; end
+          4'd6: begin cfg_esh = 2'd0; cfg_skip = !nbin || tl_next_q || s_tok_skip; cfg_base = img_q + nd.off_neg; end
           default: cfg_skip = 1'b1;
         endcase
         cfg_start = ltile_q == 16'd0 ? cfg_base : tptr_q[lstep_q[2:0]];
-        cfg_bytes = 32'(lnrows) << cfg_esh;
-        // an array of lnrows <= 64 elements of <= 8 bytes: 12-bit arithmetic
+        cfg_bytes = (sd.token ? sd.windows : 32'(lnrows)) << cfg_esh;
+        // an array of lnrows <= 64 (or MaxTokenCh <= 256 positions) elements of <= 8 bytes: 12-bit arithmetic
         cfg_abytes = 12'(cfg_start[2:0]) + 12'(cfg_bytes) + 12'd7;
         if (!cfg_rows) cfg_beats = 32'(cfg_abytes[11:3]);
       end
@@ -281,9 +290,25 @@ module nb_top #(
   logic [GA-1:0] mgrp_q;             // group being merged
   logic [GA-1:0] pgrp_q;             // its parameters' group (in position pairs, lane l + Half has lane l's)
   nb_lane_params #(.Lanes(Lanes), .MergeLanes(MergeLanes), .GA(GA)) u_params (
-    .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2), .which_i(3'(lstep_q - 4'd2)), .wbank_i(lbank_q),
+    .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2 && !sd.token), .which_i(3'(lstep_q - 4'd2)), .wbank_i(lbank_q),
     .beat_i(mem_rsp_rdata_i), .base_i(pbase_q), .per_beat_i(per_beat), .rows_i(lnrows),
     .rbank_i(cbank_q), .group_i(pgrp_q), .m1_o(m1_g), .m2_o(m2_g), .bias_o(bias_g), .tau_o(ntau_g), .neg_o(nneg_g));
+  // A token-mixing layer's parameters, per position (nb_pos_params): the
+  // merge reads those of the window at the FIFOs' head (merged_q, the next
+  // one as it pops), the same for every lane.
+  localparam int PosA = $clog2(nb_pkg::MaxTokenCh);
+  logic signed [17:0] pm1, pm2;
+  logic signed [47:0] pbias;
+  logic signed [15:0] ptau;
+  logic pneg;
+  logic [31:0] merged_q;    // windows merged in this tile
+  logic pop;
+  logic [PosA-1:0] ppos;
+  assign ppos = pop ? PosA'(merged_q) + 1'b1 : PosA'(merged_q);
+  nb_pos_params #(.N(nb_pkg::MaxTokenCh)) u_pos (
+    .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2 && sd.token), .which_i(3'(lstep_q - 4'd2)),
+    .beat_i(PosA'(ld_rcv_q)), .data_i(mem_rsp_rdata_i), .pos_i(ppos),
+    .m1_o(pm1), .m2_o(pm2), .bias_o(pbias), .tau_o(ptau), .neg_o(pneg));
 
   // ------------------------------------------------------------ buffers
   // Two int8 buffers and two bit buffers; pp_q selects this layer's input.
@@ -353,9 +378,8 @@ module nb_top #(
   logic signed [31:0] iss_colu1_q;  // the pair's second position: iss_colu_q + col_step (else iss_colu_q)
   logic [31:0] iss_n_q;     // windows issued in this tile
   logic iss_more_q;         // iss_n_q < windows: a register, so that the issue decision has no 32-bit compare
-  logic [31:0] merged_q;    // windows merged in this tile
   logic [FC-1:0] inflight_q;
-  logic issue, pop;
+  logic issue;
   logic bg_ready, fg_ready;        // window front ends take a new position
   logic bg_valid, fg_valid;        // their buffer reads
   logic [31:0] bg_addr, fg_addr;
@@ -621,9 +645,9 @@ module nb_top #(
     end
     logic signed [17:0] m1_r, m2_r;
     logic signed [47:0] bias_r;
-    assign m1_r = m1_g[r*18 +: 18];
-    assign m2_r = m2_g[r*18 +: 18];
-    assign bias_r = bias_g[r*48 +: 48];
+    assign m1_r = token ? pm1 : m1_g[r*18 +: 18];
+    assign m2_r = token ? pm2 : m2_g[r*18 +: 18];
+    assign bias_r = token ? pbias : bias_g[r*48 +: 48];
     nb_requant u_rq (.m1_i(m1_r), .m2_i(m2_r), .bias_i(bias_r),
                      .dot_i(use_bin ? dot_g : 16'sd0), .acc_i(acc_g), .z_o(z));
     // stage 2: round and shift; stage 3: saturate, relu, binarize
@@ -643,8 +667,8 @@ module nb_top #(
     always_ff @(posedge clk_i) begin
       if (mgo) begin
         z_q[r] <= z;
-        ntau_s_q[r] <= signed'(ntau_g[r*16 +: 16]);
-        nneg_s_q[r] <= nneg_g[r];
+        ntau_s_q[r] <= token ? ptau : signed'(ntau_g[r*16 +: 16]);
+        nneg_s_q[r] <= token ? pneg : nneg_g[r];
       end
       if (mv_q) begin
         t_q <= (49'(z_q[r]) + signed'({1'b0, rnd_q})) >>> sh;
@@ -661,6 +685,96 @@ module nb_top #(
 
   assign y_bytes_w = (BW*8)'(y_bytes);
   assign y_mask_w = BW'(y_mask_q);
+
+  // ------------------------------------------------- transposed outputs
+  // A layer whose successor computes on the other axis (out_t: token mixing
+  // after channel mixing, or back) writes its outputs transposed: stage 3
+  // puts each group into the transpose buffer (nb_transpose) instead of the
+  // activation buffers. When a block of MergeLanes positions (or the tile's
+  // last ones) is complete, the buffer drains one lane per cycle: that
+  // lane's positions as one run, at row * positions + the block's first
+  // position (counters: the tile's first row, stepped by the positions).
+  // A block fills in MergeLanes windows of ceil(nrows / MergeLanes) groups
+  // or more, at least nrows cycles, so it has drained by the time the next
+  // one is complete; but the tile's last block, when it has fewer
+  // positions, may complete during the drain of the one before: it waits
+  // (pend_q) and drains right after (an assertion checks that no third
+  // block comes).
+  localparam int TB = MergeLanes;
+  localparam int TQ = TB > 1 ? $clog2(TB) : 1;
+  localparam int TL = Lanes > 1 ? $clog2(Lanes) : 1;
+  logic [TL-1:0] wlane_q;           // stage 3's first lane
+  logic wlast_q;                    // stage 3 holds a window's last group
+  logic [TQ-1:0] tq_q;              // stage 3's position within its block
+  logic tbank_q;                    // and the block's bank
+  logic [31:0] tpos_q;              // positions stage 3 has completed in this tile
+  logic [31:0] tblk_q;              // the first position of the block being filled
+  logic [31:0] trow_q, trow_next_q; // element address of the tile's first row (position 0); the next tile's
+  logic tblk_done;                  // stage 3 completes a block
+  assign tblk_done = wv_q && out_t && wlast_q && (32'(tq_q) == TB - 1 || tpos_q + 32'd1 == pos_total);
+  logic blk_q, blk_bank_q, blk_first_q;  // a block completed the cycle before; its bank; it is the tile's first
+  logic [TQ:0] blk_n_q;             // its positions
+  logic [31:0] blk_addr_q;          // its lane 0's run
+  logic tr_active_q, tr_bank_q, tr_first_q;  // drain: reading lane tr_lane_q
+  logic [TL-1:0] tr_lane_q;
+  logic [TQ-1:0] tr_rot_q;          // tr_lane_q mod MergeLanes
+  logic [TQ:0] tr_n_q;
+  logic [31:0] tr_addr_q;
+  logic tw_q;                       // drain write: the run read the cycle before
+  logic [TQ:0] tw_n_q;
+  logic [31:0] tw_addr_q;
+  logic pend_q;                     // the completed block waits for the drain
+  logic tr_last, tr_start;          // the drain reads its last lane; it starts a block
+  assign tr_last = tr_active_q && 16'(tr_lane_q) + 16'd1 == nrows;
+  assign tr_start = (blk_q && (!tr_active_q || tr_last)) || (pend_q && tr_last);
+  logic tr_busy;                    // a transposed output not yet written
+  assign tr_busy = out_t && (wv_q || blk_q || pend_q || tr_active_q || tw_q);
+  logic [TB*9-1:0] t_wd, t_rd;
+  always_comb for (int r = 0; r < TB; r++) t_wd[r*9 +: 9] = {y_bits[r], y_bytes[r*8 +: 8]};
+  nb_transpose #(.Lanes(Lanes), .B(TB), .W(9)) u_tr (
+    .clk_i, .we_i(wv_q && out_t), .bank_i(tbank_q), .lane_i(wlane_q), .q_i(tq_q), .d_i(t_wd),
+    .re_i(tr_active_q), .rbank_i(tr_bank_q), .rlane_i(tr_lane_q), .rrot_i(tr_rot_q), .q_o(t_rd));
+  logic [BW*8-1:0] tw_bytes;
+  logic [BW-1:0] tw_bits, tw_mask;
+  always_comb begin
+    tw_bytes = '0;
+    tw_bits = '0;
+    tw_mask = '0;
+    for (int q = 0; q < TB; q++) begin
+      tw_bytes[q*8 +: 8] = t_rd[q*9 +: 8];
+      tw_bits[q] = t_rd[q*9 + 8];
+      tw_mask[q] = 32'(q) < 32'(tw_n_q);
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (mv_q) begin
+      wlane_q <= TL'(mv_lane_q);
+      wlast_q <= mv_last_q;
+    end
+    if (tblk_done) begin
+      blk_bank_q <= tbank_q;
+      blk_n_q <= (TQ+1)'(tq_q) + 1'b1;
+      blk_addr_q <= trow_q + tblk_q;
+      blk_first_q <= tblk_q == 32'd0;
+    end
+    if (tr_start) begin
+      tr_bank_q <= blk_bank_q;
+      tr_first_q <= blk_first_q;
+      tr_lane_q <= '0;
+      tr_rot_q <= '0;
+      tr_n_q <= blk_n_q;
+      tr_addr_q <= blk_addr_q;
+    end else if (tr_active_q) begin
+      tr_lane_q <= tr_lane_q + 1'b1;
+      tr_rot_q <= 32'(tr_rot_q) == TB - 1 ? '0 : tr_rot_q + 1'b1;
+      tr_addr_q <= tr_addr_q + pos_total;
+    end
+    // the first block's last lane (another block may start with it): the
+    // next tile's rows follow
+    if (tr_first_q && tr_last) trow_next_q <= tr_addr_q + pos_total;
+    tw_n_q <= tr_n_q;
+    tw_addr_q <= tr_addr_q;
+  end
 
 
   // The logits: rows of MergeLanes z values, one per merged group, written
@@ -685,7 +799,7 @@ module nb_top #(
   // ------------------------------------------------ buffer port muxing
   logic [31:0] dump_beat_q, dump_beats;
   // beats of the layer's dump: a register (the descriptor is in long before)
-  always_ff @(posedge clk_i) dump_beats <= logits ? out_c32 : (d.out_elems + 32'd7) >> 3;
+  always_ff @(posedge clk_i) dump_beats <= logits ? classes32 : (d.out_elems + 32'd7) >> 3;
   always_comb begin
     for (int i = 0; i < 2; i++) begin
       bit_re[i] = 1'b0;
@@ -720,8 +834,8 @@ module nb_top #(
       byte_wdata[63:0] = mem_rsp_rdata_i ^ 64'h8080808080808080;
       byte_wmask[7:0] = 8'hff;
     end
-    // output side
-    if (wv_q) begin
+    // output side: stage 3, or the transpose buffer's drain
+    if (wv_q && !out_t) begin
       byte_we = 1'b1;
       byte_wsel = !pp_q;
       byte_waddr = waddr_q;
@@ -731,6 +845,17 @@ module nb_top #(
       bit_waddr[!pp_q] = waddr_q;
       bit_wdata[!pp_q] = BW'(y_bits);
       bit_wmask[!pp_q] = BW'(y_mask_q);
+    end
+    if (tw_q) begin
+      byte_we = 1'b1;
+      byte_wsel = !pp_q;
+      byte_waddr = tw_addr_q;
+      byte_wdata = tw_bytes;
+      byte_wmask = tw_mask;
+      bit_we[!pp_q] = nbin;
+      bit_waddr[!pp_q] = tw_addr_q;
+      bit_wdata[!pp_q] = tw_bits;
+      bit_wmask[!pp_q] = tw_mask;
     end
     if (st_q == S_DUMP_RD && !logits) begin
       byte_re = 1'b1;
@@ -806,13 +931,14 @@ module nb_top #(
     size_err = nb_pkg::ErrNone;
     // a form outside the specification's table, a shift outside its range or a
     // dot product wider than the binary lane's accumulator: refused (the
-    // program reader refuses them too); token mixing: not in this RTL
+    // program reader refuses them too)
     if (!nb_pkg::legal_form(kind, skip, token) || 32'(sh) < nb_pkg::ShMin || 32'(sh) > nb_pkg::ShMax
-        || kbin > 32'((1 << (nb_pkg::DotBits - 1)) - 1) || (kind == nb_pkg::KindBlendDense && token))
+        || kbin > 32'((1 << (nb_pkg::DotBits - 1)) - 1))
       size_err = nb_pkg::ErrLayer;
     else if (li_q == 16'd0 && kbin != 0) size_err = nb_pkg::ErrFirst;
     else if (d.in_elems > ActBytes || d.out_elems > ActBytes
-             || d.kw > MaxKw || d.fix_row_bytes > 32'd8 * MaxFixEntries || (logits && out_c32 > MaxClasses))
+             || d.kw > MaxKw || d.fix_row_bytes > 32'd8 * MaxFixEntries || (logits && classes32 > MaxClasses)
+             || (token && d.windows > 32'(nb_pkg::MaxTokenCh)))
       size_err = nb_pkg::ErrSize;
   end
 
@@ -896,6 +1022,15 @@ module nb_top #(
       acnt_q <= '0;
       mv_q <= 1'b0;
       wv_q <= 1'b0;
+      tq_q <= '0;
+      tbank_q <= 1'b0;
+      tpos_q <= '0;
+      tblk_q <= '0;
+      trow_q <= '0;
+      blk_q <= 1'b0;
+      pend_q <= 1'b0;
+      tr_active_q <= 1'b0;
+      tw_q <= 1'b0;
       dump_beat_q <= '0;
       dump_ptr_q <= '0;
       c_snap_q <= '0;
@@ -980,7 +1115,7 @@ module nb_top #(
         // a window is one position, or two (position pairs): 1 << pair_q
         iss_n_q <= iss_n_q + (32'd1 << pair_q);
         iss_more_q <= iss_n_q + (32'd1 << pair_q) < pos_total;
-        sel_ptr_q <= sel_ptr_q + (in_c32 << pair_q);
+        sel_ptr_q <= sel_ptr_q + (d.col_step << pair_q);  // the input's position pitch (identity skip: stride 1)
         if (iss_ox_q + (16'd1 << pair_q) == out_w) begin
           iss_ox_q <= '0;
           iss_colu_q <= '0;
@@ -1021,6 +1156,23 @@ module nb_top #(
       end
       // (position pairs: the pair's outputs are contiguous, position p then p + 1)
       if (mv_q && !logits && mv_last_q) wptr_q <= wptr_q + (out_c32 << pair_q);
+      // transposed outputs: stage 3's place in its block, a completed block, the drain
+      if (wv_q && out_t && wlast_q) begin
+        tpos_q <= tpos_q + 32'd1;
+        if (tblk_done) begin
+          tq_q <= '0;
+          tbank_q <= !tbank_q;
+          tblk_q <= tblk_q + 32'(TB);
+        end else begin
+          tq_q <= tq_q + 1'b1;
+        end
+      end
+      blk_q <= tblk_done;
+      if (tr_start) tr_active_q <= 1'b1;
+      else if (tr_last) tr_active_q <= 1'b0;
+      if (blk_q && tr_active_q && !tr_last) pend_q <= 1'b1;
+      else if (tr_start) pend_q <= 1'b0;
+      tw_q <= tr_active_q;
       if (mv_q && logits) lrow_q <= lrow_q + 1'b1;
 
       // ---- tile loader: weights and parameters of tile ltile_q into bank lbank_q
@@ -1124,7 +1276,8 @@ module nb_top #(
                   tl_q <= 1'b1;
                   tl_entry_q <= 1'b1;
                   tl_next_q <= 1'b0;
-                  lstep_q <= pf_q ? 4'd5 : 4'd0;
+                  // (a token-mixing layer's parameters are not prefetched: steps 2-6)
+                  lstep_q <= pf_q ? (token ? 4'd2 : 4'd5) : 4'd0;
                   pf_q <= 1'b0;
                 end
               end
@@ -1159,6 +1312,10 @@ module nb_top #(
           pool_ptr_q <= 32'(tile_q);
           wptr_q <= 32'(tile_q);
           if (tile_q == 16'd0) lrow_q <= '0;
+          trow_q <= tile_q == 16'd0 ? 32'd0 : trow_next_q;
+          tq_q <= '0;
+          tpos_q <= '0;
+          tblk_q <= '0;
           iss_n_q <= '0;
           iss_more_q <= pos_total != 32'd0;
           merged_q <= '0;
@@ -1186,7 +1343,7 @@ module nb_top #(
           if ((use_pool ? !pool_active_q : !iss_more_q)) st_q <= S_DRAIN;
         end
         S_DRAIN: begin
-          if (merged_q == pos_total && !mv_q && inflight_q == 0) begin
+          if (merged_q == pos_total && !mv_q && inflight_q == 0 && !tr_busy) begin
             if (tile_last) begin
               st_q <= S_PF_WAIT;
               dump_beat_q <= '0;
@@ -1281,6 +1438,8 @@ module nb_top #(
       assert (!(mac_v && sm_valid_q)) else $error("nb_top: MAC word and select / pool byte in the same slice cycle");
       assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
       assert (!(main_load && tl_q)) else $error("nb_top: two loaders at once");
+      assert (!(blk_q && pend_q)) else $error("nb_top: a transposed block complete while one waits to drain");
+      assert (!(wv_q && !out_t && tw_q)) else $error("nb_top: stage 3 and the transpose drain write at once");
       // the dump and the record have the port to themselves (S_PF_WAIT)
       assert (!((st_q == S_DUMP_WR || st_q == S_PERF) && loading)) else $error("nb_top: a load during the dump");
     end
@@ -1325,6 +1484,10 @@ module nb_top #(
         c_pair: cover (pair);
         c_pair_sel: cover (pair && use_sel);
         c_pair_mac: cover (pair && use_mac);
+        c_token: cover (token);
+        c_out_t: cover (out_t && tw_q);
+        c_out_t_partial: cover (out_t && tw_q && 32'(tw_n_q) < TB);
+        c_out_t_pending: cover (out_t && pend_q);
       end
       // the tile loader: the next layer's first tile prefetched, a layer
       // starting from it, each step loaded and skipped
@@ -1374,7 +1537,7 @@ module nb_top #(
       c_err_desc_bytes: cover (st_q == S_HDR && rsp && ld_rcv_q == 32'd2 && mem_rsp_rdata_i[63:32] != 32'(nb_pkg::DescWords * 4));
       if (st_q == S_NDESC && ld_done && !entry_q) begin
         c_err_kind: cover (size_err == nb_pkg::ErrLayer && kind > 3'd4);
-        c_err_token: cover (size_err == nb_pkg::ErrLayer && kind == 3'd2 && token);
+        c_err_token: cover (size_err == nb_pkg::ErrSize && token && d.windows > 32'(nb_pkg::MaxTokenCh));
         c_err_form: cover (size_err == nb_pkg::ErrLayer && kind <= 3'd4 && !nb_pkg::legal_form(kind, skip, token));
         c_err_shift: cover (size_err == nb_pkg::ErrLayer && (32'(sh) < nb_pkg::ShMin || 32'(sh) > nb_pkg::ShMax));
         c_err_dot: cover (size_err == nb_pkg::ErrLayer && kbin > 32'((1 << (nb_pkg::DotBits - 1)) - 1));
@@ -1382,7 +1545,7 @@ module nb_top #(
         c_err_out_elems: cover (size_err == nb_pkg::ErrSize && d.out_elems > ActBytes);
         c_err_kw: cover (size_err == nb_pkg::ErrSize && d.kw > MaxKw);
         c_err_fix_row: cover (size_err == nb_pkg::ErrSize && d.fix_row_bytes > 32'd8 * MaxFixEntries);
-        c_err_classes: cover (size_err == nb_pkg::ErrSize && logits && out_c32 > MaxClasses);
+        c_err_classes: cover (size_err == nb_pkg::ErrSize && logits && classes32 > MaxClasses);
         c_tl_from_prefetch: cover (size_err == nb_pkg::ErrNone && li_q != 16'd0 && pf_q);
       end
       c_run_no_dump: cover (st_q == S_PF_WAIT && !tl_q && !dump_q && !logits);

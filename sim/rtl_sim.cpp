@@ -135,10 +135,13 @@ SC_MODULE(Testbench) {
   int64_t rtl_logit_max = 0;
 
   // Reads layer i's output from DRAM and compares it with the golden model.
+  // Before a token-mixing layer the RTL stores the output channels x tokens
+  // (the golden model's tensors are tokens x channels).
   bool check_layer(int img, size_t i, const GoldenResult& g, uint32_t& dump_ptr) {
     const QLayer& q = cm->layers[i];
     bool last = i + 1 == cm->layers.size();
-    int64_t n = q.out.size();
+    const bool cm_order = !last && cm->layers[i + 1].axis == Axis::Token;
+    const int64_t n = q.out.size(), C = q.out.c, T = q.out.tokens();
     for (int64_t e = 0; e < n; ++e) {
       int64_t want, got;
       if (last) {
@@ -146,7 +149,8 @@ SC_MODULE(Testbench) {
         got = int64_t(dram->load64(dump_ptr + uint32_t(8 * e)));
       } else {
         want = g.outs[i].data[size_t(e)];
-        got = int8_t(dram->mem[dump_ptr + uint32_t(e)]);
+        const int64_t at = cm_order ? (e % C) * T + e / C : e;
+        got = int8_t(dram->mem[dump_ptr + uint32_t(at)]);
       }
       if (last && (e == 0 || got > rtl_logit_max)) {  // the RTL's own prediction: argmax, lowest index on ties
         rtl_logit_max = got;

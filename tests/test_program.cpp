@@ -192,3 +192,35 @@ TEST_CASE("every program the compiler makes passes the legality check (zoo and 3
     CHECK_NOTHROW(parse_program(serialize_program(cm), "random"));
   }
 }
+
+TEST_CASE("token mixing: the descriptor describes the accelerator's view, out_t follows the axes") {
+  // BlendMixer: embed (64 tokens x 128 channels) -> m1t1 (token, 64 -> 128
+  // tokens) -> m1t2 (token, 128 -> 64) -> m1c1 (channel) ...
+  ModelSpec m = load_model("blendmixer");
+  CompileOptions o;
+  o.calib_images = 2;
+  CompiledModel cm = compile(m, random_params(m, 5, 2), o);
+  ProgramLayout lay = layout_program(cm);
+  namespace f = hw::desc;
+  const Desc& t1 = lay.desc[1];
+  CHECK(t1[f::kToken] == 1);
+  CHECK(t1[f::kWindows] == 128);   // positions: the channels
+  CHECK(t1[f::kWinRows] == 1);
+  CHECK(t1[f::kPosW] == 128);
+  CHECK(t1[f::kColStep] == 64);    // the window: a channel's 64 tokens
+  CHECK(t1[f::kBinRun] == 64);
+  CHECK(t1[f::kFixRun] == 64);
+  CHECK(t1[f::kOutPitch] == 128);  // rows: the output tokens
+  // transposed outputs exactly where the axis changes
+  const std::vector<uint32_t> want = {1, 0, 1, 0, 1};  // embed, m1t1, m1t2, m1c1, m1c2
+  for (size_t i = 0; i < want.size(); ++i) CHECK(lay.desc[i][f::kOutT] == want[i]);
+  CHECK(lay.desc[cm.layers.size() - 2][f::kOutT] == 0);  // pool
+  // A program whose out_t disagrees with its layers is refused, naming it.
+  auto good = serialize_program(cm);
+  auto bad = good;
+  const size_t w1 = size_t(64 + kDescWords * 4 * 3 + f::kOutT.word * 4);  // layer 3 (m1c1)
+  bad[w1] |= uint8_t(1u << f::kOutT.lsb);
+  CHECK(error_of([&] { parse_program(bad, "p.nbp"); })
+            .find("p.nbp: layer 3: descriptor field 'out_t' is 1, the layers give 0") != std::string::npos);
+  CHECK_NOTHROW(parse_program(good, "p.nbp"));
+}

@@ -7,7 +7,7 @@
 
 namespace nb::hw {
 
-constexpr uint32_t kProgramVersion = 2;
+constexpr uint32_t kProgramVersion = 3;
 constexpr uint32_t kDescWords = 64;
 constexpr uint32_t kDescBeats = 32;  // 64-bit memory beats of a descriptor
 constexpr uint32_t kRecordWords = 8;
@@ -22,7 +22,8 @@ namespace desc {
 constexpr Field kKind{"kind", 0, 0, 3};  // 0 conv, 1 blend_conv, 2 blend_dense, 3 avgpool, 4 dense
 constexpr Field kRelu{"relu", 1, 0, 1};  // activation relu
 constexpr Field kLogits{"logits", 1, 1, 1};  // the last layer: outputs z
-constexpr Field kToken{"token", 1, 2, 1};  // dense over the token axis
+constexpr Field kToken{"token", 1, 2, 1};  // dense over the token axis: computed with the channels as positions and the tokens as the window (its input is stored channels x tokens); M1, M2, bias and the next layer's tau / neg are per position
+constexpr Field kOutT{"out_t", 1, 3, 1};  // the output is written transposed (rows x positions) through the transpose buffer: the next layer computes on the other axis (token mixing after channel mixing, or back)
 constexpr Field kSkip{"skip", 1, 8, 4};  // skip kind: 0 none, 1 conv1x1, 2 identity, 3 conv3x3, 4 dense
 constexpr Field kInH{"in_h", 2, 0, 16};  // input height
 constexpr Field kInW{"in_w", 3, 0, 16};  // input width
@@ -71,12 +72,16 @@ constexpr Field kFixRun{"fix_run", 43, 0, 32};  // pitch: fix_k * in_c
 constexpr Field kFixPadUnits{"fix_pad_units", 44, 0, 32};  // pitch: fix_pad * in_c
 constexpr Field kFixPadRows{"fix_pad_rows", 45, 0, 32};  // pitch: fix_pad * in_w * in_c
 constexpr Field kFixRowBytes{"fix_row_bytes", 46, 0, 32};  // bytes of an int8 weight row: kfix rounded up to 8 (one memory beat)
+constexpr Field kWinRows{"win_rows", 47, 0, 16};  // input rows the windows walk: in_h (1 for token mixing)
+constexpr Field kPosW{"pos_w", 48, 0, 16};  // output positions per row: out_w (in_c for token mixing: its positions are the channels)
+constexpr Field kOutPitch{"out_pitch", 49, 0, 32};  // pitch: elements from one output position to the next, out_c (rows for token mixing)
 }  // namespace desc
-constexpr std::array<Field, 52> kDescFields{{
+constexpr std::array<Field, 56> kDescFields{{
     desc::kKind,
     desc::kRelu,
     desc::kLogits,
     desc::kToken,
+    desc::kOutT,
     desc::kSkip,
     desc::kInH,
     desc::kInW,
@@ -124,7 +129,10 @@ constexpr std::array<Field, 52> kDescFields{{
     desc::kFixRun,
     desc::kFixPadUnits,
     desc::kFixPadRows,
-    desc::kFixRowBytes
+    desc::kFixRowBytes,
+    desc::kWinRows,
+    desc::kPosW,
+    desc::kOutPitch
 }};
 
 // Performance record: word index of each counter, and its name.
@@ -177,8 +185,8 @@ constexpr std::array<Activity, 11> kActivity{{
 
 // Error codes of nb_top (error_code_o).
 namespace err {
-constexpr int kLayer = 1;  // a layer form, shift or dot width outside the specification (the reader refuses these too), or token mixing (not in this RTL)
-constexpr int kSize = 2;  // a tensor, weight row or class count exceeds a buffer
+constexpr int kLayer = 1;  // a layer form, shift or dot width outside the specification (the reader refuses these too)
+constexpr int kSize = 2;  // a tensor, weight row or class count exceeds a buffer, or a token-mixing layer has more channels than MaxTokenCh
 constexpr int kFirst = 3;  // the first layer has a binary path
 constexpr int kVersion = 4;  // the program's version or descriptor size is not the one this RTL runs
 }  // namespace err
@@ -225,8 +233,8 @@ constexpr int kShMax = 47;
 // The name and meaning of an error code, for messages.
 inline const char* error_text(int code) {
   switch (code) {
-    case 1: return "layer: a layer form, shift or dot width outside the specification (the reader refuses these too), or token mixing (not in this RTL)";
-    case 2: return "size: a tensor, weight row or class count exceeds a buffer";
+    case 1: return "layer: a layer form, shift or dot width outside the specification (the reader refuses these too)";
+    case 2: return "size: a tensor, weight row or class count exceeds a buffer, or a token-mixing layer has more channels than MaxTokenCh";
     case 3: return "first: the first layer has a binary path";
     case 4: return "version: the program's version or descriptor size is not the one this RTL runs";
     default: return "unknown error code";
@@ -266,5 +274,6 @@ constexpr int kMacStages = 3;  // register stages of an int8 MAC slice (DSP48E2:
 constexpr int kSelStages = 2;  // cycles from a select / pool byte to the lane's accumulator: the last MAC slice's C and P registers
 constexpr int kFifoDepth = 16;  // entries of the dot and acc FIFOs between the engines and the merge (one per window; LUT-RAM)
 constexpr int kMaxInflight = 14;  // windows issued and not yet merged, at most (FifoDepth - 2)
+constexpr int kMaxTokenCh = 256;  // channels (positions) of a token-mixing layer, at most: the depth of the position-parameter memories
 
 }  // namespace nb::hw

@@ -49,6 +49,12 @@ ProgramLayout layout_program(const CompiledModel& cm);
 // the accelerator steps its counters by instead of multiplying).
 void set_derived_fields(const QLayer& q, Desc& d);
 
+// Whether the accelerator writes layer q's output transposed (descriptor
+// field out_t): its successor `next` (null for the last layer) computes on
+// the other axis. A layer's output is stored channels x tokens exactly when
+// its successor is a token-mixing layer.
+bool writes_transposed(const QLayer& q, const QLayer* next);
+
 std::vector<uint8_t> serialize_program(const CompiledModel& cm);
 CompiledModel parse_program(const std::vector<uint8_t>& bytes, const std::string& source);
 void write_program(const CompiledModel& cm, const std::string& path);
