@@ -124,7 +124,12 @@ struct Sim {
     const bool use_bin = d[f::kKbin] != 0, use_mac = d[f::kKind] != 3 && d[f::kSkip] != 2;
     // A token-mixing layer's parameters are per position (its channels):
     // loaded whole with its first tile, not prefetched.
+    // And during a token-mixing layer the next layer's M1, M2 and bias are
+    // not prefetched (the lane parameters' token rows are being written):
+    // that layer loads them when it starts.
     const bool token = d[f::kToken], tok_skip = token && (next || first != 0);
+    const bool after_tok = li > 0 && lay.desc[li - 1][f::kToken];
+    const bool par_skip = tok_skip || (next && after_tok);
     const int64_t elems = token ? int64_t(d[f::kWindows]) : nrows;
     int64_t t = a;
     for (int s = step; s <= 6; ++s) {
@@ -134,9 +139,9 @@ struct Sim {
       switch (s) {
         case 0: skip = !use_bin, beats = int64_t(d[f::kKw]) * nrows; break;
         case 1: skip = !use_mac, beats = int64_t(d[f::kFixRowBytes] / 8) * nrows; break;
-        case 2: elem = 4, skip = tok_skip, start = lay.image_off + d[f::kOffM1] + 4 * uint64_t(first); break;
-        case 3: elem = 4, skip = tok_skip, start = lay.image_off + d[f::kOffM2] + 4 * uint64_t(first); break;
-        case 4: elem = 8, skip = tok_skip, start = lay.image_off + d[f::kOffBias] + 8 * uint64_t(first); break;
+        case 2: elem = 4, skip = par_skip, start = lay.image_off + d[f::kOffM1] + 4 * uint64_t(first); break;
+        case 3: elem = 4, skip = par_skip, start = lay.image_off + d[f::kOffM2] + 4 * uint64_t(first); break;
+        case 4: elem = 8, skip = par_skip, start = lay.image_off + d[f::kOffBias] + 8 * uint64_t(first); break;
         case 5: elem = 2, skip = !nbin || tok_skip, start = lay.image_off + nd[f::kOffTau] + 2 * uint64_t(first); break;
         default: elem = 1, skip = !nbin || tok_skip, start = lay.image_off + nd[f::kOffNeg] + uint64_t(first); break;
       }
@@ -276,7 +281,7 @@ CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const
       int64_t e = sim.load(t, hw::kDescBeats);  // next descriptor
       p.load += uint64_t(e + 1 - t);
       x = e + 1;
-      loader_idle = sim.tiles(x, d[f::kToken] ? 2 : 5, li, 0, false);
+      loader_idle = sim.tiles(x, d[f::kToken] || lay.desc[li - 1][f::kToken] ? 2 : 5, li, 0, false);
     }
     const int64_t rows = d[f::kRows], ntiles = (rows + hw.lanes - 1) / hw.lanes;
     // Tiles are alike but for the last one's rows.

@@ -303,6 +303,12 @@ CompiledModel parse_program(const std::vector<uint8_t>& b, const std::string& sr
       for (int64_t r = 0; r < rows; ++r)
         std::copy_n(&padded[size_t(r * stride)], q.kfix, &q.wfix[size_t(r * q.kfix)]);
     }
+    // The accelerator loads the per-channel arrays by whole memory beats
+    // (the compiler aligns every section to 64 bytes).
+    for (const hw::Field* fld : {&f::kOffM1, &f::kOffM2, &f::kOffBias, &f::kOffTau, &f::kOffNeg})
+      if (d[*fld] % 8 != 0)
+        throw Error(fmt::format("{}: {}: descriptor field '{}' is {}: not on an 8-byte memory beat", src, where,
+                                fld->name, d[*fld]));
     q.m1 = vec(int32_t(), where + " M1", d[f::kOffM1], uint64_t(q.out.c));
     q.m2 = vec(int32_t(), where + " M2", d[f::kOffM2], uint64_t(q.out.c));
     q.bias = vec(int64_t(), where + " bias", d[f::kOffBias], uint64_t(q.out.c));

@@ -12,6 +12,18 @@
 // two cycles after the beat arrives, read asynchronously at the merge's group: no multiplexer over
 // the groups; a tile's parameters are in place long before its first merge);
 // smaller merges keep the rows in flip-flops.
+//
+// Token mixing: a token-mixing layer's parameters are per position, the
+// same for every lane. nb_top writes them, a position ahead of the merge,
+// into a ring of 8 token rows of every place at once (tok_we_i: M1, M2,
+// bias, tau and neg of one position, landing two cycles later like a
+// load's); with tok_i the merge reads token row tok_rrow_i instead of its
+// group. The token values enter the places' existing write path (bias and
+// tau through the shared beat register, M1, M2 and neg as one more input
+// of the slot multiplexers), so the merge units have no multiplexer of
+// their own between the two kinds of parameters. No load writes the
+// parameters while a token-mixing layer computes (the tile loader skips
+// them; an assertion checks it).
 module nb_lane_params #(
   parameter int Lanes = 32,
   parameter int MergeLanes = 8,
@@ -29,6 +41,16 @@ module nb_lane_params #(
   // the merge's group; place r of the group at bits [r*width +: width]
   input  logic                         rbank_i,
   input  logic [GA-1:0]                group_i,
+  // token mixing: the ring of token rows
+  input  logic                         tok_i,       // the merge reads token row tok_rrow_i
+  input  logic [2:0]                   tok_rrow_i,
+  input  logic                         tok_we_i,    // write token row tok_wrow_i of every place
+  input  logic [2:0]                   tok_wrow_i,
+  input  logic signed [17:0]           tok_m1_i,
+  input  logic signed [17:0]           tok_m2_i,
+  input  logic signed [47:0]           tok_bias_i,
+  input  logic signed [15:0]           tok_tau_i,
+  input  logic                         tok_neg_i,
   output logic [MergeLanes*18-1:0]     m1_o,
   output logic [MergeLanes*18-1:0]     m2_o,
   output logic [MergeLanes*48-1:0]     bias_o,
@@ -45,31 +67,44 @@ module nb_lane_params #(
     // Writes are two cycles late: the load's controls are registered, then
     // each place's lane, so that neither the loader's decode nor the lane
     // window's compares reach the RAMs' write ports in one cycle.
+    // A token write is `which` 7: bias in the beat's bits 47:0, tau in
+    // slot 3 (63:48), M1, M2 and neg beside it.
+    localparam int RA = (GA + 1 > 3 ? GA + 1 : 3) + 1;   // {token, row}
     logic [63:0] beat_q, beat2_q;
     logic [2:0] which_q, which2_q;
     logic we_q, wbank_q;
     logic signed [15:0] lo_q, hi_q, base_q;
     logic [15:0] rows_q;
+    logic [2:0] trow_q;
+    logic [36:0] tok_q, tok2_q;    // {M1, M2, neg}
     always_ff @(posedge clk_i) begin
-      {beat_q, which_q, we_q, wbank_q, lo_q, hi_q, base_q, rows_q} <= {beat_i, which_i, we_i, wbank_i, lo, hi, base_i, rows_i};
-      {beat2_q, which2_q} <= {beat_q, which_q};
+      {beat_q, which_q, we_q, wbank_q, lo_q, hi_q, base_q, rows_q} <=
+        {tok_we_i ? {tok_tau_i, tok_bias_i} : beat_i, tok_we_i ? 3'd7 : which_i, we_i || tok_we_i, wbank_i, lo, hi,
+         base_i, rows_i};
+      trow_q <= tok_wrow_i;
+      tok_q <= {tok_m1_i, tok_m2_i, tok_neg_i};
+      {beat2_q, which2_q, tok2_q} <= {beat_q, which_q, tok_q};
     end
     for (genvar r = 0; r < MergeLanes; r++) begin : g_place
       // place r of a group: the lane of the beat that falls in it (at most one)
       logic take, take_q;
       logic [2:0] s3, s3_q;
-      logic [GA:0] waddr, waddr_q;   // {bank, group}
-      logic [GA:0] raddr;
+      logic [RA-1:0] waddr, waddr_q;   // {0, bank, group} or {1, token row}
+      logic [RA-1:0] raddr;
       always_comb begin
         take = 1'b0;
         s3 = '0;
         waddr = '0;
-        for (int g = 0; g < NG; g++) begin
+        if (we_q && which_q == 3'd7) begin  // a token row, every place
+          take = 1'b1;
+          s3 = 3'd3;
+          waddr = {1'b1, (RA-1)'(trow_q)};
+        end else for (int g = 0; g < NG; g++) begin
           if (we_q && signed'(16'(g * MergeLanes + r)) >= lo_q && signed'(16'(g * MergeLanes + r)) < hi_q
               && 16'(g * MergeLanes + r) < rows_q) begin
             take = 1'b1;
             s3 = 3'(16'(g * MergeLanes + r) - base_q);
-            waddr = {wbank_q, GA'(g)};
+            waddr = {1'b0, (RA-1)'({wbank_q, GA'(g)})};
           end
         end
       end
@@ -78,18 +113,20 @@ module nb_lane_params #(
         s3_q <= s3;
         waddr_q <= waddr;
       end
-      assign raddr = {rbank_i, group_i};
-      logic [17:0] m1_mem [2 << GA];
-      logic [17:0] m2_mem [2 << GA];
-      logic [47:0] bias_mem [2 << GA];
-      logic [15:0] tau_mem [2 << GA];
-      logic neg_mem [2 << GA];
+      assign raddr = tok_i ? {1'b1, (RA-1)'(tok_rrow_i)} : {1'b0, (RA-1)'({rbank_i, group_i})};
+      logic tw;
+      assign tw = which2_q == 3'd7;
+      logic [17:0] m1_mem [1 << RA];
+      logic [17:0] m2_mem [1 << RA];
+      logic [47:0] bias_mem [1 << RA];
+      logic [15:0] tau_mem [1 << RA];
+      logic neg_mem [1 << RA];
       always_ff @(posedge clk_i) begin
-        if (take_q && which2_q == 3'd0) m1_mem[waddr_q] <= beat2_q[s3_q[0]*32 +: 18];
-        if (take_q && which2_q == 3'd1) m2_mem[waddr_q] <= beat2_q[s3_q[0]*32 +: 18];
-        if (take_q && which2_q == 3'd2) bias_mem[waddr_q] <= beat2_q[47:0];
-        if (take_q && which2_q == 3'd3) tau_mem[waddr_q] <= beat2_q[s3_q[1:0]*16 +: 16];
-        if (take_q && which2_q == 3'd4) neg_mem[waddr_q] <= beat2_q[s3_q*8];
+        if (take_q && (which2_q == 3'd0 || tw)) m1_mem[waddr_q] <= tw ? tok2_q[36:19] : beat2_q[s3_q[0]*32 +: 18];
+        if (take_q && (which2_q == 3'd1 || tw)) m2_mem[waddr_q] <= tw ? tok2_q[18:1] : beat2_q[s3_q[0]*32 +: 18];
+        if (take_q && (which2_q == 3'd2 || tw)) bias_mem[waddr_q] <= beat2_q[47:0];
+        if (take_q && (which2_q == 3'd3 || tw)) tau_mem[waddr_q] <= beat2_q[s3_q[1:0]*16 +: 16];
+        if (take_q && (which2_q == 3'd4 || tw)) neg_mem[waddr_q] <= tw ? tok2_q[0] : beat2_q[s3_q*8];
       end
       assign m1_o[r*18 +: 18] = m1_mem[raddr];
       assign m2_o[r*18 +: 18] = m2_mem[raddr];
@@ -131,15 +168,27 @@ module nb_lane_params #(
         end
       end
     end
+    // the token rows (flip-flops, written two cycles late as above)
+    logic [W-1:0] trow_q [8];
+    logic [W-1:0] tok_q, tok2_q;
+    logic tw_q, tw2_q;
+    logic [2:0] trw_q, trw2_q;
+    always_ff @(posedge clk_i) begin
+      {tw_q, trw_q, tok_q} <= {tok_we_i, tok_wrow_i, tok_m1_i, tok_m2_i, tok_bias_i, tok_tau_i, tok_neg_i};
+      {tw2_q, trw2_q, tok2_q} <= {tw_q, trw_q, tok_q};
+      if (tw2_q) trow_q[trw2_q] <= tok2_q;
+    end
     logic [MergeLanes*W-1:0] row;
     assign row = row_q[rbank_i][group_i];
+    logic [W-1:0] trow;
+    assign trow = trow_q[tok_rrow_i];
     always_comb begin
       for (int r = 0; r < MergeLanes; r++) begin
-        m1_o[r*18 +: 18] = row[r*W + W-1 -: 18];
-        m2_o[r*18 +: 18] = row[r*W + W-19 -: 18];
-        bias_o[r*48 +: 48] = row[r*W + W-37 -: 48];
-        tau_o[r*16 +: 16] = row[r*W + W-85 -: 16];
-        neg_o[r] = row[r*W];
+        m1_o[r*18 +: 18] = tok_i ? trow[W-1 -: 18] : row[r*W + W-1 -: 18];
+        m2_o[r*18 +: 18] = tok_i ? trow[W-19 -: 18] : row[r*W + W-19 -: 18];
+        bias_o[r*48 +: 48] = tok_i ? trow[W-37 -: 48] : row[r*W + W-37 -: 48];
+        tau_o[r*16 +: 16] = tok_i ? trow[W-85 -: 16] : row[r*W + W-85 -: 16];
+        neg_o[r] = tok_i ? trow[0] : row[r*W];
       end
     end
   end

@@ -115,18 +115,18 @@ package nb_pkg;
     logic [31:0] fix_row_bytes;  // bytes of an int8 weight row: kfix rounded up to 8 (one memory beat)
     logic [31:0] fix_pad_rows;  // pitch: fix_pad * in_w * in_c
     logic [31:0] fix_pad_units;  // pitch: fix_pad * in_c
-    logic [31:0] fix_run;  // pitch: fix_k * in_c
+    logic [31:0] fix_run;  // pitch: fix_k * in_c (tokens for token mixing)
     logic [15:0] fix_pad;  // fixed-point window padding
     logic [15:0] fix_k;  // fixed-point window kernel
     logic [31:0] bin_pad_rows;  // pitch: bin_pad * in_w * in_c
     logic [31:0] bin_pad_units;  // pitch: bin_pad * in_c
-    logic [31:0] bin_run;  // pitch: bin_k * in_c, elements of one binary window row
+    logic [31:0] bin_run;  // pitch: bin_k * in_c, elements of one binary window row (tokens for token mixing)
     logic [15:0] bin_pad;  // binary window padding: 1 (blend_conv) or 0
     logic [15:0] bin_k;  // binary window kernel: 3 (blend_conv) or 1
-    logic [31:0] row_step;  // pitch: stride * in_w * in_c, from one output row's windows to the next
-    logic [31:0] col_step;  // pitch: stride * in_c, from one output column's window to the next
-    logic [31:0] in_row_units;  // pitch: in_w * in_c, elements of one input row
-    logic [31:0] windows;  // windows per tile: out_h * out_w (1 for average pooling)
+    logic [31:0] row_step;  // pitch: stride * in_w * in_c, from one output row's windows to the next (in_c * tokens for token mixing)
+    logic [31:0] col_step;  // pitch: stride * in_c, from one output column's window to the next (tokens for token mixing)
+    logic [31:0] in_row_units;  // pitch: in_w * in_c, elements of one input row (in_c * tokens for token mixing)
+    logic [31:0] windows;  // windows per tile: out_h * out_w (1 for average pooling, in_c for token mixing: its positions)
     logic [31:0] out_elems;  // pitch: out_h * out_w * out_c
     logic [31:0] in_elems;  // pitch: in_h * in_w * in_c
     logic [31:0] acc_bound_hi;  // high word

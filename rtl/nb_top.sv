@@ -168,6 +168,7 @@ module nb_top #(
   logic [3:0] lstep_q;        // tile loader step
   logic tl_next_q;            // the loader prefetches the next layer's first tile (from nd_q)
   logic pf_q;                 // bank lbank_q holds this layer's first tile, prefetched (steps 0-4)
+  logic prev_tok_q;           // the layer before this one was token mixing (its successor's M1, M2, bias: not prefetched)
   logic [31:0] pos_total;     // windows per tile
   // The descriptor the tile loader works from.
   /* verilator lint_off UNUSEDSIGNAL */  // the loader reads a few of its fields
@@ -177,12 +178,24 @@ module nb_top #(
   /* verilator lint_off UNUSEDSIGNAL */  // the loader needs the bin and mac modes only
   logic s_pool, s_sel;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic s_tok_skip;   // a token-mixing layer's parameter steps, but for its first tile
+  // A token-mixing layer's parameter steps (2-6) load its positions'
+  // arrays with its first tile only, and the next layer's M1, M2 and bias
+  // are not prefetched during it (the ring of token rows is being written):
+  // that layer loads them when it starts. Registers: the loader's descriptor
+  // (sd) and tile change at least two cycles before step 2's first cycle
+  // (steps 0 and 1 take a cycle or more; a layer's start at step 2 comes
+  // long after its descriptor), so these are current when read.
+  logic s_tok_q, s_tok_skip;
+  logic [11:0] s_arr_q;   // a token-mixing layer's positions (<= MaxTokenCh): its arrays' elements
   always_comb begin
     sd = tl_next_q ? nd : d;
     s_pair = tl_next_q ? npair : pair;
     {s_use_bin, s_pool, s_sel, s_use_mac} = modes(sd);
-    s_tok_skip = sd.token && (tl_next_q || ltile_q != 16'd0);
+    s_tok_skip = (s_tok_q && (tl_next_q || ltile_q != 16'd0)) || (tl_next_q && token);
+  end
+  always_ff @(posedge clk_i) begin
+    s_tok_q <= sd.token;
+    s_arr_q <= 12'(sd.windows);
   end
   // Rows (lanes in use) of a tile from channel t of a layer of r rows; kept
   // in registers (nrows, lnrows) set with tile_q and ltile_q.
@@ -266,7 +279,7 @@ module nb_top #(
           default: cfg_skip = 1'b1;
         endcase
         cfg_start = ltile_q == 16'd0 ? cfg_base : tptr_q[lstep_q[2:0]];
-        cfg_bytes = (sd.token ? sd.windows : 32'(lnrows)) << cfg_esh;
+        cfg_bytes = (s_tok_q ? 32'(s_arr_q) : 32'(lnrows)) << cfg_esh;
         // an array of lnrows <= 64 (or MaxTokenCh <= 256 positions) elements of <= 8 bytes: 12-bit arithmetic
         cfg_abytes = 12'(cfg_start[2:0]) + 12'(cfg_bytes) + 12'd7;
         if (!cfg_rows) cfg_beats = 32'(cfg_abytes[11:3]);
@@ -292,10 +305,19 @@ module nb_top #(
   nb_lane_params #(.Lanes(Lanes), .MergeLanes(MergeLanes), .GA(GA)) u_params (
     .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2 && !sd.token), .which_i(3'(lstep_q - 4'd2)), .wbank_i(lbank_q),
     .beat_i(mem_rsp_rdata_i), .base_i(pbase_q), .per_beat_i(per_beat), .rows_i(lnrows),
-    .rbank_i(cbank_q), .group_i(pgrp_q), .m1_o(m1_g), .m2_o(m2_g), .bias_o(bias_g), .tau_o(ntau_g), .neg_o(nneg_g));
-  // A token-mixing layer's parameters, per position (nb_pos_params): the
-  // merge reads those of the window at the FIFOs' head (merged_q, the next
-  // one as it pops), the same for every lane.
+    .rbank_i(cbank_q), .group_i(pgrp_q),
+    .tok_i(token), .tok_rrow_i(merged_q[2:0]), .tok_we_i(tp_v_q), .tok_wrow_i(tp_a_q[2:0]),
+    .tok_m1_i(pm1), .tok_m2_i(pm2), .tok_bias_i(pbias), .tok_tau_i(ptau), .tok_neg_i(pneg),
+    .m1_o(m1_g), .m2_o(m2_g), .bias_o(bias_g), .tau_o(ntau_g), .neg_o(nneg_g));
+  // A token-mixing layer's parameters, per position (nb_pos_params, block
+  // RAM), are copied into the lane parameters' ring of 8 token rows (every
+  // merge unit reads the same row: that of the window at the FIFOs' head,
+  // merged_q mod 8). The copy runs four positions ahead of the merge: the
+  // position read is merged_q + 4 (0, 1, 2, 3 in a tile's first cycles),
+  // its row written three cycles later; window w merges no earlier than
+  // four pops after position w was read, and its row is rewritten (with
+  // position w + 8) no earlier than four cycles after window w left. An
+  // assertion checks every merge's row against its position.
   localparam int PosA = $clog2(nb_pkg::MaxTokenCh);
   logic signed [17:0] pm1, pm2;
   logic signed [47:0] pbias;
@@ -303,11 +325,15 @@ module nb_top #(
   logic pneg;
   logic [31:0] merged_q;    // windows merged in this tile
   logic pop;
-  logic [PosA-1:0] ppos;
-  assign ppos = pop ? PosA'(merged_q) + 1'b1 : PosA'(merged_q);
+  logic [2:0] tp_f_q;       // a tile's first four positions, read one per cycle
+  logic [PosA-1:0] tp_a;    // the position read
+  logic [PosA-1:0] tp_a_q;
+  logic tp_v_q;             // its parameters are out: write them into the ring
+  assign tp_a = tp_f_q < 3'd4 ? PosA'(tp_f_q) : PosA'(merged_q) + PosA'(4);
+  always_ff @(posedge clk_i) tp_a_q <= tp_a;
   nb_pos_params #(.N(nb_pkg::MaxTokenCh)) u_pos (
     .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2 && sd.token), .which_i(3'(lstep_q - 4'd2)),
-    .beat_i(PosA'(ld_rcv_q)), .data_i(mem_rsp_rdata_i), .pos_i(ppos),
+    .beat_i(PosA'(ld_rcv_q)), .data_i(mem_rsp_rdata_i), .pos_i(tp_a),
     .m1_o(pm1), .m2_o(pm2), .bias_o(pbias), .tau_o(ptau), .neg_o(pneg));
 
   // ------------------------------------------------------------ buffers
@@ -645,9 +671,9 @@ module nb_top #(
     end
     logic signed [17:0] m1_r, m2_r;
     logic signed [47:0] bias_r;
-    assign m1_r = token ? pm1 : m1_g[r*18 +: 18];
-    assign m2_r = token ? pm2 : m2_g[r*18 +: 18];
-    assign bias_r = token ? pbias : bias_g[r*48 +: 48];
+    assign m1_r = m1_g[r*18 +: 18];
+    assign m2_r = m2_g[r*18 +: 18];
+    assign bias_r = bias_g[r*48 +: 48];
     nb_requant u_rq (.m1_i(m1_r), .m2_i(m2_r), .bias_i(bias_r),
                      .dot_i(use_bin ? dot_g : 16'sd0), .acc_i(acc_g), .z_o(z));
     // stage 2: round and shift; stage 3: saturate, relu, binarize
@@ -667,8 +693,8 @@ module nb_top #(
     always_ff @(posedge clk_i) begin
       if (mgo) begin
         z_q[r] <= z;
-        ntau_s_q[r] <= token ? ptau : signed'(ntau_g[r*16 +: 16]);
-        nneg_s_q[r] <= token ? pneg : nneg_g[r];
+        ntau_s_q[r] <= signed'(ntau_g[r*16 +: 16]);
+        nneg_s_q[r] <= nneg_g[r];
       end
       if (mv_q) begin
         t_q <= (49'(z_q[r]) + signed'({1'b0, rnd_q})) >>> sh;
@@ -701,28 +727,31 @@ module nb_top #(
   // (pend_q) and drains right after (an assertion checks that no third
   // block comes).
   localparam int TB = MergeLanes;
+  localparam int TA = $clog2(ActBytes) + 1;   // element addresses and position counts of the buffers
   localparam int TQ = TB > 1 ? $clog2(TB) : 1;
   localparam int TL = Lanes > 1 ? $clog2(Lanes) : 1;
   logic [TL-1:0] wlane_q;           // stage 3's first lane
   logic wlast_q;                    // stage 3 holds a window's last group
   logic [TQ-1:0] tq_q;              // stage 3's position within its block
   logic tbank_q;                    // and the block's bank
-  logic [31:0] tpos_q;              // positions stage 3 has completed in this tile
-  logic [31:0] tblk_q;              // the first position of the block being filled
-  logic [31:0] trow_q, trow_next_q; // element address of the tile's first row (position 0); the next tile's
+  logic [TA-1:0] tpos_q;            // positions stage 3 has completed in this tile
+  logic [TA-1:0] tblk_q;            // the first position of the block being filled
+  logic [TA-1:0] trow_q, trow_next_q;  // element address of the tile's first row (position 0); the next tile's
+  logic [TA-1:0] tposn;             // positions per tile
+  assign tposn = TA'(pos_total);
   logic tblk_done;                  // stage 3 completes a block
-  assign tblk_done = wv_q && out_t && wlast_q && (32'(tq_q) == TB - 1 || tpos_q + 32'd1 == pos_total);
+  assign tblk_done = wv_q && out_t && wlast_q && (32'(tq_q) == TB - 1 || tpos_q + 1'b1 == tposn);
   logic blk_q, blk_bank_q, blk_first_q;  // a block completed the cycle before; its bank; it is the tile's first
   logic [TQ:0] blk_n_q;             // its positions
-  logic [31:0] blk_addr_q;          // its lane 0's run
+  logic [TA-1:0] blk_addr_q;        // its lane 0's run
   logic tr_active_q, tr_bank_q, tr_first_q;  // drain: reading lane tr_lane_q
   logic [TL-1:0] tr_lane_q;
   logic [TQ-1:0] tr_rot_q;          // tr_lane_q mod MergeLanes
   logic [TQ:0] tr_n_q;
-  logic [31:0] tr_addr_q;
+  logic [TA-1:0] tr_addr_q;
   logic tw_q;                       // drain write: the run read the cycle before
   logic [TQ:0] tw_n_q;
-  logic [31:0] tw_addr_q;
+  logic [TA-1:0] tw_addr_q;
   logic pend_q;                     // the completed block waits for the drain
   logic tr_last, tr_start;          // the drain reads its last lane; it starts a block
   assign tr_last = tr_active_q && 16'(tr_lane_q) + 16'd1 == nrows;
@@ -755,7 +784,7 @@ module nb_top #(
       blk_bank_q <= tbank_q;
       blk_n_q <= (TQ+1)'(tq_q) + 1'b1;
       blk_addr_q <= trow_q + tblk_q;
-      blk_first_q <= tblk_q == 32'd0;
+      blk_first_q <= tblk_q == '0;
     end
     if (tr_start) begin
       tr_bank_q <= blk_bank_q;
@@ -767,11 +796,11 @@ module nb_top #(
     end else if (tr_active_q) begin
       tr_lane_q <= tr_lane_q + 1'b1;
       tr_rot_q <= 32'(tr_rot_q) == TB - 1 ? '0 : tr_rot_q + 1'b1;
-      tr_addr_q <= tr_addr_q + pos_total;
+      tr_addr_q <= tr_addr_q + tposn;
     end
     // the first block's last lane (another block may start with it): the
     // next tile's rows follow
-    if (tr_first_q && tr_last) trow_next_q <= tr_addr_q + pos_total;
+    if (tr_first_q && tr_last) trow_next_q <= tr_addr_q + tposn;
     tw_n_q <= tr_n_q;
     tw_addr_q <= tr_addr_q;
   end
@@ -849,11 +878,11 @@ module nb_top #(
     if (tw_q) begin
       byte_we = 1'b1;
       byte_wsel = !pp_q;
-      byte_waddr = tw_addr_q;
+      byte_waddr = 32'(tw_addr_q);
       byte_wdata = tw_bytes;
       byte_wmask = tw_mask;
       bit_we[!pp_q] = nbin;
-      bit_waddr[!pp_q] = tw_addr_q;
+      bit_waddr[!pp_q] = 32'(tw_addr_q);
       bit_wdata[!pp_q] = tw_bits;
       bit_wmask[!pp_q] = tw_mask;
     end
@@ -973,6 +1002,9 @@ module nb_top #(
       lstep_q <= '0;
       tl_next_q <= 1'b0;
       pf_q <= 1'b0;
+      prev_tok_q <= 1'b0;
+      tp_f_q <= '0;
+      tp_v_q <= 1'b0;
       ld_base_q <= '0;
       ld_beats_q <= '0;
       ld_iss_q <= '0;
@@ -1144,6 +1176,9 @@ module nb_top #(
       dcnt_q <= dcnt_q + (bin_push ? FC'(1) : FC'(0)) - ((pop && use_bin) ? FC'(1) : FC'(0));
       acnt_q <= acnt_q + (fix_push ? FC'(1) : FC'(0)) - (pop ? FC'(1) : FC'(0));
       mv_q <= mgo;
+      // the ring of token rows: a tile's first four positions, then merged_q + 4
+      if ((st_q == S_COMPUTE || st_q == S_DRAIN) && tp_f_q < 3'd4) tp_f_q <= tp_f_q + 3'd1;
+      tp_v_q <= token && (st_q == S_COMPUTE || st_q == S_DRAIN);
       // stage 3 writes the cycle after stage 2, into the other buffers at
       // its own address: it may still write as the next tile starts
       wv_q <= mv_q && !logits;
@@ -1158,11 +1193,11 @@ module nb_top #(
       if (mv_q && !logits && mv_last_q) wptr_q <= wptr_q + (out_c32 << pair_q);
       // transposed outputs: stage 3's place in its block, a completed block, the drain
       if (wv_q && out_t && wlast_q) begin
-        tpos_q <= tpos_q + 32'd1;
+        tpos_q <= tpos_q + 1'b1;
         if (tblk_done) begin
           tq_q <= '0;
           tbank_q <= !tbank_q;
-          tblk_q <= tblk_q + 32'(TB);
+          tblk_q <= tblk_q + TA'(TB);
         end else begin
           tq_q <= tq_q + 1'b1;
         end
@@ -1277,7 +1312,7 @@ module nb_top #(
                   tl_entry_q <= 1'b1;
                   tl_next_q <= 1'b0;
                   // (a token-mixing layer's parameters are not prefetched: steps 2-6)
-                  lstep_q <= pf_q ? (token ? 4'd2 : 4'd5) : 4'd0;
+                  lstep_q <= pf_q ? ((token || prev_tok_q) ? 4'd2 : 4'd5) : 4'd0;
                   pf_q <= 1'b0;
                 end
               end
@@ -1312,13 +1347,14 @@ module nb_top #(
           pool_ptr_q <= 32'(tile_q);
           wptr_q <= 32'(tile_q);
           if (tile_q == 16'd0) lrow_q <= '0;
-          trow_q <= tile_q == 16'd0 ? 32'd0 : trow_next_q;
+          trow_q <= tile_q == 16'd0 ? '0 : trow_next_q;
           tq_q <= '0;
           tpos_q <= '0;
           tblk_q <= '0;
           iss_n_q <= '0;
           iss_more_q <= pos_total != 32'd0;
           merged_q <= '0;
+          tp_f_q <= '0;
           pool_active_q <= use_pool;
           if (!tile_last) begin
             ltile_q <= tile_q + 16'(Lanes);
@@ -1386,6 +1422,7 @@ module nb_top #(
           rec_ptr_q <= rec_ptr_q + 32'(nb_pkg::RecordWords * 8);
           if (has_next) begin
             li_q <= li_q + 16'd1;
+            prev_tok_q <= token;
             pp_q <= !pp_q;
             d_raw_q <= nd_raw_q;
             mode_q <= modes(nd);
@@ -1428,6 +1465,18 @@ module nb_top #(
     if (ActBytes % Banks != 0) $fatal(1, "nb_top: ActBytes must be a multiple of %0d", Banks);
   end
 `ifndef SYNTHESIS
+  // The token rows' contents as positions (the ring's write lands two
+  // cycles after tp_v_q, as nb_lane_params writes it).
+  logic [PosA-1:0] tsh_q [8];
+  logic tsh_v1_q, tsh_v2_q;
+  logic [PosA-1:0] tsh_a1_q, tsh_a2_q;
+  always_ff @(posedge clk_i) begin
+    {tsh_v1_q, tsh_a1_q} <= {tp_v_q, tp_a_q};
+    {tsh_v2_q, tsh_a2_q} <= {tsh_v1_q, tsh_a1_q};
+    if (tsh_v2_q) tsh_q[tsh_a2_q[2:0]] <= tsh_a2_q;
+  end
+`endif
+`ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
       assert (!(bin_push && dcnt_q == FC'(FifoDepth))) else $error("nb_top: dot FIFO overflow");
@@ -1439,6 +1488,12 @@ module nb_top #(
       assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
       assert (!(main_load && tl_q)) else $error("nb_top: two loaders at once");
       assert (!(blk_q && pend_q)) else $error("nb_top: a transposed block complete while one waits to drain");
+      assert (!(tp_v_q && tl_q && rsp && lstep_q >= 4'd2 && !sd.token))
+        else $error("nb_top: a lane-parameter load while the token rows are written");
+      assert (!(mgo && token && tsh_q[merged_q[2:0]] != PosA'(merged_q)))
+        else $error("nb_top: token row %0d holds position %0d, not %0d", merged_q[2:0], tsh_q[merged_q[2:0]], merged_q);
+      assert (!(tl_q && tl_entry_q && lstep_q >= 4'd2 && (s_tok_q != sd.token || (s_tok_q && s_arr_q != 12'(sd.windows)))))
+        else $error("nb_top: the loader's registered token mode is stale");
       assert (!(wv_q && !out_t && tw_q)) else $error("nb_top: stage 3 and the transpose drain write at once");
       // the dump and the record have the port to themselves (S_PF_WAIT)
       assert (!((st_q == S_DUMP_WR || st_q == S_PERF) && loading)) else $error("nb_top: a load during the dump");

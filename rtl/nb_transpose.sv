@@ -68,7 +68,9 @@ module nb_transpose #(
     always_comb begin
       r = QA'(sub_mod(m, 32'(q_q)));
       wd = d_q[32'(r)*W +: W];
-      wrow = {bank_q, lane_q + LB'(r)};   // lane_q + r < Lanes
+      // lane_q + r < Lanes; lane_q is a multiple of B: with B a power of
+      // two, r fills its low bits
+      wrow = {bank_q, (B & (B - 1)) == 0 ? lane_q | LB'(r) : lane_q + LB'(r)};
     end
     always_ff @(posedge clk_i) if (we_q) mem[wrow] <= wd;
     assign rd[m] = mem[{rbank_i, rlane_i}];

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "helpers.h"
 #include "neuroblend/error.h"
 #include "neuroblend/golden.h"
@@ -79,7 +81,7 @@ TEST_CASE("corrupt program files give clear errors") {
   CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("p.nbp: corrupt program header") != std::string::npos);
   // A descriptor pointing past the image.
   bad = good;
-  uint32_t huge = 0x7fffffff;
+  uint32_t huge = 0x7ffffff8;  // on a memory beat (off one is refused first)
   auto word = [](const hw::Field& f) { return size_t(64 + f.word * 4); };  // a field of layer 0
   std::memcpy(&bad[word(hw::desc::kOffM1)], &huge, 4);  // the stem has no binary weights: use M1
   CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("runs past the image") != std::string::npos);
@@ -223,4 +225,20 @@ TEST_CASE("token mixing: the descriptor describes the accelerator's view, out_t 
   CHECK(error_of([&] { parse_program(bad, "p.nbp"); })
             .find("p.nbp: layer 3: descriptor field 'out_t' is 1, the layers give 0") != std::string::npos);
   CHECK_NOTHROW(parse_program(good, "p.nbp"));
+}
+
+TEST_CASE("per-channel arrays off a memory beat are refused (the accelerator loads them by beats)") {
+  ModelSpec m = load_model("blendmixer");
+  CompileOptions o;
+  o.calib_images = 2;
+  auto good = serialize_program(compile(m, random_params(m, 5, 2), o));
+  auto bad = good;
+  const size_t w = size_t(64 + kDescWords * 4 * 1 + hw::desc::kOffM1.word * 4);  // layer 1 (m1t1, token mixing)
+  uint32_t off;
+  std::memcpy(&off, &bad[w], 4);
+  off += 4;
+  std::memcpy(&bad[w], &off, 4);
+  CHECK(error_of([&] { parse_program(bad, "p.nbp"); })
+            .find(fmt::format("p.nbp: layer 1: descriptor field 'off_m1' is {}: not on an 8-byte memory beat", off)) !=
+        std::string::npos);
 }

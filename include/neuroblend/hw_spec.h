@@ -57,18 +57,18 @@ constexpr Field kAccBoundLo{"acc_bound_lo", 30, 0, 32};  // proven bound on |acc
 constexpr Field kAccBoundHi{"acc_bound_hi", 31, 0, 32};  // high word
 constexpr Field kInElems{"in_elems", 32, 0, 32};  // pitch: in_h * in_w * in_c
 constexpr Field kOutElems{"out_elems", 33, 0, 32};  // pitch: out_h * out_w * out_c
-constexpr Field kWindows{"windows", 34, 0, 32};  // windows per tile: out_h * out_w (1 for average pooling)
-constexpr Field kInRowUnits{"in_row_units", 35, 0, 32};  // pitch: in_w * in_c, elements of one input row
-constexpr Field kColStep{"col_step", 36, 0, 32};  // pitch: stride * in_c, from one output column's window to the next
-constexpr Field kRowStep{"row_step", 37, 0, 32};  // pitch: stride * in_w * in_c, from one output row's windows to the next
+constexpr Field kWindows{"windows", 34, 0, 32};  // windows per tile: out_h * out_w (1 for average pooling, in_c for token mixing: its positions)
+constexpr Field kInRowUnits{"in_row_units", 35, 0, 32};  // pitch: in_w * in_c, elements of one input row (in_c * tokens for token mixing)
+constexpr Field kColStep{"col_step", 36, 0, 32};  // pitch: stride * in_c, from one output column's window to the next (tokens for token mixing)
+constexpr Field kRowStep{"row_step", 37, 0, 32};  // pitch: stride * in_w * in_c, from one output row's windows to the next (in_c * tokens for token mixing)
 constexpr Field kBinK{"bin_k", 38, 0, 16};  // binary window kernel: 3 (blend_conv) or 1
 constexpr Field kBinPad{"bin_pad", 38, 16, 16};  // binary window padding: 1 (blend_conv) or 0
-constexpr Field kBinRun{"bin_run", 39, 0, 32};  // pitch: bin_k * in_c, elements of one binary window row
+constexpr Field kBinRun{"bin_run", 39, 0, 32};  // pitch: bin_k * in_c, elements of one binary window row (tokens for token mixing)
 constexpr Field kBinPadUnits{"bin_pad_units", 40, 0, 32};  // pitch: bin_pad * in_c
 constexpr Field kBinPadRows{"bin_pad_rows", 41, 0, 32};  // pitch: bin_pad * in_w * in_c
 constexpr Field kFixK{"fix_k", 42, 0, 16};  // fixed-point window kernel
 constexpr Field kFixPad{"fix_pad", 42, 16, 16};  // fixed-point window padding
-constexpr Field kFixRun{"fix_run", 43, 0, 32};  // pitch: fix_k * in_c
+constexpr Field kFixRun{"fix_run", 43, 0, 32};  // pitch: fix_k * in_c (tokens for token mixing)
 constexpr Field kFixPadUnits{"fix_pad_units", 44, 0, 32};  // pitch: fix_pad * in_c
 constexpr Field kFixPadRows{"fix_pad_rows", 45, 0, 32};  // pitch: fix_pad * in_w * in_c
 constexpr Field kFixRowBytes{"fix_row_bytes", 46, 0, 32};  // bytes of an int8 weight row: kfix rounded up to 8 (one memory beat)
