@@ -166,7 +166,10 @@ ResourceModel load_resource_model(const std::string& path) {
 ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig& hw) {
   ResourceEstimate est;
   std::vector<double> t = resource_top_terms(hw);
-  ResourcePart top{"nb_top", "controller, per-lane parameters (nb_lane_params), FIFOs, merge output stage, port muxes", 1, {}, {}};
+  ResourcePart top{"nb_top",
+                   "controller, per-lane parameters (nb_lane_params), FIFOs, merge output stage, port muxes, token "
+                   "mixing (nb_transpose, nb_pos_params)",
+                   1, {}, {}};
   auto dot = [&](const char* r) {
     double s = 0;
     const auto& c = m.top_coef.at(r);

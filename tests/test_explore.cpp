@@ -246,6 +246,9 @@ TEST_CASE("resource model: its instance counts are the synthesized design's") {
   CHECK(four.at("nb_fix_lane") == 4);
   CHECK(four.count("nb_lane_params") == 0);  // counted with nb_top's fitted logic
   CHECK(four.count("nb_skew") == 0);
+  CHECK(four.count("nb_transpose") == 0);   // token mixing's: with nb_top too
+  CHECK(four.count("nb_pos_params") == 0);
+  CHECK(l4_log.find("nb_transpose") != std::string::npos);  // (the log is of the RTL that has them)
   auto twelve = parse_yosys_instances(read_text(dir + "/yosys_l12w2m1x0_stat.log"));
   CHECK(twelve == model_instances(m, HwConfig{"", 12, 2, 1, 0, 65536, 96, 128, 128}));
   CHECK(twelve.at("nb_requant") == 3);

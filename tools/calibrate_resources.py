@@ -12,7 +12,8 @@ the model has two parts (docs/exploration.md):
            data/synth/modules.json. Exact: a module synthesizes the same alone
            as inside nb_top (checked: see docs/exploration.md).
   top      nb_top's own logic (controller, FIFOs, the merge's output
-           stage, port muxes, and the per-lane parameter registers of
+           stage, port muxes, token mixing's transpose buffer and
+           per-position parameters, and the per-lane parameter registers of
            nb_lane_params, whose size follows the lane count): a linear function of the
            configuration, fitted by non-negative least squares to full
            synthesis runs (data/synth/<run>.json, written by
@@ -227,11 +228,12 @@ def nnls(a, y):
 
 
 def fit_top(runs, table, res):
-    if res == "bram36":  # nb_top keeps no memories of its own in block RAM: they are in the submodules
-        return np.zeros(len(TOP_TERMS))
     a = np.array([top_terms(r["config"]) for r in runs], float)
     y = np.array([r["synthesis"][res] - modules_sum(table, r["config"])[res] for r in runs], float)
-    if res == "dsp":  # every DSP48E2 is in a submodule: nb_top's own are a constant (none, by design)
+    # Every DSP48E2 is in a submodule (nb_top's own: none, by design); nb_top's
+    # own block RAM is token mixing's per-position parameters (nb_pos_params,
+    # the same five block RAMs in every configuration): constants.
+    if res in ("dsp", "bram36"):
         return np.array([round(float(np.median(y)))] + [0.0] * (len(TOP_TERMS) - 1))
     return nnls(a, y)
 
