@@ -8,20 +8,22 @@
 // field with its own enable.
 // With MergeLanes >= 8 (a beat's lanes, at most 8, fall in distinct places
 // of a group) each place and field of the rows is a small LUT-RAM (2 x
-// groups entries, one write port addressed by that place's lane, written
+// groups entries and 8 token rows, one write port addressed by that place's lane, written
 // two cycles after the beat arrives, read asynchronously at the merge's group: no multiplexer over
 // the groups; a tile's parameters are in place long before its first merge);
 // smaller merges keep the rows in flip-flops.
 //
 // Token mixing: a token-mixing layer's parameters are per position, the
-// same for every lane. nb_top writes them, a position ahead of the merge,
-// into a ring of 8 token rows of every place at once (tok_we_i: M1, M2,
+// same for every lane. nb_top writes them, four positions ahead of the
+// merge, into a ring of 8 token rows of every place at once (tok_we_i: M1, M2,
 // bias, tau and neg of one position, landing two cycles later like a
 // load's); with tok_i the merge reads token row tok_rrow_i instead of its
 // group. The token values enter the places' existing write path (bias and
 // tau through the shared beat register, M1, M2 and neg as one more input
 // of the slot multiplexers), so the merge units have no multiplexer of
-// their own between the two kinds of parameters. No load writes the
+// their own between the two kinds of parameters. (The flip-flop variant,
+// below 8 merge units, keeps the ring in flip-flops and selects at each
+// unit.) No load writes the
 // parameters while a token-mixing layer computes (the tile loader skips
 // them; an assertion checks it).
 module nb_lane_params #(

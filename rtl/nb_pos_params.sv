@@ -3,8 +3,9 @@
 // layer's tau / neg (per channel) go with the window being merged, the same
 // for every lane. The tile loader writes the five arrays as they come from
 // memory (whole beats, at the beat's index: the arrays start on a beat), one
-// block RAM each; the merge reads the position of the window at the FIFOs'
-// head: its parameters are in the outputs the cycle after pos_i.
+// block RAM each; nb_top reads a position four ahead of the merge's and
+// copies its parameters into the lane parameters' ring of token rows
+// (nb_lane_params): they are in the outputs the cycle after pos_i.
 module nb_pos_params #(
   parameter int N = 256,     // positions (channels of a token-mixing layer)
   localparam int PA = $clog2(N)

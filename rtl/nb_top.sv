@@ -313,11 +313,16 @@ module nb_top #(
   // RAM), are copied into the lane parameters' ring of 8 token rows (every
   // merge unit reads the same row: that of the window at the FIFOs' head,
   // merged_q mod 8). The copy runs four positions ahead of the merge: the
-  // position read is merged_q + 4 (0, 1, 2, 3 in a tile's first cycles),
-  // its row written three cycles later; window w merges no earlier than
-  // four pops after position w was read, and its row is rewritten (with
-  // position w + 8) no earlier than four cycles after window w left. An
-  // assertion checks every merge's row against its position.
+  // position read is merged_q + 4 (0, 1, 2, 3 in a tile's first four
+  // cycles), its row readable four cycles after the read (the block RAM's
+  // registered read, then the lane parameters' two-stage write). Window w
+  // >= 4 merges no earlier than four pops after position w was read; the
+  // first four are read in the tile's first cycles, and no window merges
+  // before the tile's fifth cycle (the shortest path, an identity skip:
+  // issue, select read, SelStages, the FIFO; the binary path is longer);
+  // a row is rewritten (with position w + 8) no earlier than seven cycles
+  // after window w left. Assertions check every merge's row against its
+  // position and tile, and that the first four positions are in.
   localparam int PosA = $clog2(nb_pkg::MaxTokenCh);
   logic signed [17:0] pm1, pm2;
   logic signed [47:0] pbias;
@@ -956,13 +961,17 @@ module nb_top #(
 
   // ------------------------------------------------------------ checks
   nb_pkg::err_e size_err;
+  logic tok_misaligned;
+  assign tok_misaligned = token && (d.off_m1[2:0] != 3'd0 || d.off_m2[2:0] != 3'd0 || d.off_bias[2:0] != 3'd0
+                                    || (nbin && (nd.off_tau[2:0] != 3'd0 || nd.off_neg[2:0] != 3'd0)));
   always_comb begin
     size_err = nb_pkg::ErrNone;
     // a form outside the specification's table, a shift outside its range or a
     // dot product wider than the binary lane's accumulator: refused (the
-    // program reader refuses them too)
+    // program reader refuses them too); a token-mixing layer's per-channel
+    // arrays off a memory beat (its position parameters load by whole beats)
     if (!nb_pkg::legal_form(kind, skip, token) || 32'(sh) < nb_pkg::ShMin || 32'(sh) > nb_pkg::ShMax
-        || kbin > 32'((1 << (nb_pkg::DotBits - 1)) - 1))
+        || kbin > 32'((1 << (nb_pkg::DotBits - 1)) - 1) || tok_misaligned)
       size_err = nb_pkg::ErrLayer;
     else if (li_q == 16'd0 && kbin != 0) size_err = nb_pkg::ErrFirst;
     else if (d.in_elems > ActBytes || d.out_elems > ActBytes
@@ -1467,13 +1476,25 @@ module nb_top #(
 `ifndef SYNTHESIS
   // The token rows' contents as positions (the ring's write lands two
   // cycles after tp_v_q, as nb_lane_params writes it).
+  // Each entry is tagged with the tile it was written for (a bit that
+  // flips as each tile starts), so a row left from an earlier tile or
+  // layer does not pass for this one's.
   logic [PosA-1:0] tsh_q [8];
-  logic tsh_v1_q, tsh_v2_q;
+  logic tsh_t_q [8];
+  logic tile_tag_q, tp_t_q;
+  logic tsh_v1_q, tsh_v2_q, tsh_t1_q, tsh_t2_q;
   logic [PosA-1:0] tsh_a1_q, tsh_a2_q;
+  initial for (int i = 0; i < 8; i++) tsh_t_q[i] = 1'b1;   // no tile's: tile_tag_q starts at 0 ...
+  initial tile_tag_q = 1'b1;                                // ... after the first tile's flip
   always_ff @(posedge clk_i) begin
-    {tsh_v1_q, tsh_a1_q} <= {tp_v_q, tp_a_q};
-    {tsh_v2_q, tsh_a2_q} <= {tsh_v1_q, tsh_a1_q};
-    if (tsh_v2_q) tsh_q[tsh_a2_q[2:0]] <= tsh_a2_q;
+    if (st_q == S_WAIT_TL && !tl_q) tile_tag_q <= !tile_tag_q;  // as merged_q and tp_f_q restart
+    tp_t_q <= tile_tag_q;
+    {tsh_v1_q, tsh_a1_q, tsh_t1_q} <= {tp_v_q, tp_a_q, tp_t_q};
+    {tsh_v2_q, tsh_a2_q, tsh_t2_q} <= {tsh_v1_q, tsh_a1_q, tsh_t1_q};
+    if (tsh_v2_q) begin
+      tsh_q[tsh_a2_q[2:0]] <= tsh_a2_q;
+      tsh_t_q[tsh_a2_q[2:0]] <= tsh_t2_q;
+    end
   end
 `endif
 `ifndef SYNTHESIS
@@ -1490,8 +1511,11 @@ module nb_top #(
       assert (!(blk_q && pend_q)) else $error("nb_top: a transposed block complete while one waits to drain");
       assert (!(tp_v_q && tl_q && rsp && lstep_q >= 4'd2 && !sd.token))
         else $error("nb_top: a lane-parameter load while the token rows are written");
-      assert (!(mgo && token && tsh_q[merged_q[2:0]] != PosA'(merged_q)))
-        else $error("nb_top: token row %0d holds position %0d, not %0d", merged_q[2:0], tsh_q[merged_q[2:0]], merged_q);
+      assert (!(mgo && token && (tsh_q[merged_q[2:0]] != PosA'(merged_q) || tsh_t_q[merged_q[2:0]] != tile_tag_q)))
+        else $error("nb_top: token row %0d holds position %0d of another tile or position, not %0d",
+                    merged_q[2:0], tsh_q[merged_q[2:0]], merged_q);
+      assert (!(mgo && token && tp_f_q != 3'd4))
+        else $error("nb_top: a merge before the token rows' first four positions are in");
       assert (!(tl_q && tl_entry_q && lstep_q >= 4'd2 && (s_tok_q != sd.token || (s_tok_q && s_arr_q != 12'(sd.windows)))))
         else $error("nb_top: the loader's registered token mode is stale");
       assert (!(wv_q && !out_t && tw_q)) else $error("nb_top: stage 3 and the transpose drain write at once");
@@ -1592,6 +1616,7 @@ module nb_top #(
       c_err_desc_bytes: cover (st_q == S_HDR && rsp && ld_rcv_q == 32'd2 && mem_rsp_rdata_i[63:32] != 32'(nb_pkg::DescWords * 4));
       if (st_q == S_NDESC && ld_done && !entry_q) begin
         c_err_kind: cover (size_err == nb_pkg::ErrLayer && kind > 3'd4);
+        c_err_align: cover (size_err == nb_pkg::ErrLayer && tok_misaligned);
         c_err_token: cover (size_err == nb_pkg::ErrSize && token && d.windows > 32'(nb_pkg::MaxTokenCh));
         c_err_form: cover (size_err == nb_pkg::ErrLayer && kind <= 3'd4 && !nb_pkg::legal_form(kind, skip, token));
         c_err_shift: cover (size_err == nb_pkg::ErrLayer && (32'(sh) < nb_pkg::ShMin || 32'(sh) > nb_pkg::ShMax));

@@ -6,8 +6,9 @@
 // lane's B positions in order: a run of B elements at consecutive addresses
 // of the activation buffers, written by their ordinary write port.
 //
-// B memories (LUT-RAM, one write and one read port, 2 x Lanes entries: a
-// bank per block, so a block drains while the next one fills). Element
+// B memories (LUT-RAM, one write and one read port, two banks of Lanes
+// entries rounded up to a power of two: a bank per block, so a block drains
+// while the next one fills). Element
 // (lane o, position q) of a block sits in memory (o + q) mod B at row
 // {bank, o}: the B lanes of a write (o = lane_i + r, lane_i a multiple of
 // B) fall in B distinct memories, and so do the B positions of a read.
