@@ -961,17 +961,13 @@ module nb_top #(
 
   // ------------------------------------------------------------ checks
   nb_pkg::err_e size_err;
-  logic tok_misaligned;
-  assign tok_misaligned = token && (d.off_m1[2:0] != 3'd0 || d.off_m2[2:0] != 3'd0 || d.off_bias[2:0] != 3'd0
-                                    || (nbin && (nd.off_tau[2:0] != 3'd0 || nd.off_neg[2:0] != 3'd0)));
   always_comb begin
     size_err = nb_pkg::ErrNone;
     // a form outside the specification's table, a shift outside its range or a
     // dot product wider than the binary lane's accumulator: refused (the
-    // program reader refuses them too); a token-mixing layer's per-channel
-    // arrays off a memory beat (its position parameters load by whole beats)
+    // program reader refuses them too)
     if (!nb_pkg::legal_form(kind, skip, token) || 32'(sh) < nb_pkg::ShMin || 32'(sh) > nb_pkg::ShMax
-        || kbin > 32'((1 << (nb_pkg::DotBits - 1)) - 1) || tok_misaligned)
+        || kbin > 32'((1 << (nb_pkg::DotBits - 1)) - 1))
       size_err = nb_pkg::ErrLayer;
     else if (li_q == 16'd0 && kbin != 0) size_err = nb_pkg::ErrFirst;
     else if (d.in_elems > ActBytes || d.out_elems > ActBytes
@@ -1616,7 +1612,6 @@ module nb_top #(
       c_err_desc_bytes: cover (st_q == S_HDR && rsp && ld_rcv_q == 32'd2 && mem_rsp_rdata_i[63:32] != 32'(nb_pkg::DescWords * 4));
       if (st_q == S_NDESC && ld_done && !entry_q) begin
         c_err_kind: cover (size_err == nb_pkg::ErrLayer && kind > 3'd4);
-        c_err_align: cover (size_err == nb_pkg::ErrLayer && tok_misaligned);
         c_err_token: cover (size_err == nb_pkg::ErrSize && token && d.windows > 32'(nb_pkg::MaxTokenCh));
         c_err_form: cover (size_err == nb_pkg::ErrLayer && kind <= 3'd4 && !nb_pkg::legal_form(kind, skip, token));
         c_err_shift: cover (size_err == nb_pkg::ErrLayer && (32'(sh) < nb_pkg::ShMin || 32'(sh) > nb_pkg::ShMax));

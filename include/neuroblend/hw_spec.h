@@ -185,7 +185,7 @@ constexpr std::array<Activity, 11> kActivity{{
 
 // Error codes of nb_top (error_code_o).
 namespace err {
-constexpr int kLayer = 1;  // a layer form, shift or dot width outside the specification, or a token-mixing layer's per-channel arrays off an 8-byte memory beat (the reader refuses these too)
+constexpr int kLayer = 1;  // a layer form, shift or dot width outside the specification (the reader refuses these too)
 constexpr int kSize = 2;  // a tensor, weight row or class count exceeds a buffer, or a token-mixing layer has more channels than MaxTokenCh
 constexpr int kFirst = 3;  // the first layer has a binary path
 constexpr int kVersion = 4;  // the program's version or descriptor size is not the one this RTL runs
@@ -233,7 +233,7 @@ constexpr int kShMax = 47;
 // The name and meaning of an error code, for messages.
 inline const char* error_text(int code) {
   switch (code) {
-    case 1: return "layer: a layer form, shift or dot width outside the specification, or a token-mixing layer's per-channel arrays off an 8-byte memory beat (the reader refuses these too)";
+    case 1: return "layer: a layer form, shift or dot width outside the specification (the reader refuses these too)";
     case 2: return "size: a tensor, weight row or class count exceeds a buffer, or a token-mixing layer has more channels than MaxTokenCh";
     case 3: return "first: the first layer has a binary path";
     case 4: return "version: the program's version or descriptor size is not the one this RTL runs";
