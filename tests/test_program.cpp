@@ -19,6 +19,18 @@
 using namespace nb;
 using nb::test::error_of;
 
+namespace {
+// A zoo model compiled with seeded random parameters and 2 calibration images.
+CompiledModel compiled(const char* name, uint64_t seed) {
+  ModelSpec m = load_model(name);
+  CompileOptions o;
+  o.calib_images = 2;
+  return compile(m, random_params(m, seed, 2), o);
+}
+// The byte offset of descriptor field f of layer `layer` in a program file.
+size_t desc_byte(size_t layer, const hw::Field& f) { return size_t(64 + kDescWords * 4 * layer + f.word * 4); }
+}  // namespace
+
 TEST_CASE("48-bit packing round trip, K on and off multiples of 48") {
   Rng r(3);
   for (int64_t k : {1, 47, 48, 49, 96, 144, 145, 288, 576, 1000}) {
@@ -67,10 +79,7 @@ TEST_CASE("compiled program file round trip") {
 }
 
 TEST_CASE("corrupt program files give clear errors") {
-  ModelSpec m = load_model("neuroblend-20");
-  CompileOptions o;
-  o.calib_images = 2;
-  auto good = serialize_program(compile(m, random_params(m, 2, 2), o));
+  auto good = serialize_program(compiled("neuroblend-20", 2));
   auto bad = good;
   bad[0] = 'X';
   CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("bad magic") != std::string::npos);
@@ -82,7 +91,7 @@ TEST_CASE("corrupt program files give clear errors") {
   // A descriptor pointing past the image.
   bad = good;
   uint32_t huge = 0x7ffffff8;  // on a memory beat (off one is refused first)
-  auto word = [](const hw::Field& f) { return size_t(64 + f.word * 4); };  // a field of layer 0
+  auto word = [](const hw::Field& f) { return desc_byte(0, f); };  // a field of layer 0
   std::memcpy(&bad[word(hw::desc::kOffM1)], &huge, 4);  // the stem has no binary weights: use M1
   CHECK(error_of([&] { parse_program(bad, "p.nbp"); }).find("runs past the image") != std::string::npos);
   bad = good;
@@ -198,10 +207,7 @@ TEST_CASE("every program the compiler makes passes the legality check (zoo and 3
 TEST_CASE("token mixing: the descriptor describes the accelerator's view, out_t follows the axes") {
   // BlendMixer: embed (64 tokens x 128 channels) -> m1t1 (token, 64 -> 128
   // tokens) -> m1t2 (token, 128 -> 64) -> m1c1 (channel) ...
-  ModelSpec m = load_model("blendmixer");
-  CompileOptions o;
-  o.calib_images = 2;
-  CompiledModel cm = compile(m, random_params(m, 5, 2), o);
+  CompiledModel cm = compiled("blendmixer", 5);
   ProgramLayout lay = layout_program(cm);
   namespace f = hw::desc;
   const Desc& t1 = lay.desc[1];
@@ -220,7 +226,7 @@ TEST_CASE("token mixing: the descriptor describes the accelerator's view, out_t 
   // A program whose out_t disagrees with its layers is refused, naming it.
   auto good = serialize_program(cm);
   auto bad = good;
-  const size_t w1 = size_t(64 + kDescWords * 4 * 3 + f::kOutT.word * 4);  // layer 3 (m1c1)
+  const size_t w1 = desc_byte(3, f::kOutT);  // layer 3 (m1c1)
   bad[w1] |= uint8_t(1u << f::kOutT.lsb);
   CHECK(error_of([&] { parse_program(bad, "p.nbp"); })
             .find("p.nbp: layer 3: descriptor field 'out_t' is 1, the layers give 0") != std::string::npos);
@@ -228,12 +234,9 @@ TEST_CASE("token mixing: the descriptor describes the accelerator's view, out_t 
 }
 
 TEST_CASE("per-channel arrays off a memory beat are refused (the accelerator loads them by beats)") {
-  ModelSpec m = load_model("blendmixer");
-  CompileOptions o;
-  o.calib_images = 2;
-  auto good = serialize_program(compile(m, random_params(m, 5, 2), o));
+  auto good = serialize_program(compiled("blendmixer", 5));
   auto bad = good;
-  const size_t w = size_t(64 + kDescWords * 4 * 1 + hw::desc::kOffM1.word * 4);  // layer 1 (m1t1, token mixing)
+  const size_t w = desc_byte(1, hw::desc::kOffM1);  // layer 1 (m1t1, token mixing)
   uint32_t off;
   std::memcpy(&off, &bad[w], 4);
   off += 4;
