@@ -167,8 +167,9 @@ ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig&
   ResourceEstimate est;
   std::vector<double> t = resource_top_terms(hw);
   ResourcePart top{"nb_top",
-                   "controller, per-lane parameters (nb_lane_params), FIFOs, merge output stage, port muxes, token "
-                   "mixing (nb_transpose, nb_pos_params)",
+                   "controller, per-lane parameters (nb_lane_params), FIFOs (nb_fifo), merge control and output stages "
+                   "(nb_merge around its units), performance counters, port muxes, token mixing (nb_transpose, "
+                   "nb_pos_params)",
                    1, {}, {}};
   auto dot = [&](const char* r) {
     double s = 0;
@@ -395,19 +396,36 @@ std::map<std::string, int> parse_yosys_instances(const std::string& log) {
   std::string line;
   std::getline(in, line);
   std::map<std::string, int> out;
-  std::regex child(R"(^     (\S+)\s+(\d+)\s*$)");  // depth 1: five spaces
+  // depth 1 (five spaces), and depth 2 (seven) for the children of nb_merge,
+  // which only groups the merge units: they count as nb_top's, times its count
+  std::regex child(R"(^( {5}| {7})(\S+)\s+(\d+)\s*$)");
   std::smatch mt;
+  int in_merge = 0;  // the count of the depth-1 nb_merge whose children follow, or 0
   while (std::getline(in, line)) {
     if (line.find("Number of") != std::string::npos) break;
-    if (!std::regex_match(line, mt, child)) continue;
-    std::string name = fold_module_name(mt[1]);
+    if (!std::regex_match(line, mt, child)) {
+      if (line.find_first_not_of(' ') != std::string::npos && line.find_first_not_of(' ') < 7) in_merge = 0;
+      continue;
+    }
+    const bool depth1 = mt[1].length() == 5;
+    std::string name = fold_module_name(mt[2]);
+    const int n = std::stoi(mt[3]);
+    if (!depth1) {
+      if (in_merge) out[name] += in_merge * n;
+      continue;
+    }
+    in_merge = name == "nb_merge" ? n : 0;
     // Submodules the model counts as nb_top's own, fitted logic: the per-lane
     // parameters, whose size follows the lane count itself (one synthesis per
     // lane count otherwise), the window bytes' skew lines (flip-flops
-    // only: 168 each at 8 MACs), and token mixing's transpose buffer and
-    // per-position parameters (one each; the parameters in block RAM).
-    if (name == "nb_lane_params" || name == "nb_skew" || name == "nb_transpose" || name == "nb_pos_params") continue;
-    out[name] += std::stoi(mt[2]);
+    // only: 168 each at 8 MACs), token mixing's transpose buffer and
+    // per-position parameters (one each; the parameters in block RAM), the
+    // merge's own control and output stages (nb_merge, around its units), the
+    // engines' result FIFOs and the performance counters.
+    if (name == "nb_lane_params" || name == "nb_skew" || name == "nb_transpose" || name == "nb_pos_params" ||
+        name == "nb_merge" || name == "nb_fifo" || name == "nb_perf_counters")
+      continue;
+    out[name] += n;
   }
   return out;
 }

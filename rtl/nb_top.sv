@@ -54,11 +54,11 @@ module nb_top #(
   localparam int FixA = $clog2(MaxFixEntries + 1);
   localparam int FifoDepth = nb_pkg::FifoDepth;
   localparam int MaxInflight = nb_pkg::MaxInflight;
-  localparam int FA = $clog2(FifoDepth);       // FIFO pointers
   localparam int FC = $clog2(FifoDepth + 1);   // FIFO counts
   localparam int MW = Macs * 8;
   localparam int NG = Lanes / MergeLanes;   // lane groups the merge takes one per cycle
   localparam int GA = NG > 1 ? $clog2(NG) : 1;
+  localparam int TL = Lanes > 1 ? $clog2(Lanes) : 1;   // lane index bits
   localparam int LogitRows = (MaxClasses + Lanes - 1) / Lanes * NG;  // logits memory: a row of MergeLanes logits per group
   localparam int LogitA = LogitRows > 1 ? $clog2(LogitRows) : 1;
   localparam int DescBits = nb_pkg::DescWords * 32;
@@ -208,11 +208,6 @@ module nb_top #(
   assign pos_total = d.windows;
 
   // ------------------------------------------------------------- counters
-  logic [63:0] c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q;
-  // c_cyc_q when the record's cycle word was written: the cycles after it
-  // (the other record words, the layer's end) are carried into the next
-  // layer, so the records add up to every cycle up to the last one.
-  logic [63:0] c_snap_q;
   logic [31:0] dump_ptr_q;
 
   // -------------------------------------------------------- memory loader
@@ -300,12 +295,11 @@ module nb_top #(
   logic [MergeLanes*48-1:0] bias_g;
   logic [MergeLanes*16-1:0] ntau_g;
   logic [MergeLanes-1:0] nneg_g;
-  logic [GA-1:0] mgrp_q;             // group being merged
-  logic [GA-1:0] pgrp_q;             // its parameters' group (in position pairs, lane l + Half has lane l's)
+  logic [GA-1:0] m_grp;              // the merged group's parameters (in position pairs, lane l + Half has lane l's)
   nb_lane_params #(.Lanes(Lanes), .MergeLanes(MergeLanes), .GA(GA)) u_params (
     .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2 && !sd.token), .which_i(3'(lstep_q - 4'd2)), .wbank_i(lbank_q),
     .beat_i(mem_rsp_rdata_i), .base_i(pbase_q), .per_beat_i(per_beat), .rows_i(lnrows),
-    .rbank_i(cbank_q), .group_i(pgrp_q),
+    .rbank_i(cbank_q), .group_i(m_grp),
     .tok_i(token), .tok_rrow_i(merged_q[2:0]), .tok_we_i(tp_v_q), .tok_wrow_i(tp_a_q[2:0]),
     .tok_m1_i(pm1), .tok_m2_i(pm2), .tok_bias_i(pbias), .tok_tau_i(ptau), .tok_neg_i(pneg),
     .m1_o(m1_g), .m2_o(m2_g), .bias_o(bias_g), .tau_o(ntau_g), .neg_o(nneg_g));
@@ -611,24 +605,23 @@ module nb_top #(
   // One entry per window: every lane's dot (acc), written at once through
   // one port (LUT-RAM), read whole; the merge takes a group of MergeLanes
   // lanes of it at a time.
-  logic [Lanes*16-1:0] dfifo_mem [FifoDepth];
-  logic [Lanes*32-1:0] afifo_mem [FifoDepth];
   logic [Lanes*16-1:0] dots_w, dfifo_head;
   logic [Lanes*32-1:0] accs_w, afifo_head;
-  logic [FA-1:0] dw_q, dr_q, aw_q, ar_q;
-  logic [FC-1:0] dcnt_q, acnt_q;
+  logic d_valid, a_valid;
+  logic [FC-1:0] dcnt, acnt;
   always_comb begin
     for (int l = 0; l < Lanes; l++) begin
       dots_w[l*16 +: 16] = dot_w[l];
       accs_w[l*32 +: 32] = acc_w[l];
     end
   end
-  always_ff @(posedge clk_i) begin
-    if (bin_push) dfifo_mem[dw_q] <= dots_w;
-    if (fix_push) afifo_mem[aw_q] <= accs_w;
-  end
-  assign dfifo_head = dfifo_mem[dr_q];
-  assign afifo_head = afifo_mem[ar_q];
+  // the dot FIFO is popped only by layers with a binary path
+  nb_fifo #(.W(Lanes*16), .Depth(FifoDepth)) u_dfifo (
+    .clk_i, .rst_ni, .push_i(bin_push), .wdata_i(dots_w), .pop_i(pop && use_bin),
+    .valid_o(d_valid), .head_o(dfifo_head), .count_o(dcnt));
+  nb_fifo #(.W(Lanes*32), .Depth(FifoDepth)) u_afifo (
+    .clk_i, .rst_ni, .push_i(fix_push), .wdata_i(accs_w), .pop_i(pop),
+    .valid_o(a_valid), .head_o(afifo_head), .count_o(acnt));
 
   // -------------------------------------------------------------- merge
   // MergeLanes multiply-add / requantize units, shared by the lanes: the
@@ -636,86 +629,30 @@ module nb_top #(
   // many groups as the tile has rows), and leaves the FIFOs (pop) with its
   // last group. Stage 1: z = M1 * dot + M2 * acc + bias; stage 2 (mv_q):
   // round, shift, saturate, relu, binarize, write MergeLanes outputs.
-  logic mgo, mlast;
-  logic [15:0] mlane_q;              // its first lane: mgrp_q * MergeLanes, counted
-  assign mgo = (st_q == S_COMPUTE || st_q == S_DRAIN) && acnt_q != 0 && (!use_bin || dcnt_q != 0);
+  logic mgo, m_ready;               // the window at the FIFOs' head is offered; its last group is merged
+  assign mgo = (st_q == S_COMPUTE || st_q == S_DRAIN) && a_valid && (!use_bin || d_valid);
+  assign pop = mgo && m_ready;
   // lanes merged per window: both halves in position pairs
   logic [15:0] mrows;
   assign mrows = pair_q ? 16'(Lanes) : nrows;
-  assign mlast = mlane_q + 16'(MergeLanes) >= mrows;
-  assign pop = mgo && mlast;
-  logic mv_q;                       // stage 2 valid
-  logic mv_last_q;                  // stage 2 holds a window's last group
-  logic [15:0] mv_lane_q;           // stage 2's first lane
-  logic [31:0] wptr_q;              // where stage 2's window goes: position * out_c + tile
-  logic signed [47:0] z_q [MergeLanes];
-  logic signed [15:0] ntau_s_q [MergeLanes];
-  logic nneg_s_q [MergeLanes];
-  logic [MergeLanes*8-1:0] y_bytes;
-  logic [MergeLanes-1:0] y_bits, y_mask_q;
-  logic [47:0] rnd_q;               // 2^(sh-1), the rounding constant, from the descriptor
-  logic wv_q;                       // stage 3 valid: writes its outputs
-  logic [31:0] waddr_q;             // stage 3's element address
-  always_ff @(posedge clk_i) begin
-    rnd_q <= 48'd1 << (sh - 6'd1);
-    if (mv_q) waddr_q <= wptr_q + 32'(mv_lane_q);
-  end
-  for (genvar r = 0; r < MergeLanes; r++) begin : g_merge
-    logic signed [47:0] z;
-    // lane mgrp_q * MergeLanes + r of the FIFO heads: a mux over the groups
-    logic signed [15:0] dot_g;
-    logic signed [31:0] acc_g;
-    always_comb begin
-      dot_g = '0;
-      acc_g = '0;
-      for (int g = 0; g < NG; g++)
-        if (32'(mgrp_q) == g) begin
-          dot_g = signed'(dfifo_head[(g*MergeLanes + r)*16 +: 16]);
-          acc_g = signed'(afifo_head[(g*MergeLanes + r)*32 +: 32]);
-        end
-    end
-    logic signed [17:0] m1_r, m2_r;
-    logic signed [47:0] bias_r;
-    assign m1_r = m1_g[r*18 +: 18];
-    assign m2_r = m2_g[r*18 +: 18];
-    assign bias_r = bias_g[r*48 +: 48];
-    nb_requant u_rq (.m1_i(m1_r), .m2_i(m2_r), .bias_i(bias_r),
-                     .dot_i(use_bin ? dot_g : 16'sd0), .acc_i(acc_g), .z_o(z));
-    // stage 2: round and shift; stage 3: saturate, relu, binarize
-    logic signed [48:0] t_q;
-    logic signed [15:0] wtau_q;
-    logic wneg_q;
-    logic signed [7:0] y;
-    always_comb begin
-      // relu first, on t (saturation keeps the sign): Verilator 5.006's
-      // line coverage never counted the branch of `if (y < 0) y = 0` after
-      // the saturation (it tests the condition again after the assignment)
-      if (relu && t_q < 0) y = 8'sd0;
-      else if (t_q > 49'sd127) y = 8'sd127;
-      else if (t_q < -49'sd128) y = -8'sd128;
-      else y = 8'(t_q);
-    end
-    always_ff @(posedge clk_i) begin
-      if (mgo) begin
-        z_q[r] <= z;
-        ntau_s_q[r] <= signed'(ntau_g[r*16 +: 16]);
-        nneg_s_q[r] <= nneg_g[r];
-      end
-      if (mv_q) begin
-        t_q <= (49'(z_q[r]) + signed'({1'b0, rnd_q})) >>> sh;
-        wtau_q <= ntau_s_q[r];
-        wneg_q <= nneg_s_q[r];
-        y_mask_q[r] <= mv_lane_q + 16'(r) < mrows;
-      end
-    end
-    assign y_bytes[r*8 +: 8] = y;
-    assign y_bits[r] = (16'(y) >= wtau_q) ^ wneg_q;
-  end
+  logic m_zv, m_yv, m_ylast;        // stage 2 (z) valid; stage 3 (outputs) valid, a window's last group
+  logic [MergeLanes*48-1:0] m_zrow;
+  logic [31:0] m_yaddr;
+  logic [TL-1:0] m_ylane;
+  logic [MergeLanes*8-1:0] m_ybytes;
+  logic [MergeLanes-1:0] m_ybits, m_ymask;
+  nb_merge #(.Lanes(Lanes), .MergeLanes(MergeLanes)) u_merge (
+    .clk_i, .rst_ni, .win_valid_i(mgo), .win_ready_o(m_ready), .dots_i(dfifo_head), .accs_i(afifo_head),
+    .rows_i(mrows), .pair_i(pair_q), .use_bin_i(use_bin), .relu_i(relu), .logits_i(logits), .sh_i(sh),
+    .tile_start_i(st_q == S_WAIT_TL && !tl_q), .tile_base_i(32'(tile_q)), .win_step_i(out_c32 << pair_q),
+    .grp_o(m_grp), .m1_i(m1_g), .m2_i(m2_g), .bias_i(bias_g), .ntau_i(ntau_g), .nneg_i(nneg_g),
+    .z_valid_o(m_zv), .z_row_o(m_zrow),
+    .y_valid_o(m_yv), .y_addr_o(m_yaddr), .y_lane_o(m_ylane), .y_last_o(m_ylast),
+    .y_bytes_o(m_ybytes), .y_bits_o(m_ybits), .y_mask_o(m_ymask));
   logic [BW*8-1:0] y_bytes_w;
   logic [BW-1:0] y_mask_w;
-
-  assign y_bytes_w = (BW*8)'(y_bytes);
-  assign y_mask_w = BW'(y_mask_q);
+  assign y_bytes_w = (BW*8)'(m_ybytes);
+  assign y_mask_w = BW'(m_ymask);
 
   // ------------------------------------------------- transposed outputs
   // A layer whose successor computes on the other axis (out_t: token mixing
@@ -734,9 +671,6 @@ module nb_top #(
   localparam int TB = MergeLanes;
   localparam int TA = $clog2(ActBytes) + 1;   // element addresses and position counts of the buffers
   localparam int TQ = TB > 1 ? $clog2(TB) : 1;
-  localparam int TL = Lanes > 1 ? $clog2(Lanes) : 1;
-  logic [TL-1:0] wlane_q;           // stage 3's first lane
-  logic wlast_q;                    // stage 3 holds a window's last group
   logic [TQ-1:0] tq_q;              // stage 3's position within its block
   logic tbank_q;                    // and the block's bank
   logic [TA-1:0] tpos_q;            // positions stage 3 has completed in this tile
@@ -745,7 +679,7 @@ module nb_top #(
   logic [TA-1:0] tposn;             // positions per tile
   assign tposn = TA'(pos_total);
   logic tblk_done;                  // stage 3 completes a block
-  assign tblk_done = wv_q && out_t && wlast_q && (32'(tq_q) == TB - 1 || tpos_q + 1'b1 == tposn);
+  assign tblk_done = m_yv && out_t && m_ylast && (32'(tq_q) == TB - 1 || tpos_q + 1'b1 == tposn);
   logic blk_q, blk_bank_q, blk_first_q;  // a block completed the cycle before; its bank; it is the tile's first
   logic [TQ:0] blk_n_q;             // its positions
   logic [TA-1:0] blk_addr_q;        // its lane 0's run
@@ -762,11 +696,11 @@ module nb_top #(
   assign tr_last = tr_active_q && 16'(tr_lane_q) + 16'd1 == nrows;
   assign tr_start = (blk_q && (!tr_active_q || tr_last)) || (pend_q && tr_last);
   logic tr_busy;                    // a transposed output not yet written
-  assign tr_busy = out_t && (wv_q || blk_q || pend_q || tr_active_q || tw_q);
+  assign tr_busy = out_t && (m_yv || blk_q || pend_q || tr_active_q || tw_q);
   logic [TB*9-1:0] t_wd, t_rd;
-  always_comb for (int r = 0; r < TB; r++) t_wd[r*9 +: 9] = {y_bits[r], y_bytes[r*8 +: 8]};
+  always_comb for (int r = 0; r < TB; r++) t_wd[r*9 +: 9] = {m_ybits[r], m_ybytes[r*8 +: 8]};
   nb_transpose #(.Lanes(Lanes), .B(TB), .W(9)) u_tr (
-    .clk_i, .we_i(wv_q && out_t), .bank_i(tbank_q), .lane_i(wlane_q), .q_i(tq_q), .d_i(t_wd),
+    .clk_i, .we_i(m_yv && out_t), .bank_i(tbank_q), .lane_i(m_ylane), .q_i(tq_q), .d_i(t_wd),
     .re_i(tr_active_q), .rbank_i(tr_bank_q), .rlane_i(tr_lane_q), .rrot_i(tr_rot_q), .q_o(t_rd));
   logic [BW*8-1:0] tw_bytes;
   logic [BW-1:0] tw_bits, tw_mask;
@@ -781,10 +715,6 @@ module nb_top #(
     end
   end
   always_ff @(posedge clk_i) begin
-    if (mv_q) begin
-      wlane_q <= TL'(mv_lane_q);
-      wlast_q <= mv_last_q;
-    end
     if (tblk_done) begin
       blk_bank_q <= tbank_q;
       blk_n_q <= (TQ+1)'(tq_q) + 1'b1;
@@ -818,13 +748,11 @@ module nb_top #(
   // block RAM at some lane counts and not at others)
   (* ram_style = "distributed" *) logic [MergeLanes*48-1:0] logit_mem [1 << LogitA];
   logic [MergeLanes*48-1:0] logit_rd_q;
-  logic [MergeLanes*48-1:0] z_row;
   logic [LogitA-1:0] lrow_q;     // next row written
   logic [LogitA-1:0] dl_row_q;   // dump: logit row and lane
   logic [$clog2(MergeLanes+1)-1:0] dl_lane_q;
-  always_comb for (int r = 0; r < MergeLanes; r++) z_row[r*48 +: 48] = z_q[r];
   always_ff @(posedge clk_i) begin
-    if (mv_q && logits) logit_mem[lrow_q] <= z_row;
+    if (m_zv && logits) logit_mem[lrow_q] <= m_zrow;
     if (st_q == S_DUMP_RD) logit_rd_q <= logit_mem[dl_row_q];
   end
   logic [47:0] logit_out;
@@ -869,16 +797,16 @@ module nb_top #(
       byte_wmask[7:0] = 8'hff;
     end
     // output side: stage 3, or the transpose buffer's drain
-    if (wv_q && !out_t) begin
+    if (m_yv && !out_t) begin
       byte_we = 1'b1;
       byte_wsel = !pp_q;
-      byte_waddr = waddr_q;
+      byte_waddr = m_yaddr;
       byte_wdata = y_bytes_w;
       byte_wmask = y_mask_w;
       bit_we[!pp_q] = nbin;
-      bit_waddr[!pp_q] = waddr_q;
-      bit_wdata[!pp_q] = BW'(y_bits);
-      bit_wmask[!pp_q] = BW'(y_mask_q);
+      bit_waddr[!pp_q] = m_yaddr;
+      bit_wdata[!pp_q] = BW'(m_ybits);
+      bit_wmask[!pp_q] = BW'(m_ymask);
     end
     if (tw_q) begin
       byte_we = 1'b1;
@@ -899,20 +827,8 @@ module nb_top #(
   end
 
   // --------------------------------------------------------- memory port
+  // the layer's counters (one per record word, counting the activity flags)
   logic [63:0] perf_word;
-  always_comb begin
-    unique case (step_q[2:0])
-      3'(nb_pkg::RecCycles): perf_word = c_cyc_q;
-      3'(nb_pkg::RecBinBusy): perf_word = c_bin_q;
-      3'(nb_pkg::RecFixBusy): perf_word = c_fix_q;
-      3'(nb_pkg::RecLoad): perf_word = c_load_q;
-      3'(nb_pkg::RecCompute): perf_word = c_comp_q;
-      3'(nb_pkg::RecRdBeats): perf_word = c_rd_q;
-      3'(nb_pkg::RecWrBeats): perf_word = c_wr_q;
-      3'(nb_pkg::RecDump): perf_word = c_dump_q;
-      default: perf_word = '0;
-    endcase
-  end
   logic loading;
   assign loading = ((main_load && !entry_q) || (tl_q && !tl_entry_q))
                    && (ld_rows_q ? li_row_q < lnrows : ld_iss_q < ld_beats_q);
@@ -958,6 +874,8 @@ module nb_top #(
     act[nb_pkg::ActRec] = st_q == S_PERF && step_q == 4'd0 && mem_req_ready_i && !loading;
   end
   assign act_o = act;
+  nb_perf_counters u_perf (.clk_i, .rst_ni, .act_i(act), .clear_i(st_q == S_IDLE && start_i),
+                           .layer_end_i(st_q == S_LAYER_END), .sel_i(step_q[2:0]), .word_o(perf_word));
 
   // ------------------------------------------------------------ checks
   nb_pkg::err_e size_err;
@@ -1027,14 +945,8 @@ module nb_top #(
       iss_colu_q <= '0;
       iss_colu1_q <= '0;
       pair_q <= 1'b0;
-      pgrp_q <= '0;
       sel_ptr_q <= '0;
-      wptr_q <= '0;
       lrow_q <= '0;
-      mgrp_q <= '0;
-      mlane_q <= '0;
-      mv_last_q <= 1'b0;
-      mv_lane_q <= '0;
       dl_row_q <= '0;
       dl_lane_q <= '0;
       iss_n_q <= '0;
@@ -1051,14 +963,6 @@ module nb_top #(
       fresh_q <= 1'b1;
       mode_q <= '0;
       fpush_q <= '0;
-      dw_q <= '0;
-      dr_q <= '0;
-      aw_q <= '0;
-      ar_q <= '0;
-      dcnt_q <= '0;
-      acnt_q <= '0;
-      mv_q <= 1'b0;
-      wv_q <= 1'b0;
       tq_q <= '0;
       tbank_q <= 1'b0;
       tpos_q <= '0;
@@ -1070,28 +974,15 @@ module nb_top #(
       tw_q <= 1'b0;
       dump_beat_q <= '0;
       dump_ptr_q <= '0;
-      c_snap_q <= '0;
       done_o <= 1'b0;
       error_o <= 1'b0;
       error_code_o <= '0;
       layer_done_o <= 1'b0;
       layer_idx_o <= '0;
-      {c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
     end else begin
       done_o <= 1'b0;
       layer_done_o <= 1'b0;
       entry_q <= 1'b0;
-
-      // ---- performance counters of the layer
-      if (act[nb_pkg::ActCyc]) c_cyc_q <= c_cyc_q + 64'd1;
-      if (act[nb_pkg::ActBin]) c_bin_q <= c_bin_q + 64'd1;
-      if (act[nb_pkg::ActFix]) c_fix_q <= c_fix_q + 64'd1;
-      if (act[nb_pkg::ActLoad]) c_load_q <= c_load_q + 64'd1;
-      if (act[nb_pkg::ActComp]) c_comp_q <= c_comp_q + 64'd1;
-      if (act[nb_pkg::ActRd]) c_rd_q <= c_rd_q + 64'd1;
-      if (act[nb_pkg::ActWr]) c_wr_q <= c_wr_q + 64'd1;
-      if (act[nb_pkg::ActDump]) c_dump_q <= c_dump_q + 64'd1;
-      if (act[nb_pkg::ActRec]) c_snap_q <= c_cyc_q;  // the record's cycle word
 
       // ---- loader: issue and receive
       if (loading && mem_req_ready_i) begin
@@ -1171,33 +1062,14 @@ module nb_top #(
       end
       inflight_q <= inflight_q + ((issue || (st_q == S_COMPUTE && use_pool && !pool_active_q && iss_n_q == 0)) ? FC'(1) : FC'(0))
                     - (pop ? FC'(1) : FC'(0));
-      if (bin_push) dw_q <= dw_q + FA'(1);
-      if (fix_push) aw_q <= aw_q + FA'(1);
       if (pop) begin
-        dr_q <= use_bin ? dr_q + FA'(1) : dr_q;
-        ar_q <= ar_q + FA'(1);
         merged_q <= merged_q + (32'd1 << pair_q);
       end
-      dcnt_q <= dcnt_q + (bin_push ? FC'(1) : FC'(0)) - ((pop && use_bin) ? FC'(1) : FC'(0));
-      acnt_q <= acnt_q + (fix_push ? FC'(1) : FC'(0)) - (pop ? FC'(1) : FC'(0));
-      mv_q <= mgo;
       // the ring of token rows: a tile's first four positions, then merged_q + 4
       if ((st_q == S_COMPUTE || st_q == S_DRAIN) && tp_f_q < 3'd4) tp_f_q <= tp_f_q + 3'd1;
       tp_v_q <= token && (st_q == S_COMPUTE || st_q == S_DRAIN);
-      // stage 3 writes the cycle after stage 2, into the other buffers at
-      // its own address: it may still write as the next tile starts
-      wv_q <= mv_q && !logits;
-      if (mgo) begin
-        mv_last_q <= mlast;
-        mv_lane_q <= mlane_q;
-        mgrp_q <= mlast ? '0 : mgrp_q + 1'b1;
-        pgrp_q <= (mlast || (pair_q && 32'(pgrp_q) + 1 == NG / 2)) ? '0 : pgrp_q + 1'b1;
-        mlane_q <= mlast ? 16'd0 : mlane_q + 16'(MergeLanes);
-      end
-      // (position pairs: the pair's outputs are contiguous, position p then p + 1)
-      if (mv_q && !logits && mv_last_q) wptr_q <= wptr_q + (out_c32 << pair_q);
       // transposed outputs: stage 3's place in its block, a completed block, the drain
-      if (wv_q && out_t && wlast_q) begin
+      if (m_yv && out_t && m_ylast) begin
         tpos_q <= tpos_q + 1'b1;
         if (tblk_done) begin
           tq_q <= '0;
@@ -1213,7 +1085,7 @@ module nb_top #(
       if (blk_q && tr_active_q && !tr_last) pend_q <= 1'b1;
       else if (tr_start) pend_q <= 1'b0;
       tw_q <= tr_active_q;
-      if (mv_q && logits) lrow_q <= lrow_q + 1'b1;
+      if (m_zv && logits) lrow_q <= lrow_q + 1'b1;
 
       // ---- tile loader: weights and parameters of tile ltile_q into bank lbank_q
       if (tl_q) begin
@@ -1265,8 +1137,7 @@ module nb_top #(
           error_code_o <= '0;
           st_q <= S_HDR;
           entry_q <= 1'b1;
-          {c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
-        end
+            end
         S_HDR, S_DESC, S_NDESC, S_INPUT: begin
           if (entry_q) begin  // arm the loader for this state
             ld_base_q <= cfg_start & ~32'd7;
@@ -1350,7 +1221,6 @@ module nb_top #(
           pair_q <= pair;
           sel_ptr_q <= 32'(tile_q);
           pool_ptr_q <= 32'(tile_q);
-          wptr_q <= 32'(tile_q);
           if (tile_q == 16'd0) lrow_q <= '0;
           trow_q <= tile_q == 16'd0 ? '0 : trow_next_q;
           tq_q <= '0;
@@ -1384,7 +1254,7 @@ module nb_top #(
           if ((use_pool ? !pool_active_q : !iss_more_q)) st_q <= S_DRAIN;
         end
         S_DRAIN: begin
-          if (merged_q == pos_total && !mv_q && inflight_q == 0 && !tr_busy) begin
+          if (merged_q == pos_total && !m_zv && inflight_q == 0 && !tr_busy) begin
             if (tile_last) begin
               st_q <= S_PF_WAIT;
               dump_beat_q <= '0;
@@ -1421,8 +1291,6 @@ module nb_top #(
         S_LAYER_END: begin
           layer_done_o <= 1'b1;
           layer_idx_o <= li_q;
-          {c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
-          c_cyc_q <= c_cyc_q + 64'd1 - c_snap_q;
           if (dump_q || logits) dump_ptr_q <= dump_ptr_q + (dump_beats << 3);
           rec_ptr_q <= rec_ptr_q + 32'(nb_pkg::RecordWords * 8);
           if (has_next) begin
@@ -1496,8 +1364,6 @@ module nb_top #(
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
-      assert (!(bin_push && dcnt_q == FC'(FifoDepth))) else $error("nb_top: dot FIFO overflow");
-      assert (!(fix_push && acnt_q == FC'(FifoDepth))) else $error("nb_top: acc FIFO overflow");
       assert (!(st_q == S_COMPUTE && iss_more_q != (iss_n_q < pos_total)))
         else $error("nb_top: registered iss_more differs from iss_n < windows");
       // the last MAC slice takes a window word or a select / pool byte, never both
@@ -1514,7 +1380,10 @@ module nb_top #(
         else $error("nb_top: a merge before the token rows' first four positions are in");
       assert (!(tl_q && tl_entry_q && lstep_q >= 4'd2 && (s_tok_q != sd.token || (s_tok_q && s_arr_q != 12'(sd.windows)))))
         else $error("nb_top: the loader's registered token mode is stale");
-      assert (!(wv_q && !out_t && tw_q)) else $error("nb_top: stage 3 and the transpose drain write at once");
+      assert (!(m_yv && !out_t && tw_q)) else $error("nb_top: stage 3 and the transpose drain write at once");
+      // the FIFOs hold windows in flight (issued, not yet merged)
+      assert (32'(acnt) <= 32'(inflight_q) && 32'(dcnt) <= 32'(inflight_q))
+        else $error("nb_top: %0d / %0d windows in the FIFOs, %0d in flight", dcnt, acnt, inflight_q);
       // the dump and the record have the port to themselves (S_PF_WAIT)
       assert (!((st_q == S_DUMP_WR || st_q == S_PERF) && loading)) else $error("nb_top: a load during the dump");
     end
@@ -1598,10 +1467,10 @@ module nb_top #(
       c_iss_fix_ready_bin_not: cover (st_q == S_COMPUTE && use_bin && use_mac && fg_ready && !bg_ready);
       // merge: an acc without its dot, a dot without its acc, a window over
       // several lane groups
-      c_mrg_wait_dot: cover (acnt_q != 0 && use_bin && dcnt_q == 0);
-      c_mrg_wait_acc: cover (dcnt_q != 0 && acnt_q == 0);
-      c_mrg_groups: cover (mgo && !mlast);
-      c_mrg_logits: cover (mv_q && logits);
+      c_mrg_wait_dot: cover (a_valid && use_bin && !d_valid);
+      c_mrg_wait_acc: cover (d_valid && !a_valid);
+      c_mrg_groups: cover (mgo && !m_ready);
+      c_mrg_logits: cover (m_zv && logits);
       // error paths: each code; each cause of the version and size errors,
       // and a layer starting from its prefetched first tile, where the
       // descriptor is checked

@@ -249,6 +249,13 @@ TEST_CASE("resource model: its instance counts are the synthesized design's") {
   CHECK(four.count("nb_transpose") == 0);   // token mixing's: with nb_top too
   CHECK(four.count("nb_pos_params") == 0);
   CHECK(l4_log.find("nb_transpose") != std::string::npos);  // (the log is of the RTL that has them)
+  // the merge units sit in nb_merge (its own logic and the counters' with nb_top's)
+  CHECK(four.at("nb_requant") == 1);
+  CHECK(four.count("nb_merge") == 0);
+  CHECK(four.count("nb_perf_counters") == 0);
+  CHECK(four.count("nb_fifo") == 0);
+  CHECK(l4_log.find("nb_merge") != std::string::npos);
+  CHECK(l4_log.find("nb_perf_counters") != std::string::npos);
   auto twelve = parse_yosys_instances(read_text(dir + "/yosys_l12w2m1x0_stat.log"));
   CHECK(twelve == model_instances(m, HwConfig{"", 12, 2, 1, 0, 65536, 96, 128, 128}));
   CHECK(twelve.at("nb_requant") == 3);
@@ -257,6 +264,26 @@ TEST_CASE("resource model: its instance counts are the synthesized design's") {
   CHECK(syn.dsp == mod.dsp);
   CHECK(syn.bram36 == mod.bram36);
   CHECK_THROWS_AS(parse_yosys_instances("no hierarchy"), Error);
+}
+
+TEST_CASE("synthesis log: nb_merge's children count as nb_top's, other depth-2 modules do not") {
+  const std::string log =
+      "=== design hierarchy ===\n\n"
+      "   nb_top      1\n"
+      "     $paramod$ab\\nb_window      2\n"
+      "       nb_requant      5\n"  // not nb_merge's: a module of the window generator
+      "     $paramod$cd\\nb_merge      2\n"
+      "       nb_requant      3\n"
+      "     nb_perf_counters      1\n"
+      "     $paramod$ef\\nb_fifo      2\n"
+      "     nb_requant      1\n"
+      "\n   Number of wires:  10\n";
+  auto n = parse_yosys_instances(log);
+  CHECK(n.at("nb_window") == 2);
+  CHECK(n.at("nb_requant") == 2 * 3 + 1);
+  CHECK(n.count("nb_merge") == 0);
+  CHECK(n.count("nb_perf_counters") == 0);
+  CHECK(n.count("nb_fifo") == 0);
 }
 
 TEST_CASE("cycle model: records add up, and a layer the hardware cannot hold is refused") {
