@@ -1429,10 +1429,11 @@ module nb_top #(
         c_pair_sel: cover (pair && use_sel);
         c_pair_mac: cover (pair && use_mac);
         c_token: cover (token);
-        c_out_t: cover (out_t && tw_q);
-        c_out_t_partial: cover (out_t && tw_q && 32'(tw_n_q) < TB);
-        c_out_t_pending: cover (out_t && pend_q);
       end
+      // transposed outputs: every cycle (a drain never runs as a tile starts)
+      c_out_t: cover (out_t && tw_q);
+      c_out_t_partial: cover (out_t && tw_q && 32'(tw_n_q) < TB);
+      c_out_t_pending: cover (out_t && pend_q);
       // the tile loader: the next layer's first tile prefetched, a layer
       // starting from it, each step loaded and skipped
       c_tl_prefetch: cover (tl_q && tl_next_q && rsp);
