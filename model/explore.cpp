@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "neuroblend/error.h"
@@ -396,36 +397,33 @@ std::map<std::string, int> parse_yosys_instances(const std::string& log) {
   std::string line;
   std::getline(in, line);
   std::map<std::string, int> out;
-  // depth 1 (five spaces), and depth 2 (seven) for the children of nb_merge,
-  // which only groups the merge units: they count as nb_top's, times its count
-  std::regex child(R"(^( {5}| {7})(\S+)\s+(\d+)\s*$)");
+  // Submodules the model counts as nb_top's own, fitted logic: the per-lane
+  // parameters, whose size follows the lane count itself (one synthesis per
+  // lane count otherwise), the window bytes' skew lines (flip-flops only:
+  // 168 each at 8 MACs), token mixing's transpose buffer and per-position
+  // parameters (one each; the parameters in block RAM), the merge's own
+  // control and output stages (nb_merge), the engines' result FIFOs and the
+  // performance counters. A folded module's own children (nb_merge's
+  // nb_requant units) count as nb_top's, times its count.
+  static const std::set<std::string> folded{"nb_lane_params", "nb_skew",  "nb_transpose",    "nb_pos_params",
+                                            "nb_merge",       "nb_fifo",  "nb_perf_counters"};
+  std::regex child(R"(^( {5}| {7})(\S+)\s+(\d+)\s*$)");  // depth 1 (five spaces) or 2 (seven)
   std::smatch mt;
-  int in_merge = 0;  // the count of the depth-1 nb_merge whose children follow, or 0
+  int folded_n = 0;  // the count of the depth-1 folded module whose children follow, or 0
   while (std::getline(in, line)) {
     if (line.find("Number of") != std::string::npos) break;
     if (!std::regex_match(line, mt, child)) {
-      if (line.find_first_not_of(' ') != std::string::npos && line.find_first_not_of(' ') < 7) in_merge = 0;
+      if (line.find_first_not_of(' ') != std::string::npos && line.find_first_not_of(' ') < 7) folded_n = 0;
       continue;
     }
-    const bool depth1 = mt[1].length() == 5;
     std::string name = fold_module_name(mt[2]);
     const int n = std::stoi(mt[3]);
-    if (!depth1) {
-      if (in_merge) out[name] += in_merge * n;
+    if (mt[1].length() == 7) {  // depth 2: only a folded module's children count
+      if (folded_n) out[name] += folded_n * n;
       continue;
     }
-    in_merge = name == "nb_merge" ? n : 0;
-    // Submodules the model counts as nb_top's own, fitted logic: the per-lane
-    // parameters, whose size follows the lane count itself (one synthesis per
-    // lane count otherwise), the window bytes' skew lines (flip-flops
-    // only: 168 each at 8 MACs), token mixing's transpose buffer and
-    // per-position parameters (one each; the parameters in block RAM), the
-    // merge's own control and output stages (nb_merge, around its units), the
-    // engines' result FIFOs and the performance counters.
-    if (name == "nb_lane_params" || name == "nb_skew" || name == "nb_transpose" || name == "nb_pos_params" ||
-        name == "nb_merge" || name == "nb_fifo" || name == "nb_perf_counters")
-      continue;
-    out[name] += n;
+    folded_n = folded.count(name) ? n : 0;
+    if (!folded_n) out[name] += n;
   }
   return out;
 }

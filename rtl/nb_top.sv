@@ -624,11 +624,9 @@ module nb_top #(
     .valid_o(a_valid), .head_o(afifo_head), .count_o(acnt));
 
   // -------------------------------------------------------------- merge
-  // MergeLanes multiply-add / requantize units, shared by the lanes: the
-  // window at the FIFOs' head is merged one group of lanes per cycle (as
-  // many groups as the tile has rows), and leaves the FIFOs (pop) with its
-  // last group. Stage 1: z = M1 * dot + M2 * acc + bias; stage 2 (mv_q):
-  // round, shift, saturate, relu, binarize, write MergeLanes outputs.
+  // nb_merge (its stages: rtl/nb_merge.sv) takes the window at the FIFOs'
+  // head one group of lanes per cycle; the window leaves the FIFOs (pop)
+  // with its last group.
   logic mgo, m_ready;               // the window at the FIFOs' head is offered; its last group is merged
   assign mgo = (st_q == S_COMPUTE || st_q == S_DRAIN) && a_valid && (!use_bin || d_valid);
   assign pop = mgo && m_ready;
