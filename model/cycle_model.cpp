@@ -113,12 +113,14 @@ struct Sim {
   }
 
   // The tile loader armed in cycle a at `step` for tile `first` of layer `li`
-  // (its next layer's tau/neg unless `next`): the first cycle it is idle.
+  // (`next`: the prefetch of layer li's first tile during layer li - 1):
+  // the first cycle it is idle.
   int64_t tiles(int64_t a, int step, size_t li, int64_t first, bool next) {
     const D& d = lay.desc[li];
-    // Steps 5 and 6 read tau / neg of the layer after this one for the
-    // current layer's tiles; a prefetched next-layer tile skips them.
-    const bool nbin = !next && li + 1 < lay.desc.size() && lay.desc[li + 1][f::kKbin] != 0;
+    // Steps 5 and 6 read tau / neg of the layer after this one. A prefetch
+    // goes 4 -> 7 -> 5: step 7 loads the descriptor of layer li + 1 (nnd),
+    // whose tau / neg steps 5 and 6 then read.
+    const bool nbin = li + 1 < lay.desc.size() && lay.desc[li + 1][f::kKbin] != 0;
     const D& nd = lay.desc[std::min(li + 1, lay.desc.size() - 1)];
     const int64_t rows = d[f::kRows], nrows = std::min<int64_t>(hw.lanes, rows - first);
     const bool use_bin = d[f::kKbin] != 0, use_mac = d[f::kKind] != 3 && d[f::kSkip] != 2;
@@ -132,18 +134,25 @@ struct Sim {
     const bool par_skip = tok_skip || (next && after_tok);
     const int64_t elems = token ? int64_t(d[f::kWindows]) : nrows;
     int64_t t = a;
-    for (int s = step; s <= 6; ++s) {
+    static constexpr int kOrder[] = {0, 1, 2, 3, 4, 7, 5, 6};
+    for (int s : kOrder) {
+      if (s < step || (s == 7 && !next)) continue;
       bool skip = false;
       int64_t beats = 0;
       uint64_t start = 0, elem = 8;
+      if (s == 7) {  // the descriptor after the next one
+        int64_t end = li + 1 < lay.desc.size() ? load(t, hw::kDescBeats) : t;
+        t = end + 1;
+        continue;
+      }
       switch (s) {
         case 0: skip = !use_bin, beats = int64_t(d[f::kKw]) * nrows; break;
         case 1: skip = !use_mac, beats = int64_t(d[f::kFixRowBytes] / 8) * nrows; break;
         case 2: elem = 4, skip = par_skip, start = lay.image_off + d[f::kOffM1] + 4 * uint64_t(first); break;
         case 3: elem = 4, skip = par_skip, start = lay.image_off + d[f::kOffM2] + 4 * uint64_t(first); break;
         case 4: elem = 8, skip = par_skip, start = lay.image_off + d[f::kOffBias] + 8 * uint64_t(first); break;
-        case 5: elem = 2, skip = !nbin || tok_skip, start = lay.image_off + nd[f::kOffTau] + 2 * uint64_t(first); break;
-        default: elem = 1, skip = !nbin || tok_skip, start = lay.image_off + nd[f::kOffNeg] + uint64_t(first); break;
+        case 5: elem = 2, skip = !nbin || par_skip, start = lay.image_off + nd[f::kOffTau] + 2 * uint64_t(first); break;
+        default: elem = 1, skip = !nbin || par_skip, start = lay.image_off + nd[f::kOffNeg] + uint64_t(first); break;
       }
       if (s >= 2) beats = int64_t(((start & 7) + elem * uint64_t(elems) + 7) >> 3);
       int64_t end = skip ? t : load(t, beats);  // the step's last cycle
@@ -278,10 +287,12 @@ CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const
       x = e + 1;
       loader_idle = sim.tiles(x, 0, 0, 0, false);
     } else {
-      int64_t e = sim.load(t, hw::kDescBeats);  // next descriptor
+      // NDESC: the next descriptor came with the prefetch (no beats)
+      int64_t e = sim.load(t, 0);
       p.load += uint64_t(e + 1 - t);
       x = e + 1;
-      loader_idle = sim.tiles(x, d[f::kToken] || lay.desc[li - 1][f::kToken] ? 2 : 5, li, 0, false);
+      // the prefetch brought the first tile whole, but around token mixing
+      loader_idle = d[f::kToken] || lay.desc[li - 1][f::kToken] ? sim.tiles(x, 2, li, 0, false) : x;
     }
     const int64_t rows = d[f::kRows], ntiles = (rows + hw.lanes - 1) / hw.lanes;
     // Tiles are alike but for the last one's rows.

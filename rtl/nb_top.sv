@@ -86,10 +86,18 @@ module nb_top #(
   logic hdr_ok_q;           // the header's version and descriptor size are this RTL's
   logic [31:0] desc_ptr_q;  // this layer's descriptor; the next one follows it
   logic [31:0] rec_ptr_q;   // this layer's performance record
-  logic [DescBits-1:0] d_raw_q, nd_raw_q;  // current and next descriptor, as loaded
+  // Descriptors: the current layer's, the next one's and the one after
+  // (nnd, loaded by the tile loader after it prefetched the next layer's
+  // first tile, so that tile's next-layer tau / neg come with it and no
+  // descriptor fetch waits between layers). Each layer end shifts them up.
+  logic [DescBits-1:0] d_raw_q, nd_raw_q, nnd_raw_q;
   nb_pkg::desc_t d, nd;
+  /* verilator lint_off UNUSEDSIGNAL */  // the prefetch reads nnd's kbin, off_tau and off_neg
+  nb_pkg::desc_t nnd;
+  /* verilator lint_on UNUSEDSIGNAL */
   assign d = d_raw_q;
   assign nd = nd_raw_q;
+  assign nnd = nnd_raw_q;
   logic [15:0] li_q;       // layer index
   logic pp_q;              // activation buffer holding this layer's input
 
@@ -101,12 +109,18 @@ module nb_top #(
   logic [5:0] sh;
   logic [31:0] kbin;
   logic has_next, nbin;
+  logic nnbin;  // the layer after the next one exists and is binary: the prefetched tile's tau / neg
   // a layer follows this one: a register (the compare is a carry chain;
   // li_q and nlayers_q change dozens of cycles before anything reads it)
-  logic has_next_q;
+  logic has_next_q, has_next2_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) has_next_q <= 1'b0;
-    else has_next_q <= 32'(li_q) + 32'd1 < nlayers_q;
+    if (!rst_ni) begin
+      has_next_q <= 1'b0;
+      has_next2_q <= 1'b0;
+    end else begin
+      has_next_q <= 32'(li_q) + 32'd1 < nlayers_q;
+      has_next2_q <= 32'(li_q) + 32'd2 < nlayers_q;
+    end
   end
   always_comb begin
     kind = d.kind;
@@ -128,6 +142,7 @@ module nb_top #(
     rows = d.rows[15:0];
     has_next = has_next_q;
     nbin = has_next && nd.kbin != 32'd0;
+    nnbin = has_next2_q && nnd.kbin != 32'd0;
   end
   // Modes of the two engines: registers set with the descriptor (the issue
   // decision reads them, a few LUTs from flip-flops, not a 32-bit compare).
@@ -166,6 +181,11 @@ module nb_top #(
   logic cbank_q, lbank_q;
   logic tl_q, tl_entry_q;     // tile loader busy, first cycle of its step
   logic [3:0] lstep_q;        // tile loader step
+  // Steps: 0 binary and 1 int8 weight rows; 2 M1, 3 M2, 4 bias; 5 tau and 6
+  // neg of the layer after the tile's. A prefetch of the next layer's first
+  // tile goes 4 -> 7 (the descriptor after the next one, into nnd) -> 5.
+  logic [3:0] tl_step_next;
+  assign tl_step_next = lstep_q == 4'd4 ? (tl_next_q ? 4'd7 : 4'd5) : lstep_q == 4'd7 ? 4'd5 : lstep_q + 4'd1;
   logic tl_next_q;            // the loader prefetches the next layer's first tile (from nd_q)
   logic pf_q;                 // bank lbank_q holds this layer's first tile, prefetched (steps 0-4)
   logic prev_tok_q;           // the layer before this one was token mixing (its successor's M1, M2, bias: not prefetched)
@@ -248,7 +268,8 @@ module nb_top #(
     unique case (st_q)
       S_HDR: begin cfg_start = prog_q; cfg_beats = 32'd8; end
       S_DESC: begin cfg_start = desc_ptr_q; cfg_beats = 32'(nb_pkg::DescBeats); end
-      S_NDESC: begin cfg_start = desc_ptr_q + 32'(nb_pkg::DescWords * 4); cfg_beats = 32'(nb_pkg::DescBeats); end
+      // the first layer's next descriptor; later layers' came with the prefetch (step 7)
+      S_NDESC: begin cfg_start = desc_ptr_q + 32'(nb_pkg::DescWords * 4); cfg_beats = li_q == 16'd0 ? 32'(nb_pkg::DescBeats) : 32'd0; end
       S_INPUT: begin cfg_start = in_q; cfg_beats = (d.in_elems + 32'd7) >> 3; end
       default: if (tl_q) begin
         unique case (lstep_q)
@@ -256,31 +277,66 @@ module nb_top #(
             cfg_skip = !s_use_bin;
             cfg_rows = 1'b1;
             cfg_wpr = sd.kw[15:0];
-            cfg_base = img_q + sd.off_wbin;
+            cfg_base = tl_next_q ? row_base_q[2] : row_base_q[0];
           end
           4'd1: begin  // int8 weight rows, 8-byte aligned rows
             cfg_skip = !s_use_mac;
             cfg_rows = 1'b1;
             cfg_wpr = sd.fix_row_bytes[18:3];
-            cfg_base = img_q + sd.off_wfix;
+            cfg_base = tl_next_q ? row_base_q[3] : row_base_q[1];
           end
           // the per-channel arrays; a token-mixing layer's are per position,
           // loaded whole with its first tile (and not prefetched)
-          4'd2: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = img_q + sd.off_m1; end  // M1
-          4'd3: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = img_q + sd.off_m2; end  // M2
-          4'd4: begin cfg_esh = 2'd3; cfg_skip = s_tok_skip; cfg_base = img_q + sd.off_bias; end  // bias
-          4'd5: begin cfg_esh = 2'd1; cfg_skip = !nbin || tl_next_q || s_tok_skip; cfg_base = img_q + nd.off_tau; end
-          4'd6: begin cfg_esh = 2'd0; cfg_skip = !nbin || tl_next_q || s_tok_skip; cfg_base = img_q + nd.off_neg; end
+          4'd2: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = arr_base_q[0]; end  // M1
+          4'd3: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = arr_base_q[1]; end  // M2
+          4'd4: begin cfg_esh = 2'd3; cfg_skip = s_tok_skip; cfg_base = arr_base_q[2]; end  // bias
+          // tau / neg of the layer after the tile's: nd's for this layer's
+          // tiles, nnd's for the next layer's first tile (prefetch, after step 7)
+          4'd5: begin cfg_esh = 2'd1; cfg_skip = (tl_next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = arr_base_q[3]; end
+          4'd6: begin cfg_esh = 2'd0; cfg_skip = (tl_next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = arr_base_q[4]; end
+          // prefetch only (between steps 4 and 5): the descriptor after the next one
+          4'd7: begin cfg_skip = !has_next2_q; cfg_base = desc_ptr_q + 32'(2 * nb_pkg::DescWords * 4); end
           default: cfg_skip = 1'b1;
         endcase
         cfg_start = ltile_q == 16'd0 ? cfg_base : tptr_q[lstep_q[2:0]];
         cfg_bytes = (s_tok_q ? 32'(s_arr_q) : 32'(lnrows)) << cfg_esh;
         // an array of lnrows <= 64 (or MaxTokenCh <= 256 positions) elements of <= 8 bytes: 12-bit arithmetic
         cfg_abytes = 12'(cfg_start[2:0]) + 12'(cfg_bytes) + 12'd7;
-        if (!cfg_rows) cfg_beats = 32'(cfg_abytes[11:3]);
+        if (lstep_q == 4'd7) cfg_beats = 32'(nb_pkg::DescBeats);
+        else if (!cfg_rows) cfg_beats = 32'(cfg_abytes[11:3]);
       end
     endcase
   end
+
+  // The array bases of steps 2-6 (M1, M2, bias, tau, neg), registered: the
+  // descriptor select and the add would otherwise sit before the loader's
+  // beat count and pointer adds. They are current when a step reads them:
+  // the loader's descriptor and tl_next_q are set at least two cycles
+  // before step 2's entry (steps 0 and 1 take a cycle each, a layer's start
+  // at step 2 comes two cycles after its descriptors shift), and nnd's last
+  // beat arrives two cycles before step 5's entry (ld_done, then the
+  // entry). An assertion checks each at its step's entry.
+  logic [31:0] arr_base [5];
+  logic [31:0] arr_base_q [5];
+  always_comb begin
+    arr_base[0] = img_q + sd.off_m1;
+    arr_base[1] = img_q + sd.off_m2;
+    arr_base[2] = img_q + sd.off_bias;
+    arr_base[3] = img_q + (tl_next_q ? nnd.off_tau : nd.off_tau);
+    arr_base[4] = img_q + (tl_next_q ? nnd.off_neg : nd.off_neg);
+  end
+  always_ff @(posedge clk_i) for (int k = 0; k < 5; k++) arr_base_q[k] <= arr_base[k];
+  // The weight rows' bases (steps 0, 1) for both descriptors: tl_next_q
+  // changes with step 0's entry, the descriptors at least a cycle before.
+  logic [31:0] row_base [4];
+  logic [31:0] row_base_q [4];
+  always_comb begin
+    row_base[0] = img_q + d.off_wbin;
+    row_base[1] = img_q + d.off_wfix;
+    row_base[2] = img_q + nd.off_wbin;
+    row_base[3] = img_q + nd.off_wfix;
+  end
+  always_ff @(posedge clk_i) for (int k = 0; k < 4; k++) row_base_q[k] <= row_base[k];
 
   logic rsp;
   assign rsp = mem_rsp_valid_i;
@@ -297,7 +353,7 @@ module nb_top #(
   logic [MergeLanes-1:0] nneg_g;
   logic [GA-1:0] m_grp;              // the merged group's parameters (in position pairs, lane l + Half has lane l's)
   nb_lane_params #(.Lanes(Lanes), .MergeLanes(MergeLanes), .GA(GA)) u_params (
-    .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2 && !sd.token), .which_i(3'(lstep_q - 4'd2)), .wbank_i(lbank_q),
+    .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2 && lstep_q <= 4'd6 && !sd.token), .which_i(3'(lstep_q - 4'd2)), .wbank_i(lbank_q),
     .beat_i(mem_rsp_rdata_i), .base_i(pbase_q), .per_beat_i(per_beat), .rows_i(lnrows),
     .rbank_i(cbank_q), .group_i(m_grp),
     .tok_i(token), .tok_rrow_i(merged_q[2:0]), .tok_we_i(tp_v_q), .tok_wrow_i(tp_a_q[2:0]),
@@ -331,7 +387,7 @@ module nb_top #(
   assign tp_a = tp_f_q < 3'd4 ? PosA'(tp_f_q) : PosA'(merged_q) + PosA'(4);
   always_ff @(posedge clk_i) tp_a_q <= tp_a;
   nb_pos_params #(.N(nb_pkg::MaxTokenCh)) u_pos (
-    .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2 && sd.token), .which_i(3'(lstep_q - 4'd2)),
+    .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2 && lstep_q <= 4'd6 && sd.token), .which_i(3'(lstep_q - 4'd2)),
     .beat_i(PosA'(ld_rcv_q)), .data_i(mem_rsp_rdata_i), .pos_i(tp_a),
     .m1_o(pm1), .m2_o(pm2), .bias_o(pbias), .tau_o(ptau), .neg_o(pneg));
 
@@ -1011,8 +1067,9 @@ module nb_top #(
             d_raw_q <= {mem_rsp_rdata_i, d_raw_q[DescBits-1:64]};
             mode_q <= modes({mem_rsp_rdata_i, d_raw_q[DescBits-1:64]});
           end
-          S_NDESC: nd_raw_q <= {mem_rsp_rdata_i, nd_raw_q[DescBits-1:64]};
+          S_NDESC: nnd_raw_q <= {mem_rsp_rdata_i, nnd_raw_q[DescBits-1:64]};
           default: if (tl_q) begin
+            if (lstep_q == 4'd7) nnd_raw_q <= {mem_rsp_rdata_i, nnd_raw_q[DescBits-1:64]};
             // rows: lane and word counters; arrays: the element count
             pbase_q <= pbase_q + 16'(per_beat);
             if (ld_rows_q) begin
@@ -1101,11 +1158,11 @@ module nb_top #(
           li_word_q <= '0;
           tl_entry_q <= 1'b0;
           // where this step's next tile starts: arrays now, rows when loaded
-          if (!cfg_rows) tptr_q[lstep_q[2:0]] <= cfg_start + cfg_bytes;
+          if (!cfg_rows && lstep_q != 4'd7) tptr_q[lstep_q[2:0]] <= cfg_start + cfg_bytes;
           if (cfg_skip) begin  // a step this layer does not need
             if (lstep_q == 4'd6) tl_q <= 1'b0;
             else begin
-              lstep_q <= lstep_q + 4'd1;
+              lstep_q <= tl_step_next;
               tl_entry_q <= 1'b1;
             end
           end
@@ -1113,7 +1170,7 @@ module nb_top #(
           if (ld_rows_q) tptr_q[lstep_q[2:0]] <= ld_base_q + (ld_iss_q << 3);
           if (lstep_q == 4'd6) tl_q <= 1'b0;
           else begin
-            lstep_q <= lstep_q + 4'd1;
+            lstep_q <= tl_step_next;
             tl_entry_q <= 1'b1;
           end
         end
@@ -1172,6 +1229,7 @@ module nb_top #(
                 end else if (li_q == 16'd0) begin
                   st_q <= S_INPUT;
                   entry_q <= 1'b1;
+                  nd_raw_q <= nnd_raw_q;
                   dump_ptr_q <= out_q + (nlayers_q << 6);
                 end else begin
                   // tile 0: prefetched during the last layer but for its
@@ -1182,11 +1240,12 @@ module nb_top #(
                   ltile_q <= '0;
                   lnrows_q <= rows_left(rows, 16'd0);
                   if (!pf_q) lbank_q <= 1'b0;
-                  tl_q <= 1'b1;
+                  // the prefetch brought everything (steps 0-6) but around
+                  // token mixing, whose parameters are loaded now (steps 2-6)
+                  tl_q <= !pf_q || token || prev_tok_q;
                   tl_entry_q <= 1'b1;
                   tl_next_q <= 1'b0;
-                  // (a token-mixing layer's parameters are not prefetched: steps 2-6)
-                  lstep_q <= pf_q ? ((token || prev_tok_q) ? 4'd2 : 4'd5) : 4'd0;
+                  lstep_q <= pf_q ? 4'd2 : 4'd0;
                   pf_q <= 1'b0;
                 end
               end
@@ -1296,6 +1355,7 @@ module nb_top #(
             prev_tok_q <= token;
             pp_q <= !pp_q;
             d_raw_q <= nd_raw_q;
+            nd_raw_q <= nnd_raw_q;
             mode_q <= modes(nd);
             desc_ptr_q <= desc_ptr_q + 32'(nb_pkg::DescWords * 4);
             st_q <= S_NDESC;
@@ -1369,7 +1429,11 @@ module nb_top #(
       assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
       assert (!(main_load && tl_q)) else $error("nb_top: two loaders at once");
       assert (!(blk_q && pend_q)) else $error("nb_top: a transposed block complete while one waits to drain");
-      assert (!(tp_v_q && tl_q && rsp && lstep_q >= 4'd2 && !sd.token))
+      assert (!(tl_q && tl_entry_q && lstep_q <= 4'd1 && row_base_q[{tl_next_q, lstep_q[0]}] != row_base[{tl_next_q, lstep_q[0]}]))
+        else $error("nb_top: the registered weight-row base of step %0d is stale", lstep_q);
+      assert (!(tl_q && tl_entry_q && lstep_q >= 4'd2 && lstep_q <= 4'd6 && arr_base_q[lstep_q[2:0] - 3'd2] != arr_base[lstep_q[2:0] - 3'd2]))
+        else $error("nb_top: the registered array base of step %0d is stale", lstep_q);
+      assert (!(tp_v_q && tl_q && rsp && lstep_q >= 4'd2 && lstep_q <= 4'd6 && !sd.token))
         else $error("nb_top: a lane-parameter load while the token rows are written");
       assert (!(mgo && token && (tsh_q[merged_q[2:0]] != PosA'(merged_q) || tsh_t_q[merged_q[2:0]] != tile_tag_q)))
         else $error("nb_top: token row %0d holds position %0d of another tile or position, not %0d",
@@ -1439,6 +1503,9 @@ module nb_top #(
       c_tl_fix_rows: cover (tl_q && lstep_q == 4'd1 && rsp);
       c_tl_params: cover (tl_q && lstep_q == 4'd4 && rsp);
       c_tl_tau_neg: cover (tl_q && lstep_q == 4'd6 && rsp);
+      c_tl_pf_desc: cover (tl_q && lstep_q == 4'd7 && rsp);
+      c_tl_pf_tau_neg: cover (tl_q && tl_next_q && lstep_q == 4'd6 && rsp);
+      c_tl_pf_desc_skip: cover (tl_q && lstep_q == 4'd7 && cfg_skip);
       c_tl_skip_bin: cover (tl_q && lstep_q == 4'd0 && cfg_skip);
       c_tl_skip_fix: cover (tl_q && lstep_q == 4'd1 && cfg_skip);
       c_tl_skip_tau_neg: cover (tl_q && lstep_q == 4'd5 && cfg_skip);
