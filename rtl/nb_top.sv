@@ -185,6 +185,10 @@ module nb_top #(
   // neg of the layer after the tile's. A prefetch of the next layer's first
   // tile goes 4 -> 7 (the descriptor after the next one, into nnd) -> 5.
   logic [3:0] tl_step_next;
+  logic tl_par;  // a parameter step (2-6: M1, M2, bias, tau, neg), whose beats go to the parameter memories
+  assign tl_par = lstep_q >= 4'd2 && lstep_q <= 4'd6;
+  logic [31:0] base_d [9];  // the loader's base addresses, registered (see below)
+  logic [31:0] base_q [9];
   assign tl_step_next = lstep_q == 4'd4 ? (tl_next_q ? 4'd7 : 4'd5) : lstep_q == 4'd7 ? 4'd5 : lstep_q + 4'd1;
   logic tl_next_q;            // the loader prefetches the next layer's first tile (from nd_q)
   logic pf_q;                 // bank lbank_q holds this layer's first tile, prefetched (steps 0-4)
@@ -277,23 +281,23 @@ module nb_top #(
             cfg_skip = !s_use_bin;
             cfg_rows = 1'b1;
             cfg_wpr = sd.kw[15:0];
-            cfg_base = tl_next_q ? row_base_q[2] : row_base_q[0];
+            cfg_base = tl_next_q ? base_q[7] : base_q[5];
           end
           4'd1: begin  // int8 weight rows, 8-byte aligned rows
             cfg_skip = !s_use_mac;
             cfg_rows = 1'b1;
             cfg_wpr = sd.fix_row_bytes[18:3];
-            cfg_base = tl_next_q ? row_base_q[3] : row_base_q[1];
+            cfg_base = tl_next_q ? base_q[8] : base_q[6];
           end
           // the per-channel arrays; a token-mixing layer's are per position,
           // loaded whole with its first tile (and not prefetched)
-          4'd2: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = arr_base_q[0]; end  // M1
-          4'd3: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = arr_base_q[1]; end  // M2
-          4'd4: begin cfg_esh = 2'd3; cfg_skip = s_tok_skip; cfg_base = arr_base_q[2]; end  // bias
+          4'd2: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = base_q[0]; end  // M1
+          4'd3: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = base_q[1]; end  // M2
+          4'd4: begin cfg_esh = 2'd3; cfg_skip = s_tok_skip; cfg_base = base_q[2]; end  // bias
           // tau / neg of the layer after the tile's: nd's for this layer's
           // tiles, nnd's for the next layer's first tile (prefetch, after step 7)
-          4'd5: begin cfg_esh = 2'd1; cfg_skip = (tl_next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = arr_base_q[3]; end
-          4'd6: begin cfg_esh = 2'd0; cfg_skip = (tl_next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = arr_base_q[4]; end
+          4'd5: begin cfg_esh = 2'd1; cfg_skip = (tl_next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = base_q[3]; end
+          4'd6: begin cfg_esh = 2'd0; cfg_skip = (tl_next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = base_q[4]; end
           // prefetch only (between steps 4 and 5): the descriptor after the next one
           4'd7: begin cfg_skip = !has_next2_q; cfg_base = desc_ptr_q + 32'(2 * nb_pkg::DescWords * 4); end
           default: cfg_skip = 1'b1;
@@ -308,35 +312,29 @@ module nb_top #(
     endcase
   end
 
-  // The array bases of steps 2-6 (M1, M2, bias, tau, neg), registered: the
-  // descriptor select and the add would otherwise sit before the loader's
-  // beat count and pointer adds. They are current when a step reads them:
-  // the loader's descriptor and tl_next_q are set at least two cycles
-  // before step 2's entry (steps 0 and 1 take a cycle each, a layer's start
-  // at step 2 comes two cycles after its descriptors shift), and nnd's last
-  // beat arrives two cycles before step 5's entry (ld_done, then the
-  // entry). An assertion checks each at its step's entry.
-  logic [31:0] arr_base [5];
-  logic [31:0] arr_base_q [5];
+  // The loader's bases, registered: the descriptor select and the add
+  // would otherwise sit before the loader's beat count and pointer adds.
+  // Entries 0-4: the arrays of steps 2-6 (M1, M2, bias, tau, neg); 5-8: the
+  // weight rows of steps 0 and 1 for d and for nd (tl_next_q changes with
+  // step 0's entry, so both are kept). Each is current when a step reads
+  // it: the descriptors and tl_next_q are set at least two cycles before
+  // step 2's entry (steps 0 and 1 take a cycle each, a layer's start at
+  // step 2 comes two cycles after its descriptors shift), the descriptors
+  // at least a cycle before step 0's, and nnd's last beat arrives two
+  // cycles before step 5's entry (ld_done, then the entry). An assertion
+  // checks the entry a step reads at its entry.
   always_comb begin
-    arr_base[0] = img_q + sd.off_m1;
-    arr_base[1] = img_q + sd.off_m2;
-    arr_base[2] = img_q + sd.off_bias;
-    arr_base[3] = img_q + (tl_next_q ? nnd.off_tau : nd.off_tau);
-    arr_base[4] = img_q + (tl_next_q ? nnd.off_neg : nd.off_neg);
+    base_d[0] = img_q + sd.off_m1;
+    base_d[1] = img_q + sd.off_m2;
+    base_d[2] = img_q + sd.off_bias;
+    base_d[3] = img_q + (tl_next_q ? nnd.off_tau : nd.off_tau);
+    base_d[4] = img_q + (tl_next_q ? nnd.off_neg : nd.off_neg);
+    base_d[5] = img_q + d.off_wbin;
+    base_d[6] = img_q + d.off_wfix;
+    base_d[7] = img_q + nd.off_wbin;
+    base_d[8] = img_q + nd.off_wfix;
   end
-  always_ff @(posedge clk_i) for (int k = 0; k < 5; k++) arr_base_q[k] <= arr_base[k];
-  // The weight rows' bases (steps 0, 1) for both descriptors: tl_next_q
-  // changes with step 0's entry, the descriptors at least a cycle before.
-  logic [31:0] row_base [4];
-  logic [31:0] row_base_q [4];
-  always_comb begin
-    row_base[0] = img_q + d.off_wbin;
-    row_base[1] = img_q + d.off_wfix;
-    row_base[2] = img_q + nd.off_wbin;
-    row_base[3] = img_q + nd.off_wfix;
-  end
-  always_ff @(posedge clk_i) for (int k = 0; k < 4; k++) row_base_q[k] <= row_base[k];
+  always_ff @(posedge clk_i) for (int k = 0; k < 9; k++) base_q[k] <= base_d[k];
 
   logic rsp;
   assign rsp = mem_rsp_valid_i;
@@ -353,7 +351,7 @@ module nb_top #(
   logic [MergeLanes-1:0] nneg_g;
   logic [GA-1:0] m_grp;              // the merged group's parameters (in position pairs, lane l + Half has lane l's)
   nb_lane_params #(.Lanes(Lanes), .MergeLanes(MergeLanes), .GA(GA)) u_params (
-    .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2 && lstep_q <= 4'd6 && !sd.token), .which_i(3'(lstep_q - 4'd2)), .wbank_i(lbank_q),
+    .clk_i, .we_i(tl_q && rsp && tl_par && !sd.token), .which_i(3'(lstep_q - 4'd2)), .wbank_i(lbank_q),
     .beat_i(mem_rsp_rdata_i), .base_i(pbase_q), .per_beat_i(per_beat), .rows_i(lnrows),
     .rbank_i(cbank_q), .group_i(m_grp),
     .tok_i(token), .tok_rrow_i(merged_q[2:0]), .tok_we_i(tp_v_q), .tok_wrow_i(tp_a_q[2:0]),
@@ -387,7 +385,7 @@ module nb_top #(
   assign tp_a = tp_f_q < 3'd4 ? PosA'(tp_f_q) : PosA'(merged_q) + PosA'(4);
   always_ff @(posedge clk_i) tp_a_q <= tp_a;
   nb_pos_params #(.N(nb_pkg::MaxTokenCh)) u_pos (
-    .clk_i, .we_i(tl_q && rsp && lstep_q >= 4'd2 && lstep_q <= 4'd6 && sd.token), .which_i(3'(lstep_q - 4'd2)),
+    .clk_i, .we_i(tl_q && rsp && tl_par && sd.token), .which_i(3'(lstep_q - 4'd2)),
     .beat_i(PosA'(ld_rcv_q)), .data_i(mem_rsp_rdata_i), .pos_i(tp_a),
     .m1_o(pm1), .m2_o(pm2), .bias_o(pbias), .tau_o(ptau), .neg_o(pneg));
 
@@ -1429,11 +1427,11 @@ module nb_top #(
       assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
       assert (!(main_load && tl_q)) else $error("nb_top: two loaders at once");
       assert (!(blk_q && pend_q)) else $error("nb_top: a transposed block complete while one waits to drain");
-      assert (!(tl_q && tl_entry_q && lstep_q <= 4'd1 && row_base_q[{tl_next_q, lstep_q[0]}] != row_base[{tl_next_q, lstep_q[0]}]))
+      assert (!(tl_q && tl_entry_q && lstep_q <= 4'd1 && base_q[{2'b01, tl_next_q, lstep_q[0]} + 4'd1] != base_d[{2'b01, tl_next_q, lstep_q[0]} + 4'd1]))
         else $error("nb_top: the registered weight-row base of step %0d is stale", lstep_q);
-      assert (!(tl_q && tl_entry_q && lstep_q >= 4'd2 && lstep_q <= 4'd6 && arr_base_q[lstep_q[2:0] - 3'd2] != arr_base[lstep_q[2:0] - 3'd2]))
+      assert (!(tl_q && tl_entry_q && tl_par && base_q[lstep_q - 4'd2] != base_d[lstep_q - 4'd2]))
         else $error("nb_top: the registered array base of step %0d is stale", lstep_q);
-      assert (!(tp_v_q && tl_q && rsp && lstep_q >= 4'd2 && lstep_q <= 4'd6 && !sd.token))
+      assert (!(tp_v_q && tl_q && rsp && tl_par && !sd.token))
         else $error("nb_top: a lane-parameter load while the token rows are written");
       assert (!(mgo && token && (tsh_q[merged_q[2:0]] != PosA'(merged_q) || tsh_t_q[merged_q[2:0]] != tile_tag_q)))
         else $error("nb_top: token row %0d holds position %0d of another tile or position, not %0d",
