@@ -92,9 +92,7 @@ module nb_top #(
   // descriptor fetch waits between layers). Each layer end shifts them up.
   logic [DescBits-1:0] d_raw_q, nd_raw_q, nnd_raw_q;
   nb_pkg::desc_t d, nd;
-  /* verilator lint_off UNUSEDSIGNAL */  // the prefetch reads nnd's kbin, off_tau and off_neg
   nb_pkg::desc_t nnd;
-  /* verilator lint_on UNUSEDSIGNAL */
   assign d = d_raw_q;
   assign nd = nd_raw_q;
   assign nnd = nnd_raw_q;
@@ -109,7 +107,6 @@ module nb_top #(
   logic [5:0] sh;
   logic [31:0] kbin;
   logic has_next, nbin;
-  logic nnbin;  // the layer after the next one exists and is binary: the prefetched tile's tau / neg
   // a layer follows this one: a register (the compare is a carry chain;
   // li_q and nlayers_q change dozens of cycles before anything reads it)
   logic has_next_q, has_next2_q;
@@ -142,7 +139,6 @@ module nb_top #(
     rows = d.rows[15:0];
     has_next = has_next_q;
     nbin = has_next && nd.kbin != 32'd0;
-    nnbin = has_next2_q && nnd.kbin != 32'd0;
   end
   // Modes of the two engines: registers set with the descriptor (the issue
   // decision reads them, a few LUTs from flip-flops, not a 32-bit compare).
@@ -165,194 +161,108 @@ module nb_top #(
                  && (x.kind == nb_pkg::KindConv || x.kind == nb_pkg::KindBlendConv);
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
+  // the next layer's, for the tile loader's prefetch: a register (nd is set
+  // long before the prefetch starts, asserted)
+  logic [3:0] nmode_q;
+  always_ff @(posedge clk_i) nmode_q <= modes(nd);
   logic pair, npair;
   assign pair = pair_layer(d);
   assign npair = pair_layer(nd);
   logic pair_q;  // the tile being computed is in position pairs (set as it starts)
 
   // ------------------------------------------------------------- tiling
-  // Weights and parameters are double-buffered: the tile loader fills bank
-  // lbank_q with tile ltile_q while the engines compute tile tile_q from
-  // bank cbank_q.
+  // Weights and parameters are double-buffered: the tile loader
+  // (nb_tile_loader) fills one bank with the next tile while the engines
+  // compute tile tile_q from bank cbank_q.
   logic [15:0] tile_q;        // first output channel of the tile being computed
   logic [15:0] nrows;         // lanes in use
-  logic [15:0] ltile_q;       // first output channel of the tile being loaded
-  logic [15:0] lnrows;
-  logic cbank_q, lbank_q;
-  logic tl_q, tl_entry_q;     // tile loader busy, first cycle of its step
-  logic [3:0] lstep_q;        // tile loader step
-  // Steps: 0 binary and 1 int8 weight rows; 2 M1, 3 M2, 4 bias; 5 tau and 6
-  // neg of the layer after the tile's. A prefetch of the next layer's first
-  // tile goes 4 -> 7 (the descriptor after the next one, into nnd) -> 5.
-  logic [3:0] tl_step_next;
-  logic tl_par;  // a parameter step (2-6: M1, M2, bias, tau, neg), whose beats go to the parameter memories
-  assign tl_par = lstep_q >= 4'd2 && lstep_q <= 4'd6;
-  logic [31:0] base_d [9];  // the loader's base addresses, registered (see below)
-  logic [31:0] base_q [9];
-  assign tl_step_next = lstep_q == 4'd4 ? (tl_next_q ? 4'd7 : 4'd5) : lstep_q == 4'd7 ? 4'd5 : lstep_q + 4'd1;
-  logic tl_next_q;            // the loader prefetches the next layer's first tile (from nd_q)
-  logic pf_q;                 // bank lbank_q holds this layer's first tile, prefetched (steps 0-4)
+  logic cbank_q;
+  logic pf_q;                 // the loader's bank holds this layer's first tile, prefetched (steps 0-4)
   logic prev_tok_q;           // the layer before this one was token mixing (its successor's M1, M2, bias: not prefetched)
   logic [31:0] pos_total;     // windows per tile
-  // The descriptor the tile loader works from.
-  /* verilator lint_off UNUSEDSIGNAL */  // the loader reads a few of its fields
-  nb_pkg::desc_t sd;
-  /* verilator lint_on UNUSEDSIGNAL */
-  logic s_use_bin, s_use_mac, s_pair;
-  /* verilator lint_off UNUSEDSIGNAL */  // the loader needs the bin and mac modes only
-  logic s_pool, s_sel;
-  /* verilator lint_on UNUSEDSIGNAL */
-  // A token-mixing layer's parameter steps (2-6) load its positions'
-  // arrays with its first tile only, and the next layer's M1, M2 and bias
-  // are not prefetched during it (the ring of token rows is being written):
-  // that layer loads them when it starts. Registers: the loader's descriptor
-  // (sd) and tile change at least two cycles before step 2's first cycle
-  // (steps 0 and 1 take a cycle or more; a layer's start at step 2 comes
-  // long after its descriptor), so these are current when read.
-  logic s_tok_q, s_tok_skip;
-  logic [11:0] s_arr_q;   // a token-mixing layer's positions (<= MaxTokenCh): its arrays' elements
-  always_comb begin
-    sd = tl_next_q ? nd : d;
-    s_pair = tl_next_q ? npair : pair;
-    {s_use_bin, s_pool, s_sel, s_use_mac} = modes(sd);
-    s_tok_skip = (s_tok_q && (tl_next_q || ltile_q != 16'd0)) || (tl_next_q && token);
-  end
-  always_ff @(posedge clk_i) begin
-    s_tok_q <= sd.token;
-    s_arr_q <= 12'(sd.windows);
-  end
   // Rows (lanes in use) of a tile from channel t of a layer of r rows; kept
-  // in registers (nrows, lnrows) set with tile_q and ltile_q.
+  // kept in a register (nrows) set with tile_q.
   function automatic logic [15:0] rows_left(input logic [15:0] r, input logic [15:0] t);
     rows_left = (r - t > 16'(Lanes)) ? 16'(Lanes) : r - t;
   endfunction
-  logic [15:0] nrows_q, lnrows_q;
+  logic [15:0] nrows_q;
   assign nrows = nrows_q;
-  assign lnrows = lnrows_q;
   assign pos_total = d.windows;
 
   // ------------------------------------------------------------- counters
   logic [31:0] dump_ptr_q;
 
-  // -------------------------------------------------------- memory loader
-  // A load is flat (a number of beats) or rows (lnrows rows of wpr beats,
-  // counted by a row and a word counter: no products of sizes).
-  logic [31:0] ld_base_q, ld_beats_q, ld_iss_q, ld_rcv_q;
-  logic ld_rows_q;
-  logic [15:0] ld_wpr_q;                 // beats per row (rows loads)
-  logic [15:0] ld_lane_q, ld_word_q;     // receive side: row and beat within it
-  logic [15:0] li_row_q, li_word_q;      // issue side
-  logic signed [15:0] pbase_q;           // array loads: element index of the beat's slot 0
-  logic ld_done, main_load;
+  // ----------------------------------------------------- tile loader
+  logic tl_start, tl_start_next, tl_start_params, tl_start_bank;
+  logic [15:0] tl_start_tile, tl_start_rows;
+  logic tl_q;                 // the tile loader is busy
+  logic lbank;                // its bank
+  logic [2:0] tl_which;
+  logic tl_wbin, tl_wfix, tl_par, tl_pos, tl_desc, tl_pair;
+  logic [15:0] lnrows;        // the rows of the tile it loads
+  logic signed [15:0] pbase;
+  logic [3:0] per_beat;
+  logic tl_arm, tl_rows, tl_active, tl_empty;
+  logic [31:0] tl_base, tl_beats;
+  logic [15:0] tl_wpr;
+  // ---------------------------------------------------- memory loader
+  // One loader of beats (nb_mem_loader) for the controller's loads (header,
+  // descriptors, image: flat) and the tile loader's steps; never both at once.
+  logic main_load, ld_arm, ld_done, ld_req, ld_gnt;
+  logic [31:0] ld_addr, ld_rcv;
+  logic [15:0] ld_row, ld_word;
+  logic [31:0] main_start, main_beats;  // the controller's load in this state
+  logic main_empty;                     // it has no beats
   assign main_load = st_q == S_HDR || st_q == S_DESC || st_q == S_NDESC || st_q == S_INPUT;
-  assign ld_done = (ld_rows_q ? ld_lane_q == lnrows : ld_rcv_q == ld_beats_q) && !(main_load ? entry_q : tl_entry_q);
-
-  // Load parameters of the current state and step. The tile loader's
-  // sections are read tile after tile: each step keeps a pointer to where
-  // its next tile starts (tptr_q), set from the descriptor at tile 0.
-  logic [31:0] tptr_q [7];
-  logic [31:0] cfg_start, cfg_base, cfg_beats;
-  logic [1:0] cfg_esh;    // log2 of the element bytes of an array load
-  logic [15:0] cfg_wpr;
-  logic cfg_skip, cfg_rows;
-  logic [31:0] cfg_bytes;  // bytes of an array load
-  /* verilator lint_off UNUSEDSIGNAL */  // bytes within the beat
-  logic [11:0] cfg_abytes; // and with its first beat's leading bytes, rounded up to a beat
-  /* verilator lint_on UNUSEDSIGNAL */
   always_comb begin
-    cfg_start = 32'd0;
-    cfg_base = 32'd0;
-    cfg_beats = 32'd0;
-    cfg_esh = 2'd3;
-    cfg_wpr = 16'd0;
-    cfg_skip = 1'b0;
-    cfg_rows = 1'b0;
-    cfg_bytes = 32'd0;
-    cfg_abytes = 12'd0;
+    main_start = 32'd0;
+    main_beats = 32'd0;
+    main_empty = 1'b0;
     unique case (st_q)
-      S_HDR: begin cfg_start = prog_q; cfg_beats = 32'd8; end
-      S_DESC: begin cfg_start = desc_ptr_q; cfg_beats = 32'(nb_pkg::DescBeats); end
+      S_HDR: begin main_start = prog_q; main_beats = 32'd8; end
+      S_DESC: begin main_start = desc_ptr_q; main_beats = 32'(nb_pkg::DescBeats); end
       // the first layer's next descriptor; later layers' came with the prefetch (step 7)
-      S_NDESC: begin cfg_start = desc_ptr_q + 32'(nb_pkg::DescWords * 4); cfg_beats = li_q == 16'd0 ? 32'(nb_pkg::DescBeats) : 32'd0; end
-      S_INPUT: begin cfg_start = in_q; cfg_beats = (d.in_elems + 32'd7) >> 3; end
-      default: if (tl_q) begin
-        unique case (lstep_q)
-          4'd0: begin  // binary weight rows
-            cfg_skip = !s_use_bin;
-            cfg_rows = 1'b1;
-            cfg_wpr = sd.kw[15:0];
-            cfg_base = tl_next_q ? base_q[7] : base_q[5];
-          end
-          4'd1: begin  // int8 weight rows, 8-byte aligned rows
-            cfg_skip = !s_use_mac;
-            cfg_rows = 1'b1;
-            cfg_wpr = sd.fix_row_bytes[18:3];
-            cfg_base = tl_next_q ? base_q[8] : base_q[6];
-          end
-          // the per-channel arrays; a token-mixing layer's are per position,
-          // loaded whole with its first tile (and not prefetched)
-          4'd2: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = base_q[0]; end  // M1
-          4'd3: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = base_q[1]; end  // M2
-          4'd4: begin cfg_esh = 2'd3; cfg_skip = s_tok_skip; cfg_base = base_q[2]; end  // bias
-          // tau / neg of the layer after the tile's: nd's for this layer's
-          // tiles, nnd's for the next layer's first tile (prefetch, after step 7)
-          4'd5: begin cfg_esh = 2'd1; cfg_skip = (tl_next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = base_q[3]; end
-          4'd6: begin cfg_esh = 2'd0; cfg_skip = (tl_next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = base_q[4]; end
-          // prefetch only (between steps 4 and 5): the descriptor after the next one
-          4'd7: begin cfg_skip = !has_next2_q; cfg_base = desc_ptr_q + 32'(2 * nb_pkg::DescWords * 4); end
-          default: cfg_skip = 1'b1;
-        endcase
-        cfg_start = ltile_q == 16'd0 ? cfg_base : tptr_q[lstep_q[2:0]];
-        cfg_bytes = (s_tok_q ? 32'(s_arr_q) : 32'(lnrows)) << cfg_esh;
-        // an array of lnrows <= 64 (or MaxTokenCh <= 256 positions) elements of <= 8 bytes: 12-bit arithmetic
-        cfg_abytes = 12'(cfg_start[2:0]) + 12'(cfg_bytes) + 12'd7;
-        if (lstep_q == 4'd7) cfg_beats = 32'(nb_pkg::DescBeats);
-        else if (!cfg_rows) cfg_beats = 32'(cfg_abytes[11:3]);
-      end
+      S_NDESC: begin main_start = desc_ptr_q + 32'(nb_pkg::DescWords * 4); main_beats = li_q == 16'd0 ? 32'(nb_pkg::DescBeats) : 32'd0; main_empty = li_q != 16'd0; end
+      S_INPUT: begin main_start = in_q; main_beats = (d.in_elems + 32'd7) >> 3; main_empty = d.in_elems == 32'd0; end
+      default: ;
     endcase
   end
+  assign ld_arm = (main_load && entry_q) || tl_arm;
+  nb_mem_loader u_ld (
+    .clk_i, .rst_ni, .arm_i(ld_arm), .base_i(main_load ? main_start : tl_base), .beats_i(main_load ? main_beats : tl_beats),
+    .rows_i(!main_load && tl_rows), .wpr_i(main_load ? 16'd0 : tl_wpr), .nrows_i(lnrows),
+    .empty_i(main_load ? main_empty : tl_empty),
+    .active_i((main_load && !entry_q) || tl_active), .done_o(ld_done),
+    .req_o(ld_req), .addr_o(ld_addr), .gnt_i(ld_gnt),
+    .rsp_i(mem_rsp_valid_i), .rcv_o(ld_rcv), .row_o(ld_row), .word_o(ld_word));
 
-  // The loader's bases, registered: the descriptor select and the add
-  // would otherwise sit before the loader's beat count and pointer adds.
-  // Entries 0-4: the arrays of steps 2-6 (M1, M2, bias, tau, neg); 5-8: the
-  // weight rows of steps 0 and 1 for d and for nd (tl_next_q changes with
-  // step 0's entry, so both are kept). Each is current when a step reads
-  // it: the descriptors and tl_next_q are set at least two cycles before
-  // step 2's entry (steps 0 and 1 take a cycle each, a layer's start at
-  // step 2 comes two cycles after its descriptors shift), the descriptors
-  // at least a cycle before step 0's, and nnd's last beat arrives two
-  // cycles before step 5's entry (ld_done, then the entry). An assertion
-  // checks the entry a step reads at its entry.
-  always_comb begin
-    base_d[0] = img_q + sd.off_m1;
-    base_d[1] = img_q + sd.off_m2;
-    base_d[2] = img_q + sd.off_bias;
-    base_d[3] = img_q + (tl_next_q ? nnd.off_tau : nd.off_tau);
-    base_d[4] = img_q + (tl_next_q ? nnd.off_neg : nd.off_neg);
-    base_d[5] = img_q + d.off_wbin;
-    base_d[6] = img_q + d.off_wfix;
-    base_d[7] = img_q + nd.off_wbin;
-    base_d[8] = img_q + nd.off_wfix;
-  end
-  always_ff @(posedge clk_i) for (int k = 0; k < 9; k++) base_q[k] <= base_d[k];
+  nb_tile_loader u_tl (
+    .clk_i, .rst_ni,
+    .start_i(tl_start), .start_next_i(tl_start_next), .start_params_i(tl_start_params),
+    .start_tile_i(tl_start_tile), .start_rows_i(tl_start_rows), .start_bank_i(tl_start_bank),
+    .busy_o(tl_q), .bank_o(lbank),
+    .d_i(d), .nd_i(nd), .nnd_i(nnd), .mode_i(mode_q), .nmode_i(nmode_q), .pair_i(pair), .npair_i(npair),
+    .has_next_i(has_next_q), .has_next2_i(has_next2_q), .img_i(img_q), .desc_ptr_i(desc_ptr_q),
+    .ld_arm_o(tl_arm), .ld_base_o(tl_base), .ld_beats_o(tl_beats), .ld_rows_o(tl_rows), .ld_wpr_o(tl_wpr),
+    .ld_empty_o(tl_empty), .ld_active_o(tl_active), .ld_done_i(ld_done), .ld_addr_i(ld_addr), .rsp_i(mem_rsp_valid_i),
+    .which_o(tl_which), .wbin_o(tl_wbin), .wfix_o(tl_wfix), .par_o(tl_par), .pos_o(tl_pos),
+    .desc_o(tl_desc), .pair_o(tl_pair), .rows_o(lnrows), .pbase_o(pbase), .per_beat_o(per_beat));
 
   logic rsp;
   assign rsp = mem_rsp_valid_i;
 
   // Per-lane parameters of the tile (nb_lane_params), loaded by the tile
-  // loader's array steps: beat b holds 8 >> esh elements, lane l takes slot
-  // l - pbase_q (pbase_q counts the elements of the beats before, less the
+  // loader's array steps: beat b holds per_beat elements, lane l takes slot
+  // l - pbase (pbase counts the elements of the beats before, less the
   // first beat's leading ones).
-  logic [3:0] per_beat;
-  assign per_beat = 4'd8 >> cfg_esh;
   logic [MergeLanes*18-1:0] m1_g, m2_g;
   logic [MergeLanes*48-1:0] bias_g;
   logic [MergeLanes*16-1:0] ntau_g;
   logic [MergeLanes-1:0] nneg_g;
   logic [GA-1:0] m_grp;              // the merged group's parameters (in position pairs, lane l + Half has lane l's)
   nb_lane_params #(.Lanes(Lanes), .MergeLanes(MergeLanes), .GA(GA)) u_params (
-    .clk_i, .we_i(tl_q && rsp && tl_par && !sd.token), .which_i(3'(lstep_q - 4'd2)), .wbank_i(lbank_q),
-    .beat_i(mem_rsp_rdata_i), .base_i(pbase_q), .per_beat_i(per_beat), .rows_i(lnrows),
+    .clk_i, .we_i(tl_par), .which_i(tl_which), .wbank_i(lbank),
+    .beat_i(mem_rsp_rdata_i), .base_i(pbase), .per_beat_i(per_beat), .rows_i(lnrows),
     .rbank_i(cbank_q), .group_i(m_grp),
     .tok_i(token), .tok_rrow_i(merged_q[2:0]), .tok_we_i(tp_v_q), .tok_wrow_i(tp_a_q[2:0]),
     .tok_m1_i(pm1), .tok_m2_i(pm2), .tok_bias_i(pbias), .tok_tau_i(ptau), .tok_neg_i(pneg),
@@ -385,8 +295,8 @@ module nb_top #(
   assign tp_a = tp_f_q < 3'd4 ? PosA'(tp_f_q) : PosA'(merged_q) + PosA'(4);
   always_ff @(posedge clk_i) tp_a_q <= tp_a;
   nb_pos_params #(.N(nb_pkg::MaxTokenCh)) u_pos (
-    .clk_i, .we_i(tl_q && rsp && tl_par && sd.token), .which_i(3'(lstep_q - 4'd2)),
-    .beat_i(PosA'(ld_rcv_q)), .data_i(mem_rsp_rdata_i), .pos_i(tp_a),
+    .clk_i, .we_i(tl_pos), .which_i(tl_which),
+    .beat_i(PosA'(ld_rcv)), .data_i(mem_rsp_rdata_i), .pos_i(tp_a),
     .m1_o(pm1), .m2_o(pm2), .bias_o(pbias), .tau_o(ptau), .neg_o(pneg));
 
   // ------------------------------------------------------------ buffers
@@ -534,10 +444,10 @@ module nb_top #(
   for (genvar l = 0; l < Lanes; l++) begin : g_blane
     // the weight row this lane loads: in position pairs lane l + Half takes lane l's
     logic [15:0] wrow;
-    assign wrow = (s_pair && l >= Half) ? 16'(l - Half) : 16'(l);
+    assign wrow = (tl_pair && l >= Half) ? 16'(l - Half) : 16'(l);
     nb_bin_lane #(.Wpl(Wpl), .XnorImpl(XnorImpl), .KwA(KwA)) u_lane (
-      .clk_i, .rst_ni, .wload_i(tl_q && lstep_q == 4'd0 && rsp && ld_lane_q == wrow), .wbank_i(lbank_q),
-      .wword_i(ld_word_q), .wdata_i(mem_rsp_rdata_i[47:0]), .cbank_i(cbank_q), .widx_i(KwA'(bword)),
+      .clk_i, .rst_ni, .wload_i(tl_wbin && ld_row == wrow), .wbank_i(lbank),
+      .wword_i(ld_word), .wdata_i(mem_rsp_rdata_i[47:0]), .cbank_i(cbank_q), .widx_i(KwA'(bword)),
       .word_i(l >= Half ? gb1_word : gb_word), .pvalid_i(bv_q[nb_pkg::XnorStages-1]), .plast_i(bl_q[nb_pkg::XnorStages-1]),
       .pmask_i(lastmask), .kbin_i(kbin), .dot_o(dot_w[l]));
   end
@@ -647,10 +557,10 @@ module nb_top #(
   assign fix_push = fpush_q[nb_pkg::SelStages-1];
   for (genvar l = 0; l < Lanes; l++) begin : g_flane
     logic [15:0] wrow;
-    assign wrow = (s_pair && l >= Half) ? 16'(l - Half) : 16'(l);
+    assign wrow = (tl_pair && l >= Half) ? 16'(l - Half) : 16'(l);
     nb_fix_lane #(.Macs(Macs), .FixA(FixA)) u_lane (
-      .clk_i, .rst_ni, .wload_i(tl_q && lstep_q == 4'd1 && rsp && ld_lane_q == wrow), .wbank_i(lbank_q),
-      .wword_i(FixA'(ld_word_q)), .wdata_i(mem_rsp_rdata_i), .rd_i(fgb_valid), .cbank_i(cbank_q),
+      .clk_i, .rst_ni, .wload_i(tl_wfix && ld_row == wrow), .wbank_i(lbank),
+      .wword_i(FixA'(ld_word)), .wdata_i(mem_rsp_rdata_i), .rd_i(fgb_valid), .cbank_i(cbank_q),
       .ridx_i(FixA'(fbyte0 >> 3)), .a_i(l >= Half ? fa1_s : fa_s), .abyte_i(fbyte_q), .mclr_i(mclr), .op_i(fop),
       .lane_byte_i(signed'(byte_rdata[l*8 +: 8])), .acc_o(acc_w[l]));
   end
@@ -844,7 +754,7 @@ module nb_top #(
     byte_wmask = '0;
     if (st_q == S_INPUT && rsp) begin  // the image, pixel - 128
       byte_we = 1'b1;
-      byte_waddr = ld_rcv_q << 3;
+      byte_waddr = ld_rcv << 3;
       byte_wdata[63:0] = mem_rsp_rdata_i ^ 64'h8080808080808080;
       byte_wmask[7:0] = 8'hff;
     end
@@ -881,29 +791,17 @@ module nb_top #(
   // --------------------------------------------------------- memory port
   // the layer's counters (one per record word, counting the activity flags)
   logic [63:0] perf_word;
-  logic loading;
-  assign loading = ((main_load && !entry_q) || (tl_q && !tl_entry_q))
-                   && (ld_rows_q ? li_row_q < lnrows : ld_iss_q < ld_beats_q);
-  always_comb begin
-    mem_req_valid_o = 1'b0;
-    mem_req_we_o = 1'b0;
-    mem_req_addr_o = '0;
-    mem_req_wdata_o = '0;
-    if (loading) begin
-      mem_req_valid_o = 1'b1;
-      mem_req_addr_o = ld_base_q + (ld_iss_q << 3);
-    end else if (st_q == S_DUMP_WR) begin
-      mem_req_valid_o = 1'b1;
-      mem_req_we_o = 1'b1;
-      mem_req_addr_o = dump_ptr_q + (dump_beat_q << 3);
-      mem_req_wdata_o = logits ? {{16{logit_out[47]}}, logit_out} : byte_rdata[63:0];
-    end else if (st_q == S_PERF) begin
-      mem_req_valid_o = 1'b1;
-      mem_req_we_o = 1'b1;
-      mem_req_addr_o = rec_ptr_q + (32'(step_q) << 3);
-      mem_req_wdata_o = perf_word;
-    end
-  end
+  logic loading;              // the memory loader requests a beat
+  logic dump_gnt, rec_gnt;    // a dump beat, a record word written
+  assign loading = ld_req;
+  nb_mem_arbiter u_arb (
+    .clk_i, .rst_ni,
+    .rd_req_i(ld_req), .rd_addr_i(ld_addr), .rd_gnt_o(ld_gnt),
+    .dump_req_i(st_q == S_DUMP_WR), .dump_addr_i(dump_ptr_q + (dump_beat_q << 3)),
+    .dump_data_i(logits ? {{16{logit_out[47]}}, logit_out} : byte_rdata[63:0]), .dump_gnt_o(dump_gnt),
+    .rec_req_i(st_q == S_PERF), .rec_addr_i(rec_ptr_q + (32'(step_q) << 3)), .rec_data_i(perf_word),
+    .rec_gnt_o(rec_gnt),
+    .mem_req_valid_o, .mem_req_ready_i, .mem_req_addr_o, .mem_req_we_o, .mem_req_wdata_o);
 
   // ------------------------------------------------------------ activity
   // One flag per condition the performance counters count (and two that are
@@ -923,7 +821,7 @@ module nb_top #(
     act[nb_pkg::ActWr] = mem_req_valid_o && mem_req_ready_i && mem_req_we_o && st_q != S_PERF;
     act[nb_pkg::ActStall] = mem_req_valid_o && !mem_req_ready_i;
     act[nb_pkg::ActDump] = st_q == S_DUMP_RD || st_q == S_DUMP_WR;
-    act[nb_pkg::ActRec] = st_q == S_PERF && step_q == 4'd0 && mem_req_ready_i && !loading;
+    act[nb_pkg::ActRec] = rec_gnt && step_q == 4'd0;
   end
   assign act_o = act;
   nb_perf_counters u_perf (.clk_i, .rst_ni, .act_i(act), .clear_i(st_q == S_IDLE && start_i),
@@ -950,6 +848,34 @@ module nb_top #(
   logic tile_last;
   assign tile_last = 32'(tile_q) + 32'(Lanes) >= 32'(rows);
 
+  // The tile loader's jobs: a layer's first tile as it starts (after the
+  // image, or after the descriptors shifted: everything, or only the
+  // parameters when the weights came with the prefetch, and nothing when
+  // the prefetch brought all of it, which it does but around token mixing);
+  // as a tile starts computing, the next tile into the other bank, or after
+  // the last one the next layer's first tile (prefetch).
+  always_comb begin
+    tl_start = 1'b0;
+    tl_start_next = 1'b0;
+    tl_start_params = 1'b0;
+    tl_start_tile = 16'd0;
+    tl_start_rows = rows_left(rows, 16'd0);
+    tl_start_bank = 1'b0;
+    if (st_q == S_INPUT && !entry_q && ld_done) begin
+      tl_start = 1'b1;
+    end else if (st_q == S_NDESC && !entry_q && ld_done && size_err == nb_pkg::ErrNone && li_q != 16'd0) begin
+      tl_start = !pf_q || token || prev_tok_q;
+      tl_start_params = pf_q;
+      tl_start_bank = pf_q ? lbank : 1'b0;
+    end else if (st_q == S_WAIT_TL && !tl_q) begin
+      tl_start = !tile_last || has_next;
+      tl_start_next = tile_last;
+      tl_start_tile = tile_last ? 16'd0 : tile_q + 16'(Lanes);
+      tl_start_rows = tile_last ? rows_left(nd.rows[15:0], 16'd0) : rows_left(rows, tile_q + 16'(Lanes));
+      tl_start_bank = !lbank;
+    end
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       st_q <= S_IDLE;
@@ -967,30 +893,12 @@ module nb_top #(
       li_q <= '0;
       pp_q <= 1'b0;
       tile_q <= '0;
-      ltile_q <= '0;
       nrows_q <= '0;
-      lnrows_q <= '0;
       cbank_q <= 1'b0;
-      lbank_q <= 1'b0;
-      tl_q <= 1'b0;
-      tl_entry_q <= 1'b0;
-      lstep_q <= '0;
-      tl_next_q <= 1'b0;
       pf_q <= 1'b0;
       prev_tok_q <= 1'b0;
       tp_f_q <= '0;
       tp_v_q <= 1'b0;
-      ld_base_q <= '0;
-      ld_beats_q <= '0;
-      ld_iss_q <= '0;
-      ld_rcv_q <= '0;
-      ld_rows_q <= 1'b0;
-      ld_wpr_q <= '0;
-      pbase_q <= '0;
-      li_row_q <= '0;
-      li_word_q <= '0;
-      ld_lane_q <= '0;
-      ld_word_q <= '0;
       iss_ox_q <= '0;
       iss_iy0_q <= '0;
       iss_rowu_q <= '0;
@@ -1036,26 +944,16 @@ module nb_top #(
       layer_done_o <= 1'b0;
       entry_q <= 1'b0;
 
-      // ---- loader: issue and receive
-      if (loading && mem_req_ready_i) begin
-        ld_iss_q <= ld_iss_q + 32'd1;
-        if (li_word_q + 16'd1 == ld_wpr_q) begin
-          li_word_q <= '0;
-          li_row_q <= li_row_q + 16'd1;
-        end else begin
-          li_word_q <= li_word_q + 16'd1;
-        end
-      end
+      // ---- the controller's loads and the prefetched descriptor, as their beats arrive
       if (rsp) begin
-        ld_rcv_q <= ld_rcv_q + 32'd1;
         unique case (st_q)
           S_HDR: begin
-            if (ld_rcv_q == 32'd1) hdr_ok_q <= mem_rsp_rdata_i[31:0] == 32'(nb_pkg::ProgramVersion);
-            if (ld_rcv_q == 32'd2) begin
+            if (ld_rcv == 32'd1) hdr_ok_q <= mem_rsp_rdata_i[31:0] == 32'(nb_pkg::ProgramVersion);
+            if (ld_rcv == 32'd2) begin
               nlayers_q <= mem_rsp_rdata_i[31:0];
               if (mem_rsp_rdata_i[63:32] != 32'(nb_pkg::DescWords * 4)) hdr_ok_q <= 1'b0;
             end
-            if (ld_rcv_q == 32'd3) begin
+            if (ld_rcv == 32'd3) begin
               desc_ptr_q <= prog_q + mem_rsp_rdata_i[31:0];
               img_q <= prog_q + mem_rsp_rdata_i[63:32];
             end
@@ -1066,19 +964,7 @@ module nb_top #(
             mode_q <= modes({mem_rsp_rdata_i, d_raw_q[DescBits-1:64]});
           end
           S_NDESC: nnd_raw_q <= {mem_rsp_rdata_i, nnd_raw_q[DescBits-1:64]};
-          default: if (tl_q) begin
-            if (lstep_q == 4'd7) nnd_raw_q <= {mem_rsp_rdata_i, nnd_raw_q[DescBits-1:64]};
-            // rows: lane and word counters; arrays: the element count
-            pbase_q <= pbase_q + 16'(per_beat);
-            if (ld_rows_q) begin
-              if (ld_word_q + 16'd1 == ld_wpr_q) begin
-                ld_word_q <= '0;
-                ld_lane_q <= ld_lane_q + 16'd1;
-              end else begin
-                ld_word_q <= ld_word_q + 16'd1;
-              end
-            end
-          end
+          default: if (tl_desc) nnd_raw_q <= {mem_rsp_rdata_i, nnd_raw_q[DescBits-1:64]};
         endcase
       end
 
@@ -1140,40 +1026,6 @@ module nb_top #(
       tw_q <= tr_active_q;
       if (m_zv && logits) lrow_q <= lrow_q + 1'b1;
 
-      // ---- tile loader: weights and parameters of tile ltile_q into bank lbank_q
-      if (tl_q) begin
-        if (tl_entry_q || cfg_skip) begin
-          ld_base_q <= cfg_start & ~32'd7;
-          ld_beats_q <= cfg_skip ? 32'd0 : cfg_beats;
-          ld_rows_q <= cfg_rows && !cfg_skip;
-          ld_wpr_q <= cfg_wpr;
-          pbase_q <= -signed'(16'((cfg_start & 32'd7) >> cfg_esh));
-          ld_iss_q <= '0;
-          ld_rcv_q <= '0;
-          ld_lane_q <= '0;
-          ld_word_q <= '0;
-          li_row_q <= '0;
-          li_word_q <= '0;
-          tl_entry_q <= 1'b0;
-          // where this step's next tile starts: arrays now, rows when loaded
-          if (!cfg_rows && lstep_q != 4'd7) tptr_q[lstep_q[2:0]] <= cfg_start + cfg_bytes;
-          if (cfg_skip) begin  // a step this layer does not need
-            if (lstep_q == 4'd6) tl_q <= 1'b0;
-            else begin
-              lstep_q <= tl_step_next;
-              tl_entry_q <= 1'b1;
-            end
-          end
-        end else if (ld_done) begin
-          if (ld_rows_q) tptr_q[lstep_q[2:0]] <= ld_base_q + (ld_iss_q << 3);
-          if (lstep_q == 4'd6) tl_q <= 1'b0;
-          else begin
-            lstep_q <= tl_step_next;
-            tl_entry_q <= 1'b1;
-          end
-        end
-      end
-
       // ---- state machine
       unique case (st_q)
         S_IDLE: if (start_i) begin
@@ -1185,23 +1037,14 @@ module nb_top #(
           li_q <= '0;
           pp_q <= 1'b0;
           pf_q <= 1'b0;
-          tl_next_q <= 1'b0;
           error_o <= 1'b0;
           error_code_o <= '0;
           st_q <= S_HDR;
           entry_q <= 1'b1;
             end
         S_HDR, S_DESC, S_NDESC, S_INPUT: begin
-          if (entry_q) begin  // arm the loader for this state
-            ld_base_q <= cfg_start & ~32'd7;
-            ld_beats_q <= cfg_beats;
-            ld_rows_q <= 1'b0;
-            ld_wpr_q <= '0;
-            ld_iss_q <= '0;
-            ld_rcv_q <= '0;
-            ld_lane_q <= '0;
-            ld_word_q <= '0;
-          end else if (ld_done) begin
+          // (the memory loader is armed at the state's entry)
+          if (!entry_q && ld_done) begin
             unique case (st_q)
               S_HDR: begin
                 if (!hdr_ok_q) begin
@@ -1235,15 +1078,6 @@ module nb_top #(
                   st_q <= S_WAIT_TL;
                   tile_q <= '0;
                   nrows_q <= rows_left(rows, 16'd0);
-                  ltile_q <= '0;
-                  lnrows_q <= rows_left(rows, 16'd0);
-                  if (!pf_q) lbank_q <= 1'b0;
-                  // the prefetch brought everything (steps 0-6) but around
-                  // token mixing, whose parameters are loaded now (steps 2-6)
-                  tl_q <= !pf_q || token || prev_tok_q;
-                  tl_entry_q <= 1'b1;
-                  tl_next_q <= 1'b0;
-                  lstep_q <= pf_q ? 4'd2 : 4'd0;
                   pf_q <= 1'b0;
                 end
               end
@@ -1251,13 +1085,6 @@ module nb_top #(
                 st_q <= S_WAIT_TL;
                 tile_q <= '0;
                 nrows_q <= rows_left(rows, 16'd0);
-                ltile_q <= '0;
-                lnrows_q <= rows_left(rows, 16'd0);
-                lbank_q <= 1'b0;
-                tl_q <= 1'b1;
-                tl_entry_q <= 1'b1;
-                tl_next_q <= 1'b0;
-                lstep_q <= '0;
                 pf_q <= 1'b0;
               end
             endcase
@@ -1266,7 +1093,7 @@ module nb_top #(
         S_WAIT_TL: if (!tl_q) begin
           // the tile is loaded: compute it from that bank, and load the next
           // tile, if any, into the other bank meanwhile
-          cbank_q <= lbank_q;
+          cbank_q <= lbank;
           st_q <= S_COMPUTE;
           iss_ox_q <= '0;
           iss_iy0_q <= '0;
@@ -1286,24 +1113,8 @@ module nb_top #(
           merged_q <= '0;
           tp_f_q <= '0;
           pool_active_q <= use_pool;
-          if (!tile_last) begin
-            ltile_q <= tile_q + 16'(Lanes);
-            lnrows_q <= rows_left(rows, tile_q + 16'(Lanes));
-            lbank_q <= !lbank_q;
-            tl_q <= 1'b1;
-            tl_entry_q <= 1'b1;
-            tl_next_q <= 1'b0;
-            lstep_q <= '0;
-          end else if (has_next) begin  // the next layer's first tile (weights, M1, M2, bias)
-            ltile_q <= '0;
-            lnrows_q <= rows_left(nd.rows[15:0], 16'd0);
-            lbank_q <= !lbank_q;
-            tl_q <= 1'b1;
-            tl_entry_q <= 1'b1;
-            tl_next_q <= 1'b1;
-            lstep_q <= '0;
-            pf_q <= 1'b1;
-          end
+          // the tile loader starts on the next tile, or prefetches the next layer's first one
+          if (tile_last && has_next) pf_q <= 1'b1;
         end
         S_COMPUTE: begin
           if ((use_pool ? !pool_active_q : !iss_more_q)) st_q <= S_DRAIN;
@@ -1324,7 +1135,7 @@ module nb_top #(
         S_DUMP_RD: st_q <= S_DUMP_WR;
         // The tile loader may be prefetching the next layer: it has the port
         // first, and a dump or perf write goes when the port is free.
-        S_DUMP_WR: if (mem_req_ready_i && !loading) begin
+        S_DUMP_WR: if (dump_gnt) begin
           if (dump_beat_q + 32'd1 == dump_beats) begin
             st_q <= S_PERF;
             step_q <= '0;
@@ -1339,7 +1150,7 @@ module nb_top #(
             end
           end
         end
-        S_PERF: if (mem_req_ready_i && !loading) begin
+        S_PERF: if (rec_gnt) begin
           if (step_q == 4'd7) st_q <= S_LAYER_END;
           step_q <= step_q + 4'd1;
         end
@@ -1358,7 +1169,6 @@ module nb_top #(
             desc_ptr_q <= desc_ptr_q + 32'(nb_pkg::DescWords * 4);
             st_q <= S_NDESC;
             entry_q <= 1'b1;
-            tl_next_q <= 1'b0;
           end else begin
             st_q <= S_DONE;
           end
@@ -1426,20 +1236,15 @@ module nb_top #(
       assert (!(mac_v && sm_valid_q)) else $error("nb_top: MAC word and select / pool byte in the same slice cycle");
       assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
       assert (!(main_load && tl_q)) else $error("nb_top: two loaders at once");
+      assert (!(tl_start && tl_start_next && nmode_q != modes(nd))) else $error("nb_top: the next layer's registered modes are stale");
       assert (!(blk_q && pend_q)) else $error("nb_top: a transposed block complete while one waits to drain");
-      assert (!(tl_q && tl_entry_q && lstep_q <= 4'd1 && base_q[{2'b01, tl_next_q, lstep_q[0]} + 4'd1] != base_d[{2'b01, tl_next_q, lstep_q[0]} + 4'd1]))
-        else $error("nb_top: the registered weight-row base of step %0d is stale", lstep_q);
-      assert (!(tl_q && tl_entry_q && tl_par && base_q[lstep_q - 4'd2] != base_d[lstep_q - 4'd2]))
-        else $error("nb_top: the registered array base of step %0d is stale", lstep_q);
-      assert (!(tp_v_q && tl_q && rsp && tl_par && !sd.token))
+      assert (!(tp_v_q && tl_par))
         else $error("nb_top: a lane-parameter load while the token rows are written");
       assert (!(mgo && token && (tsh_q[merged_q[2:0]] != PosA'(merged_q) || tsh_t_q[merged_q[2:0]] != tile_tag_q)))
         else $error("nb_top: token row %0d holds position %0d of another tile or position, not %0d",
                     merged_q[2:0], tsh_q[merged_q[2:0]], merged_q);
       assert (!(mgo && token && tp_f_q != 3'd4))
         else $error("nb_top: a merge before the token rows' first four positions are in");
-      assert (!(tl_q && tl_entry_q && lstep_q >= 4'd2 && (s_tok_q != sd.token || (s_tok_q && s_arr_q != 12'(sd.windows)))))
-        else $error("nb_top: the loader's registered token mode is stale");
       assert (!(m_yv && !out_t && tw_q)) else $error("nb_top: stage 3 and the transpose drain write at once");
       // the FIFOs hold windows in flight (issued, not yet merged)
       assert (32'(acnt) <= 32'(inflight_q) && 32'(dcnt) <= 32'(inflight_q))
@@ -1494,25 +1299,13 @@ module nb_top #(
       c_out_t: cover (out_t && tw_q);
       c_out_t_partial: cover (out_t && tw_q && 32'(tw_n_q) < TB);
       c_out_t_pending: cover (out_t && pend_q);
-      // the tile loader: the next layer's first tile prefetched, a layer
-      // starting from it, each step loaded and skipped
-      c_tl_prefetch: cover (tl_q && tl_next_q && rsp);
-      c_tl_bin_rows: cover (tl_q && lstep_q == 4'd0 && rsp);
-      c_tl_fix_rows: cover (tl_q && lstep_q == 4'd1 && rsp);
-      c_tl_params: cover (tl_q && lstep_q == 4'd4 && rsp);
-      c_tl_tau_neg: cover (tl_q && lstep_q == 4'd6 && rsp);
-      c_tl_pf_desc: cover (tl_q && lstep_q == 4'd7 && rsp);
-      c_tl_pf_tau_neg: cover (tl_q && tl_next_q && lstep_q == 4'd6 && rsp);
-      c_tl_pf_desc_skip: cover (tl_q && lstep_q == 4'd7 && cfg_skip);
-      c_tl_skip_bin: cover (tl_q && lstep_q == 4'd0 && cfg_skip);
-      c_tl_skip_fix: cover (tl_q && lstep_q == 4'd1 && cfg_skip);
-      c_tl_skip_tau_neg: cover (tl_q && lstep_q == 4'd5 && cfg_skip);
       // the engines wait for a tile's load, the layer's end for the prefetch
       c_tl_wait_tile: cover (st_q == S_WAIT_TL && tl_q);
       c_tl_wait_prefetch: cover (st_q == S_PF_WAIT && tl_q);
       // the memory port: requests accepted, held (DRAM back-pressure: valid
       // without ready), the port idle while the memory is ready (ready
-      // without valid); responses to either loader
+      // without valid); responses to either loader (every request of a
+      // load issued, responses outstanding: nb_mem_loader's cover point)
       c_mem_rd: cover (mem_req_valid_o && mem_req_ready_i && !mem_req_we_o);
       c_mem_rd_stall: cover (mem_req_valid_o && !mem_req_ready_i && !mem_req_we_o);
       c_mem_dump_stall: cover (st_q == S_DUMP_WR && !mem_req_ready_i);
@@ -1521,7 +1314,6 @@ module nb_top #(
       c_mem_ready_idle: cover (!mem_req_valid_o && mem_req_ready_i);
       c_mem_rsp_main: cover (rsp && main_load);
       c_mem_rsp_tile: cover (rsp && tl_q);
-      c_mem_rsp_outstanding: cover (!loading && tl_q && !tl_entry_q && !ld_done && !cfg_skip);
       // issue: a window waits for a window generator or for the in-flight
       // limit; one generator ready while the other is not
       c_iss_wait_bin: cover (st_q == S_COMPUTE && !use_pool && iss_more_q && use_bin && !bg_ready);
@@ -1542,7 +1334,7 @@ module nb_top #(
       c_err_size: cover (done_o && error_o && error_code_o == nb_pkg::ErrSize);
       c_err_first: cover (done_o && error_o && error_code_o == nb_pkg::ErrFirst);
       c_err_version: cover (done_o && error_o && error_code_o == nb_pkg::ErrVersion);
-      c_err_desc_bytes: cover (st_q == S_HDR && rsp && ld_rcv_q == 32'd2 && mem_rsp_rdata_i[63:32] != 32'(nb_pkg::DescWords * 4));
+      c_err_desc_bytes: cover (st_q == S_HDR && rsp && ld_rcv == 32'd2 && mem_rsp_rdata_i[63:32] != 32'(nb_pkg::DescWords * 4));
       if (st_q == S_NDESC && ld_done && !entry_q) begin
         c_err_kind: cover (size_err == nb_pkg::ErrLayer && kind > 3'd4);
         c_err_token: cover (size_err == nb_pkg::ErrSize && token && d.windows > 32'(nb_pkg::MaxTokenCh));

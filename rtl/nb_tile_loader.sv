@@ -1,0 +1,299 @@
+// The tile loader: a tile's weights and parameters, from memory into one
+// bank of the double-buffered weight and parameter memories while the
+// engines compute from the other bank.
+//
+// The controller starts a job (start_i: the tile's first output channel,
+// its rows, the bank; of this layer, or of the next one as a prefetch;
+// from step 0, or from step 2 for the parameters only) when the loader is
+// idle (busy_o low). The job runs its steps in turn, each one section of
+// memory read by the memory loader (nb_mem_loader: armed here, its done
+// ends the step) or skipped when the layer has no such section:
+//   0 binary and 1 int8 weight rows (a row of beats per lane);
+//   2 M1, 3 M2, 4 bias, 5 tau, 6 neg: the per-channel arrays (tau / neg
+//     of the layer after the tile's: the next layer's binarization);
+//   7 (prefetch only, between 4 and 5) the descriptor after the next one,
+//     whose tau / neg steps 5 and 6 then load.
+// The beats go where the step says: each response comes with one write
+// strobe (wbin_o, wfix_o, par_o, pos_o, desc_o) and the step's addressing
+// (the memory loader's row / word, pbase_o / per_beat_o for the arrays).
+//
+// A section's tiles follow each other in memory: each step keeps where its
+// next tile starts (tptr_q), from the descriptor at tile 0. A token-mixing
+// layer's arrays are per position, loaded whole with its first tile (and
+// never prefetched).
+module nb_tile_loader (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  // job (controller)
+  input  logic        start_i,
+  input  logic        start_next_i,    // the next layer's first tile (prefetch)
+  input  logic        start_params_i,  // from step 2 (the weights are in)
+  input  logic [15:0] start_tile_i,
+  input  logic [15:0] start_rows_i,
+  input  logic        start_bank_i,
+  output logic        busy_o,
+  output logic        bank_o,          // the bank of the job (the last one, when idle)
+  // the layers: this one (d), the next (nd) and the one after (nnd); their
+  // engine modes {bin, pool, sel, mac} and position-pair rule (nb_top)
+  /* verilator lint_off UNUSEDSIGNAL */  // the loader reads the fields of its sections
+  input  nb_pkg::desc_t d_i,
+  input  nb_pkg::desc_t nd_i,
+  input  nb_pkg::desc_t nnd_i,
+  input  logic [3:0]  mode_i,
+  input  logic [3:0]  nmode_i,
+  /* verilator lint_on UNUSEDSIGNAL */
+  input  logic        pair_i,
+  input  logic        npair_i,
+  input  logic        has_next_i,      // a layer follows this one
+  input  logic        has_next2_i,     // and one after it
+  input  logic [31:0] img_i,           // the program's memory image
+  input  logic [31:0] desc_ptr_i,      // this layer's descriptor
+  // memory loader
+  output logic        ld_arm_o,
+  output logic [31:0] ld_base_o,
+  output logic [31:0] ld_beats_o,
+  output logic        ld_rows_o,
+  output logic [15:0] ld_wpr_o,
+  output logic        ld_empty_o,      // the step has no beats
+  output logic        ld_active_o,
+  input  logic        ld_done_i,
+  input  logic [31:0] ld_addr_i,
+  input  logic        rsp_i,
+  // where this cycle's beat goes
+  output logic [2:0]  which_o,         // array steps: 0 M1 .. 4 neg
+  output logic        wbin_o,          // a binary weight beat (row / word: the memory loader's)
+  output logic        wfix_o,          // an int8 weight beat
+  output logic        par_o,           // an array beat for the lanes' parameters
+  output logic        pos_o,           // an array beat of a token-mixing layer's positions
+  output logic        desc_o,          // a beat of the descriptor after the next one
+  output logic        pair_o,          // the job's layer is in position pairs (lane l + Half loads row l)
+  output logic [15:0] rows_o,          // the tile's rows (lanes)
+  output logic signed [15:0] pbase_o,  // array steps: the element in the beat's slot 0
+  output logic [3:0]  per_beat_o       // array steps: elements per beat
+);
+  logic busy_q, busy_d, entry_q, entry_d, next_q, next_d, bank_q, bank_d;
+  logic [3:0] step_q, step_d, step_next;
+  logic [15:0] tile_q, tile_d, rows_q, rows_d;
+  logic signed [15:0] pbase_q, pbase_d;
+  logic [31:0] tptr_q [7];  // per step: where its next tile starts
+  logic tptr_we;
+  logic [31:0] tptr_wd;
+  logic [31:0] base_d [9];  // the sections' bases at tile 0, registered (see below)
+  logic [31:0] base_q [9];
+
+  // The job's layer: the next one (prefetch) or this one.
+  /* verilator lint_off UNUSEDSIGNAL */  // the loader reads a few of its fields
+  nb_pkg::desc_t sd;
+  logic s_pool, s_sel;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic s_use_bin, s_use_mac, s_pair, nbin, nnbin;
+  logic nbin_q, nnbin_q;  // registered (below)
+  // A token-mixing layer's array steps (2-6) load its positions' arrays with
+  // its first tile only, and the next layer's M1, M2 and bias are not
+  // prefetched during it (the ring of token rows is being written): that
+  // layer loads them when it starts. Registers: the job's layer and tile
+  // change at least two cycles before step 2's first cycle (steps 0 and 1
+  // take a cycle or more; a layer's start at step 2 comes long after its
+  // descriptor), so these are current when read.
+  logic s_tok_q, s_tok_skip;
+  logic [11:0] s_arr_q;   // a token-mixing layer's positions (<= MaxTokenCh): its arrays' elements
+  always_comb begin
+    sd = next_q ? nd_i : d_i;
+    s_pair = next_q ? npair_i : pair_i;
+    {s_use_bin, s_pool, s_sel, s_use_mac} = next_q ? nmode_i : mode_i;
+    s_tok_skip = (s_tok_q && (next_q || tile_q != 16'd0)) || (next_q && d_i.token);
+    nbin = nbin_q;
+    nnbin = nnbin_q;  // the prefetched tile's tau / neg
+  end
+  // Registers too: whether the layer after the tile's (nd; nnd for the
+  // prefetch) is binary, read by steps 5 and 6. nd is set long before;
+  // nnd's last beat arrives two cycles before step 5's entry (its done
+  // the cycle after, then the entry), so nnbin_q is current there.
+  always_ff @(posedge clk_i) begin
+    s_tok_q <= sd.token;
+    s_arr_q <= 12'(sd.windows);
+    nbin_q <= has_next_i && nd_i.kbin != 32'd0;
+    nnbin_q <= has_next2_i && nnd_i.kbin != 32'd0;
+  end
+
+  // ---- the step's section
+  logic par_step;  // steps 2-6: arrays, whose beats go to the parameter memories
+  assign par_step = step_q >= 4'd2 && step_q <= 4'd6;
+  assign step_next = step_q == 4'd4 ? (next_q ? 4'd7 : 4'd5) : step_q == 4'd7 ? 4'd5 : step_q + 4'd1;
+  logic [31:0] cfg_start, cfg_base, cfg_beats, cfg_bytes;
+  logic [1:0] cfg_esh;    // log2 of the element bytes of an array
+  logic [15:0] cfg_wpr;
+  logic cfg_skip, cfg_rows;
+  /* verilator lint_off UNUSEDSIGNAL */  // bytes within the beat
+  logic [11:0] cfg_abytes; // an array's bytes with its first beat's leading bytes, rounded up to a beat
+  /* verilator lint_on UNUSEDSIGNAL */
+  always_comb begin
+    cfg_base = 32'd0;
+    cfg_beats = 32'd0;
+    cfg_esh = 2'd3;
+    cfg_wpr = 16'd0;
+    cfg_skip = 1'b0;
+    cfg_rows = 1'b0;
+    unique case (step_q)
+      4'd0: begin  // binary weight rows
+        cfg_skip = !s_use_bin;
+        cfg_rows = 1'b1;
+        cfg_wpr = sd.kw[15:0];
+        cfg_base = next_q ? base_q[7] : base_q[5];
+      end
+      4'd1: begin  // int8 weight rows, 8-byte aligned rows
+        cfg_skip = !s_use_mac;
+        cfg_rows = 1'b1;
+        cfg_wpr = sd.fix_row_bytes[18:3];
+        cfg_base = next_q ? base_q[8] : base_q[6];
+      end
+      // the per-channel arrays; a token-mixing layer's are per position,
+      // loaded whole with its first tile (and not prefetched)
+      4'd2: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = base_q[0]; end  // M1
+      4'd3: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = base_q[1]; end  // M2
+      4'd4: begin cfg_esh = 2'd3; cfg_skip = s_tok_skip; cfg_base = base_q[2]; end  // bias
+      // tau / neg of the layer after the tile's: nd's for this layer's
+      // tiles, nnd's for the next layer's first tile (prefetch, after step 7)
+      4'd5: begin cfg_esh = 2'd1; cfg_skip = (next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = base_q[3]; end
+      4'd6: begin cfg_esh = 2'd0; cfg_skip = (next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = base_q[4]; end
+      // prefetch only (between steps 4 and 5): the descriptor after the next one
+      4'd7: begin cfg_skip = !has_next2_i; cfg_base = desc_ptr_i + 32'(2 * nb_pkg::DescWords * 4); end
+      default: cfg_skip = 1'b1;
+    endcase
+    cfg_start = tile_q == 16'd0 ? cfg_base : tptr_q[step_q[2:0]];
+    cfg_bytes = (s_tok_q ? 32'(s_arr_q) : 32'(rows_q)) << cfg_esh;
+    // an array of rows <= 64 (or MaxTokenCh <= 256 positions) elements of <= 8 bytes: 12-bit arithmetic
+    cfg_abytes = 12'(cfg_start[2:0]) + 12'(cfg_bytes) + 12'd7;
+    if (step_q == 4'd7) cfg_beats = 32'(nb_pkg::DescBeats);
+    else if (!cfg_rows) cfg_beats = 32'(cfg_abytes[11:3]);
+  end
+
+  // The sections' bases, registered: the layer select and the add would
+  // otherwise sit before the memory loader's beat count and address adds.
+  // Entries 0-4: the arrays of steps 2-6 (M1, M2, bias, tau, neg); 5-8: the
+  // weight rows of steps 0 and 1 for d and for nd (next_q changes with step
+  // 0's entry, so both are kept). Each is current when a step reads it: the
+  // descriptors and next_q are set at least two cycles before step 2's
+  // entry (steps 0 and 1 take a cycle each, a layer's start at step 2 comes
+  // two cycles after its descriptors shift), the descriptors at least a
+  // cycle before step 0's, and nnd's last beat arrives two cycles before
+  // step 5's entry (ld_done, then the entry). An assertion checks the entry
+  // a step reads at its entry.
+  always_comb begin
+    base_d[0] = img_i + sd.off_m1;
+    base_d[1] = img_i + sd.off_m2;
+    base_d[2] = img_i + sd.off_bias;
+    base_d[3] = img_i + (next_q ? nnd_i.off_tau : nd_i.off_tau);
+    base_d[4] = img_i + (next_q ? nnd_i.off_neg : nd_i.off_neg);
+    base_d[5] = img_i + d_i.off_wbin;
+    base_d[6] = img_i + d_i.off_wfix;
+    base_d[7] = img_i + nd_i.off_wbin;
+    base_d[8] = img_i + nd_i.off_wfix;
+  end
+  always_ff @(posedge clk_i) for (int k = 0; k < 9; k++) base_q[k] <= base_d[k];
+
+  // ---- steps: arm the memory loader at a step's entry (or skip it), move
+  // on when its last beat is in
+  logic arm;
+  assign arm = busy_q && (entry_q || cfg_skip);
+  assign per_beat_o = 4'd8 >> cfg_esh;
+  always_comb begin
+    {busy_d, entry_d, next_d, bank_d, step_d, tile_d, rows_d} = {busy_q, entry_q, next_q, bank_q, step_q, tile_q, rows_q};
+    pbase_d = pbase_q;
+    tptr_we = 1'b0;
+    tptr_wd = cfg_start + cfg_bytes;
+    if (busy_q && rsp_i) pbase_d = pbase_q + 16'(per_beat_o);
+    if (arm) begin
+      // the array's first element sits at the beat's slot (start mod 8) >> esh
+      pbase_d = -signed'(16'((cfg_start & 32'd7) >> cfg_esh));
+      entry_d = 1'b0;
+      // where this step's next tile starts: arrays now, rows when loaded
+      tptr_we = !cfg_rows && step_q != 4'd7;
+    end else if (busy_q && ld_done_i && cfg_rows) begin
+      tptr_we = 1'b1;
+      tptr_wd = ld_addr_i;
+    end
+    if (busy_q && (cfg_skip || (!entry_q && ld_done_i))) begin
+      if (step_q == 4'd6) begin  // the job's last step
+        busy_d = 1'b0;
+        next_d = 1'b0;
+      end else begin
+        step_d = step_next;
+        entry_d = 1'b1;
+      end
+    end
+    if (start_i) begin
+      {busy_d, entry_d, next_d, bank_d} = {1'b1, 1'b1, start_next_i, start_bank_i};
+      step_d = start_params_i ? 4'd2 : 4'd0;
+      tile_d = start_tile_i;
+      rows_d = start_rows_i;
+    end
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      {busy_q, entry_q, next_q, bank_q, step_q, tile_q, rows_q} <= '0;
+      pbase_q <= '0;
+    end else begin
+      {busy_q, entry_q, next_q, bank_q, step_q, tile_q, rows_q} <= {busy_d, entry_d, next_d, bank_d, step_d, tile_d, rows_d};
+      pbase_q <= pbase_d;
+    end
+  end
+  always_ff @(posedge clk_i) if (tptr_we) tptr_q[step_q[2:0]] <= tptr_wd;
+
+  assign busy_o = busy_q;
+  assign bank_o = bank_q;
+  assign ld_arm_o = arm;
+  assign ld_base_o = cfg_start;
+  assign ld_beats_o = cfg_skip ? 32'd0 : cfg_beats;
+  assign ld_rows_o = cfg_rows && !cfg_skip;
+  assign ld_wpr_o = cfg_wpr;
+  // from registers and the skip: rows steps' beats are rows x wpr, arrays'
+  // at least one per element, step 7's a descriptor
+  assign ld_empty_o = cfg_skip || (cfg_rows ? rows_q == 16'd0
+                                            : step_q != 4'd7 && (s_tok_q ? s_arr_q == 12'd0 : rows_q == 16'd0));
+  assign ld_active_o = busy_q && !entry_q;
+  assign which_o = 3'(step_q - 4'd2);
+  assign wbin_o = busy_q && rsp_i && step_q == 4'd0;
+  assign wfix_o = busy_q && rsp_i && step_q == 4'd1;
+  assign par_o = busy_q && rsp_i && par_step && !sd.token;
+  assign pos_o = busy_q && rsp_i && par_step && sd.token;
+  assign desc_o = busy_q && rsp_i && step_q == 4'd7;
+  assign pair_o = s_pair;
+  assign rows_o = rows_q;
+  assign pbase_o = pbase_q;
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (!(start_i && busy_q)) else $error("nb_tile_loader: a job started while one runs");
+      assert (!(busy_q && entry_q && step_q <= 4'd1 && base_q[{2'b01, next_q, step_q[0]} + 4'd1] != base_d[{2'b01, next_q, step_q[0]} + 4'd1]))
+        else $error("nb_tile_loader: the registered weight-row base of step %0d is stale", step_q);
+      assert (!(busy_q && entry_q && par_step && base_q[step_q - 4'd2] != base_d[step_q - 4'd2]))
+        else $error("nb_tile_loader: the registered array base of step %0d is stale", step_q);
+      assert (!(busy_q && entry_q && (step_q == 4'd5 || step_q == 4'd6)
+                && (nbin_q != (has_next_i && nd_i.kbin != 32'd0) || nnbin_q != (has_next2_i && nnd_i.kbin != 32'd0))))
+        else $error("nb_tile_loader: the registered next-layer binary flags are stale at step %0d", step_q);
+      assert (!(busy_q && entry_q && step_q >= 4'd2 && (s_tok_q != sd.token || (s_tok_q && s_arr_q != 12'(sd.windows)))))
+        else $error("nb_tile_loader: the registered token mode is stale");
+    end
+  end
+
+  // Cover points (the coverage build): the next layer's first tile
+  // prefetched, each step loaded and skipped.
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      c_tl_prefetch: cover (busy_q && next_q && rsp_i);
+      c_tl_bin_rows: cover (busy_q && step_q == 4'd0 && rsp_i);
+      c_tl_fix_rows: cover (busy_q && step_q == 4'd1 && rsp_i);
+      c_tl_params: cover (busy_q && step_q == 4'd4 && rsp_i);
+      c_tl_tau_neg: cover (busy_q && step_q == 4'd6 && rsp_i);
+      c_tl_pf_desc: cover (busy_q && step_q == 4'd7 && rsp_i);
+      c_tl_pf_tau_neg: cover (busy_q && next_q && step_q == 4'd6 && rsp_i);
+      c_tl_pf_desc_skip: cover (busy_q && step_q == 4'd7 && cfg_skip);
+      c_tl_skip_bin: cover (busy_q && step_q == 4'd0 && cfg_skip);
+      c_tl_skip_fix: cover (busy_q && step_q == 4'd1 && cfg_skip);
+      c_tl_skip_tau_neg: cover (busy_q && step_q == 4'd5 && cfg_skip);
+    end
+  end
+`endif
+endmodule
