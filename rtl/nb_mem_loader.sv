@@ -53,7 +53,9 @@ module nb_mem_loader (
   logic more_q, more_d, complete_q, complete_d;
   logic ilast, rlast;                                  // the beat issued / received is the load's last
 
-  assign req_o = active_i && more_q;
+  // (more_q is only set while the owner holds the load: the request leaves
+  // a flip-flop, with nothing of the owner's state before it)
+  assign req_o = more_q;
   assign done_o = active_i && complete_q;
   assign addr_o = base_q + (iss_q << 3);
   assign rcv_o = rcv_q;
@@ -142,6 +144,7 @@ module nb_mem_loader (
       // every response answers a request
       assert (!(arm_i && empty_i != (rows_i ? nrows_i == 16'd0 : beats_i == 32'd0)))
         else $error("nb_mem_loader: armed with empty %0d for %0d beats (rows %0d x %0d)", empty_i, beats_i, rows_i, nrows_i);
+      assert (!(more_q && !active_i)) else $error("nb_mem_loader: beats left to issue with no owner");
       assert (!(arm_i && rcv_q != iss_q)) else $error("nb_mem_loader: armed with beats outstanding");
       assert (!(rsp_i && rcv_q == iss_q)) else $error("nb_mem_loader: a response without a request");
       assert (!(rsp_i && fresh_q)) else $error("nb_mem_loader: a response in the cycle after the arm");
