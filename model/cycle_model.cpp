@@ -88,10 +88,16 @@ struct Sim {
   std::vector<LayerPerf>* out;
   LayerPerf* cur = nullptr;
 
-  // A load of n beats by a loader armed in cycle s: returns its last cycle
-  // (the cycle ld_done is seen).
-  int64_t load(int64_t s, int64_t n) {
-    if (n == 0) return s + 1;
+  // A load of n beats by the memory loader armed in cycle s: the cycle
+  // its issue side is seen done (every beat requested; the tile loader
+  // moves on to its next step) and the cycle its last beat is seen in.
+  // Loads are received in order, so a load's beats are in when those of
+  // every load armed before it are.
+  struct Load {
+    int64_t issued, done;
+  };
+  Load load2(int64_t s, int64_t n) {
+    if (n == 0) return {s + 1, s + 1};
     int64_t c = s + 1, last = s;
     if (mem.bytes_per_cycle >= 8) {
       last = s + n;
@@ -103,8 +109,10 @@ struct Sim {
       }
     }
     cur->rd_beats += uint64_t(n);
-    return last + mem.latency + 2;
+    return {last + 1, last + mem.latency + 2};
   }
+  // The controller's loads, one at a time: the cycle it sees done.
+  int64_t load(int64_t s, int64_t n) { return load2(s, n).done; }
   // One write (dump beat or record word) offered from cycle c: the cycle it is accepted.
   int64_t write(int64_t c) {
     while (!port.ready(c)) ++c;
@@ -133,7 +141,11 @@ struct Sim {
     const bool after_tok = li > 0 && lay.desc[li - 1][f::kToken];
     const bool par_skip = tok_skip || (next && after_tok);
     const int64_t elems = token ? int64_t(d[f::kWindows]) : nrows;
-    int64_t t = a;
+    // Steps are pipelined: a step moves on when its beats are requested
+    // (their responses still on the way), and the job's receive side
+    // takes them in order. Step 7 (whose descriptor steps 5 and 6 read)
+    // and the job's last step wait until every beat is in.
+    int64_t t = a, in = a;  // the next step's first cycle; the cycle every beat armed so far is in
     static constexpr int kOrder[] = {0, 1, 2, 3, 4, 7, 5, 6};
     for (int s : kOrder) {
       if (s < step || (s == 7 && !next)) continue;
@@ -141,9 +153,8 @@ struct Sim {
       int64_t beats = 0;
       uint64_t start = 0, elem = 8;
       if (s == 7) {  // the descriptor after the next one
-        int64_t end = li + 1 < lay.desc.size() ? load(t, hw::kDescBeats) : t;
-        t = end + 1;
-        continue;
+        skip = li + 1 >= lay.desc.size();
+        beats = hw::kDescBeats;
       }
       switch (s) {
         case 0: skip = !use_bin, beats = int64_t(d[f::kKw]) * nrows; break;
@@ -152,10 +163,17 @@ struct Sim {
         case 3: elem = 4, skip = par_skip, start = lay.image_off + d[f::kOffM2] + 4 * uint64_t(first); break;
         case 4: elem = 8, skip = par_skip, start = lay.image_off + d[f::kOffBias] + 8 * uint64_t(first); break;
         case 5: elem = 2, skip = !nbin || par_skip, start = lay.image_off + nd[f::kOffTau] + 2 * uint64_t(first); break;
-        default: elem = 1, skip = !nbin || par_skip, start = lay.image_off + nd[f::kOffNeg] + uint64_t(first); break;
+        case 6: elem = 1, skip = !nbin || par_skip, start = lay.image_off + nd[f::kOffNeg] + uint64_t(first); break;
+        default: break;
       }
-      if (s >= 2) beats = int64_t(((start & 7) + elem * uint64_t(elems) + 7) >> 3);
-      int64_t end = skip ? t : load(t, beats);  // the step's last cycle
+      if (s >= 2 && s <= 6) beats = int64_t(((start & 7) + elem * uint64_t(elems) + 7) >> 3);
+      int64_t end = t;  // the step's last cycle
+      if (!skip) {
+        Load l = load2(t, beats);
+        in = beats ? l.done : std::max(in, l.done);
+        end = l.issued;
+      }
+      if (s == 6 || (s == 7 && !skip)) end = std::max(end, in);
       t = end + 1;
     }
     return t;

@@ -6,14 +6,20 @@
 // its rows, the bank; of this layer, or of the next one as a prefetch;
 // from step 0, or from step 2 for the parameters only) when the loader is
 // idle (busy_o low). The job runs its steps in turn, each one section of
-// memory read by the memory loader (nb_mem_loader: armed here, its done
-// ends the step) or skipped when the layer has no such section:
+// memory read by the memory loader (nb_mem_loader: armed here) or skipped
+// when the layer has no such section:
 //   0 binary and 1 int8 weight rows (a row of beats per lane);
 //   2 M1, 3 M2, 4 bias, 5 tau, 6 neg: the per-channel arrays (tau / neg
 //     of the layer after the tile's: the next layer's binarization);
 //   7 (prefetch only, between 4 and 5) the descriptor after the next one,
 //     whose tau / neg steps 5 and 6 then load.
-// The beats go where the step says: each response comes with one write
+// Steps are pipelined: a step ends when its beats are requested (the
+// memory loader's issued), and the next one is armed while they are on the
+// way. Step 7 waits until its beats are in (steps 5 and 6 read the
+// descriptor it brings), and the job ends when every beat is in (the
+// memory loader idle). The beats go where their step says: each load
+// carries its step, element size and first element (the memory loader's
+// tag, returned with its beats), and each response comes with one write
 // strobe (wbin_o, wfix_o, par_o, pos_o, desc_o) and the step's addressing
 // (the memory loader's row / word, pbase_o / per_beat_o for the arrays).
 //
@@ -21,7 +27,9 @@
 // next tile starts (tptr_q), from the descriptor at tile 0. A token-mixing
 // layer's arrays are per position, loaded whole with its first tile (and
 // never prefetched).
-module nb_tile_loader (
+module nb_tile_loader #(
+  parameter int TagW = 9  // {step, element size, the first beat's lead}
+) (
   input  logic        clk_i,
   input  logic        rst_ni,
   // job (controller)
@@ -56,9 +64,14 @@ module nb_tile_loader (
   output logic [15:0] ld_wpr_o,
   output logic        ld_empty_o,      // the step has no beats
   output logic        ld_active_o,
-  input  logic        ld_done_i,
+  output logic [TagW-1:0] ld_tag_o,    // the step, its element size and the first beat's lead
+  input  logic        ld_issued_i,
+  input  logic        ld_idle_i,
   input  logic [31:0] ld_addr_i,
+  // the response: its load's tag, whether it is the load's first beat
   input  logic        rsp_i,
+  input  logic [TagW-1:0] rsp_tag_i,
+  input  logic        rsp_first_i,
   // where this cycle's beat goes
   output logic [2:0]  which_o,         // array steps: 0 M1 .. 4 neg
   output logic        wbin_o,          // a binary weight beat (row / word: the memory loader's)
@@ -192,28 +205,32 @@ module nb_tile_loader (
   end
   always_ff @(posedge clk_i) for (int k = 0; k < 9; k++) base_q[k] <= base_d[k];
 
-  // ---- steps: arm the memory loader at a step's entry (or skip it), move
-  // on when its last beat is in
-  logic arm;
-  assign arm = busy_q && (entry_q || cfg_skip);
-  assign per_beat_o = 4'd8 >> cfg_esh;
+  // ---- steps: arm the memory loader at a step's entry (or skip the
+  // step); move on when its beats are requested, but for step 7 and the
+  // job's last step, which wait until every beat is in
+  logic go, step_end, wait_all;
+  assign go = busy_q && (entry_q || cfg_skip);
+  assign wait_all = step_q == 4'd6 || step_q == 4'd7;
+  assign step_end = busy_q && (cfg_skip ? step_q != 4'd6 || ld_idle_i
+                                        : !entry_q && (wait_all ? ld_idle_i : ld_issued_i));
+  // the load's tag: the step, its element size and its first element's
+  // slot in the first beat ((start mod 8) >> esh), negated
+  logic [2:0] lead;
+  assign lead = cfg_start[2:0] >> cfg_esh;
+  assign ld_tag_o = {step_q[2:0], cfg_esh, 4'(-signed'({1'b0, lead}))};
   always_comb begin
     {busy_d, entry_d, next_d, bank_d, step_d, tile_d, rows_d} = {busy_q, entry_q, next_q, bank_q, step_q, tile_q, rows_q};
-    pbase_d = pbase_q;
     tptr_we = 1'b0;
     tptr_wd = cfg_start + cfg_bytes;
-    if (busy_q && rsp_i) pbase_d = pbase_q + 16'(per_beat_o);
-    if (arm) begin
-      // the array's first element sits at the beat's slot (start mod 8) >> esh
-      pbase_d = -signed'(16'((cfg_start & 32'd7) >> cfg_esh));
+    if (go) begin
       entry_d = 1'b0;
-      // where this step's next tile starts: arrays now, rows when loaded
+      // where this step's next tile starts: arrays now, rows when issued
       tptr_we = !cfg_rows && step_q != 4'd7;
-    end else if (busy_q && ld_done_i && cfg_rows) begin
+    end else if (busy_q && !entry_q && ld_issued_i && cfg_rows) begin
       tptr_we = 1'b1;
       tptr_wd = ld_addr_i;
     end
-    if (busy_q && (cfg_skip || (!entry_q && ld_done_i))) begin
+    if (step_end) begin
       if (step_q == 4'd6) begin  // the job's last step
         busy_d = 1'b0;
         next_d = 1'b0;
@@ -229,6 +246,19 @@ module nb_tile_loader (
       rows_d = start_rows_i;
     end
   end
+
+  // ---- the receive side: each beat goes where its load's step says
+  logic [2:0] r_step;
+  logic [1:0] r_esh;
+  logic signed [3:0] r_lead;  // the first beat's slot 0 element (<= 0)
+  logic r_par;
+  assign {r_step, r_esh, r_lead} = rsp_tag_i;
+  assign r_par = r_step >= 3'd2 && r_step <= 3'd6;
+  assign per_beat_o = 4'd8 >> r_esh;
+  // pbase counts the elements of the load's beats before this one, less
+  // the first beat's leading ones
+  assign pbase_o = rsp_first_i ? 16'(r_lead) : pbase_q;
+  assign pbase_d = busy_q && rsp_i ? pbase_o + 16'(per_beat_o) : pbase_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       {busy_q, entry_q, next_q, bank_q, step_q, tile_q, rows_q} <= '0;
@@ -242,7 +272,7 @@ module nb_tile_loader (
 
   assign busy_o = busy_q;
   assign bank_o = bank_q;
-  assign ld_arm_o = arm;
+  assign ld_arm_o = busy_q && entry_q && !cfg_skip;
   assign ld_base_o = cfg_start;
   assign ld_beats_o = cfg_skip ? 32'd0 : cfg_beats;
   assign ld_rows_o = cfg_rows && !cfg_skip;
@@ -252,15 +282,14 @@ module nb_tile_loader (
   assign ld_empty_o = cfg_skip || (cfg_rows ? rows_q == 16'd0
                                             : step_q != 4'd7 && (s_tok_q ? s_arr_q == 12'd0 : rows_q == 16'd0));
   assign ld_active_o = busy_q && !entry_q;
-  assign which_o = 3'(step_q - 4'd2);
-  assign wbin_o = busy_q && rsp_i && step_q == 4'd0;
-  assign wfix_o = busy_q && rsp_i && step_q == 4'd1;
-  assign par_o = busy_q && rsp_i && par_step && !sd.token;
-  assign pos_o = busy_q && rsp_i && par_step && sd.token;
-  assign desc_o = busy_q && rsp_i && step_q == 4'd7;
+  assign which_o = r_step - 3'd2;
+  assign wbin_o = busy_q && rsp_i && r_step == 3'd0;
+  assign wfix_o = busy_q && rsp_i && r_step == 3'd1;
+  assign par_o = busy_q && rsp_i && r_par && !sd.token;
+  assign pos_o = busy_q && rsp_i && r_par && sd.token;
+  assign desc_o = busy_q && rsp_i && r_step == 3'd7;
   assign pair_o = s_pair;
   assign rows_o = rows_q;
-  assign pbase_o = pbase_q;
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
@@ -283,12 +312,12 @@ module nb_tile_loader (
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
       c_tl_prefetch: cover (busy_q && next_q && rsp_i);
-      c_tl_bin_rows: cover (busy_q && step_q == 4'd0 && rsp_i);
-      c_tl_fix_rows: cover (busy_q && step_q == 4'd1 && rsp_i);
-      c_tl_params: cover (busy_q && step_q == 4'd4 && rsp_i);
-      c_tl_tau_neg: cover (busy_q && step_q == 4'd6 && rsp_i);
-      c_tl_pf_desc: cover (busy_q && step_q == 4'd7 && rsp_i);
-      c_tl_pf_tau_neg: cover (busy_q && next_q && step_q == 4'd6 && rsp_i);
+      c_tl_bin_rows: cover (wbin_o);
+      c_tl_fix_rows: cover (wfix_o);
+      c_tl_params: cover (busy_q && rsp_i && r_step == 3'd4);
+      c_tl_tau_neg: cover (busy_q && rsp_i && r_step == 3'd6);
+      c_tl_pf_desc: cover (desc_o);
+      c_tl_pf_tau_neg: cover (busy_q && next_q && rsp_i && r_step == 3'd6);
       c_tl_pf_desc_skip: cover (busy_q && step_q == 4'd7 && cfg_skip);
       c_tl_skip_bin: cover (busy_q && step_q == 4'd0 && cfg_skip);
       c_tl_skip_fix: cover (busy_q && step_q == 4'd1 && cfg_skip);

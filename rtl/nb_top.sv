@@ -208,7 +208,8 @@ module nb_top #(
   // ---------------------------------------------------- memory loader
   // One loader of beats (nb_mem_loader) for the controller's loads (header,
   // descriptors, image: flat) and the tile loader's steps; never both at once.
-  logic main_load, ld_arm, ld_done, ld_req, ld_gnt;
+  logic main_load, ld_arm, ld_done, ld_issued, ld_idle, ld_first, ld_req, ld_gnt;
+  logic [8:0] tl_tag, ld_tag;          // a tile loader step's tag (nb_tile_loader), returned with its beats
   logic [31:0] ld_addr, ld_rcv;
   logic [15:0] ld_row, ld_word;
   logic [31:0] main_start, main_beats;  // the controller's load in this state
@@ -228,15 +229,16 @@ module nb_top #(
     endcase
   end
   assign ld_arm = (main_load && entry_q) || tl_arm;
-  nb_mem_loader u_ld (
+  nb_mem_loader #(.TagW(9)) u_ld (
     .clk_i, .rst_ni, .arm_i(ld_arm), .base_i(main_load ? main_start : tl_base), .beats_i(main_load ? main_beats : tl_beats),
     .rows_i(!main_load && tl_rows), .wpr_i(main_load ? 16'd0 : tl_wpr), .nrows_i(lnrows),
-    .empty_i(main_load ? main_empty : tl_empty),
-    .active_i((main_load && !entry_q) || tl_active), .done_o(ld_done),
+    .empty_i(main_load ? main_empty : tl_empty), .tag_i(main_load ? 9'd0 : tl_tag),
+    .active_i((main_load && !entry_q) || tl_active),
+    .issued_o(ld_issued), .idle_o(ld_idle), .done_o(ld_done),
     .req_o(ld_req), .addr_o(ld_addr), .gnt_i(ld_gnt),
-    .rsp_i(mem_rsp_valid_i), .rcv_o(ld_rcv), .row_o(ld_row), .word_o(ld_word));
+    .rsp_i(mem_rsp_valid_i), .rcv_o(ld_rcv), .row_o(ld_row), .word_o(ld_word), .tag_o(ld_tag), .first_o(ld_first));
 
-  nb_tile_loader u_tl (
+  nb_tile_loader #(.TagW(9)) u_tl (
     .clk_i, .rst_ni,
     .start_i(tl_start), .start_next_i(tl_start_next), .start_params_i(tl_start_params),
     .start_tile_i(tl_start_tile), .start_rows_i(tl_start_rows), .start_bank_i(tl_start_bank),
@@ -244,7 +246,9 @@ module nb_top #(
     .d_i(d), .nd_i(nd), .nnd_i(nnd), .mode_i(mode_q), .nmode_i(nmode_q), .pair_i(pair), .npair_i(npair),
     .has_next_i(has_next_q), .has_next2_i(has_next2_q), .img_i(img_q), .desc_ptr_i(desc_ptr_q),
     .ld_arm_o(tl_arm), .ld_base_o(tl_base), .ld_beats_o(tl_beats), .ld_rows_o(tl_rows), .ld_wpr_o(tl_wpr),
-    .ld_empty_o(tl_empty), .ld_active_o(tl_active), .ld_done_i(ld_done), .ld_addr_i(ld_addr), .rsp_i(mem_rsp_valid_i),
+    .ld_empty_o(tl_empty), .ld_active_o(tl_active), .ld_tag_o(tl_tag),
+    .ld_issued_i(ld_issued), .ld_idle_i(ld_idle), .ld_addr_i(ld_addr),
+    .rsp_i(mem_rsp_valid_i), .rsp_tag_i(ld_tag), .rsp_first_i(ld_first),
     .which_o(tl_which), .wbin_o(tl_wbin), .wfix_o(tl_wfix), .par_o(tl_par), .pos_o(tl_pos),
     .desc_o(tl_desc), .pair_o(tl_pair), .rows_o(lnrows), .pbase_o(pbase), .per_beat_o(per_beat));
 
@@ -861,9 +865,9 @@ module nb_top #(
     tl_start_tile = 16'd0;
     tl_start_rows = rows_left(rows, 16'd0);
     tl_start_bank = 1'b0;
-    if (st_q == S_INPUT && !entry_q && ld_done) begin
+    if (st_q == S_INPUT && !entry_q && ld_idle) begin
       tl_start = 1'b1;
-    end else if (st_q == S_NDESC && !entry_q && ld_done && size_err == nb_pkg::ErrNone && li_q != 16'd0) begin
+    end else if (st_q == S_NDESC && !entry_q && ld_idle && size_err == nb_pkg::ErrNone && li_q != 16'd0) begin
       tl_start = !pf_q || token || prev_tok_q;
       tl_start_params = pf_q;
       tl_start_bank = pf_q ? lbank : 1'b0;
@@ -1043,8 +1047,10 @@ module nb_top #(
           entry_q <= 1'b1;
             end
         S_HDR, S_DESC, S_NDESC, S_INPUT: begin
-          // (the memory loader is armed at the state's entry)
-          if (!entry_q && ld_done) begin
+          // (the memory loader is armed at the state's entry; its idle,
+          // not its done: the owner's active term, from st_q, is this
+          // state's, and left out of the path into the tile loader's start)
+          if (!entry_q && ld_idle) begin
             unique case (st_q)
               S_HDR: begin
                 if (!hdr_ok_q) begin
@@ -1236,6 +1242,7 @@ module nb_top #(
       assert (!(mac_v && sm_valid_q)) else $error("nb_top: MAC word and select / pool byte in the same slice cycle");
       assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
       assert (!(main_load && tl_q)) else $error("nb_top: two loaders at once");
+      assert (!(main_load && !entry_q && ld_idle != ld_done)) else $error("nb_top: the controller's load is idle but not done");
       assert (!(tl_start && tl_start_next && nmode_q != modes(nd))) else $error("nb_top: the next layer's registered modes are stale");
       assert (!(blk_q && pend_q)) else $error("nb_top: a transposed block complete while one waits to drain");
       assert (!(tp_v_q && tl_par))
