@@ -209,7 +209,9 @@ module nb_top #(
   // One loader of beats (nb_mem_loader) for the controller's loads (header,
   // descriptors, image: flat) and the tile loader's steps; never both at once.
   logic main_load, ld_arm, ld_done, ld_issued, ld_idle, ld_first, ld_req, ld_gnt;
-  logic [8:0] tl_tag, ld_tag;          // a tile loader step's tag (nb_tile_loader), returned with its beats
+  // a tile loader step's tag, returned with its beats: {step, element size, the first beat's lead}
+  localparam int LdTagW = 3 + 2 + 4;
+  logic [LdTagW-1:0] tl_tag, ld_tag;
   logic [31:0] ld_addr, ld_rcv;
   logic [15:0] ld_row, ld_word;
   logic [31:0] main_start, main_beats;  // the controller's load in this state
@@ -229,16 +231,16 @@ module nb_top #(
     endcase
   end
   assign ld_arm = (main_load && entry_q) || tl_arm;
-  nb_mem_loader #(.TagW(9)) u_ld (
+  nb_mem_loader #(.TagW(LdTagW)) u_ld (
     .clk_i, .rst_ni, .arm_i(ld_arm), .base_i(main_load ? main_start : tl_base), .beats_i(main_load ? main_beats : tl_beats),
     .rows_i(!main_load && tl_rows), .wpr_i(main_load ? 16'd0 : tl_wpr), .nrows_i(lnrows),
-    .empty_i(main_load ? main_empty : tl_empty), .tag_i(main_load ? 9'd0 : tl_tag),
+    .empty_i(main_load ? main_empty : tl_empty), .tag_i(main_load ? '0 : tl_tag),
     .active_i((main_load && !entry_q) || tl_active),
     .issued_o(ld_issued), .idle_o(ld_idle), .done_o(ld_done),
     .req_o(ld_req), .addr_o(ld_addr), .gnt_i(ld_gnt),
     .rsp_i(mem_rsp_valid_i), .rcv_o(ld_rcv), .row_o(ld_row), .word_o(ld_word), .tag_o(ld_tag), .first_o(ld_first));
 
-  nb_tile_loader #(.TagW(9)) u_tl (
+  nb_tile_loader #(.TagW(LdTagW)) u_tl (
     .clk_i, .rst_ni,
     .start_i(tl_start), .start_next_i(tl_start_next), .start_params_i(tl_start_params),
     .start_tile_i(tl_start_tile), .start_rows_i(tl_start_rows), .start_bank_i(tl_start_bank),
