@@ -403,12 +403,14 @@ std::map<std::string, int> parse_yosys_instances(const std::string& log) {
   // 168 each at 8 MACs), token mixing's transpose buffer and per-position
   // parameters (one each; the parameters in block RAM), the merge's own
   // control and output stages (nb_merge), the engines' result FIFOs, the
-  // performance counters and the controller's loaders and memory arbiter.
+  // performance counters, the controller's loaders and memory arbiter, and
+  // its window issue's counters.
   // A folded module's own children (nb_merge's nb_requant units) count as
   // nb_top's, times its count.
   static const std::set<std::string> folded{"nb_lane_params", "nb_skew",          "nb_transpose",  "nb_pos_params",
                                             "nb_merge",       "nb_fifo",          "nb_perf_counters",
-                                            "nb_mem_loader",  "nb_tile_loader",   "nb_mem_arbiter"};
+                                            "nb_mem_loader",  "nb_tile_loader",   "nb_mem_arbiter",
+                                            "nb_win_issue"};
   std::regex child(R"(^( {5}| {7})(\S+)\s+(\d+)\s*$)");  // depth 1 (five spaces) or 2 (seven)
   std::smatch mt;
   int folded_n = 0;  // the count of the depth-1 folded module whose children follow, or 0

@@ -29,7 +29,8 @@ module nb_rungen #(
   output logic                  valid_o,
   output logic [31:0]           addr_o,        // unit address of the chunk's unit 0 (may wrap)
   output logic [$clog2(U+1)-1:0] count_o,
-  output logic [U-1:0]          mask_o,        // units to keep
+  output logic [$clog2(U+1)-1:0] lo_o,         // the chunk's units [lo_o, hi_o) lie inside the image
+  output logic [$clog2(U+1)-1:0] hi_o,         // (none: hi_o <= lo_o; hi_o is 0 on a row outside it)
   output logic                  last_o         // the window's final chunk
 );
   localparam int CW = $clog2(U + 1);
@@ -61,11 +62,13 @@ module nb_rungen #(
     addr_o = addr_q;
     last_o = row_end && last_row_q;
     // Units [lo, hi) of the chunk lie inside the image: clamped to the
-    // chunk, then two thermometer codes of CW bits each.
+    // chunk (the caller decodes them into a mask a stage later: the
+    // thermometer codes of U units are not on this path).
     hi_rel = hi_q > signed'(32'(count_o)) ? signed'(32'(count_o)) : hi_q;
     lo_c = lo_q < 0 ? '0 : (lo_q > U ? CW'(U) : CW'(lo_q));
     hi_c = hi_rel < 0 ? '0 : CW'(hi_rel);
-    for (int b = 0; b < U; b++) mask_o[b] = row_valid_q && CW'(b) >= lo_c && CW'(b) < hi_c;
+    lo_o = lo_c;
+    hi_o = row_valid_q ? hi_c : '0;
     fill_sum = (CW+1)'(fill_q) + (CW+1)'(count_o);
     flush = last_o && fill_sum > (CW+1)'(U);
   end

@@ -168,7 +168,7 @@ module nb_top #(
   logic pair, npair;
   assign pair = pair_layer(d);
   assign npair = pair_layer(nd);
-  logic pair_q;  // the tile being computed is in position pairs (set as it starts)
+  logic pair_q;  // the tile being computed is in position pairs (set as it starts: u_iss)
 
   // ------------------------------------------------------------- tiling
   // Weights and parameters are double-buffered: the tile loader
@@ -367,12 +367,12 @@ module nb_top #(
 
   // ------------------------------------------------------ issue (windows)
   // The next window's position as counters stepped by the descriptor's
-  // pitches: column, oy * stride, and the units of rows and columns.
-  logic [15:0] iss_ox_q;
-  logic signed [31:0] iss_iy0_q, iss_rowu_q, iss_colu_q;
-  logic signed [31:0] iss_colu1_q;  // the pair's second position: iss_colu_q + col_step (else iss_colu_q)
-  logic [31:0] iss_n_q;     // windows issued in this tile
-  logic iss_more_q;         // iss_n_q < windows: a register, so that the issue decision has no 32-bit compare
+  // pitches (nb_win_issue): oy * stride, the units of rows and columns, the
+  // pair's second column, the select read's address, the windows issued.
+  logic signed [31:0] iss_iy0, iss_rowu, iss_colu, iss_colu1;
+  logic [31:0] iss_n;       // windows issued in this tile
+  logic iss_more;           // iss_n < windows (a register)
+  logic tile_start;         // a tile starts computing
   logic [FC-1:0] inflight_q;
   logic issue;
   logic bg_ready, fg_ready;        // window front ends take a new position
@@ -389,12 +389,12 @@ module nb_top #(
   logic [MW-1:0] fgb1_word;
   // Select / pool reads: one run of Lanes bytes per cycle.
   logic sp_valid, sp_last;
-  logic [31:0] sp_addr, sel_ptr_q, pool_ptr_q;  // select / pool read addresses
+  logic [31:0] sp_addr, sel_ptr, pool_ptr_q;  // select / pool read addresses
   logic pool_active_q;
 
   always_comb begin
     issue = 1'b0;
-    if (st_q == S_COMPUTE && !use_pool && iss_more_q && 32'(inflight_q) < MaxInflight
+    if (st_q == S_COMPUTE && !use_pool && iss_more && 32'(inflight_q) < MaxInflight
         && (!use_bin || bg_ready) && (!use_mac || fg_ready))
       issue = 1'b1;
   end
@@ -403,7 +403,7 @@ module nb_top #(
     sp_valid = 1'b0;
     sp_last = 1'b0;
     // the address does not wait for the issue decision (a read enable does)
-    sp_addr = use_pool ? pool_ptr_q : sel_ptr_q;
+    sp_addr = use_pool ? pool_ptr_q : sel_ptr;
     if (use_sel && issue) begin
       sp_valid = 1'b1;
       sp_last = 1'b1;
@@ -412,6 +412,13 @@ module nb_top #(
       sp_last = pool_ptr_q + in_c32 >= d.in_elems;
     end
   end
+
+  assign tile_start = st_q == S_WAIT_TL && !tl_q;
+  nb_win_issue u_iss (
+    .clk_i, .rst_ni, .start_i(tile_start), .pair_i(pair), .tile_i(tile_q), .windows_i(pos_total),
+    .pos_w_i(out_w), .stride_i(d.stride), .row_step_i(d.row_step), .col_step_i(d.col_step), .step_i(issue),
+    .pair_o(pair_q), .iy0_o(iss_iy0), .rowu_o(iss_rowu), .colu_o(iss_colu), .colu1_o(iss_colu1),
+    .sel_ptr_o(sel_ptr), .n_o(iss_n), .more_o(iss_more));
 
   // ------------------------------------------------------- binary engine
   logic gb_valid, gb_last;
@@ -426,7 +433,7 @@ module nb_top #(
   localparam int BinStages = nb_pkg::XnorStages + nb_pkg::PopStages;
   logic [BinStages-1:0] bv_q, bl_q;
   nb_window #(.U(UB), .UnitBits(1), .ReadStages(nb_pkg::BitReadStages)) u_bwin (
-    .clk_i, .rst_ni, .start_i(issue && use_bin), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu_q),
+    .clk_i, .rst_ni, .start_i(issue && use_bin), .iy0_i(iss_iy0), .rowu0_i(iss_rowu), .colu_i(iss_colu),
     .k_i(d.bin_k), .pad_i(d.bin_pad), .pad_units_i(d.bin_pad_units), .pad_rows_i(d.bin_pad_rows),
     .run_i(d.bin_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(bg_ready),
     .rd_valid_o(bg_valid), .rd_addr_o(bg_addr), .rd_data_i(bit_rdata[pp_q]),
@@ -467,7 +474,7 @@ module nb_top #(
   /* verilator lint_on UNUSEDSIGNAL */
   logic sm_valid_q, sm_last_q;  // select / pool read in flight
   nb_window #(.U(Macs), .UnitBits(8)) u_fwin (
-    .clk_i, .rst_ni, .start_i(issue && use_mac), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu_q),
+    .clk_i, .rst_ni, .start_i(issue && use_mac), .iy0_i(iss_iy0), .rowu0_i(iss_rowu), .colu_i(iss_colu),
     .k_i(d.fix_k), .pad_i(d.fix_pad), .pad_units_i(d.fix_pad_units), .pad_rows_i(d.fix_pad_rows),
     .run_i(d.fix_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(fg_ready),
     .rd_valid_o(fg_valid), .rd_addr_o(fg_addr), .rd_data_i(byte_rdata[MW-1:0]),
@@ -489,14 +496,14 @@ module nb_top #(
     logic [15:0] bword1, fword1;
     /* verilator lint_on UNUSEDSIGNAL */
     nb_window #(.U(UB), .UnitBits(1), .ReadStages(nb_pkg::BitReadStages)) u_bwin1 (
-      .clk_i, .rst_ni, .start_i(issue && use_bin), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu1_q),
+      .clk_i, .rst_ni, .start_i(issue && use_bin), .iy0_i(iss_iy0), .rowu0_i(iss_rowu), .colu_i(iss_colu1),
       .k_i(d.bin_k), .pad_i(d.bin_pad), .pad_units_i(d.bin_pad_units), .pad_rows_i(d.bin_pad_rows),
       .run_i(d.bin_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(bg1_ready),
       .rd_valid_o(bg1_valid), .rd_addr_o(bg1_addr), .rd_data_i(bit_rdata1[pp_q]),
       .word_valid_o(gb1_valid), .word_o(gb1_word), .word_last_o(gb1_last), .word_count_o(gb1_count),
       .word_idx_o(bword1));
     nb_window #(.U(Macs), .UnitBits(8)) u_fwin1 (
-      .clk_i, .rst_ni, .start_i(issue && use_mac), .iy0_i(iss_iy0_q), .rowu0_i(iss_rowu_q), .colu_i(iss_colu1_q),
+      .clk_i, .rst_ni, .start_i(issue && use_mac), .iy0_i(iss_iy0), .rowu0_i(iss_rowu), .colu_i(iss_colu1),
       .k_i(d.fix_k), .pad_i(d.fix_pad), .pad_units_i(d.fix_pad_units), .pad_rows_i(d.fix_pad_rows),
       .run_i(d.fix_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(fg1_ready),
       .rd_valid_o(fg1_valid), .rd_addr_o(fg1_addr), .rd_data_i(byte_rdata1[MW-1:0]),
@@ -612,7 +619,7 @@ module nb_top #(
   nb_merge #(.Lanes(Lanes), .MergeLanes(MergeLanes)) u_merge (
     .clk_i, .rst_ni, .win_valid_i(mgo), .win_ready_o(m_ready), .dots_i(dfifo_head), .accs_i(afifo_head),
     .rows_i(mrows), .pair_i(pair_q), .use_bin_i(use_bin), .relu_i(relu), .logits_i(logits), .sh_i(sh),
-    .tile_start_i(st_q == S_WAIT_TL && !tl_q), .tile_base_i(32'(tile_q)), .win_step_i(out_c32 << pair_q),
+    .tile_start_i(tile_start), .tile_base_i(32'(tile_q)), .win_step_i(out_c32 << pair_q),
     .grp_o(m_grp), .m1_i(m1_g), .m2_i(m2_g), .bias_i(bias_g), .ntau_i(ntau_g), .nneg_i(nneg_g),
     .z_valid_o(m_zv), .z_row_o(m_zrow),
     .y_valid_o(m_yv), .y_addr_o(m_yaddr), .y_lane_o(m_ylane), .y_last_o(m_ylast),
@@ -905,18 +912,9 @@ module nb_top #(
       prev_tok_q <= 1'b0;
       tp_f_q <= '0;
       tp_v_q <= 1'b0;
-      iss_ox_q <= '0;
-      iss_iy0_q <= '0;
-      iss_rowu_q <= '0;
-      iss_colu_q <= '0;
-      iss_colu1_q <= '0;
-      pair_q <= 1'b0;
-      sel_ptr_q <= '0;
       lrow_q <= '0;
       dl_row_q <= '0;
       dl_lane_q <= '0;
-      iss_n_q <= '0;
-      iss_more_q <= 1'b0;
       merged_q <= '0;
       inflight_q <= '0;
       pool_active_q <= 1'b0;
@@ -984,28 +982,11 @@ module nb_top #(
       if (mac_v) fresh_q <= mac_last;
       else if (sm_valid_q) fresh_q <= sm_last_q;
       fpush_q <= {fpush_q[nb_pkg::SelStages-2:0], (mac_v && mac_last) || (sm_valid_q && sm_last_q)};
-      if (issue) begin
-        // a window is one position, or two (position pairs): 1 << pair_q
-        iss_n_q <= iss_n_q + (32'd1 << pair_q);
-        iss_more_q <= iss_n_q + (32'd1 << pair_q) < pos_total;
-        sel_ptr_q <= sel_ptr_q + (d.col_step << pair_q);  // the input's position pitch (identity skip: stride 1)
-        if (iss_ox_q + (16'd1 << pair_q) == out_w) begin
-          iss_ox_q <= '0;
-          iss_colu_q <= '0;
-          iss_colu1_q <= pair_q ? signed'(d.col_step) : 32'sd0;
-          iss_iy0_q <= iss_iy0_q + 32'(d.stride);
-          iss_rowu_q <= iss_rowu_q + signed'(d.row_step);
-        end else begin
-          iss_ox_q <= iss_ox_q + (16'd1 << pair_q);
-          iss_colu_q <= iss_colu_q + signed'(d.col_step << pair_q);
-          iss_colu1_q <= iss_colu1_q + signed'(d.col_step << pair_q);
-        end
-      end
       if (sp_valid && use_pool) begin
         if (sp_last) pool_active_q <= 1'b0;
         pool_ptr_q <= pool_ptr_q + in_c32;
       end
-      inflight_q <= inflight_q + ((issue || (st_q == S_COMPUTE && use_pool && !pool_active_q && iss_n_q == 0)) ? FC'(1) : FC'(0))
+      inflight_q <= inflight_q + ((issue || (st_q == S_COMPUTE && use_pool && !pool_active_q && iss_n == 0)) ? FC'(1) : FC'(0))
                     - (pop ? FC'(1) : FC'(0));
       if (pop) begin
         merged_q <= merged_q + (32'd1 << pair_q);
@@ -1103,21 +1084,12 @@ module nb_top #(
           // tile, if any, into the other bank meanwhile
           cbank_q <= lbank;
           st_q <= S_COMPUTE;
-          iss_ox_q <= '0;
-          iss_iy0_q <= '0;
-          iss_rowu_q <= '0;
-          iss_colu_q <= '0;
-          iss_colu1_q <= pair ? signed'(d.col_step) : 32'sd0;
-          pair_q <= pair;
-          sel_ptr_q <= 32'(tile_q);
           pool_ptr_q <= 32'(tile_q);
           if (tile_q == 16'd0) lrow_q <= '0;
           trow_q <= tile_q == 16'd0 ? '0 : trow_next_q;
           tq_q <= '0;
           tpos_q <= '0;
           tblk_q <= '0;
-          iss_n_q <= '0;
-          iss_more_q <= pos_total != 32'd0;
           merged_q <= '0;
           tp_f_q <= '0;
           pool_active_q <= use_pool;
@@ -1125,7 +1097,7 @@ module nb_top #(
           if (tile_last && has_next) pf_q <= 1'b1;
         end
         S_COMPUTE: begin
-          if ((use_pool ? !pool_active_q : !iss_more_q)) st_q <= S_DRAIN;
+          if ((use_pool ? !pool_active_q : !iss_more)) st_q <= S_DRAIN;
         end
         S_DRAIN: begin
           if (merged_q == pos_total && !m_zv && inflight_q == 0 && !tr_busy) begin
@@ -1238,7 +1210,7 @@ module nb_top #(
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
-      assert (!(st_q == S_COMPUTE && iss_more_q != (iss_n_q < pos_total)))
+      assert (!(st_q == S_COMPUTE && iss_more != (iss_n < pos_total)))
         else $error("nb_top: registered iss_more differs from iss_n < windows");
       // the last MAC slice takes a window word or a select / pool byte, never both
       assert (!(mac_v && sm_valid_q)) else $error("nb_top: MAC word and select / pool byte in the same slice cycle");
@@ -1325,9 +1297,9 @@ module nb_top #(
       c_mem_rsp_tile: cover (rsp && tl_q);
       // issue: a window waits for a window generator or for the in-flight
       // limit; one generator ready while the other is not
-      c_iss_wait_bin: cover (st_q == S_COMPUTE && !use_pool && iss_more_q && use_bin && !bg_ready);
-      c_iss_wait_fix: cover (st_q == S_COMPUTE && !use_pool && iss_more_q && use_mac && !fg_ready);
-      c_iss_wait_inflight: cover (st_q == S_COMPUTE && iss_more_q && 32'(inflight_q) == MaxInflight);
+      c_iss_wait_bin: cover (st_q == S_COMPUTE && !use_pool && iss_more && use_bin && !bg_ready);
+      c_iss_wait_fix: cover (st_q == S_COMPUTE && !use_pool && iss_more && use_mac && !fg_ready);
+      c_iss_wait_inflight: cover (st_q == S_COMPUTE && iss_more && 32'(inflight_q) == MaxInflight);
       c_iss_bin_ready_fix_not: cover (st_q == S_COMPUTE && use_bin && use_mac && bg_ready && !fg_ready);
       c_iss_fix_ready_bin_not: cover (st_q == S_COMPUTE && use_bin && use_mac && fg_ready && !bg_ready);
       // merge: an acc without its dot, a dot without its acc, a window over

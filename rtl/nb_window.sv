@@ -37,10 +37,10 @@ module nb_window #(
   localparam int CW = $clog2(U + 1);
   logic gen_last;
   logic [CW-1:0] gen_count;
-  logic [U-1:0] gen_mask;
+  logic [CW-1:0] gen_lo, gen_hi;
   nb_rungen #(.U(U)) u_gen (
     .clk_i, .rst_ni, .start_i, .iy0_i, .rowu0_i, .colu_i, .k_i, .pad_i, .pad_units_i, .pad_rows_i, .run_i,
-    .in_h_i, .in_row_units_i, .ready_o, .valid_o(rd_valid_o), .addr_o(rd_addr_o), .count_o(gen_count), .mask_o(gen_mask),
+    .in_h_i, .in_row_units_i, .ready_o, .valid_o(rd_valid_o), .addr_o(rd_addr_o), .count_o(gen_count), .lo_o(gen_lo), .hi_o(gen_hi),
     .last_o(gen_last));
 
   // The chunk's metadata waits ReadStages cycles for its data (shift
@@ -52,7 +52,6 @@ module nb_window #(
   logic flush;
   logic [ReadStages-1:0] vs_q, ls_q;
   logic [ReadStages*CW-1:0] cs_q;
-  logic [ReadStages*U-1:0] ms_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) vs_q <= '0;
     else vs_q <= (vs_q << 1) | ReadStages'(rd_valid_o);
@@ -60,12 +59,31 @@ module nb_window #(
   always_ff @(posedge clk_i) begin
     ls_q <= (ls_q << 1) | ReadStages'(gen_last);
     cs_q <= (cs_q << CW) | (ReadStages*CW)'(gen_count);
-    ms_q <= (ms_q << U) | (ReadStages*U)'(gen_mask);
   end
   assign v_q = vs_q[ReadStages-1];
   assign last_q = ls_q[ReadStages-1];
   assign count_q = cs_q[(ReadStages-1)*CW +: CW];
-  assign mask_q = ms_q[(ReadStages-1)*U +: U];
+  // The units to keep, [lo, hi) of the chunk, as a mask (thermometer codes):
+  // with one stage decoded before it; with more, the bounds wait in the
+  // first stage and the mask is decoded into the second (the generator's
+  // clamp and the U compares are then not on one path).
+  function automatic logic [U-1:0] in_image(input logic [CW-1:0] lo, input logic [CW-1:0] hi);
+    for (int b = 0; b < U; b++) in_image[b] = CW'(b) >= lo && CW'(b) < hi;
+  endfunction
+  if (ReadStages == 1) begin : g_mask1
+    logic [U-1:0] m_q;
+    always_ff @(posedge clk_i) m_q <= in_image(gen_lo, gen_hi);
+    assign mask_q = m_q;
+  end else begin : g_mask
+    logic [CW-1:0] lo_q, hi_q;
+    logic [(ReadStages-1)*U-1:0] ms_q;
+    always_ff @(posedge clk_i) begin
+      lo_q <= gen_lo;
+      hi_q <= gen_hi;
+      ms_q <= (ms_q << U) | ((ReadStages-1)*U)'(in_image(lo_q, hi_q));
+    end
+    assign mask_q = ms_q[(ReadStages-2)*U +: U];
+  end
   always_comb begin
     for (int b = 0; b < U; b++) chunk[b*UnitBits +: UnitBits] = mask_q[b] ? rd_data_i[b*UnitBits +: UnitBits] : '0;
   end
