@@ -95,6 +95,11 @@ module nb_rungen #(
   logic [CW-1:0] run_cnt; // and has this many units
   assign iy_next = iy_q + 32'sd1;
   assign left_next = left_q - signed'(32'(U));
+  // left_next <= U, compared on the register (left_q is a run's units left,
+  // 1..run: no wrap-around), so that the subtract is not in front of the
+  // compare on the path into ready_d
+  logic next_row_end;
+  assign next_row_end = left_q <= signed'(32'(2 * U));
   assign run_end = signed'(run_i) <= U;
   assign run_cnt = run_end ? CW'(run_i) : CW'(U);
   // the next chunk of a window that goes on (busy, not its last chunk)
@@ -102,8 +107,8 @@ module nb_rungen #(
   logic [CW-1:0] cnt_d, fill_d;
   logic [CW:0] fill_sum_d;
   always_comb begin
-    row_end_d = row_end ? run_end : left_next <= U;
-    cnt_d = row_end ? run_cnt : (left_next <= U ? CW'(left_next) : CW'(U));
+    row_end_d = row_end ? run_end : next_row_end;
+    cnt_d = row_end ? run_cnt : (next_row_end ? CW'(left_next) : CW'(U));
     last_row_d = row_end ? r_q + 16'd2 == k_i : last_row_q;
     fill_d = fill_sum >= (CW+1)'(U) ? CW'(fill_sum - (CW+1)'(U)) : CW'(fill_sum);
     fill_sum_d = (CW+1)'(fill_d) + (CW+1)'(cnt_d);
@@ -187,7 +192,11 @@ module nb_rungen #(
   end
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i)
-    if (rst_ni) assert (ready_q == (!busy_q || (!gap_q && last_o && !flush)))
-      else $error("nb_rungen: registered ready %0d differs from its definition", ready_q);
+    if (rst_ni) begin
+      assert (ready_q == (!busy_q || (!gap_q && last_o && !flush)))
+        else $error("nb_rungen: registered ready %0d differs from its definition", ready_q);
+      assert (!busy_q || next_row_end == (left_next <= U))
+        else $error("nb_rungen: units left %0d out of a run's range", left_q);
+    end
 `endif
 endmodule

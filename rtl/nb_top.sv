@@ -889,6 +889,344 @@ module nb_top #(
     end
   end
 
+  // The controller's registers: next values (_d) worked out in one always_comb,
+  // registered below (_q); the output pulses and flags are registers too.
+  logic [BinStages-1:0] bl_d;
+  logic blk_d;
+  logic [BinStages-1:0] bv_d;
+  logic cbank_d;
+  logic [DescBits-1:0] d_raw_d;
+  logic [31:0] desc_ptr_d;
+  logic [$clog2(MergeLanes+1)-1:0] dl_lane_d;
+  logic [LogitA-1:0] dl_row_d;
+  logic done_q, done_d;
+  logic [31:0] dump_beat_d;
+  logic [31:0] dump_ptr_d;
+  logic dump_d;
+  logic entry_d;
+  logic [7:0] error_code_q, error_code_d;
+  logic error_q, error_d;
+  logic [FixPipe-1:0] fl_d;
+  logic [nb_pkg::SelStages-1:0] fpush_d;
+  logic fresh_d;
+  logic [FixPipe-1:0] fv_d;
+  logic hdr_ok_d;
+  logic [31:0] img_d;
+  logic [31:0] in_d;
+  logic [FC-1:0] inflight_d;
+  logic layer_done_q, layer_done_d;
+  logic [15:0] layer_idx_q, layer_idx_d;
+  logic [15:0] li_d;
+  logic [LogitA-1:0] lrow_d;
+  logic [31:0] merged_d;
+  logic [3:0] mode_d;
+  logic [DescBits-1:0] nd_raw_d;
+  logic [31:0] nlayers_d;
+  logic [DescBits-1:0] nnd_raw_d;
+  logic [15:0] nrows_d;
+  logic [31:0] out_d;
+  logic pend_d;
+  logic pf_d;
+  logic pool_active_d;
+  logic [31:0] pool_ptr_d;
+  logic pp_d;
+  logic prev_tok_d;
+  logic [31:0] prog_d;
+  logic [31:0] rec_ptr_d;
+  logic sm_last_d;
+  logic sm_valid_d;
+  state_e st_d;
+  logic [3:0] step_d;
+  logic tbank_d;
+  logic [TA-1:0] tblk_d;
+  logic [15:0] tile_d;
+  logic [2:0] tp_f_d;
+  logic tp_v_d;
+  logic [TA-1:0] tpos_d;
+  logic [TQ-1:0] tq_d;
+  logic tr_active_d;
+  logic [TA-1:0] trow_d;
+  logic tw_d;
+  always_comb begin
+    bl_d = bl_q;
+    blk_d = blk_q;
+    bv_d = bv_q;
+    cbank_d = cbank_q;
+    d_raw_d = d_raw_q;
+    desc_ptr_d = desc_ptr_q;
+    dl_lane_d = dl_lane_q;
+    dl_row_d = dl_row_q;
+    dump_beat_d = dump_beat_q;
+    dump_ptr_d = dump_ptr_q;
+    dump_d = dump_q;
+    error_code_d = error_code_q;
+    error_d = error_q;
+    fl_d = fl_q;
+    fpush_d = fpush_q;
+    fresh_d = fresh_q;
+    fv_d = fv_q;
+    hdr_ok_d = hdr_ok_q;
+    img_d = img_q;
+    in_d = in_q;
+    inflight_d = inflight_q;
+    layer_idx_d = layer_idx_q;
+    li_d = li_q;
+    lrow_d = lrow_q;
+    merged_d = merged_q;
+    mode_d = mode_q;
+    nd_raw_d = nd_raw_q;
+    nlayers_d = nlayers_q;
+    nnd_raw_d = nnd_raw_q;
+    nrows_d = nrows_q;
+    out_d = out_q;
+    pend_d = pend_q;
+    pf_d = pf_q;
+    pool_active_d = pool_active_q;
+    pool_ptr_d = pool_ptr_q;
+    pp_d = pp_q;
+    prev_tok_d = prev_tok_q;
+    prog_d = prog_q;
+    rec_ptr_d = rec_ptr_q;
+    sm_last_d = sm_last_q;
+    sm_valid_d = sm_valid_q;
+    st_d = st_q;
+    step_d = step_q;
+    tbank_d = tbank_q;
+    tblk_d = tblk_q;
+    tile_d = tile_q;
+    tp_f_d = tp_f_q;
+    tp_v_d = tp_v_q;
+    tpos_d = tpos_q;
+    tq_d = tq_q;
+    tr_active_d = tr_active_q;
+    trow_d = trow_q;
+    tw_d = tw_q;
+    // one-cycle pulses
+    done_d = 1'b0;
+    layer_done_d = 1'b0;
+    entry_d = 1'b0;
+
+    // ---- the controller's loads and the prefetched descriptor, as their beats arrive
+    if (rsp) begin
+      unique case (st_q)
+        S_HDR: begin
+          if (ld_rcv == 32'd1) hdr_ok_d = mem_rsp_rdata_i[31:0] == 32'(nb_pkg::ProgramVersion);
+          if (ld_rcv == 32'd2) begin
+            nlayers_d = mem_rsp_rdata_i[31:0];
+            if (mem_rsp_rdata_i[63:32] != 32'(nb_pkg::DescWords * 4)) hdr_ok_d = 1'b0;
+          end
+          if (ld_rcv == 32'd3) begin
+            desc_ptr_d = prog_q + mem_rsp_rdata_i[31:0];
+            img_d = prog_q + mem_rsp_rdata_i[63:32];
+          end
+        end
+        // descriptors shift in, beat 0 ending lowest (no decoder on 2,048 bits)
+        S_DESC: begin
+          d_raw_d = {mem_rsp_rdata_i, d_raw_q[DescBits-1:64]};
+          mode_d = modes({mem_rsp_rdata_i, d_raw_q[DescBits-1:64]});
+        end
+        S_NDESC: nnd_raw_d = {mem_rsp_rdata_i, nnd_raw_q[DescBits-1:64]};
+        default: if (tl_desc) nnd_raw_d = {mem_rsp_rdata_i, nnd_raw_q[DescBits-1:64]};
+      endcase
+    end
+
+    // ---- issue, engines, FIFOs, merge (free running)
+    sm_valid_d = sp_valid;
+    sm_last_d = sp_last;
+    bv_d = {bv_q[BinStages-2:0], gb_valid};
+    bl_d = {bl_q[BinStages-2:0], gb_last};
+    fv_d = {fv_q[FixPipe-2:0], fgb_valid};
+    fl_d = {fl_q[FixPipe-2:0], fgb_last};
+    if (mac_v) fresh_d = mac_last;
+    else if (sm_valid_q) fresh_d = sm_last_q;
+    fpush_d = {fpush_q[nb_pkg::SelStages-2:0], (mac_v && mac_last) || (sm_valid_q && sm_last_q)};
+    if (sp_valid && use_pool) begin
+      if (sp_last) pool_active_d = 1'b0;
+      pool_ptr_d = pool_ptr_q + in_c32;
+    end
+    inflight_d = inflight_q + ((issue || (st_q == S_COMPUTE && use_pool && !pool_active_q && iss_n == 0)) ? FC'(1) : FC'(0))
+                  - (pop ? FC'(1) : FC'(0));
+    if (pop) begin
+      merged_d = merged_q + (32'd1 << pair_q);
+    end
+    // the ring of token rows: a tile's first four positions, then merged_q + 4
+    if ((st_q == S_COMPUTE || st_q == S_DRAIN) && tp_f_q < 3'd4) tp_f_d = tp_f_q + 3'd1;
+    tp_v_d = token && (st_q == S_COMPUTE || st_q == S_DRAIN);
+    // transposed outputs: stage 3's place in its block, a completed block, the drain
+    if (m_yv && out_t && m_ylast) begin
+      tpos_d = tpos_q + 1'b1;
+      if (tblk_done) begin
+        tq_d = '0;
+        tbank_d = !tbank_q;
+        tblk_d = tblk_q + TA'(TB);
+      end else begin
+        tq_d = tq_q + 1'b1;
+      end
+    end
+    blk_d = tblk_done;
+    if (tr_start) tr_active_d = 1'b1;
+    else if (tr_last) tr_active_d = 1'b0;
+    if (blk_q && tr_active_q && !tr_last) pend_d = 1'b1;
+    else if (tr_start) pend_d = 1'b0;
+    tw_d = tr_active_q;
+    if (m_zv && logits) lrow_d = lrow_q + 1'b1;
+
+    // ---- state machine
+    unique case (st_q)
+      S_IDLE: if (start_i) begin
+        prog_d = prog_base_i;
+        in_d = in_base_i;
+        out_d = out_base_i;
+        rec_ptr_d = out_base_i;
+        dump_d = dump_en_i;
+        li_d = '0;
+        pp_d = 1'b0;
+        pf_d = 1'b0;
+        error_d = 1'b0;
+        error_code_d = '0;
+        st_d = S_HDR;
+        entry_d = 1'b1;
+          end
+      S_HDR, S_DESC, S_NDESC, S_INPUT: begin
+        // (the memory loader is armed at the state's entry; its idle,
+        // not its done: the owner's active term, from st_q, is this
+        // state's, and left out of the path into the tile loader's start)
+        if (!entry_q && ld_idle) begin
+          unique case (st_q)
+            S_HDR: begin
+              if (!hdr_ok_q) begin
+                error_d = 1'b1;
+                error_code_d = nb_pkg::ErrVersion;
+                layer_idx_d = '0;
+                st_d = S_DONE;
+              end else begin
+                st_d = S_DESC;
+                entry_d = 1'b1;
+              end
+            end
+            S_DESC: begin
+              st_d = S_NDESC;
+              entry_d = 1'b1;
+            end
+            S_NDESC: begin
+              if (size_err != 0) begin
+                error_d = 1'b1;
+                error_code_d = size_err;
+                layer_idx_d = li_q;
+                st_d = S_DONE;
+              end else if (li_q == 16'd0) begin
+                st_d = S_INPUT;
+                entry_d = 1'b1;
+                nd_raw_d = nnd_raw_q;
+                dump_ptr_d = out_q + (nlayers_q << 6);
+              end else begin
+                // tile 0: prefetched during the last layer but for its
+                // next-layer tau/neg (steps 5, 6), or loaded whole
+                st_d = S_WAIT_TL;
+                tile_d = '0;
+                nrows_d = rows_left(rows, 16'd0);
+                pf_d = 1'b0;
+              end
+            end
+            default: begin  // S_INPUT
+              st_d = S_WAIT_TL;
+              tile_d = '0;
+              nrows_d = rows_left(rows, 16'd0);
+              pf_d = 1'b0;
+            end
+          endcase
+        end
+      end
+      S_WAIT_TL: if (!tl_q) begin
+        // the tile is loaded: compute it from that bank, and load the next
+        // tile, if any, into the other bank meanwhile
+        cbank_d = lbank;
+        st_d = S_COMPUTE;
+        pool_ptr_d = 32'(tile_q);
+        if (tile_q == 16'd0) lrow_d = '0;
+        trow_d = tile_q == 16'd0 ? '0 : trow_next_q;
+        tq_d = '0;
+        tpos_d = '0;
+        tblk_d = '0;
+        merged_d = '0;
+        tp_f_d = '0;
+        pool_active_d = use_pool;
+        // the tile loader starts on the next tile, or prefetches the next layer's first one
+        if (tile_last && has_next) pf_d = 1'b1;
+      end
+      S_COMPUTE: begin
+        if ((use_pool ? !pool_active_q : !iss_more)) st_d = S_DRAIN;
+      end
+      S_DRAIN: begin
+        if (merged_q == pos_total && !m_zv && inflight_q == 0 && !tr_busy) begin
+          if (tile_last) begin
+            st_d = S_PF_WAIT;
+            dump_beat_d = '0;
+            step_d = '0;
+          end else begin
+            tile_d = tile_q + 16'(Lanes);
+            nrows_d = rows_left(rows, tile_q + 16'(Lanes));
+            st_d = S_WAIT_TL;
+          end
+        end
+      end
+      S_DUMP_RD: st_d = S_DUMP_WR;
+      // The tile loader may be prefetching the next layer: it has the port
+      // first, and a dump or perf write goes when the port is free.
+      S_DUMP_WR: if (dump_gnt) begin
+        if (dump_beat_q + 32'd1 == dump_beats) begin
+          st_d = S_PERF;
+          step_d = '0;
+        end else begin
+          dump_beat_d = dump_beat_q + 32'd1;
+          st_d = S_DUMP_RD;
+          if (32'(dl_lane_q) + 32'd1 == MergeLanes) begin
+            dl_lane_d = '0;
+            dl_row_d = dl_row_q + 1'b1;
+          end else begin
+            dl_lane_d = dl_lane_q + 1'b1;
+          end
+        end
+      end
+      S_PERF: if (rec_gnt) begin
+        if (step_q == 4'd7) st_d = S_LAYER_END;
+        step_d = step_q + 4'd1;
+      end
+      S_LAYER_END: begin
+        layer_done_d = 1'b1;
+        layer_idx_d = li_q;
+        if (dump_q || logits) dump_ptr_d = dump_ptr_q + (dump_beats << 3);
+        rec_ptr_d = rec_ptr_q + 32'(nb_pkg::RecordWords * 8);
+        if (has_next) begin
+          li_d = li_q + 16'd1;
+          prev_tok_d = token;
+          pp_d = !pp_q;
+          d_raw_d = nd_raw_q;
+          nd_raw_d = nnd_raw_q;
+          mode_d = modes(nd);
+          desc_ptr_d = desc_ptr_q + 32'(nb_pkg::DescWords * 4);
+          st_d = S_NDESC;
+          entry_d = 1'b1;
+        end else begin
+          st_d = S_DONE;
+        end
+      end
+      // The layer ends when the next layer's first tile is in: its wait
+      // counts here, the same with and without dumps, and the dump and the
+      // descriptor fetch then have the memory port to themselves.
+      S_PF_WAIT: if (!tl_q) begin
+        st_d = (dump_q || logits) ? S_DUMP_RD : S_PERF;
+        dl_row_d = '0;
+        dl_lane_d = '0;
+      end
+      S_DONE: begin
+        done_d = 1'b1;
+        st_d = S_IDLE;
+      end
+      default: st_d = S_IDLE;
+    endcase
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       st_q <= S_IDLE;
@@ -938,237 +1276,77 @@ module nb_top #(
       tw_q <= 1'b0;
       dump_beat_q <= '0;
       dump_ptr_q <= '0;
-      done_o <= 1'b0;
-      error_o <= 1'b0;
-      error_code_o <= '0;
-      layer_done_o <= 1'b0;
-      layer_idx_o <= '0;
+      done_q <= 1'b0;
+      error_q <= 1'b0;
+      error_code_q <= '0;
+      layer_done_q <= 1'b0;
+      layer_idx_q <= '0;
     end else begin
-      done_o <= 1'b0;
-      layer_done_o <= 1'b0;
-      entry_q <= 1'b0;
-
-      // ---- the controller's loads and the prefetched descriptor, as their beats arrive
-      if (rsp) begin
-        unique case (st_q)
-          S_HDR: begin
-            if (ld_rcv == 32'd1) hdr_ok_q <= mem_rsp_rdata_i[31:0] == 32'(nb_pkg::ProgramVersion);
-            if (ld_rcv == 32'd2) begin
-              nlayers_q <= mem_rsp_rdata_i[31:0];
-              if (mem_rsp_rdata_i[63:32] != 32'(nb_pkg::DescWords * 4)) hdr_ok_q <= 1'b0;
-            end
-            if (ld_rcv == 32'd3) begin
-              desc_ptr_q <= prog_q + mem_rsp_rdata_i[31:0];
-              img_q <= prog_q + mem_rsp_rdata_i[63:32];
-            end
-          end
-          // descriptors shift in, beat 0 ending lowest (no decoder on 2,048 bits)
-          S_DESC: begin
-            d_raw_q <= {mem_rsp_rdata_i, d_raw_q[DescBits-1:64]};
-            mode_q <= modes({mem_rsp_rdata_i, d_raw_q[DescBits-1:64]});
-          end
-          S_NDESC: nnd_raw_q <= {mem_rsp_rdata_i, nnd_raw_q[DescBits-1:64]};
-          default: if (tl_desc) nnd_raw_q <= {mem_rsp_rdata_i, nnd_raw_q[DescBits-1:64]};
-        endcase
-      end
-
-      // ---- issue, engines, FIFOs, merge (free running)
-      sm_valid_q <= sp_valid;
-      sm_last_q <= sp_last;
-      bv_q <= {bv_q[BinStages-2:0], gb_valid};
-      bl_q <= {bl_q[BinStages-2:0], gb_last};
-      fv_q <= {fv_q[FixPipe-2:0], fgb_valid};
-      fl_q <= {fl_q[FixPipe-2:0], fgb_last};
-      if (mac_v) fresh_q <= mac_last;
-      else if (sm_valid_q) fresh_q <= sm_last_q;
-      fpush_q <= {fpush_q[nb_pkg::SelStages-2:0], (mac_v && mac_last) || (sm_valid_q && sm_last_q)};
-      if (sp_valid && use_pool) begin
-        if (sp_last) pool_active_q <= 1'b0;
-        pool_ptr_q <= pool_ptr_q + in_c32;
-      end
-      inflight_q <= inflight_q + ((issue || (st_q == S_COMPUTE && use_pool && !pool_active_q && iss_n == 0)) ? FC'(1) : FC'(0))
-                    - (pop ? FC'(1) : FC'(0));
-      if (pop) begin
-        merged_q <= merged_q + (32'd1 << pair_q);
-      end
-      // the ring of token rows: a tile's first four positions, then merged_q + 4
-      if ((st_q == S_COMPUTE || st_q == S_DRAIN) && tp_f_q < 3'd4) tp_f_q <= tp_f_q + 3'd1;
-      tp_v_q <= token && (st_q == S_COMPUTE || st_q == S_DRAIN);
-      // transposed outputs: stage 3's place in its block, a completed block, the drain
-      if (m_yv && out_t && m_ylast) begin
-        tpos_q <= tpos_q + 1'b1;
-        if (tblk_done) begin
-          tq_q <= '0;
-          tbank_q <= !tbank_q;
-          tblk_q <= tblk_q + TA'(TB);
-        end else begin
-          tq_q <= tq_q + 1'b1;
-        end
-      end
-      blk_q <= tblk_done;
-      if (tr_start) tr_active_q <= 1'b1;
-      else if (tr_last) tr_active_q <= 1'b0;
-      if (blk_q && tr_active_q && !tr_last) pend_q <= 1'b1;
-      else if (tr_start) pend_q <= 1'b0;
-      tw_q <= tr_active_q;
-      if (m_zv && logits) lrow_q <= lrow_q + 1'b1;
-
-      // ---- state machine
-      unique case (st_q)
-        S_IDLE: if (start_i) begin
-          prog_q <= prog_base_i;
-          in_q <= in_base_i;
-          out_q <= out_base_i;
-          rec_ptr_q <= out_base_i;
-          dump_q <= dump_en_i;
-          li_q <= '0;
-          pp_q <= 1'b0;
-          pf_q <= 1'b0;
-          error_o <= 1'b0;
-          error_code_o <= '0;
-          st_q <= S_HDR;
-          entry_q <= 1'b1;
-            end
-        S_HDR, S_DESC, S_NDESC, S_INPUT: begin
-          // (the memory loader is armed at the state's entry; its idle,
-          // not its done: the owner's active term, from st_q, is this
-          // state's, and left out of the path into the tile loader's start)
-          if (!entry_q && ld_idle) begin
-            unique case (st_q)
-              S_HDR: begin
-                if (!hdr_ok_q) begin
-                  error_o <= 1'b1;
-                  error_code_o <= nb_pkg::ErrVersion;
-                  layer_idx_o <= '0;
-                  st_q <= S_DONE;
-                end else begin
-                  st_q <= S_DESC;
-                  entry_q <= 1'b1;
-                end
-              end
-              S_DESC: begin
-                st_q <= S_NDESC;
-                entry_q <= 1'b1;
-              end
-              S_NDESC: begin
-                if (size_err != 0) begin
-                  error_o <= 1'b1;
-                  error_code_o <= size_err;
-                  layer_idx_o <= li_q;
-                  st_q <= S_DONE;
-                end else if (li_q == 16'd0) begin
-                  st_q <= S_INPUT;
-                  entry_q <= 1'b1;
-                  nd_raw_q <= nnd_raw_q;
-                  dump_ptr_q <= out_q + (nlayers_q << 6);
-                end else begin
-                  // tile 0: prefetched during the last layer but for its
-                  // next-layer tau/neg (steps 5, 6), or loaded whole
-                  st_q <= S_WAIT_TL;
-                  tile_q <= '0;
-                  nrows_q <= rows_left(rows, 16'd0);
-                  pf_q <= 1'b0;
-                end
-              end
-              default: begin  // S_INPUT
-                st_q <= S_WAIT_TL;
-                tile_q <= '0;
-                nrows_q <= rows_left(rows, 16'd0);
-                pf_q <= 1'b0;
-              end
-            endcase
-          end
-        end
-        S_WAIT_TL: if (!tl_q) begin
-          // the tile is loaded: compute it from that bank, and load the next
-          // tile, if any, into the other bank meanwhile
-          cbank_q <= lbank;
-          st_q <= S_COMPUTE;
-          pool_ptr_q <= 32'(tile_q);
-          if (tile_q == 16'd0) lrow_q <= '0;
-          trow_q <= tile_q == 16'd0 ? '0 : trow_next_q;
-          tq_q <= '0;
-          tpos_q <= '0;
-          tblk_q <= '0;
-          merged_q <= '0;
-          tp_f_q <= '0;
-          pool_active_q <= use_pool;
-          // the tile loader starts on the next tile, or prefetches the next layer's first one
-          if (tile_last && has_next) pf_q <= 1'b1;
-        end
-        S_COMPUTE: begin
-          if ((use_pool ? !pool_active_q : !iss_more)) st_q <= S_DRAIN;
-        end
-        S_DRAIN: begin
-          if (merged_q == pos_total && !m_zv && inflight_q == 0 && !tr_busy) begin
-            if (tile_last) begin
-              st_q <= S_PF_WAIT;
-              dump_beat_q <= '0;
-              step_q <= '0;
-            end else begin
-              tile_q <= tile_q + 16'(Lanes);
-              nrows_q <= rows_left(rows, tile_q + 16'(Lanes));
-              st_q <= S_WAIT_TL;
-            end
-          end
-        end
-        S_DUMP_RD: st_q <= S_DUMP_WR;
-        // The tile loader may be prefetching the next layer: it has the port
-        // first, and a dump or perf write goes when the port is free.
-        S_DUMP_WR: if (dump_gnt) begin
-          if (dump_beat_q + 32'd1 == dump_beats) begin
-            st_q <= S_PERF;
-            step_q <= '0;
-          end else begin
-            dump_beat_q <= dump_beat_q + 32'd1;
-            st_q <= S_DUMP_RD;
-            if (32'(dl_lane_q) + 32'd1 == MergeLanes) begin
-              dl_lane_q <= '0;
-              dl_row_q <= dl_row_q + 1'b1;
-            end else begin
-              dl_lane_q <= dl_lane_q + 1'b1;
-            end
-          end
-        end
-        S_PERF: if (rec_gnt) begin
-          if (step_q == 4'd7) st_q <= S_LAYER_END;
-          step_q <= step_q + 4'd1;
-        end
-        S_LAYER_END: begin
-          layer_done_o <= 1'b1;
-          layer_idx_o <= li_q;
-          if (dump_q || logits) dump_ptr_q <= dump_ptr_q + (dump_beats << 3);
-          rec_ptr_q <= rec_ptr_q + 32'(nb_pkg::RecordWords * 8);
-          if (has_next) begin
-            li_q <= li_q + 16'd1;
-            prev_tok_q <= token;
-            pp_q <= !pp_q;
-            d_raw_q <= nd_raw_q;
-            nd_raw_q <= nnd_raw_q;
-            mode_q <= modes(nd);
-            desc_ptr_q <= desc_ptr_q + 32'(nb_pkg::DescWords * 4);
-            st_q <= S_NDESC;
-            entry_q <= 1'b1;
-          end else begin
-            st_q <= S_DONE;
-          end
-        end
-        // The layer ends when the next layer's first tile is in: its wait
-        // counts here, the same with and without dumps, and the dump and the
-        // descriptor fetch then have the memory port to themselves.
-        S_PF_WAIT: if (!tl_q) begin
-          st_q <= (dump_q || logits) ? S_DUMP_RD : S_PERF;
-          dl_row_q <= '0;
-          dl_lane_q <= '0;
-        end
-        S_DONE: begin
-          done_o <= 1'b1;
-          st_q <= S_IDLE;
-        end
-        default: st_q <= S_IDLE;
-      endcase
+      bl_q <= bl_d;
+      blk_q <= blk_d;
+      bv_q <= bv_d;
+      cbank_q <= cbank_d;
+      desc_ptr_q <= desc_ptr_d;
+      dl_lane_q <= dl_lane_d;
+      dl_row_q <= dl_row_d;
+      done_q <= done_d;
+      dump_beat_q <= dump_beat_d;
+      dump_ptr_q <= dump_ptr_d;
+      dump_q <= dump_d;
+      entry_q <= entry_d;
+      error_code_q <= error_code_d;
+      error_q <= error_d;
+      fl_q <= fl_d;
+      fpush_q <= fpush_d;
+      fresh_q <= fresh_d;
+      fv_q <= fv_d;
+      hdr_ok_q <= hdr_ok_d;
+      img_q <= img_d;
+      in_q <= in_d;
+      inflight_q <= inflight_d;
+      layer_done_q <= layer_done_d;
+      layer_idx_q <= layer_idx_d;
+      li_q <= li_d;
+      lrow_q <= lrow_d;
+      merged_q <= merged_d;
+      mode_q <= mode_d;
+      nlayers_q <= nlayers_d;
+      nrows_q <= nrows_d;
+      out_q <= out_d;
+      pend_q <= pend_d;
+      pf_q <= pf_d;
+      pool_active_q <= pool_active_d;
+      pool_ptr_q <= pool_ptr_d;
+      pp_q <= pp_d;
+      prev_tok_q <= prev_tok_d;
+      prog_q <= prog_d;
+      rec_ptr_q <= rec_ptr_d;
+      sm_valid_q <= sm_valid_d;
+      st_q <= st_d;
+      step_q <= step_d;
+      tbank_q <= tbank_d;
+      tblk_q <= tblk_d;
+      tile_q <= tile_d;
+      tp_f_q <= tp_f_d;
+      tp_v_q <= tp_v_d;
+      tpos_q <= tpos_d;
+      tq_q <= tq_d;
+      tr_active_q <= tr_active_d;
+      trow_q <= trow_d;
+      tw_q <= tw_d;
     end
   end
+  always_ff @(posedge clk_i) begin
+    d_raw_q <= d_raw_d;
+    nd_raw_q <= nd_raw_d;
+    nnd_raw_q <= nnd_raw_d;
+    sm_last_q <= sm_last_d;
+  end
+  assign done_o = done_q;
+  assign error_o = error_q;
+  assign error_code_o = error_code_q;
+  assign layer_done_o = layer_done_q;
+  assign layer_idx_o = layer_idx_q;
 
   assign busy_o = st_q != S_IDLE;
 
