@@ -26,6 +26,20 @@ void tick(T& top) {
   top.eval();
 }
 
+// The asynchronous reset, fired: rst_ni falls (a level of 0 from the start
+// is no edge, and `always_ff @(posedge clk_i or negedge rst_ni)` would never
+// see it), then rises; the clock stays low.
+template <typename T>
+void reset(T& top) {
+  top.clk_i = 0;
+  top.rst_ni = 1;
+  top.eval();
+  top.rst_ni = 0;
+  top.eval();
+  top.rst_ni = 1;
+  top.eval();
+}
+
 // Verilator packs up to 64 bits as an integer, wider ports as 32-bit words.
 // A field of `bits` (at most 32) at bit `pos`, not crossing a 32-bit word.
 template <typename W>

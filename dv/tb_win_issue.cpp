@@ -18,12 +18,9 @@
 int main(int argc, char** argv) {
   auto rng = tb::seeded(argc, argv);
   Vnb_win_issue top;
-  top.rst_ni = 0;
   top.start_i = 0;
   top.step_i = 0;
-  top.eval();
-  top.rst_ni = 1;
-  top.eval();
+  tb::reset(top);
 
   int failures = 0, tiles = 0, windows_issued = 0, pair_tiles = 0, row_wraps = 0;
   auto check = [&](const char* what, uint64_t got, uint64_t want) {

@@ -43,15 +43,9 @@ struct Layer {
 int main(int argc, char** argv) {
   auto rng = tb::seeded(argc, argv);
   Vnb_window top;
-  top.clk_i = 0;
   top.start_i = 0;
   top.rd_data_i = 0;
-  top.rst_ni = 1;  // a falling edge: the asynchronous reset
-  top.eval();
-  top.rst_ni = 0;
-  top.eval();
-  top.rst_ni = 1;
-  top.eval();
+  tb::reset(top);
 
   std::deque<Word> expect;
   std::deque<std::pair<bool, uint32_t>> reads(size_t(kStages), {false, 0});  // reads in flight, oldest first
