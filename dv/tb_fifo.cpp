@@ -21,10 +21,7 @@ int main(int argc, char** argv) {
   auto reset = [&] {
     top.push_i = 0;
     top.pop_i = 0;
-    top.rst_ni = 0;
-    top.eval();
-    top.rst_ni = 1;
-    top.eval();
+    tb::reset(top);
     q.clear();
   };
   auto field = [](int i) { return std::min(32, W - 32 * i); };

@@ -30,12 +30,8 @@ int main(int argc, char** argv) {
   auto rng = tb::seeded(argc, argv);
   Vnb_gearbox top;
   auto tick = [&] { tb::tick(top); };
-  top.clk_i = 0;
-  top.rst_ni = 0;
   top.in_valid_i = 0;
-  top.eval();
-  top.rst_ni = 1;
-  top.eval();
+  tb::reset(top);
 
   // One cycle at a time: a window's chunks are offered (not every cycle,
   // never while a flush is pending), the next window may follow at once;

@@ -19,14 +19,11 @@
 int main(int argc, char** argv) {
   auto rng = tb::seeded(argc, argv);
   Vnb_mem_loader top;
-  top.rst_ni = 0;
   top.arm_i = 0;
   top.active_i = 0;
   top.gnt_i = 0;
   top.rsp_i = 0;
-  top.eval();
-  top.rst_ni = 1;
-  top.eval();
+  tb::reset(top);
 
   struct Load {
     uint32_t base = 0, beats = 0, tag = 0;

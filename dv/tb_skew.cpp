@@ -19,10 +19,7 @@ int main(int argc, char** argv) {
   const uint32_t mask = W >= 32 ? ~0u : (1u << W) - 1;
   std::deque<std::vector<uint32_t>> past;  // past[j]: the word that entered j cycles ago
   auto reset = [&] {
-    top.rst_ni = 0;
-    top.eval();
-    top.rst_ni = 1;
-    top.eval();
+    tb::reset(top);
     past.assign(N + 1, std::vector<uint32_t>(N, 0));
   };
   reset();
