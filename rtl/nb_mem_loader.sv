@@ -195,10 +195,12 @@ module nb_mem_loader #(
   // the issuing load's total, the received load's rows, beats outstanding
   logic [31:0] total_q, out_q;
   logic [15:0] rnrows_q;
-  always_ff @(posedge clk_i) begin
-    if (arm_i) total_q <= rows_i ? 32'(nrows_i) * 32'(wpr_i) : beats_i;
-    if (pull) rnrows_q <= q_head[31:16];
-  end
+  // total_q is reset: an owner may hold the port before its first load is
+  // armed, and the request assertion below reads it then
+  always_ff @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) total_q <= '0;
+    else if (arm_i) total_q <= rows_i ? 32'(nrows_i) * 32'(wpr_i) : beats_i;
+  always_ff @(posedge clk_i) if (pull) rnrows_q <= q_head[31:16];
   always_ff @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) out_q <= '0;
     else out_q <= out_q + 32'(req_o && gnt_i) - 32'(rsp_i);
