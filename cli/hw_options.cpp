@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <utility>
 #include <vector>
 
@@ -164,6 +168,46 @@ std::string shell_quote(const std::string& s) {
   return o + "'";
 }
 
+int run_logged(const std::string& cmd, const std::string& log, bool append, const std::regex& progress,
+               const std::string& tag) {
+  std::ofstream out(log, append ? std::ios::app : std::ios::trunc);
+  if (!out) throw Error("cannot write " + log);
+  FILE* p = popen(("(" + cmd + ") 2>&1").c_str(), "r");
+  if (!p) throw Error("cannot run: " + cmd);
+  std::string line;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p)) {
+    line += buf;
+    if (line.empty() || line.back() != '\n') continue;  // a line longer than the buffer: read on
+    out << line;
+    line.pop_back();
+    if (std::regex_search(line, progress)) std::cerr << fmt::format("neuroblend: {}: {}\n", tag, line);
+    line.clear();
+  }
+  out << line;
+  const int status = pclose(p);
+  return status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+#if NB_HAVE_RTL
+namespace {
+// What a build's log shows as progress: CMake's steps (as scripts/build.sh
+// prints them) and Verilator runs at configure time.
+const std::regex& build_progress() {
+  static const std::regex r(R"(^\[ *[0-9]+%\] (Building|Linking)|^-- Executing Verilator)");
+  return r;
+}
+// A build that fails once is tried again: Verilator's CMake fixes its list of
+// generated files at configure time, so after an RTL change the first
+// attempt may fail and re-configure; the second then builds (as
+// scripts/build.sh does).
+bool build_twice(const std::string& cmd, const std::string& log, bool append) {
+  return run_logged(cmd, log, append, build_progress(), "build") == 0 ||
+         run_logged(cmd, log, true, build_progress(), "build") == 0;
+}
+}  // namespace
+#endif
+
 // The co-simulator binary for `hw`: a configuration of this build, or one
 // verilated now (once) into build/rtl-configs/<key>.
 std::string simulator_for(Hw& hw, const std::string& variant) {
@@ -175,13 +219,9 @@ std::string simulator_for(Hw& hw, const std::string& variant) {
       if (!variant.empty()) {  // built on demand in this build tree, then up to date
         std::string log = std::string(NB_BINARY_DIR) + "/nb_rtl_" + c.name + variant + ".log";
         std::cerr << fmt::format("neuroblend: co-simulator {} (built once; log {})\n", exe, log);
-        std::string cmd = fmt::format("cmake --build {} --target nb_rtl_{}{} -j 2 >{} 2>&1", shell_quote(NB_BINARY_DIR),
-                                      c.name, variant, shell_quote(log));
-        // Verilator's CMake fixes its list of generated files at configure
-        // time: after an RTL change the first attempt may fail and
-        // re-configure; the second then builds (as scripts/build.sh does).
-        if (std::system(cmd.c_str()) != 0 && std::system(cmd.c_str()) != 0)
-          throw Error(fmt::format("building {} failed; see {}", exe, log));
+        std::string cmd =
+            fmt::format("cmake --build {} --target nb_rtl_{}{} -j 2", shell_quote(NB_BINARY_DIR), c.name, variant);
+        if (!build_twice(cmd, log, false)) throw Error(fmt::format("building {} failed; see {}", exe, log));
       }
       return exe;
     }
@@ -195,11 +235,10 @@ std::string simulator_for(Hw& hw, const std::string& variant) {
   std::cerr << fmt::format("neuroblend: co-simulator for configuration {} (built once into {})\n", hw.name, dir);
   std::string cmd = fmt::format(
       "cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release -DNB_BUILD_TESTS=OFF -DNB_BUILD_BENCH=OFF "
-      "-DNB_RTL_CONFIGS_OVERRIDE={} >{}.log 2>&1 && cmake --build {} --target nb_rtl_{}{} -j 2 >>{}.log 2>&1",
-      shell_quote(NB_SOURCE_DIR), shell_quote(dir), shell_quote(cfg), shell_quote(dir), shell_quote(dir), hw.name,
-      variant, shell_quote(dir));
+      "-DNB_RTL_CONFIGS_OVERRIDE={} && cmake --build {} --target nb_rtl_{}{} -j 2",
+      shell_quote(NB_SOURCE_DIR), shell_quote(dir), shell_quote(cfg), shell_quote(dir), hw.name, variant);
   std::filesystem::create_directories(dir);
-  if (std::system(cmd.c_str()) != 0 && std::system(cmd.c_str()) != 0)  // a second attempt: see above
+  if (!build_twice(cmd, dir + ".log", false))
     throw Error(fmt::format("building the co-simulator for configuration {} failed; see {}.log", hw.name, dir));
   return exe;
 #else

@@ -3,6 +3,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 
 #include "neuroblend/compiler.h"
@@ -43,6 +44,12 @@ void check_hw(const Hw& hw, const std::string& where);
 nlohmann::json hw_json(const Hw& hw);
 
 std::string shell_quote(const std::string& s);
+// Runs the shell command `cmd`, every line of its output (stdout and stderr)
+// into the file `log` (appended when `append`), and echoes to stderr, as
+// "neuroblend: TAG: LINE", the lines that match `progress`: a build or a
+// synthesis of minutes shows how far it is. Returns the exit status.
+int run_logged(const std::string& cmd, const std::string& log, bool append, const std::regex& progress,
+               const std::string& tag);
 // The co-simulator binary for `hw` (variant "" or "_act": with toggle
 // coverage): a configuration of this build, or one verilated now (once) into
 // build/rtl-configs/<key>; sets hw.name.

@@ -79,12 +79,14 @@ int run_synth() {
         hw.lanes, hw.wpl, hw.macs, hw.xnor_dsp, hw.act_bytes, hw.max_kw, hw.max_fix_entries, hw.max_classes, hw.merge(),
         kPathScript);
     std::string cmd =
-        fmt::format("node {} {} {} {} >{} 2>&1", shell_quote(std::string(NB_SOURCE_DIR) + "/tools/yosys/yosys.mjs"),
+        fmt::format("node {} {} {} {}", shell_quote(std::string(NB_SOURCE_DIR) + "/tools/yosys/yosys.mjs"),
                     shell_quote(std::string(NB_SOURCE_DIR) + "/rtl"), shell_quote(script),
-                    shell_quote(std::string(NB_SOURCE_DIR) + "/tools/yosys/ltp_map.v"), shell_quote(log));
+                    shell_quote(std::string(NB_SOURCE_DIR) + "/tools/yosys/ltp_map.v"));
     std::cerr << fmt::format("neuroblend: synthesizing {} with Yosys (minutes; log {})\n", hw.name, log);
+    // progress: synth_xilinx's steps ("28.13. Executing ABC pass ..."), about 50
+    static const std::regex steps(R"(^[0-9]+\.[0-9]+\. Executing )");
     auto t0 = std::chrono::steady_clock::now();
-    int rc = std::system(cmd.c_str());
+    int rc = run_logged(cmd, log, false, steps, "yosys");
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (rc != 0) throw Error(fmt::format("Yosys failed (exit status {}); see {}", rc, log));
   }
