@@ -18,6 +18,17 @@ int main(int argc, char** argv) {
     Vnb_bit_ram top;
     void tick() { tb::tick(top); }
   } b;
+  // One write through the port: bit k of the run at `a` is d[k] where m[k].
+  auto write = [&](uint32_t a, const std::vector<uint8_t>& d, const std::vector<uint8_t>& m) {
+    b.top.we_i = 1;
+    b.top.re_i = 0;
+    b.top.waddr_i = a;
+    for (int k = 0; k < wmax; ++k) {
+      tb::set_field(b.top.wdata_i, k, 1, d[size_t(k)]);
+      tb::set_field(b.top.wmask_i, k, 1, m[size_t(k)]);
+    }
+    b.tick();
+  };
   std::vector<uint8_t> ref(size_t(bits), 0);
   b.top.re_i = 0;
   b.top.we_i = 0;
@@ -25,15 +36,8 @@ int main(int argc, char** argv) {
   // Fill with zeros through the write port, whole runs: a block RAM's
   // contents are not the scoreboard's until written (the test runs with
   // random initial values).
-  for (int a = 0; a < bits; a += wmax) {
-    b.top.we_i = 1;
-    b.top.waddr_i = uint32_t(a);
-    for (int k = 0; k < wmax; ++k) {
-      tb::set_field(b.top.wdata_i, k, 1, 0);
-      tb::set_field(b.top.wmask_i, k, 1, 1);
-    }
-    b.tick();
-  }
+  const std::vector<uint8_t> zeros(size_t(wmax), 0), all(size_t(wmax), 1);
+  for (int a = 0; a < bits; a += wmax) write(uint32_t(a), zeros, all);
   b.top.we_i = 0;
   b.tick();  // the last write-back
   int checks = 0, failures = 0;
@@ -49,14 +53,7 @@ int main(int argc, char** argv) {
         d[size_t(k)] = uint8_t(rng() & 1);
         m[size_t(k)] = uint8_t(k < n && (rng() % 8 != 0));
       }
-      b.top.we_i = 1;
-      b.top.re_i = 0;
-      b.top.waddr_i = a;
-      for (int k = 0; k < wmax; ++k) {
-        tb::set_field(b.top.wdata_i, k, 1, d[size_t(k)]);
-        tb::set_field(b.top.wmask_i, k, 1, m[size_t(k)]);
-      }
-      b.tick();
+      write(a, d, m);
       for (int k = 0; k < wmax; ++k)
         if (m[size_t(k)]) ref[(a + uint32_t(k)) % uint32_t(bits)] = d[size_t(k)];
       b.top.we_i = 0;
