@@ -178,7 +178,7 @@ int run_logged(const std::string& cmd, const std::string& log, bool append, cons
   char buf[4096];
   while (std::fgets(buf, sizeof buf, p)) {
     line += buf;
-    if (line.empty() || line.back() != '\n') continue;  // a line longer than the buffer: read on
+    if (line.back() != '\n') continue;  // a line longer than the buffer: read on
     out << line;
     line.pop_back();
     if (std::regex_search(line, progress)) std::cerr << fmt::format("neuroblend: {}: {}\n", tag, line);
