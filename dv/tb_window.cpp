@@ -1,5 +1,6 @@
 // Randomized testbench of nb_window (the run generator, the buffer read with
-// its latency, the in-image mask and the gearbox) against a scoreboard. A
+// its latency, the in-image mask, the chunk register of wide words when
+// ChunkStages is 1, and the gearbox) against a scoreboard. A
 // random layer (units per pixel c, input height and width, kernel k of 1 or
 // 3, padding 0 or k / 2, stride 1 or 2) lies in a flat memory, one unit per
 // address, (y, x, c) order; addresses outside it read as garbage, which the

@@ -221,10 +221,10 @@ struct Sim {
     if (use_bin) {
       Window w = window(d[f::kBinK], in_c, 48 * hw.wpl);
       period = std::max(period, w.chunks + (w.flush ? 2 : 0));
-      // the bit buffer's read, the gearbox, the XNOR slice's stages, the
-      // lanes' popcount register
-      avail = std::max<int64_t>(avail, w.chunks + (w.flush ? 1 : 0) + hw::kBitReadStages + 1 + hw::kXnorStages +
-                                           hw::kPopStages);
+      // the bit buffer's read, the chunk register of wide words, the
+      // gearbox, the XNOR slice's stages, the lanes' popcount register
+      avail = std::max<int64_t>(avail, w.chunks + (w.flush ? 1 : 0) + hw::kBitReadStages + hw::kBitChunkStages(hw.wpl) +
+                                           1 + hw::kXnorStages + hw::kPopStages);
       bin += uint64_t(w.words * n);
     }
     if (use_mac) {

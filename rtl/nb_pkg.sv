@@ -23,6 +23,15 @@ package nb_pkg;
 
   localparam int XnorStages = 2;  // register stages of the XNOR slice (operands in, P out)
   localparam int BitReadStages = 2;  // cycles from a bit-buffer read to its run: the block RAM's registered read, then the rotated and shifted run in a register
+  // register stages between a bit window's masked chunk and its gearbox, by words per lane: at 4 words (192-bit chunks) the buffer select, the mask and the gearbox's 384-bit shift are too deep for one cycle at 200 MHz
+  function automatic int BitChunkStages(input int wpl);
+    case (wpl)
+      1: BitChunkStages = 0;
+      2: BitChunkStages = 0;
+      4: BitChunkStages = 1;
+      default: BitChunkStages = -1;  // not a legal Wpl
+    endcase
+  endfunction
   localparam int PopStages = 1;  // register stages of a binary lane after its XNOR slices (the popcount, then the accumulator and dot)
   localparam int MacStages = 3;  // register stages of an int8 MAC slice (DSP48E2: operands A/B, product M, sum P); a lane's Macs slices cascade (PCIN), each one cycle after the previous, the last one accumulating
   localparam int SelStages = 2;  // cycles from a select / pool byte to the lane's accumulator: the last MAC slice's C and P registers

@@ -432,7 +432,7 @@ module nb_top #(
   // the last one
   localparam int BinStages = nb_pkg::XnorStages + nb_pkg::PopStages;
   logic [BinStages-1:0] bv_q, bl_q;
-  nb_window #(.U(UB), .UnitBits(1), .ReadStages(nb_pkg::BitReadStages)) u_bwin (
+  nb_window #(.U(UB), .UnitBits(1), .ReadStages(nb_pkg::BitReadStages), .ChunkStages(nb_pkg::BitChunkStages(Wpl))) u_bwin (
     .clk_i, .rst_ni, .start_i(issue && use_bin), .iy0_i(iss_iy0), .rowu0_i(iss_rowu), .colu_i(iss_colu),
     .k_i(d.bin_k), .pad_i(d.bin_pad), .pad_units_i(d.bin_pad_units), .pad_rows_i(d.bin_pad_rows),
     .run_i(d.bin_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(bg_ready),
@@ -495,7 +495,7 @@ module nb_top #(
     logic [$clog2(Macs+1)-1:0] fgb1_count;
     logic [15:0] bword1, fword1;
     /* verilator lint_on UNUSEDSIGNAL */
-    nb_window #(.U(UB), .UnitBits(1), .ReadStages(nb_pkg::BitReadStages)) u_bwin1 (
+    nb_window #(.U(UB), .UnitBits(1), .ReadStages(nb_pkg::BitReadStages), .ChunkStages(nb_pkg::BitChunkStages(Wpl))) u_bwin1 (
       .clk_i, .rst_ni, .start_i(issue && use_bin), .iy0_i(iss_iy0), .rowu0_i(iss_rowu), .colu_i(iss_colu1),
       .k_i(d.bin_k), .pad_i(d.bin_pad), .pad_units_i(d.bin_pad_units), .pad_rows_i(d.bin_pad_rows),
       .run_i(d.bin_run), .in_h_i(in_h), .in_row_units_i(d.in_row_units), .ready_o(bg1_ready),

@@ -6,7 +6,8 @@
 module nb_window #(
   parameter int U = 48,
   parameter int UnitBits = 1,
-  parameter int ReadStages = 1   // cycles from rd_valid_o to rd_data_i
+  parameter int ReadStages = 1,  // cycles from rd_valid_o to rd_data_i
+  parameter int ChunkStages = 0  // registers between the masked chunk and the gearbox (0 or 1)
 ) (
   input  logic                      clk_i,
   input  logic                      rst_ni,
@@ -87,8 +88,32 @@ module nb_window #(
   always_comb begin
     for (int b = 0; b < U; b++) chunk[b*UnitBits +: UnitBits] = mask_q[b] ? rd_data_i[b*UnitBits +: UnitBits] : '0;
   end
+  // The chunk into the gearbox: as read and masked, or (ChunkStages = 1, wide
+  // words) from a register, so that the read's select and the mask are not
+  // on one path with the gearbox's shift. A pure delay: the chunk stream's
+  // gaps (the one after a flushing window) keep their places.
+  logic g_v, g_last;
+  logic [CW-1:0] g_count;
+  logic [U*UnitBits-1:0] g_chunk;
+  if (ChunkStages == 0) begin : g_direct
+    assign {g_v, g_last, g_count, g_chunk} = {v_q, last_q, count_q, chunk};
+  end else begin : g_chunk_reg
+    logic cv_q, cl_q;
+    logic [CW-1:0] cc_q;
+    logic [U*UnitBits-1:0] cd_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) cv_q <= 1'b0;
+      else cv_q <= v_q;
+    end
+    always_ff @(posedge clk_i) begin
+      cl_q <= last_q;
+      cc_q <= count_q;
+      cd_q <= chunk;
+    end
+    assign {g_v, g_last, g_count, g_chunk} = {cv_q, cl_q, cc_q, cd_q};
+  end
   nb_gearbox #(.Units(U), .UnitBits(UnitBits)) u_gear (
-    .clk_i, .rst_ni, .in_valid_i(v_q), .in_data_i(chunk), .in_count_i(count_q), .in_last_i(last_q),
+    .clk_i, .rst_ni, .in_valid_i(g_v), .in_data_i(g_chunk), .in_count_i(g_count), .in_last_i(g_last),
     .flush_pending_o(flush), .out_valid_o(word_valid_o), .out_data_o(word_o), .out_last_o(word_last_o),
     .out_count_o(word_count_o));
 
@@ -99,9 +124,10 @@ module nb_window #(
   end
   assign word_idx_o = idx_q;
 
+  initial if (ChunkStages < 0 || ChunkStages > 1) $fatal(1, "nb_window: ChunkStages must be 0 or 1");
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
-    if (rst_ni) assert (!(v_q && flush)) else $error("nb_window: chunk offered during a gearbox flush");
+    if (rst_ni) assert (!(g_v && flush)) else $error("nb_window: chunk offered during a gearbox flush");
     // the gearbox flushes a window's last word (the chunk stream's one stall)
     if (rst_ni) c_gearbox_flush: cover (flush);
   end

@@ -47,6 +47,12 @@ def check(spec):
             sys.exit(f"gen_hw_spec: the {name} codes are not 0, 1, 2, ... (the C++ side indexes its tables by them)")
         if max(e["code"] for e in table) > (1 << field_width(spec, name)) - 1:
             sys.exit(f"gen_hw_spec: a {name} code does not fit the descriptor field")
+    params = {p["name"]: p for p in spec["params"]}
+    for l in spec["latencies"]:
+        if "param" in l:
+            p = params.get(l["param"])
+            if p is None or sorted(int(v) for v in l["values"]) != sorted(p.get("values", [])):
+                sys.exit(f"gen_hw_spec: latency {l['name']} must give a value for each of {l['param']}'s values")
     # activity flags: unique names, at most 32 (act_o is a 32-bit SystemC
     # port), every record counter counted from exactly one flag
     acts = spec["activity"]
@@ -93,7 +99,18 @@ def sv(spec):
         out.append(f"  localparam int Default{p['name']} = {p['default']};  // {p['doc']}")
     out.append("")
     for l in spec["latencies"]:
-        out.append(f"  localparam int {l['name']} = {l['value']};  // {l['doc']}")
+        if "param" in l:  # a latency that depends on a parameter: a constant function of it
+            out.append(f"  // {l['doc']}")
+            arg = l["param"].lower()
+            out.append(f"  function automatic int {l['name']}(input int {arg});")
+            out.append(f"    case ({arg})")
+            for v, lat in l["values"].items():
+                out.append(f"      {v}: {l['name']} = {lat};")
+            out.append(f"      default: {l['name']} = -1;  // not a legal {l['param']}")
+            out.append("    endcase")
+            out.append("  endfunction")
+        else:
+            out.append(f"  localparam int {l['name']} = {l['value']};  // {l['doc']}")
     out.append("")
     out.append("  // Error codes (nb_top error_code_o).")
     out.append("  typedef enum logic [7:0] {")
@@ -281,7 +298,18 @@ def cpp(spec):
     out.append("}  // namespace param")
     out.append("")
     for l in spec["latencies"]:
-        out.append(f"constexpr int k{l['name']} = {l['value']};  // {l['doc']}")
+        if "param" in l:  # a latency that depends on a parameter: a function of it, -1 off its values
+            arg = l["param"].lower()
+            out.append(f"// {l['doc']}")
+            out.append(f"constexpr int k{l['name']}(int {arg}) {{")
+            out.append(f"  switch ({arg}) {{")
+            for v, lat in l["values"].items():
+                out.append(f"    case {v}: return {lat};")
+            out.append("    default: return -1;")
+            out.append("  }")
+            out.append("}")
+        else:
+            out.append(f"constexpr int k{l['name']} = {l['value']};  // {l['doc']}")
     out.append("")
     out.append("}  // namespace nb::hw")
     return "\n".join(out) + "\n"

@@ -269,6 +269,15 @@ constexpr Param kMergeLanes{"MergeLanes", "merge_lanes", 8, 1, 64, {0, 0, 0, 0},
 
 constexpr int kXnorStages = 2;  // register stages of the XNOR slice (operands in, P out)
 constexpr int kBitReadStages = 2;  // cycles from a bit-buffer read to its run: the block RAM's registered read, then the rotated and shifted run in a register
+// register stages between a bit window's masked chunk and its gearbox, by words per lane: at 4 words (192-bit chunks) the buffer select, the mask and the gearbox's 384-bit shift are too deep for one cycle at 200 MHz
+constexpr int kBitChunkStages(int wpl) {
+  switch (wpl) {
+    case 1: return 0;
+    case 2: return 0;
+    case 4: return 1;
+    default: return -1;
+  }
+}
 constexpr int kPopStages = 1;  // register stages of a binary lane after its XNOR slices (the popcount, then the accumulator and dot)
 constexpr int kMacStages = 3;  // register stages of an int8 MAC slice (DSP48E2: operands A/B, product M, sum P); a lane's Macs slices cascade (PCIN), each one cycle after the previous, the last one accumulating
 constexpr int kSelStages = 2;  // cycles from a select / pool byte to the lane's accumulator: the last MAC slice's C and P registers
