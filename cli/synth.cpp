@@ -23,7 +23,7 @@ namespace {
 struct SynthArgs {
   HwArgs hw;
   std::string log, parse_log;
-  bool json = false;
+  bool json = false, instances = false;
 };
 SynthArgs g_syn;
 
@@ -63,10 +63,40 @@ void add_synth(CLI::App& app) {
   c->add_option("--parse-log", g_syn.parse_log, "Do not run Yosys: read the statistics of an earlier run's log")
       ->check(CLI::ExistingFile);
   c->add_flag("--json", g_syn.json, "Print machine-readable JSON");
+  c->add_flag("--instances", g_syn.instances,
+              "Do not run Yosys: print, as JSON, the submodules nb_top instantiates for the configuration (the resource "
+              "model's module table keys) and its own fitted terms (what tools/calibrate_resources.py reads)");
 }
+
+namespace {
+// The resource model's structure of a configuration: one list, read by
+// tools/calibrate_resources.py (which keeps no copy of its own).
+int print_instances(const Hw& hw) {
+  nlohmann::json j;
+  j["config"] = hw_json(hw);
+  j["instances"] = nlohmann::json::array();
+  for (const auto& i : resource_instances(hw, hw.act_bytes)) {
+    // the key is the module, then its parameters: "nb_window U=48 UnitBits=1 ..."
+    std::istringstream words(i.key);
+    std::string module, kv;
+    words >> module;
+    nlohmann::json params = nlohmann::json::object();
+    while (words >> kv) {
+      const size_t eq = kv.find('=');
+      params[kv.substr(0, eq)] = std::stoll(kv.substr(eq + 1));
+    }
+    j["instances"].push_back({{"key", i.key}, {"module", module}, {"parameters", params}, {"count", i.count},
+                              {"what", i.what}});
+  }
+  j["top_terms"] = {{"names", resource_top_term_names()}, {"values", resource_top_terms(hw)}};
+  std::cout << j.dump(1) << "\n";
+  return 0;
+}
+}  // namespace
 
 int run_synth() {
   Hw hw = resolve_hw(g_syn.hw);
+  if (g_syn.instances) return print_instances(hw);
   std::string log = g_syn.parse_log;
   double seconds = 0;
   if (log.empty()) {

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "neuroblend/error.h"
+#include "neuroblend/hw_spec.h"
 #include "neuroblend/json_file.h"
 
 namespace nb {
@@ -84,14 +85,13 @@ int clog2p1(int v) {
   return b;
 }
 
-struct Instance {
-  std::string key, what;
-  int count;
-};
-// The submodules nb_top instantiates for hw, as tools/calibrate_resources.py
-// (module_instances) names them; kept in step with rtl/nb_top.sv (the test
-// "resource model: instance counts" checks them against a synthesis log).
-std::vector<Instance> instances(const HwConfig& hw, int act_bytes) {
+}  // namespace
+
+// The submodules nb_top instantiates for hw, keyed as the module table
+// names them; kept in step with rtl/nb_top.sv (the test "resource model:
+// instance counts" checks them against a synthesis log). The one list:
+// tools/calibrate_resources.py reads it from `neuroblend synth --instances`.
+std::vector<ResourceInstance> resource_instances(const HwConfig& hw, int act_bytes) {
   const int b = byte_banks(hw.lanes), bw = std::max(8, hw.merge());
   const int kwa = clog2p1((hw.max_kw + hw.wpl - 1) / hw.wpl), fixa = clog2p1(hw.max_fix_entries);
   // position pairs (nb_top PairOk): a copy of the buffers and window generators
@@ -106,7 +106,9 @@ std::vector<Instance> instances(const HwConfig& hw, int act_bytes) {
       {fmt::format("nb_bit_ram Bits={} U={} WMax={}", act_bytes, 48 * hw.wpl, bw),
        n == 2 ? "bit activation buffers (ping-pong), and copies for position pairs" : "bit activation buffers (ping-pong)",
        2 * n},
-      {fmt::format("nb_window U={} UnitBits=1", 48 * hw.wpl), "binary window generator and gearbox (one per position)", n},
+      {fmt::format("nb_window U={} UnitBits=1 ReadStages={} ChunkStages={}", 48 * hw.wpl, hw::kBitReadStages,
+                   hw::kBitChunkStages(hw.wpl)),
+       "binary window generator and gearbox (one per position)", n},
       {fmt::format("nb_window U={} UnitBits=8", hw.macs), "int8 window generator and gearbox (one per position)", n},
       {fmt::format("nb_bin_lane KwA={} Wpl={} XnorImpl={}", kwa, hw.wpl, hw.xnor_dsp ? 1 : 0),
        hw.xnor_dsp ? "binary lanes: weight RAM, XNOR in DSP48E2 logic mode, popcount"
@@ -117,7 +119,6 @@ std::vector<Instance> instances(const HwConfig& hw, int act_bytes) {
       {"nb_requant", "merge / requantize units", hw.merge()},
   };
 }
-}  // namespace
 
 std::vector<double> resource_top_terms(const HwConfig& hw) {
   double l = hw.lanes, p = 1;
@@ -184,14 +185,14 @@ ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig&
   est.parts.push_back(top);
   // Buffer sizes outside the calibration: the calibrated depth stands in
   // (within_calibration() is then false and the output says EXTRAPOLATED).
-  auto exact = instances(hw, hw.act_bytes);
-  std::vector<Instance> cal;  // the calibrated buffer sizes' keys, only when a key is missing
+  auto exact = resource_instances(hw, hw.act_bytes);
+  std::vector<ResourceInstance> cal;  // the calibrated buffer sizes' keys, only when a key is missing
   for (size_t i = 0; i < exact.size(); ++i) {
     ResourcePart p{exact[i].key, exact[i].what, exact[i].count, {}, {}};
     auto it = m.modules.find(exact[i].key);
     if (it == m.modules.end()) {
       p.synthesized = false;
-      if (cal.empty()) cal = instances(hw, m.calibrated.act_bytes);
+      if (cal.empty()) cal = resource_instances(hw, m.calibrated.act_bytes);
       it = m.modules.find(cal[i].key);
     }
     if (it != m.modules.end()) {

@@ -39,23 +39,34 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RES = ["lut", "lutram", "ff", "dsp", "bram36"]
 ACT_BYTES = 65536  # the buffer size the model is calibrated at (rtl/configs.cmake default)
 
-# nb_top's own logic: terms of the configuration (L lanes, P = L rounded up
-# to a power of two, W words per binary lane, M MACs per fixed-point lane).
-# Synthesis follows P more than L (nb_top's lane-indexed arrays and their
-# decoders round up: 5, 6 and 8 lanes cost nearly the same). Kept in step
-# with model/explore.cpp (resource_top_terms), which checks the names.
-TOP_TERMS = ["1", "lanes", "lanes_pow2", "merge_lanes", "words", "lanes_ff_params"]
+# The model's structure comes from the C++ side, the one copy:
+# `neuroblend synth --instances` prints, for a configuration, the submodules
+# nb_top instantiates (module table keys with their parameters and counts)
+# and nb_top's own fitted terms (L lanes, L rounded up to a power of two,
+# merge units, words per binary lane, ...: model/explore.cpp,
+# resource_instances and resource_top_terms). Set NEUROBLEND to the binary
+# (default: build/neuroblend).
+NEUROBLEND = os.environ.get("NEUROBLEND", os.path.join(ROOT, "build", "neuroblend"))
+_structure = {}
 
 
-def byte_banks(lanes):
-    return 8 if lanes <= 8 else 16 if lanes <= 16 else 32 if lanes <= 32 else 64
-
-
-def pow2(lanes):
-    p = 1
-    while p < lanes:
-        p *= 2
-    return p
+def structure(c):
+    """The resource model's structure of configuration c (cached)."""
+    args = ["--lanes", str(c["lanes"]), "--words-per-lane", str(c["words_per_lane"]), "--macs", str(c["macs"]),
+            "--xnor", c["xnor"], "--merge-lanes", str(merge_of(c))]
+    key = tuple(args)
+    if key not in _structure:
+        try:
+            p = subprocess.run([NEUROBLEND, "synth", "--instances"] + args, capture_output=True, text=True)
+        except OSError as e:
+            sys.exit(f"calibrate_resources: cannot run {NEUROBLEND} ({e}): build the project first or set NEUROBLEND")
+        if p.returncode != 0:
+            sys.exit(f"calibrate_resources: {NEUROBLEND} synth --instances {' '.join(args)}: {p.stderr.strip()}")
+        j = json.loads(p.stdout)
+        if j["config"]["act_bytes"] != c.get("act_bytes", ACT_BYTES):
+            sys.exit(f"calibrate_resources: configuration {c}: act_bytes differs from the binary's {j['config']['act_bytes']}")
+        _structure[key] = j
+    return _structure[key]
 
 
 def merge_of(c):
@@ -64,55 +75,34 @@ def merge_of(c):
     return c["merge_lanes"]
 
 
-def clog2p1(v):
-    b = 0
-    while (1 << b) < v + 1:
-        b += 1
-    return b
-
-
 def top_terms(c):
-    l, w = c["lanes"], c["words_per_lane"]
-    # nb_lane_params: flip-flops (and a group multiplexer) below 8 merge units, LUT-RAM from 8 on
-    return [1.0, l, pow2(l), merge_of(c), w, l if merge_of(c) < 8 else 0.0]
+    return [float(v) for v in structure(c)["top_terms"]["values"]]
+
+
+def top_term_names():
+    return structure({"lanes": 1, "words_per_lane": 1, "macs": 1, "xnor": "dsp", "merge_lanes": 1})["top_terms"]["names"]
 
 
 def module_instances(c):
     """(key, module, parameters, count) of every submodule nb_top instantiates
-    for configuration c. Kept in step with rtl/nb_top.sv and with
-    model/explore.cpp (resource_instances)."""
-    l, w, m = c["lanes"], c["words_per_lane"], c["macs"]
-    a = c.get("act_bytes", ACT_BYTES)
-    r = merge_of(c)
-    b, bw = byte_banks(l), max(8, r)
-    kwa, fixa = clog2p1((96 + w - 1) // w), clog2p1(128)
-    x = 1 if c["xnor"] == "dsp" else 0
-    # position pairs (nb_top PairOk): copies of the buffers and window generators
-    n = 2 if l % 2 == 0 and (l // 2) % r == 0 else 1
-    return [
-        (f"nb_byte_banks Depth={a // b} Banks={b}", "nb_byte_banks", {"Banks": b, "Depth": a // b}, n),
-        (f"nb_byte_wfront Depth={a // b} Banks={b} WUnits={bw}", "nb_byte_wfront", {"Banks": b, "Depth": a // b, "WUnits": bw}, 1),
-        (f"nb_bit_ram Bits={a} U={48 * w} WMax={bw}", "nb_bit_ram", {"Bits": a, "U": 48 * w, "WMax": bw}, 2 * n),
-        (f"nb_window U={48 * w} UnitBits=1", "nb_window", {"U": 48 * w, "UnitBits": 1}, n),
-        (f"nb_window U={m} UnitBits=8", "nb_window", {"U": m, "UnitBits": 8}, n),
-        (f"nb_bin_lane KwA={kwa} Wpl={w} XnorImpl={x}", "nb_bin_lane", {"Wpl": w, "XnorImpl": x, "KwA": kwa}, l),
-        (f"nb_fix_lane FixA={fixa} Macs={m}", "nb_fix_lane", {"Macs": m, "FixA": fixa}, l),
-        ("nb_requant", "nb_requant", {}, r),
-    ]
+    for configuration c."""
+    return [(i["key"], i["module"], i["parameters"], i["count"]) for i in structure(c)["instances"]]
 
 
 def all_module_params():
     """Every submodule parameterization a configuration of the sweep space
-    (lanes 1..64, words 1/2/4, MACs 1/2/4/8, XNOR dsp/lut) can use."""
+    (lanes 1..64, words 1/2/4, MACs 1/2/4/8, XNOR dsp/lut, merge units) can
+    use. The keys depend on the lanes only through the int8 banks (8, 16, 32
+    or 64: one lane count each) and on the merge units through the write
+    run (a memory beat, 8 units, up to 8 merge units; the merge group above:
+    16, 32, 64, at most the banks)."""
     seen = {}
-    for l in (1, 9, 17, 33):
+    for l in (8, 16, 32, 64):
         for w in (1, 2, 4):
             for m in (1, 2, 4, 8):
                 for x in ("dsp", "lut"):
-                    # the write run is a memory beat (8 units) up to 8 merge units, a
-                    # merge group above (16, 32, 64: at most the banks, byte_banks(l))
                     for r in (1, 16, 32, 64):
-                        if r > 1 and r > byte_banks(l):
+                        if r > l:
                             continue
                         c = {"lanes": l, "words_per_lane": w, "macs": m, "xnor": x, "merge_lanes": r}
                         for key, mod, par, _ in module_instances(c):
@@ -234,7 +224,7 @@ def fit_top(runs, table, res):
     # own block RAM is token mixing's per-position parameters (nb_pos_params,
     # the same five block RAMs in every configuration): constants.
     if res in ("dsp", "bram36"):
-        return np.array([round(float(np.median(y)))] + [0.0] * (len(TOP_TERMS) - 1))
+        return np.array([round(float(np.median(y)))] + [0.0] * (len(top_term_names()) - 1))
     return nnls(a, y)
 
 
@@ -289,8 +279,8 @@ def fit():
 
     runs = read_runs("*.json")                  # fitted
     held_out = read_runs("validation/*.json")   # never fitted: the model's error on new configurations
-    if len(runs) < len(TOP_TERMS) + 1:
-        sys.exit(f"calibrate_resources: need at least {len(TOP_TERMS) + 1} full synthesis runs in data/synth/")
+    if len(runs) < len(top_term_names()) + 1:
+        sys.exit(f"calibrate_resources: need at least {len(top_term_names()) + 1} full synthesis runs in data/synth/")
     coef = {r: fit_top(runs, table, r) for r in RES}
     model = {"format": "neuroblend-resource-model-2",
              "note": "resource = nb_top's own logic (sum of coefficient x term, fitted) + the sum over the submodules "
@@ -298,7 +288,7 @@ def fit():
                      "Fitted by tools/calibrate_resources.py to the Yosys 0.55 synth_xilinx -family xcup runs in "
                      "data/synth/ (LUT = LUT1..LUT6, LUTRAM = LUTs used as memory, BRAM36 = RAMB36E2 + RAMB18E2/2). "
                      "Valid for the calibrated buffer sizes.",
-             "top_terms": TOP_TERMS,
+             "top_terms": top_term_names(),
              "calibrated_at": {"act_bytes": ACT_BYTES, "max_kw": 96, "max_fix_entries": 128, "max_classes": 128},
              "top_coefficients": {r: [round(float(v), 4) for v in coef[r]] for r in RES},
              "modules": {k: {r: v[r] for r in RES} for k, v in sorted(table.items())},

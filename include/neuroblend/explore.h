@@ -60,6 +60,14 @@ struct ResourcePart {
   Resources each, total;
   bool synthesized = true;  // false: no synthesis of these parameters, scaled from the nearest
 };
+// A submodule nb_top instantiates: its module table key ("nb_window U=48
+// UnitBits=1 ReadStages=2 ChunkStages=0": the module, then its parameters),
+// what it is, how many.
+struct ResourceInstance {
+  std::string key, what;
+  int count;
+};
+std::vector<ResourceInstance> resource_instances(const HwConfig& hw, int act_bytes);
 std::vector<double> resource_top_terms(const HwConfig& hw);
 std::vector<std::string> resource_top_term_names();
 ResourceModel load_resource_model(const std::string& path);
