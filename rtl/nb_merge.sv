@@ -178,8 +178,13 @@ module nb_merge #(
   logic held_q;
   logic [Lanes*16-1:0] dots_q;
   logic [Lanes*32-1:0] accs_q;
+  // held_q is reset: after a reset no window is held (random initial
+  // values would otherwise fire the first check)
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) held_q <= 1'b0;
+    else held_q <= win_valid_i && !win_ready_o;
+  end
   always_ff @(posedge clk_i) begin
-    held_q <= win_valid_i && !win_ready_o;
     dots_q <= dots_i;
     accs_q <= accs_i;
     if (rst_ni) begin
