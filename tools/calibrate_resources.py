@@ -91,18 +91,18 @@ def module_instances(c):
 
 def all_module_params():
     """Every submodule parameterization a configuration of the sweep space
-    (lanes 1..64, words 1/2/4, MACs 1/2/4/8, XNOR dsp/lut, merge units) can
-    use. The keys depend on the lanes only through the int8 banks (8, 16, 32
-    or 64: one lane count each) and on the merge units through the write
-    run (a memory beat, 8 units, up to 8 merge units; the merge group above:
-    16, 32, 64, at most the banks)."""
+    (lanes 1..64, words 1/2/4, MACs 1/2/4/8, XNOR dsp/lut) can use, asked of
+    the binary for each (about 1,500 configurations, under a minute). Merge
+    units: one, and the powers of two above 8 that divide the lanes (a write
+    run of a memory beat, 8 units, up to 8 merge units, the merge group
+    above it); the model interpolates between those widths."""
     seen = {}
-    for l in (8, 16, 32, 64):
+    for l in range(1, 65):
         for w in (1, 2, 4):
             for m in (1, 2, 4, 8):
                 for x in ("dsp", "lut"):
                     for r in (1, 16, 32, 64):
-                        if r > l:
+                        if l % r:
                             continue
                         c = {"lanes": l, "words_per_lane": w, "macs": m, "xnor": x, "merge_lanes": r}
                         for key, mod, par, _ in module_instances(c):
