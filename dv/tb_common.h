@@ -1,6 +1,7 @@
 // Shared by the cell testbenches of dv/: the seed, the clock, access to the
 // fields of Verilator's ports, and the result line every bench prints.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <random>
@@ -57,6 +58,27 @@ void set_field(W& w, int pos, int bits, uint32_t v) {
     uint32_t& x = w[size_t(pos / 32)];
     x = (x & ~(m << (pos % 32))) | ((v & m) << (pos % 32));
   }
+}
+
+// A field of up to 64 bits at any position, crossing 32-bit words: in
+// pieces that do not (set_field / get_field).
+template <typename W>
+void set_bits(W& w, int pos, int bits, uint64_t v) {
+  for (int done = 0; done < bits;) {
+    const int p = pos + done, n = std::min(bits - done, 32 - p % 32);
+    set_field(w, p, n, uint32_t(v >> done));
+    done += n;
+  }
+}
+template <typename W>
+uint64_t get_bits(const W& w, int pos, int bits) {
+  uint64_t v = 0;
+  for (int done = 0; done < bits;) {
+    const int p = pos + done, n = std::min(bits - done, 32 - p % 32);
+    v |= uint64_t(get_field(w, p, n)) << done;
+    done += n;
+  }
+  return v;
 }
 
 // "1 passed, 0 failed" or "0 passed, 1 failed"; the process's exit status.

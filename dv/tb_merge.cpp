@@ -23,26 +23,6 @@
 namespace {
 constexpr int kLanes = NB_TB_LANES, kMerge = NB_TB_MERGE, kGroups = kLanes / kMerge;
 
-// A field of up to 64 bits at any bit position of a port, in pieces that do
-// not cross a 32-bit word (tb::set_field / get_field).
-template <typename W>
-void put(W& w, int pos, int bits, uint64_t v) {
-  for (int done = 0; done < bits;) {
-    const int p = pos + done, n = std::min(bits - done, 32 - p % 32);
-    tb::set_field(w, p, n, uint32_t(v >> done));
-    done += n;
-  }
-}
-template <typename W>
-uint64_t get(const W& w, int pos, int bits) {
-  uint64_t v = 0;
-  for (int done = 0; done < bits;) {
-    const int p = pos + done, n = std::min(bits - done, 32 - p % 32);
-    v |= uint64_t(tb::get_field(w, p, n)) << done;
-    done += n;
-  }
-  return v;
-}
 int64_t sext(uint64_t v, int bits) { return int64_t(v << (64 - bits)) >> (64 - bits); }
 
 struct Params {  // one lane's
@@ -91,12 +71,12 @@ int main(int argc, char** argv) {
   auto check = [&](const Layer& L) {
     if (top.z_valid_o) {
       if (zq.empty()) {
-        fail("a z row nobody merged: its first z", sext(get(top.z_row_o, 0, 48), 48), 0);
+        fail("a z row nobody merged: its first z", sext(tb::get_bits(top.z_row_o, 0, 48), 48), 0);
       } else {
         const ZRow e = zq.front();
         zq.pop_front();
         for (int r = 0; r < kMerge; ++r) {
-          const int64_t z = sext(get(top.z_row_o, r * 48, 48), 48);
+          const int64_t z = sext(tb::get_bits(top.z_row_o, r * 48, 48), 48);
           if (z != e.z[r]) fail("z", z, e.z[r]);
         }
       }
@@ -114,7 +94,7 @@ int main(int argc, char** argv) {
           const bool m = (uint64_t(top.y_mask_o) >> r) & 1;
           if (m != e.mask[r]) fail("a mask bit", m, e.mask[r]);
           if (!e.mask[r]) continue;  // lanes past the rows are not written
-          const int8_t y = int8_t(get(top.y_bytes_o, r * 8, 8));
+          const int8_t y = int8_t(tb::get_bits(top.y_bytes_o, r * 8, 8));
           const int bit = int((uint64_t(top.y_bits_o) >> r) & 1);
           if (y != e.y[r]) fail("a byte", y, e.y[r]);
           if (bit != e.bit[r]) fail("a bit", bit, e.bit[r]);
@@ -129,11 +109,11 @@ int main(int argc, char** argv) {
     const int g = int(top.grp_o);
     for (int r = 0; r < kMerge; ++r) {
       const Params& p = L.params[size_t(g * kMerge + r)];
-      put(top.m1_i, r * 18, 18, uint64_t(int64_t(p.m1)));
-      put(top.m2_i, r * 18, 18, uint64_t(int64_t(p.m2)));
-      put(top.bias_i, r * 48, 48, uint64_t(p.bias));
-      put(top.ntau_i, r * 16, 16, uint64_t(int64_t(p.tau)));
-      put(top.nneg_i, r, 1, p.neg);
+      tb::set_bits(top.m1_i, r * 18, 18, uint64_t(int64_t(p.m1)));
+      tb::set_bits(top.m2_i, r * 18, 18, uint64_t(int64_t(p.m2)));
+      tb::set_bits(top.bias_i, r * 48, 48, uint64_t(p.bias));
+      tb::set_bits(top.ntau_i, r * 16, 16, uint64_t(int64_t(p.tau)));
+      tb::set_bits(top.nneg_i, r, 1, p.neg);
     }
     top.eval();
     check(L);
@@ -182,8 +162,8 @@ int main(int argc, char** argv) {
       for (int l = 0; l < kLanes; ++l) {
         dot[size_t(l)] = int32_t(rng() % 16 == 0 ? (rng() % 2 ? 32767 : -32768) : pick(-600, 600));
         acc[size_t(l)] = int32_t(rng() % 16 == 0 ? pick(-(int64_t(1) << 28), int64_t(1) << 28) : pick(-100000, 100000));
-        put(top.dots_i, l * 16, 16, uint64_t(int64_t(dot[size_t(l)])));
-        put(top.accs_i, l * 32, 32, uint64_t(int64_t(acc[size_t(l)])));
+        tb::set_bits(top.dots_i, l * 16, 16, uint64_t(int64_t(dot[size_t(l)])));
+        tb::set_bits(top.accs_i, l * 32, 32, uint64_t(int64_t(acc[size_t(l)])));
       }
       // gaps before it
       for (int gap = int(rng() % 3 == 0 ? pick(1, 4) : 0); gap > 0; --gap) cycle(L);

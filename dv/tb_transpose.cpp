@@ -15,18 +15,6 @@
 
 constexpr int Lanes = NB_TB_LANES, B = NB_TB_B, W = NB_TB_W;
 
-// Fields of any width and position (elements of W bits cross 32-bit words).
-template <typename T>
-uint32_t get_bits(const T& w, int pos, int bits) {
-  uint32_t v = 0;
-  for (int i = 0; i < bits; ++i) v |= tb::get_field(w, pos + i, 1) << i;
-  return v;
-}
-template <typename T>
-void set_bits(T& w, int pos, int bits, uint32_t v) {
-  for (int i = 0; i < bits; ++i) tb::set_field(w, pos + i, 1, (v >> i) & 1);
-}
-
 struct Write {
   int cycle, bank, lane, q;
   std::vector<uint32_t> d;
@@ -58,7 +46,7 @@ int main(int argc, char** argv) {
     top.q_i = w.q;
     for (int r = 0; r < B; ++r) {
       w.d[r] = uint32_t(rng()) & mask;
-      set_bits(top.d_i, r * W, W, w.d[r]);
+      tb::set_bits(top.d_i, r * W, W, w.d[r]);
     }
     const int rbank = int(rng() % 2), rlane = int(rng() % Lanes);
     top.re_i = re;
@@ -72,7 +60,7 @@ int main(int argc, char** argv) {
     for (int q = 0; q < B; ++q) {
       if (want[q] < 0) continue;
       ++checked;
-      const uint32_t got = get_bits(top.q_o, q * W, W);
+      const uint32_t got = uint32_t(tb::get_bits(top.q_o, q * W, W));
       if (got != uint32_t(want[q])) {
         std::printf("tb_transpose: cycle %d: bank %d lane %d position %d: expected %lld, got %u\n", cyc, rbank, rlane, q,
                     (long long)want[q], got);
