@@ -76,16 +76,9 @@ int print_instances(const Hw& hw) {
   j["config"] = hw_json(hw);
   j["instances"] = nlohmann::json::array();
   for (const auto& i : resource_instances(hw, hw.act_bytes)) {
-    // the key is the module, then its parameters: "nb_window U=48 UnitBits=1 ..."
-    std::istringstream words(i.key);
-    std::string module, kv;
-    words >> module;
     nlohmann::json params = nlohmann::json::object();
-    while (words >> kv) {
-      const size_t eq = kv.find('=');
-      params[kv.substr(0, eq)] = std::stoll(kv.substr(eq + 1));
-    }
-    j["instances"].push_back({{"key", i.key}, {"module", module}, {"parameters", params}, {"count", i.count},
+    for (const auto& [name, value] : i.params) params[name] = value;
+    j["instances"].push_back({{"key", i.key()}, {"module", i.module}, {"parameters", params}, {"count", i.count},
                               {"what", i.what}});
   }
   j["top_terms"] = {{"names", resource_top_term_names()}, {"values", resource_top_terms(hw)}};

@@ -97,27 +97,33 @@ std::vector<ResourceInstance> resource_instances(const HwConfig& hw, int act_byt
   // position pairs (nb_top PairOk): a copy of the buffers and window generators
   const int n = hw.pairs() ? 2 : 1;
   return {
-      {fmt::format("nb_byte_banks Depth={} Banks={}", act_bytes / b, b),
+      {"nb_byte_banks", {{"Depth", act_bytes / b}, {"Banks", b}},
        n == 2 ? "int8 activation buffers (ping-pong banks, shared read port), and a copy for position pairs"
               : "int8 activation buffers (ping-pong banks, shared read port)",
        n},
-      {fmt::format("nb_byte_wfront Depth={} Banks={} WUnits={}", act_bytes / b, b, bw),
+      {"nb_byte_wfront", {{"Depth", act_bytes / b}, {"Banks", b}, {"WUnits", bw}},
        "int8 buffers' write port, decoded once for the banks and their copy", 1},
-      {fmt::format("nb_bit_ram Bits={} U={} WMax={}", act_bytes, 48 * hw.wpl, bw),
+      {"nb_bit_ram", {{"Bits", act_bytes}, {"U", 48 * hw.wpl}, {"WMax", bw}},
        n == 2 ? "bit activation buffers (ping-pong), and copies for position pairs" : "bit activation buffers (ping-pong)",
        2 * n},
-      {fmt::format("nb_window U={} UnitBits=1 ReadStages={} ChunkStages={}", 48 * hw.wpl, hw::kBitReadStages,
-                   hw::kBitChunkStages(hw.wpl)),
+      {"nb_window",
+       {{"U", 48 * hw.wpl}, {"UnitBits", 1}, {"ReadStages", hw::kBitReadStages},
+        {"ChunkStages", hw::kBitChunkStages(hw.wpl)}},
        "binary window generator and gearbox (one per position)", n},
-      {fmt::format("nb_window U={} UnitBits=8", hw.macs), "int8 window generator and gearbox (one per position)", n},
-      {fmt::format("nb_bin_lane KwA={} Wpl={} XnorImpl={}", kwa, hw.wpl, hw.xnor_dsp ? 1 : 0),
+      {"nb_window", {{"U", hw.macs}, {"UnitBits", 8}}, "int8 window generator and gearbox (one per position)", n},
+      {"nb_bin_lane", {{"KwA", kwa}, {"Wpl", hw.wpl}, {"XnorImpl", hw.xnor_dsp ? 1 : 0}},
        hw.xnor_dsp ? "binary lanes: weight RAM, XNOR in DSP48E2 logic mode, popcount"
                    : "binary lanes: weight RAM, XNOR in LUTs, popcount",
        hw.lanes},
-      {fmt::format("nb_fix_lane FixA={} Macs={}", fixa, hw.macs), "int8 lanes: weight RAM, MACs, accumulator",
-       hw.lanes},
-      {"nb_requant", "merge / requantize units", hw.merge()},
+      {"nb_fix_lane", {{"FixA", fixa}, {"Macs", hw.macs}}, "int8 lanes: weight RAM, MACs, accumulator", hw.lanes},
+      {"nb_requant", {}, "merge / requantize units", hw.merge()},
   };
+}
+
+std::string ResourceInstance::key() const {
+  std::string k = module;
+  for (const auto& [name, value] : params) k += fmt::format(" {}={}", name, value);
+  return k;
 }
 
 std::vector<double> resource_top_terms(const HwConfig& hw) {
@@ -188,12 +194,13 @@ ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig&
   auto exact = resource_instances(hw, hw.act_bytes);
   std::vector<ResourceInstance> cal;  // the calibrated buffer sizes' keys, only when a key is missing
   for (size_t i = 0; i < exact.size(); ++i) {
-    ResourcePart p{exact[i].key, exact[i].what, exact[i].count, {}, {}};
-    auto it = m.modules.find(exact[i].key);
+    const std::string exact_key = exact[i].key();
+    ResourcePart p{exact_key, exact[i].what, exact[i].count, {}, {}};
+    auto it = m.modules.find(exact_key);
     if (it == m.modules.end()) {
       p.synthesized = false;
       if (cal.empty()) cal = resource_instances(hw, m.calibrated.act_bytes);
-      it = m.modules.find(cal[i].key);
+      it = m.modules.find(cal[i].key());
     }
     if (it != m.modules.end()) {
       p.each = it->second;
@@ -211,10 +218,10 @@ ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig&
         size_t e = key.find('='), sp = e == std::string::npos ? e : key.find(' ', e);
         return sp == std::string::npos ? std::string() : key.substr(sp);
       };
-      std::string name = cal[i].key.substr(0, cal[i].key.find(' '));
-      double want = first(cal[i].key), best = -1;
+      const std::string cal_key = cal[i].key(), name = cal[i].module;
+      double want = first(cal_key), best = -1;
       for (const auto& [k, r] : m.modules) {
-        if (k.rfind(name + " ", 0) != 0 || unit(k) != unit(cal[i].key)) continue;
+        if (k.rfind(name + " ", 0) != 0 || unit(k) != unit(cal_key)) continue;
         double have = first(k);
         if (best < 0 || std::abs(std::log(have / want)) < std::abs(std::log(best / want))) {
           best = have;
@@ -226,7 +233,7 @@ ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig&
         // a power of two, e.g. 12) between two synthesized ones of the same
         // module and size: linear between them (or the nearest, scaled).
         auto cut = [](const std::string& key) { return key.rfind('='); };
-        const std::string& want_key = cal[i].key;
+        const std::string& want_key = cal_key;
         const size_t wc = cut(want_key);
         const double w = std::stod(want_key.substr(wc + 1));
         double lo = -1, hi = -1;
@@ -246,7 +253,7 @@ ResourceEstimate estimate_resource_parts(const ResourceModel& m, const HwConfig&
           p.each = scaled(lo > 0 ? rlo : rhi, w / (lo > 0 ? lo : hi));
         } else {
           throw Error(fmt::format("{}: no synthesis of '{}' in the module table (run tools/calibrate_resources.py modules)",
-                                  m.file, cal[i].key));
+                                  m.file, cal_key));
         }
       }
     }

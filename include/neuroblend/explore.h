@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "neuroblend/compiler.h"
@@ -60,12 +61,15 @@ struct ResourcePart {
   Resources each, total;
   bool synthesized = true;  // false: no synthesis of these parameters, scaled from the nearest
 };
-// A submodule nb_top instantiates: its module table key ("nb_window U=48
-// UnitBits=1 ReadStages=2 ChunkStages=0": the module, then its parameters),
-// what it is, how many.
+// A submodule nb_top instantiates: the module and the parameters it gets
+// (size first), what it is, how many. Its module table key is derived:
+// "nb_window U=48 UnitBits=1 ReadStages=2 ChunkStages=0".
 struct ResourceInstance {
-  std::string key, what;
+  std::string module;
+  std::vector<std::pair<std::string, long long>> params;
+  std::string what;
   int count;
+  std::string key() const;
 };
 std::vector<ResourceInstance> resource_instances(const HwConfig& hw, int act_bytes);
 std::vector<double> resource_top_terms(const HwConfig& hw);
