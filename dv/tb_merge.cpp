@@ -21,7 +21,7 @@
 #include "tb_common.h"
 
 namespace {
-constexpr int kLanes = NB_TB_LANES, kMerge = NB_TB_MERGE, kGroups = kLanes / kMerge;
+constexpr int kLanes = NB_TB_LANES, kMerge = NB_TB_MERGE;
 
 int64_t sext(uint64_t v, int bits) { return int64_t(v << (64 - bits)) >> (64 - bits); }
 
