@@ -157,8 +157,8 @@ struct Sim {
         beats = hw::kDescBeats;
       }
       switch (s) {
-        case 0: skip = !use_bin, beats = int64_t(d[f::kKw]) * nrows; break;
-        case 1: skip = !use_mac, beats = int64_t(d[f::kFixRowBytes] / 8) * nrows; break;
+        case 0: skip = !use_bin || mem.weights_kept, beats = int64_t(d[f::kKw]) * nrows; break;
+        case 1: skip = !use_mac || mem.weights_kept, beats = int64_t(d[f::kFixRowBytes] / 8) * nrows; break;
         case 2: elem = 4, skip = par_skip, start = lay.image_off + d[f::kOffM1] + 4 * uint64_t(first); break;
         case 3: elem = 4, skip = par_skip, start = lay.image_off + d[f::kOffM2] + 4 * uint64_t(first); break;
         case 4: elem = 8, skip = par_skip, start = lay.image_off + d[f::kOffBias] + 8 * uint64_t(first); break;

@@ -78,12 +78,6 @@ namespace {
 Resources scaled(const Resources& r, double f) { return {f * r.lut, f * r.lutram, f * r.ff, f * r.dsp, f * r.bram36}; }
 // int8 buffer banks (rtl/nb_top.sv Banks): a run of up to Lanes bytes per access.
 int byte_banks(int lanes) { return lanes <= 8 ? 8 : lanes <= 16 ? 16 : lanes <= 32 ? 32 : 64; }
-// ceil(log2(v + 1)): the address bits of v entries ($clog2(v + 1) in the RTL)
-int clog2p1(int v) {
-  int b = 0;
-  while ((1 << b) < v + 1) ++b;
-  return b;
-}
 
 }  // namespace
 
@@ -93,7 +87,7 @@ int clog2p1(int v) {
 // tools/calibrate_resources.py reads it from `neuroblend synth --instances`.
 std::vector<ResourceInstance> resource_instances(const HwConfig& hw, int act_bytes) {
   const int b = byte_banks(hw.lanes), bw = std::max(8, hw.merge());
-  const int kwa = clog2p1((hw.max_kw + hw.wpl - 1) / hw.wpl), fixa = clog2p1(hw.max_fix_entries);
+  const int kwa = hw.bin_weight_abits(), fixa = hw.fix_weight_abits();
   // position pairs (nb_top PairOk): a copy of the buffers and window generators
   const int n = hw.pairs() ? 2 : 1;
   return {
@@ -412,13 +406,13 @@ std::map<std::string, int> parse_yosys_instances(const std::string& log) {
   // parameters (one each; the parameters in block RAM), the merge's own
   // control and output stages (nb_merge), the engines' result FIFOs, the
   // performance counters, the controller's loaders and memory arbiter, and
-  // its window issue's counters.
+  // its window issue's counters and the weight slots (nb_wslots).
   // A folded module's own children (nb_merge's nb_requant units) count as
   // nb_top's, times its count.
   static const std::set<std::string> folded{"nb_lane_params", "nb_skew",          "nb_transpose",  "nb_pos_params",
                                             "nb_merge",       "nb_fifo",          "nb_perf_counters",
                                             "nb_mem_loader",  "nb_tile_loader",   "nb_mem_arbiter",
-                                            "nb_win_issue"};
+                                            "nb_win_issue",   "nb_wslots"};
   std::regex child(R"(^( {5}| {7})(\S+)\s+(\d+)\s*$)");  // depth 1 (five spaces) or 2 (seven)
   std::smatch mt;
   int folded_n = 0;  // the count of the depth-1 folded module whose children follow, or 0

@@ -6,6 +6,7 @@
 
 #include "neuroblend/error.h"
 #include "neuroblend/hw_spec.h"
+#include "neuroblend/program.h"
 
 namespace nb {
 
@@ -21,6 +22,33 @@ int default_merge_lanes(int lanes) {
 
 int HwConfig::merge() const {
   return merge_lanes ? merge_lanes : default_merge_lanes(lanes);
+}
+
+namespace {
+// ceil(log2(v + 1)): the address bits of v entries ($clog2(v + 1) in the RTL)
+int clog2p1(int v) {
+  int b = 0;
+  while ((1 << b) < v + 1) ++b;
+  return b;
+}
+}  // namespace
+
+int HwConfig::bin_weight_abits() const { return clog2p1((max_kw + wpl - 1) / wpl); }
+int HwConfig::fix_weight_abits() const { return clog2p1(max_fix_entries); }
+
+WeightSlots weight_slots(const CompiledModel& cm, const HwConfig& hw) {
+  namespace f = hw::desc;
+  WeightSlots w;
+  w.bin_capacity = int64_t(2) << hw.bin_weight_abits();
+  w.fix_capacity = int64_t(2) << hw.fix_weight_abits();
+  const ProgramLayout lay = layout_program(cm);
+  for (const Desc& d : lay.desc) {
+    const int64_t tiles = (int64_t(d[f::kRows]) + hw.lanes - 1) / hw.lanes;
+    const bool use_bin = d[f::kKbin] != 0, use_mac = d[f::kKind] != 3 && d[f::kSkip] != 2;
+    if (use_bin) w.bin += tiles * ((int64_t(d[f::kKw]) + hw.wpl - 1) / hw.wpl);
+    if (use_mac) w.fix += tiles * int64_t(d[f::kFixRowBytes] / 8);
+  }
+  return w;
 }
 
 bool HwConfig::pairs() const { return lanes % 2 == 0 && (lanes / 2) % merge() == 0; }

@@ -45,7 +45,8 @@ package nb_pkg;
     ErrLayer = 8'd1,
     ErrSize = 8'd2,
     ErrFirst = 8'd3,
-    ErrVersion = 8'd4
+    ErrVersion = 8'd4,
+    ErrWeights = 8'd5
   } err_e;
 
   // Layer kinds and skip kinds: the codes of the descriptor's kind and skip fields.

@@ -8,7 +8,8 @@
 // idle (busy_o low). The job runs its steps in turn, each one section of
 // memory read by the memory loader (nb_mem_loader: armed here) or skipped
 // when the layer has no such section:
-//   0 binary and 1 int8 weight rows (a row of beats per lane);
+//   0 binary and 1 int8 weight rows (a row of beats per lane; skipped in a
+//     run whose weights are resident and already in, skip_w_i: nb_wslots);
 //   2 M1, 3 M2, 4 bias, 5 tau, 6 neg: the per-channel arrays (tau / neg
 //     of the layer after the tile's: the next layer's binarization);
 //   7 (prefetch only, between 4 and 5) the descriptor after the next one,
@@ -56,6 +57,7 @@ module nb_tile_loader #(
   input  logic        has_next2_i,     // and one after it
   input  logic [31:0] img_i,           // the program's memory image
   input  logic [31:0] desc_ptr_i,      // this layer's descriptor
+  input  logic        skip_w_i,        // the weights are in the memories (resident, kept): steps 0 and 1 skipped
   // memory loader
   output logic        ld_arm_o,
   output logic [31:0] ld_base_o,
@@ -149,13 +151,13 @@ module nb_tile_loader #(
     cfg_rows = 1'b0;
     unique case (step_q)
       4'd0: begin  // binary weight rows
-        cfg_skip = !s_use_bin;
+        cfg_skip = !s_use_bin || skip_w_i;
         cfg_rows = 1'b1;
         cfg_wpr = sd.kw[15:0];
         cfg_base = next_q ? base_q[7] : base_q[5];
       end
       4'd1: begin  // int8 weight rows, 8-byte aligned rows
-        cfg_skip = !s_use_mac;
+        cfg_skip = !s_use_mac || skip_w_i;
         cfg_rows = 1'b1;
         cfg_wpr = sd.fix_row_bytes[18:3];
         cfg_base = next_q ? base_q[8] : base_q[6];

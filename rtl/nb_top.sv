@@ -25,6 +25,8 @@ module nb_top #(
   input  logic [31:0] in_base_i,     // uint8 image, HWC
   input  logic [31:0] out_base_i,    // perf records, then layer dumps (see docs/architecture.md)
   input  logic        dump_en_i,     // write every layer's output (else only the logits)
+  input  logic        wres_i,        // resident weights: a slot per tile, kept between runs (nb_wslots)
+  input  logic        wkeep_i,       // the weight memories may hold this program's weights: skip loading them
   output logic        busy_o,
   output logic        done_o,        // one cycle
   output logic        error_o,       // held with done
@@ -52,6 +54,7 @@ module nb_top #(
   localparam int KwE = (MaxKw + Wpl - 1) / Wpl;       // weight entries of Wpl words per lane
   localparam int KwA = $clog2(KwE + 1);                // address bits of one bank of them
   localparam int FixA = $clog2(MaxFixEntries + 1);
+  localparam int WS = $clog2(Wpl);                     // Wpl is a power of two
   localparam int FifoDepth = nb_pkg::FifoDepth;
   localparam int MaxInflight = nb_pkg::MaxInflight;
   localparam int FC = $clog2(FifoDepth + 1);   // FIFO counts
@@ -247,6 +250,7 @@ module nb_top #(
     .busy_o(tl_q), .bank_o(lbank),
     .d_i(d), .nd_i(nd), .nnd_i(nnd), .mode_i(mode_q), .nmode_i(nmode_q), .pair_i(pair), .npair_i(npair),
     .has_next_i(has_next_q), .has_next2_i(has_next2_q), .img_i(img_q), .desc_ptr_i(desc_ptr_q),
+    .skip_w_i(ws_skip),
     .ld_arm_o(tl_arm), .ld_base_o(tl_base), .ld_beats_o(tl_beats), .ld_rows_o(tl_rows), .ld_wpr_o(tl_wpr),
     .ld_empty_o(tl_empty), .ld_active_o(tl_active), .ld_tag_o(tl_tag),
     .ld_issued_i(ld_issued), .ld_idle_i(ld_idle), .ld_addr_i(ld_addr),
@@ -256,6 +260,42 @@ module nb_top #(
 
   logic rsp;
   assign rsp = mem_rsp_valid_i;
+
+  // Where each tile's weights sit in the lanes' weight memories: a bank
+  // (streaming) or a slot of their own (resident weights, kept between
+  // runs); see nb_wslots. The entries a job of this layer or the next one
+  // loads per lane are registers, set from the descriptors long before a
+  // job starts (asserted below).
+  logic [15:0] went_bin_d, went_fix_d, went_nbin_d, went_nfix_d;
+  logic [15:0] went_bin_q, went_fix_q, went_nbin_q, went_nfix_q;
+  always_comb begin
+    went_bin_d = mode_q[3] ? 16'((d.kw + 32'(Wpl - 1)) >> WS) : 16'd0;
+    went_fix_d = mode_q[0] ? d.fix_row_bytes[18:3] : 16'd0;
+    went_nbin_d = nmode_q[3] ? 16'((nd.kw + 32'(Wpl - 1)) >> WS) : 16'd0;
+    went_nfix_d = nmode_q[0] ? nd.fix_row_bytes[18:3] : 16'd0;
+  end
+  always_ff @(posedge clk_i) {went_bin_q, went_fix_q, went_nbin_q, went_nfix_q} <= {went_bin_d, went_fix_d, went_nbin_d, went_nfix_d};
+  logic ws_skip, ws_ovf, ws_job_ovf;
+  logic [KwA:0] ws_lbin, ws_cbin;
+  logic [FixA:0] ws_lfix, ws_cfix;
+  nb_wslots #(.BinA(KwA + 1), .FixA(FixA + 1)) u_ws (
+    .clk_i, .rst_ni, .run_i(st_q == S_IDLE && start_i), .res_i(wres_i), .keep_i(wkeep_i),
+    .done_i(st_q == S_DONE), .error_i(error_q),
+    .alloc_i(tl_start && !tl_start_params), .bank_i(tl_start_bank),
+    .bin_ents_i(tl_start_next ? went_nbin_q : went_bin_q), .fix_ents_i(tl_start_next ? went_nfix_q : went_fix_q),
+    .take_i(st_q == S_WAIT_TL && !tl_q), .wr_i(tl_wbin || tl_wfix),
+    .lbin_o(ws_lbin), .lfix_o(ws_lfix), .job_ovf_o(ws_job_ovf), .cbin_o(ws_cbin), .cfix_o(ws_cfix),
+    .skip_w_o(ws_skip), .ovf_o(ws_ovf));
+  // the weight memories' write and read addresses: the slot plus the entry
+  logic [KwA:0] wb_waddr, wb_raddr;
+  logic [FixA:0] wf_waddr, wf_raddr;
+  logic [15:0] wb_wword;  // the lanes' word index: entry * Wpl + the slice
+  logic wb_we, wf_we;
+  assign wb_waddr = ws_lbin + (KwA+1)'(ld_word >> WS);
+  assign wb_wword = 16'((32'(wb_waddr[KwA-1:0]) << WS) | (32'(ld_word) & 32'(Wpl - 1)));
+  assign wf_waddr = ws_lfix + (FixA+1)'(ld_word);
+  assign wb_we = tl_wbin && !ws_job_ovf;
+  assign wf_we = tl_wfix && !ws_job_ovf;
 
   // Per-lane parameters of the tile (nb_lane_params), loaded by the tile
   // loader's array steps: beat b holds per_beat elements, lane l takes slot
@@ -454,13 +494,14 @@ module nb_top #(
   logic signed [15:0] dot_w [Lanes];   // dot of each lane, at the window's last word
   logic bin_push;
   assign bin_push = bv_q[BinStages-1] && bl_q[BinStages-1];
+  assign wb_raddr = ws_cbin + (KwA+1)'(bword);
   for (genvar l = 0; l < Lanes; l++) begin : g_blane
     // the weight row this lane loads: in position pairs lane l + Half takes lane l's
     logic [15:0] wrow;
     assign wrow = (tl_pair && l >= Half) ? 16'(l - Half) : 16'(l);
     nb_bin_lane #(.Wpl(Wpl), .XnorImpl(XnorImpl), .KwA(KwA)) u_lane (
-      .clk_i, .rst_ni, .wload_i(tl_wbin && ld_row == wrow), .wbank_i(lbank),
-      .wword_i(ld_word), .wdata_i(mem_rsp_rdata_i[47:0]), .cbank_i(cbank_q), .widx_i(KwA'(bword)),
+      .clk_i, .rst_ni, .wload_i(wb_we && ld_row == wrow), .wbank_i(wb_waddr[KwA]),
+      .wword_i(wb_wword), .wdata_i(mem_rsp_rdata_i[47:0]), .cbank_i(wb_raddr[KwA]), .widx_i(wb_raddr[KwA-1:0]),
       .word_i(l >= Half ? gb1_word : gb_word), .pvalid_i(bv_q[nb_pkg::XnorStages-1]), .plast_i(bl_q[nb_pkg::XnorStages-1]),
       .pmask_i(lastmask), .kbin_i(kbin), .dot_o(dot_w[l]));
   end
@@ -568,13 +609,14 @@ module nb_top #(
   logic signed [31:0] acc_w [Lanes];
   logic fix_push;
   assign fix_push = fpush_q[nb_pkg::SelStages-1];
+  assign wf_raddr = ws_cfix + (FixA+1)'(fbyte0 >> 3);
   for (genvar l = 0; l < Lanes; l++) begin : g_flane
     logic [15:0] wrow;
     assign wrow = (tl_pair && l >= Half) ? 16'(l - Half) : 16'(l);
     nb_fix_lane #(.Macs(Macs), .FixA(FixA)) u_lane (
-      .clk_i, .rst_ni, .wload_i(tl_wfix && ld_row == wrow), .wbank_i(lbank),
-      .wword_i(FixA'(ld_word)), .wdata_i(mem_rsp_rdata_i), .rd_i(fgb_valid), .cbank_i(cbank_q),
-      .ridx_i(FixA'(fbyte0 >> 3)), .a_i(l >= Half ? fa1_s : fa_s), .abyte_i(fbyte_q), .mclr_i(mclr), .op_i(fop),
+      .clk_i, .rst_ni, .wload_i(wf_we && ld_row == wrow), .wbank_i(wf_waddr[FixA]),
+      .wword_i(wf_waddr[FixA-1:0]), .wdata_i(mem_rsp_rdata_i), .rd_i(fgb_valid), .cbank_i(wf_raddr[FixA]),
+      .ridx_i(wf_raddr[FixA-1:0]), .a_i(l >= Half ? fa1_s : fa_s), .abyte_i(fbyte_q), .mclr_i(mclr), .op_i(fop),
       .lane_byte_i(signed'(byte_rdata[l*8 +: 8])), .acc_o(acc_w[l]));
   end
 
@@ -881,7 +923,7 @@ module nb_top #(
       tl_start_params = pf_q;
       tl_start_bank = pf_q ? lbank : 1'b0;
     end else if (st_q == S_WAIT_TL && !tl_q) begin
-      tl_start = !tile_last || has_next;
+      tl_start = (!tile_last || has_next) && !ws_ovf;
       tl_start_next = tile_last;
       tl_start_tile = tile_last ? 16'd0 : tile_q + 16'(Lanes);
       tl_start_rows = tile_last ? rows_left(nd.rows[15:0], 16'd0) : rows_left(rows, tile_q + 16'(Lanes));
@@ -1137,7 +1179,14 @@ module nb_top #(
           endcase
         end
       end
-      S_WAIT_TL: if (!tl_q) begin
+      S_WAIT_TL: if (!tl_q && ws_ovf) begin
+        // resident weights that do not fit: a job's slot passed the end of
+        // the weight memories (it was not written)
+        error_d = 1'b1;
+        error_code_d = nb_pkg::ErrWeights;
+        layer_idx_d = li_q;
+        st_d = S_DONE;
+      end else if (!tl_q) begin
         // the tile is loaded: compute it from that bank, and load the next
         // tile, if any, into the other bank meanwhile
         cbank_d = lbank;
@@ -1393,6 +1442,10 @@ module nb_top #(
       // the last MAC slice takes a window word or a select / pool byte, never both
       assert (!(mac_v && sm_valid_q)) else $error("nb_top: MAC word and select / pool byte in the same slice cycle");
       assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
+      assert (!(tl_start && !tl_start_params
+                && (tl_start_next ? {went_nbin_q, went_nfix_q} != {went_nbin_d, went_nfix_d}
+                                  : {went_bin_q, went_fix_q} != {went_bin_d, went_fix_d})))
+        else $error("nb_top: a tile loader job's registered weight entries are stale");
       assert (!(main_load && tl_q)) else $error("nb_top: two loaders at once");
       assert (!(main_load && !entry_q && ld_idle != ld_done)) else $error("nb_top: the controller's load is idle but not done");
       assert (!(tl_start && tl_start_next && nmode_q != modes(nd))) else $error("nb_top: the next layer's registered modes are stale");

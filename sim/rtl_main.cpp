@@ -3,13 +3,15 @@
 //
 //   nb_rtl_X --program P.nbp --images I.npy [--json OUT]        a compiled program on images
 //   nb_rtl_X --model M [--images-n N] [--seed S] [--corrupt-layer NAME]   a model, random parameters (an .onnx model: its own)
-//   nb_rtl_X --random-nets N [--seed S]                         N constrained-random networks
+//   nb_rtl_X --random-nets N [--seed S] [--images-n K]          N constrained-random networks (K images each, default 1)
 //   nb_rtl_X --mutate-nets N [--seed S]   N random networks' program files, each mutated
 //            (descriptor words, parameter values, weight bytes): the reader must refuse a
 //            mutant or the RTL must agree with the golden model on it (issue: one legality check)
 //   --check-estimate: also compare every layer's performance record of every
 //   image with the fast cycle model (model/cycle_model.cpp); any difference fails.
 // Common: --dram-latency C, --dram-bw BYTES_PER_CYCLE, --clock-mhz F, --no-dump, --progress,
+//         --stream-weights (load every tile's weights for every image, even when the model's
+//         weights fit the weight memories: resident weights are the default, rtl/nb_wslots.sv),
 //         --trace FILE.fst --trace-from CYCLE --trace-to CYCLE (a waveform of that window),
 //         --timeline FILE.json [--timeline-images N] (the activity flags of the first N images,
 //         default 1, as Chrome trace-event JSON: docs/architecture.md, "Timeline").
@@ -17,7 +19,8 @@
 // Test hooks that reach the RTL's checks of a program (error_o), applied to
 // every job's program in DRAM: --poke OFFSET=VALUE (a 32-bit word at a byte
 // offset), --set-desc LAYER:FIELD=VALUE (a descriptor field by name, of the
-// layer named or numbered LAYER).
+// layer named or numbered LAYER). --force-resident: resident weights even for
+// a model that does not fit (the RTL must stop with ErrWeights).
 // Exit status: 0 verified, 3 mismatch or RTL error, 1 bad arguments or input.
 #include <fmt/format.h>
 
@@ -190,7 +193,7 @@ int main(int argc, char** argv) {
     std::string program, images_file, model, corrupt, json_out;
     int images_n = 2, random_nets = 0, mutate_nets = 0, calib = 8;
     uint64_t seed = 1, input_seed = 100;
-    bool progress = false, quiet = false, check_estimate = false;
+    bool progress = false, quiet = false, check_estimate = false, images_n_set = false, force_resident = false;
     std::vector<std::string> pokes, desc_sets;
     sim::RunOptions opt;
     for (int i = 1; i < argc; ++i) {
@@ -206,7 +209,7 @@ int main(int argc, char** argv) {
       else if (a == "--model")
         model = next();
       else if (a == "--images-n")
-        images_n = std::stoi(next());
+        images_n = std::stoi(next()), images_n_set = true;
       else if (a == "--random-nets")
         random_nets = std::stoi(next());
       else if (a == "--mutate-nets")
@@ -227,6 +230,10 @@ int main(int argc, char** argv) {
         opt.clock_mhz = std::stod(next());
       else if (a == "--no-dump")
         opt.dump_all = false;
+      else if (a == "--stream-weights")
+        opt.resident_weights = false;
+      else if (a == "--force-resident")
+        force_resident = true;
       else if (a == "--json")
         json_out = next();
       else if (a == "--progress")
@@ -282,7 +289,7 @@ int main(int argc, char** argv) {
         const uint64_t s = seed + uint64_t(n);
         sim::Job j;
         if (!compile_random(s, quiet, j.cm, uncompiled)) continue;
-        j.images = synthetic_images(j.cm.input, 1, s);
+        j.images = synthetic_images(j.cm.input, images_n_set ? images_n : 1, s);
         jobs.push_back(std::move(j));
         job_seeds.push_back(s);
       }
@@ -302,7 +309,7 @@ int main(int argc, char** argv) {
           if (!quiet) std::cerr << "refused: " << e.what() << "\n";
           continue;
         }
-        j.images = synthetic_images(j.cm.input, 1, s);
+        j.images = synthetic_images(j.cm.input, images_n_set ? images_n : 1, s);
         jobs.push_back(std::move(j));
         job_seeds.push_back(s);
       }
@@ -313,6 +320,7 @@ int main(int argc, char** argv) {
       throw Error("give --program and --images, --model, --random-nets or --mutate-nets");
     }
     for (sim::Job& j : jobs) {
+      j.force_resident = force_resident;
       for (const std::string& p : pokes) j.patches.push_back(poke_patch(p));
       for (const std::string& d : desc_sets) j.patches.push_back(desc_patch(j.cm, d));
     }
@@ -338,6 +346,7 @@ int main(int argc, char** argv) {
       jj["verified"] = r.verified;
       jj["images"] = r.images;
       jj["total_cycles"] = r.total_cycles;
+      jj["weights_resident"] = r.weights_resident;
       jj["predictions"] = r.predictions;
       if (r.mismatch) jj["mismatch"] = r.mismatch->str();
       if (!r.error.empty()) jj["error"] = r.error;
@@ -368,10 +377,14 @@ int main(int argc, char** argv) {
       mt.dump_all = opt.dump_all;
       size_t layers = 0, differ = 0;
       for (size_t k = 0; k < results.size(); ++k) {
-        CycleEstimate est = estimate_cycles(jobs[k].cm, sim::built_config(), mt);
+        // resident weights: the images after the first find them in the weight memories
+        mt.weights_kept = false;
+        const CycleEstimate first = estimate_cycles(jobs[k].cm, sim::built_config(), mt);
+        mt.weights_kept = results[k].weights_resident;
+        const CycleEstimate later = estimate_cycles(jobs[k].cm, sim::built_config(), mt);
         for (size_t img = 0; img < results[k].perf.size(); ++img)
           for (size_t i = 0; i < results[k].perf[img].size(); ++i) {
-            const LayerPerf &r = results[k].perf[img][i], &e = est.layers[i];
+            const LayerPerf &r = results[k].perf[img][i], &e = (img ? later : first).layers[i];
             ++layers;
             if (r == e) continue;
             if (differ++ < 20)

@@ -87,7 +87,7 @@ Placement place(const Job& job, int64_t corrupt_offset) {
 
 SC_MODULE(Testbench) {
   sc_in<bool> clk;
-  sc_out<bool> rst_n, start, dump_en;
+  sc_out<bool> rst_n, start, dump_en, wres, wkeep;
   sc_out<uint32_t> prog_base, in_base, out_base;
   sc_in<bool> busy, done, error, layer_done;
   sc_in<uint32_t> error_code, layer_idx;
@@ -178,6 +178,8 @@ SC_MODULE(Testbench) {
     rst_n.write(false);
     start.write(false);
     dump_en.write(opt->dump_all);
+    wres.write(false);
+    wkeep.write(false);
     for (int k = 0; k < 4; ++k) wait();
     rst_n.write(true);
     wait();
@@ -199,6 +201,10 @@ SC_MODULE(Testbench) {
     std::memcpy(&dram->mem[kProgBase], pl.program.data(), pl.program.size());
     GoldenModel golden(*cm);
     bool ok = true;
+    // Resident weights: the job's first image loads them into their slots,
+    // the later ones find them there (the program does not change).
+    res->weights_resident = job_resident(job, *opt);
+    wres.write(res->weights_resident);
     for (size_t img = 0; img < job.images.size() && ok; ++img) {
       const Image& im = job.images[img];
       std::memcpy(&dram->mem[in_addr], im.pixels.data(), im.pixels.size());
@@ -206,6 +212,7 @@ SC_MODULE(Testbench) {
       // The memory idles until its bandwidth bucket is full: every image
       // starts from the same state (the cycle model assumes it).
       for (int k = 0; k < bucket_refill_cycles(opt->dram_bytes_per_cycle); ++k) wait();
+      wkeep.write(img > 0);
       prog_base.write(kProgBase);
       in_base.write(in_addr);
       out_base.write(out_addr);
@@ -284,6 +291,10 @@ SC_MODULE(Testbench) {
 
 }  // namespace
 
+bool job_resident(const Job& job, const RunOptions& opt) {
+  return job.force_resident || (opt.resident_weights && weight_slots(job.cm, built_config()).fits());
+}
+
 std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& opt) {
   HwConfig hw = built_config();
   size_t mem_bytes = 0;
@@ -302,7 +313,7 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
   sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
 
   sc_clock clk("clk", sc_time(1000.0 / opt.clock_mhz, SC_NS));
-  sc_signal<bool> rst_n, start, dump_en, busy, done, error, layer_done;
+  sc_signal<bool> rst_n, start, dump_en, wres, wkeep, busy, done, error, layer_done;
   sc_signal<uint32_t> prog_base, in_base, out_base, error_code, layer_idx, act;
   sc_signal<bool> req_valid, req_ready, req_we, rsp_valid;
   sc_signal<uint32_t> req_addr;
@@ -316,6 +327,8 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
   top->in_base_i(in_base);
   top->out_base_i(out_base);
   top->dump_en_i(dump_en);
+  top->wres_i(wres);
+  top->wkeep_i(wkeep);
   top->busy_o(busy);
   top->done_o(done);
   top->error_o(error);
@@ -348,6 +361,8 @@ std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& o
   tb->rst_n(rst_n);
   tb->start(start);
   tb->dump_en(dump_en);
+  tb->wres(wres);
+  tb->wkeep(wkeep);
   tb->prog_base(prog_base);
   tb->in_base(in_base);
   tb->out_base(out_base);

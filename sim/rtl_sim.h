@@ -26,6 +26,8 @@ struct RunOptions {
   double dram_bytes_per_cycle = 8;  // bandwidth
   double clock_mhz = 200;
   bool dump_all = true;                    // write every layer to DRAM (for the scoreboard)
+  bool resident_weights = true;            // a model whose weights fit the weight memories keeps them on chip
+                                           // (nb_top wres_i): images after a job's first do not load them
   std::string trace;                       // .fst file, empty: none
   uint64_t trace_from = 0, trace_to = 0;   // cycle window of the trace
   std::string timeline;                    // Chrome trace-event .json of the activity flags, empty: none
@@ -61,6 +63,7 @@ struct RtlResult {
   std::vector<int> predictions;  // per image: the argmax of the logits the RTL wrote to DRAM
   std::optional<Mismatch> mismatch;
   std::string error;        // RTL error flag, timeout
+  bool weights_resident = false;  // the job ran with resident weights (nb_top wres_i)
   uint64_t sim_cycles = 0;  // every simulated cycle
   double wall_seconds = 0;
 };
@@ -70,7 +73,13 @@ struct Job {
   CompiledModel cm;
   std::vector<Image> images;
   std::vector<ProgramPatch> patches;
+  // Test hook: resident weights even when the model does not fit (the RTL
+  // must stop with ErrWeights).
+  bool force_resident = false;
 };
+
+// Whether a job runs with resident weights on the built configuration.
+bool job_resident(const Job& job, const RunOptions& opt);
 
 // Runs the jobs in order on one simulated accelerator; stops at the first
 // mismatch or error. One call per process (SystemC elaborates once).

@@ -360,3 +360,48 @@ TEST_CASE("position pairs: which layers, and the random networks of the co-simul
   CHECK(count(5000, lut24, false) >= 5);
   CHECK(count(7000, def, true) + count(5000, lut24, true) >= 1);
 }
+
+TEST_CASE("resident weights: NeuroBlend-20's slots on the default, and a later image loads no weights") {
+  CompileOptions co;
+  co.calib_images = 2;
+  ModelSpec nb20 = load_model("neuroblend-20");
+  CompiledModel cm = compile(nb20, random_params(nb20, 1, 2), co);
+  HwConfig def{"t", 32, 1, 8, 1, 65536, 96, 128, 128};
+  // A slot per tile, in the tile loader's order (rtl/nb_wslots.sv). Binary
+  // entries of 48-bit words: stage 1 six layers of 3 words, one tile (16
+  // channels, position pairs); s2b1 3 words and s2b2-6 6, one tile; s3b1 6
+  // and s3b2-6 12 words, two tiles each. int8 entries of 8 bytes: the stem's
+  // 27 bytes (4), the 1x1 skips' 16, 32 and 64 bytes, the classifier's 64.
+  WeightSlots w = weight_slots(cm, def);
+  CHECK(w.bin == 6 * 3 + 3 + 5 * 6 + 2 * 6 + 5 * 2 * 12);
+  CHECK(w.fix == 4 + 6 * 2 + 2 + 5 * 4 + 2 * 4 + 5 * 2 * 8 + 8);
+  CHECK(w.bin_capacity == 256);  // 96 words per row: 7 address bits a half, two halves
+  CHECK(w.fix_capacity == 512);  // 128 entries per row: 8 bits a half
+  CHECK(w.fits());
+  // Two words per lane halve the binary entries (rounded up per row), and
+  // five lanes split the layers into many more tiles: then they do not fit.
+  HwConfig odd5{"odd5", 5, 2, 2, 1, 65536, 96, 128, 128};
+  WeightSlots w5 = weight_slots(cm, odd5);
+  CHECK(w5.bin_capacity == 128);
+  CHECK_FALSE(w5.fits());
+  // A later image: no weight rows read, the parameters still are.
+  MemTiming kept;
+  kept.weights_kept = true;
+  CycleEstimate first = estimate_cycles(cm, def, MemTiming{}), later = estimate_cycles(cm, def, kept);
+  uint64_t rd_first = 0, rd_later = 0;
+  for (size_t i = 0; i < first.layers.size(); ++i) {
+    rd_first += first.layers[i].rd_beats;
+    rd_later += later.layers[i].rd_beats;
+    CHECK(later.layers[i].compute == first.layers[i].compute);
+  }
+  // the weight rows' beats: per lane and tile, kw binary words and the int8 entries
+  int64_t weight_beats = 0;
+  const ProgramLayout lay = layout_program(cm);
+  for (const Desc& d : lay.desc) {
+    const int64_t rows = d[hw::desc::kRows];
+    if (d[hw::desc::kKbin]) weight_beats += int64_t(d[hw::desc::kKw]) * rows;
+    if (d[hw::desc::kKind] != 3 && d[hw::desc::kSkip] != 2) weight_beats += int64_t(d[hw::desc::kFixRowBytes] / 8) * rows;
+  }
+  CHECK(int64_t(rd_first - rd_later) == weight_beats);
+  CHECK(later.total_cycles < first.total_cycles);
+}

@@ -23,6 +23,8 @@ struct MemTiming {
   int latency = 20;            // cycles from an accepted read to its data
   double bytes_per_cycle = 8;  // token bucket (8: one 64-bit beat per cycle)
   bool dump_all = false;       // every layer's output written to memory (co-simulation's default)
+  bool weights_kept = false;   // the weight memories hold the program's weights (resident weights, an image
+                               // after the first): the tile loader skips the weight rows (rtl/nb_wslots.sv)
 };
 
 struct CycleEstimate {

@@ -22,6 +22,12 @@ struct HwConfig {
   // second window generator per engine and copies of the activation buffers.
   bool pairs() const;
 
+  // Address bits of one half (bank) of a lane's weight memories: entries of
+  // Wpl 48-bit words per binary slice, of 8 bytes per int8 lane
+  // (rtl/nb_top.sv KwA, FixA). Each memory holds two halves.
+  int bin_weight_abits() const;
+  int fix_weight_abits() const;
+
   // Identifies the hardware (every parameter, not the name).
   std::string key() const;
   bool same_hardware(const HwConfig& o) const { return key() == o.key(); }
@@ -33,5 +39,18 @@ int default_merge_lanes(int lanes);
 
 // Throws naming the layer and the limit when a layer cannot run on `hw`.
 void check_fits(const CompiledModel& cm, const HwConfig& hw);
+
+// Resident weights (rtl/nb_wslots.sv): every tile of the model in a slot of
+// its own in each lane's weight memories, allocated in the order the tile
+// loader's jobs start (ceil(kw / Wpl) binary entries, fix_row_bytes / 8
+// int8 entries per tile), so that a later image finds them there and does
+// not load them. `bin` and `fix` are the entries the model needs per lane;
+// the capacities are the whole memories (both halves).
+struct WeightSlots {
+  int64_t bin = 0, fix = 0;
+  int64_t bin_capacity = 0, fix_capacity = 0;
+  bool fits() const { return bin <= bin_capacity && fix <= fix_capacity; }
+};
+WeightSlots weight_slots(const CompiledModel& cm, const HwConfig& hw);
 
 }  // namespace nb

@@ -189,6 +189,7 @@ constexpr int kLayer = 1;  // a layer form, shift or dot width outside the speci
 constexpr int kSize = 2;  // a tensor, weight row or class count exceeds a buffer, or a token-mixing layer has more channels than MaxTokenCh
 constexpr int kFirst = 3;  // the first layer has a binary path
 constexpr int kVersion = 4;  // the program's version or descriptor size is not the one this RTL runs
+constexpr int kWeights = 5;  // resident weights (wres) do not fit: a tile's slot passes the end of the lanes' weight memories
 }  // namespace err
 
 // Layer kinds and skip kinds: the codes of the descriptor's kind and skip fields.
@@ -237,6 +238,7 @@ inline const char* error_text(int code) {
     case 2: return "size: a tensor, weight row or class count exceeds a buffer, or a token-mixing layer has more channels than MaxTokenCh";
     case 3: return "first: the first layer has a binary path";
     case 4: return "version: the program's version or descriptor size is not the one this RTL runs";
+    case 5: return "weights: resident weights (wres) do not fit: a tile's slot passes the end of the lanes' weight memories";
     default: return "unknown error code";
   }
 }
