@@ -19,7 +19,7 @@ namespace {
 struct EstimateArgs {
   HwArgs hw;
   std::string device = "xczu3eg";
-  bool no_dump = false;
+  bool no_dump = false, stream_weights = false;
   int repeat = 1;
 };
 EstimateArgs g_est;
@@ -33,6 +33,9 @@ void add_estimate(CLI::App& app, ModelOptions& o) {
   c->add_option("--device", g_est.device, "Target device for the resource and power figures (data/devices.json)")
       ->capture_default_str();
   c->add_flag("--no-dump", g_est.no_dump, "Model a run without per-layer dumps (as `run --no-dump`)");
+  c->add_flag("--stream-weights", g_est.stream_weights,
+              "Model weights loaded for every image (as `run --stream-weights`); the later-image figure is then "
+              "not given");
   c->add_option("--repeat", g_est.repeat, "Evaluate the model this many times and report the mean time per call")
       ->check(CLI::Range(1, 10000000));
 }
@@ -50,6 +53,17 @@ int run_estimate(const ModelOptions& o) {
   for (int r = 0; r < g_est.repeat; ++r) est = estimate_cycles(cm, hw, mt);
   double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / g_est.repeat;
   nlohmann::json j = perf_json(l.spec, l.params_source, hw, est.layers, 1);
+  // resident weights (the default when the model fits): an image after the
+  // first one finds them in the weight memories
+  const WeightSlots ws = weight_slots(cm, hw);
+  const bool resident = !g_est.stream_weights && ws.fits();
+  uint64_t later = 0;
+  if (resident) {
+    MemTiming kept = mt;
+    kept.weights_kept = true;
+    later = estimate_cycles(cm, hw, kept).total_cycles;
+  }
+  add_weights_json(j, ws, resident, g_est.stream_weights, later);
   j["sim_cycles_per_second"] = sec > 0 ? double(est.total_cycles) / sec : 0;
   Costs c = costs(load_cost_data(), cm, hw, est.layers, est.total_cycles, g_est.device);
   add_costs_json(j, c);

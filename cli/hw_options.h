@@ -57,6 +57,7 @@ std::string simulator_for(Hw& hw, const std::string& variant);
 
 struct CosimOptions {
   bool no_dump = false, progress = false, check_estimate = false;
+  bool stream_weights = false;  // no resident weights (nb_rtl --stream-weights)
   std::string trace, coverage;  // coverage: the _act variant's toggle data
   uint64_t trace_from = 0, trace_to = 0;
   std::string timeline;  // Chrome trace-event JSON of the activity flags

@@ -48,6 +48,18 @@ nlohmann::json perf_json(const ModelSpec& spec, const std::string& params_source
   return j;
 }
 
+void add_weights_json(nlohmann::json& j, const WeightSlots& w, bool resident, bool stream, uint64_t later_cycles) {
+  nlohmann::json x;
+  x["resident"] = resident;
+  x["stream_asked"] = stream;
+  x["binary_entries"] = w.bin;
+  x["binary_capacity"] = w.bin_capacity;
+  x["int8_entries"] = w.fix;
+  x["int8_capacity"] = w.fix_capacity;
+  if (later_cycles) x["later_image_cycles"] = later_cycles;
+  j["weights"] = x;
+}
+
 void print_perf(const nlohmann::json& j) {
   const auto& c = j["config"];
   fmt::print("{} on configuration {} ({} lanes x {} words, {} MACs/lane, XNOR in {}), parameters {}\n",
@@ -71,6 +83,22 @@ void print_perf(const nlohmann::json& j) {
   fmt::print("utilization: XNOR {:.1f} % of {} bits x {} lanes x cycles; int8 MACs {:.1f} %\n",
              100 * j["dsp_logic_utilization"].get<double>(), 48 * c["words_per_lane"].get<int>(),
              c["lanes"].get<int>(), 100 * j["mac_utilization"].get<double>());
+  if (j.contains("weights")) {
+    const auto& w = j["weights"];
+    const std::string need =
+        fmt::format("{} of {} binary and {} of {} int8 entries per lane", w["binary_entries"].get<int64_t>(),
+                    w["binary_capacity"].get<int64_t>(), w["int8_entries"].get<int64_t>(),
+                    w["int8_capacity"].get<int64_t>());
+    if (w["resident"].get<bool>()) {
+      fmt::print("weights: on chip (resident, {}); the figures above are the first image's, which loads them", need);
+      if (w.contains("later_image_cycles"))
+        fmt::print("; a later image: {} cycles", w["later_image_cycles"].get<uint64_t>());
+      fmt::print("\n");
+    } else {
+      fmt::print("weights: streamed for every image ({}: {})\n", w["stream_asked"].get<bool>() ? "--stream-weights" : "do not fit",
+                 need);
+    }
+  }
 }
 
 }  // namespace nb::cli

@@ -39,7 +39,7 @@ struct RunArgs {
   int images = 1;
   InputArgs in;
   uint64_t input_seed = 100;
-  bool no_dump = false;
+  bool no_dump = false, stream_weights = false;
   std::string trace;
   uint64_t trace_from = 0, trace_to = 0;
   std::string timeline;
@@ -115,6 +115,7 @@ nlohmann::json cosimulate_on(const std::string& sim, const CompiledModel& cm, co
                   hw.clock_mhz, a.no_dump ? " --no-dump" : "", a.progress ? " --progress" : "");
   if (!a.coverage.empty()) cmd += " --coverage " + shell_quote(a.coverage);
   if (a.check_estimate) cmd += " --check-estimate";
+  if (a.stream_weights) cmd += " --stream-weights";
   if (!a.trace.empty())
     cmd += fmt::format(" --trace {} --trace-from {} --trace-to {}", shell_quote(fs::absolute(a.trace).string()),
                        a.trace_from, a.trace_to ? a.trace_to : a.trace_from + 10000);
@@ -268,6 +269,9 @@ void add_run(CLI::App& app, ModelOptions& o) {
   g_run_app->add_flag("--per-image", g_run.per_image, "List every image's prediction (text output; always in --json)");
   g_run_app->add_flag("--no-dump", g_run.no_dump,
                       "Check only the logits (faster; a mismatch is then found at the last layer)");
+  g_run_app->add_flag("--stream-weights", g_run.stream_weights,
+                      "Load every tile's weights for every image, even when the model's weights fit the lanes' weight "
+                      "memories (by default they stay on chip after the first image)");
 }
 
 int run_run(const ModelOptions& o) {
@@ -284,6 +288,7 @@ int run_run(const ModelOptions& o) {
   check_fits(cm, hw);
   CosimOptions co;
   co.no_dump = a.no_dump;
+  co.stream_weights = a.stream_weights;
   co.progress = images.size() > 1 && isatty(2);
   co.trace = a.trace, co.trace_from = a.trace_from, co.trace_to = a.trace_to;
   co.timeline = a.timeline, co.timeline_images = a.timeline_images;
@@ -294,6 +299,8 @@ int run_run(const ModelOptions& o) {
   std::vector<LayerPerf> layers = perf_records(r);
   nlohmann::json j = perf_json(spec, l.params_source, hw, layers, job["images"].get<int>());
   uint64_t cycles = j["total_cycles"];
+  add_weights_json(j, weight_slots(cm, hw), job.value("weights_resident", false), a.stream_weights,
+                   job["total_cycles"].size() > 1 ? job["total_cycles"][1].get<uint64_t>() : 0);
   Costs c = costs(load_cost_data(), cm, hw, layers, cycles, a.device);
   add_costs_json(j, c);
   j["verified"] = verified;
