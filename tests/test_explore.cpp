@@ -286,6 +286,16 @@ TEST_CASE("synthesis log: nb_merge's children count as nb_top's, other depth-2 m
   CHECK(n.count("nb_fifo") == 0);
 }
 
+namespace {
+// NeuroBlend-20 with seeded random parameters, calibrated on two images.
+CompiledModel nb20_random() {
+  CompileOptions co;
+  co.calib_images = 2;
+  ModelSpec nb20 = load_model("neuroblend-20");
+  return compile(nb20, random_params(nb20, 1, 2), co);
+}
+}  // namespace
+
 TEST_CASE("cycle model: records add up, and a layer the hardware cannot hold is refused") {
   ModelSpec spec = random_model(3);
   CompileOptions co;
@@ -307,10 +317,7 @@ TEST_CASE("cycle model: records add up, and a layer the hardware cannot hold is 
 }
 
 TEST_CASE("cycle model: later layers start from the prefetch, with no descriptor fetch or tau/neg load") {
-  CompileOptions co;
-  co.calib_images = 2;
-  ModelSpec nb20 = load_model("neuroblend-20");
-  CompiledModel cm = compile(nb20, random_params(nb20, 1, 2), co);
+  const CompiledModel cm = nb20_random();
   HwConfig def{"t", 32, 1, 8, 1, 65536, 96, 128, 128};
   CycleEstimate e = estimate_cycles(cm, def, MemTiming{});
   // Stage 1's one tile computes far longer than the next layer's first tile,
@@ -326,10 +333,7 @@ TEST_CASE("cycle model: later layers start from the prefetch, with no descriptor
 }
 
 TEST_CASE("position pairs: which layers, and the random networks of the co-simulation tests have them") {
-  CompileOptions co;
-  co.calib_images = 2;
-  ModelSpec nb20 = load_model("neuroblend-20");
-  CompiledModel cm = compile(nb20, random_params(nb20, 1, 2), co);
+  const CompiledModel cm = nb20_random();
   ProgramLayout lay = layout_program(cm);
   HwConfig def{"t", 32, 1, 8, 1, 65536, 96, 128, 128};
   std::string paired;
@@ -345,6 +349,8 @@ TEST_CASE("position pairs: which layers, and the random networks of the co-simul
   // The random networks the co-simulation tests run (seeds of cosim_random_default
   // and cosim_random_lut24) include paired layers.
   // paired layers, and of them those with an identity skip (the select path)
+  CompileOptions co;
+  co.calib_images = 2;
   auto count = [&](uint64_t seed0, const HwConfig& hw, bool identity) {
     int n = 0;
     for (uint64_t s = seed0; s < seed0 + 60; ++s) {
@@ -362,10 +368,7 @@ TEST_CASE("position pairs: which layers, and the random networks of the co-simul
 }
 
 TEST_CASE("resident weights: NeuroBlend-20's slots on the default, and a later image loads no weights") {
-  CompileOptions co;
-  co.calib_images = 2;
-  ModelSpec nb20 = load_model("neuroblend-20");
-  CompiledModel cm = compile(nb20, random_params(nb20, 1, 2), co);
+  const CompiledModel cm = nb20_random();
   HwConfig def{"t", 32, 1, 8, 1, 65536, 96, 128, 128};
   // A slot per tile, in the tile loader's order (rtl/nb_wslots.sv). Binary
   // entries of 48-bit words: stage 1 six layers of 3 words, one tile (16
