@@ -2,10 +2,13 @@
 // each counting its activity flag (rtl/spec/nb_hw.json "activity", the same
 // flags act_o puts out), read one record word at a time.
 //
-// The record's cycle word is snapshotted when it is written (flag ActRec);
-// at the layer's end (layer_end_i) the counters restart and the cycles after
-// the snapshot (the record's other words, the end) are carried into the next
-// layer's count, so the records add up to every cycle up to the last one.
+// The cycles after the record's cycle word is written (flag ActRec: the
+// record's other words, the end) are counted on their own (c_after_q); at
+// the layer's end (layer_end_i) the counters restart and those cycles are
+// carried into the next layer's count, so the records add up to every cycle
+// up to the last one. (c_after_q is c_cyc_q minus its value when the cycle
+// word was written, kept as a counter so that the layer end is an
+// incrementer's carry, not a 64-bit subtract after the controller state.)
 module nb_perf_counters (
   input  logic                       clk_i,
   input  logic                       rst_ni,
@@ -16,12 +19,12 @@ module nb_perf_counters (
   output logic [63:0]                word_o
 );
   logic [63:0] c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q;
-  logic [63:0] c_snap_q;  // c_cyc_q when the record's cycle word was written
+  logic [63:0] c_after_q;  // cycles counted since the record's cycle word was written
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       {c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
-      c_snap_q <= '0;
+      c_after_q <= '0;
     end else begin
       if (act_i[nb_pkg::ActCyc]) c_cyc_q <= c_cyc_q + 64'd1;
       if (act_i[nb_pkg::ActBin]) c_bin_q <= c_bin_q + 64'd1;
@@ -31,12 +34,13 @@ module nb_perf_counters (
       if (act_i[nb_pkg::ActRd]) c_rd_q <= c_rd_q + 64'd1;
       if (act_i[nb_pkg::ActWr]) c_wr_q <= c_wr_q + 64'd1;
       if (act_i[nb_pkg::ActDump]) c_dump_q <= c_dump_q + 64'd1;
-      if (act_i[nb_pkg::ActRec]) c_snap_q <= c_cyc_q;
+      // (the layer's record is written before it ends: asserted below)
+      c_after_q <= act_i[nb_pkg::ActRec] ? 64'(act_i[nb_pkg::ActCyc]) : c_after_q + 64'(act_i[nb_pkg::ActCyc]);
       if (clear_i) begin
         {c_cyc_q, c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
       end else if (layer_end_i) begin
         {c_bin_q, c_fix_q, c_load_q, c_comp_q, c_rd_q, c_wr_q, c_dump_q} <= '0;
-        c_cyc_q <= c_cyc_q + 64'(act_i[nb_pkg::ActCyc]) - c_snap_q;
+        c_cyc_q <= c_after_q + 64'(act_i[nb_pkg::ActCyc]);
       end
     end
   end
