@@ -299,8 +299,10 @@ int run_run(const ModelOptions& o) {
   std::vector<LayerPerf> layers = perf_records(r);
   nlohmann::json j = perf_json(spec, l.params_source, hw, layers, job["images"].get<int>());
   uint64_t cycles = j["total_cycles"];
+  // a later image: the second of the first shard (each shard's first image loads the weights)
+  const bool later_known = job["total_cycles"].size() > 1 && (r.value("shards", 1) <= 1 || a.shard_images >= 2);
   add_weights_json(j, weight_slots(cm, hw), job.value("weights_resident", false), a.stream_weights,
-                   job["total_cycles"].size() > 1 ? job["total_cycles"][1].get<uint64_t>() : 0);
+                   later_known ? job["total_cycles"][1].get<uint64_t>() : 0);
   Costs c = costs(load_cost_data(), cm, hw, layers, cycles, a.device);
   add_costs_json(j, c);
   j["verified"] = verified;
