@@ -20,7 +20,8 @@
 // every job's program in DRAM: --poke OFFSET=VALUE (a 32-bit word at a byte
 // offset), --set-desc LAYER:FIELD=VALUE (a descriptor field by name, of the
 // layer named or numbered LAYER). --force-resident: resident weights even for
-// a model that does not fit (the RTL must stop with ErrWeights).
+// a model that does not fit (the RTL must stop with ErrWeights). --keep-first:
+// wkeep_i on a job's first image too (after a reset the RTL must load anyway).
 // Exit status: 0 verified, 3 mismatch or RTL error, 1 bad arguments or input.
 #include <fmt/format.h>
 
@@ -234,6 +235,8 @@ int main(int argc, char** argv) {
         opt.resident_weights = false;
       else if (a == "--force-resident")
         force_resident = true;
+      else if (a == "--keep-first")
+        opt.keep_first = true;
       else if (a == "--json")
         json_out = next();
       else if (a == "--progress")

@@ -212,7 +212,7 @@ SC_MODULE(Testbench) {
       // The memory idles until its bandwidth bucket is full: every image
       // starts from the same state (the cycle model assumes it).
       for (int k = 0; k < bucket_refill_cycles(opt->dram_bytes_per_cycle); ++k) wait();
-      wkeep.write(img > 0);
+      wkeep.write(img > 0 || opt->keep_first);
       prog_base.write(kProgBase);
       in_base.write(in_addr);
       out_base.write(out_addr);

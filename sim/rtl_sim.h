@@ -33,6 +33,8 @@ struct RunOptions {
   std::string timeline;                    // Chrome trace-event .json of the activity flags, empty: none
   int timeline_images = 1;                 // the timeline covers the first N images
   int64_t corrupt_offset = -1;             // test hook: flip a byte of the program in DRAM
+  bool keep_first = false;                 // test hook: wkeep_i on a job's first image too (the RTL must still
+                                           // load the weights after a reset: nb_wslots held_q)
   std::function<void(int, int)> progress;  // (images done, images)
   std::string coverage;                    // coverage builds only (_act, _cov): write Verilator's coverage data here
 };
