@@ -57,13 +57,7 @@ int run_estimate(const ModelOptions& o) {
   // first one finds them in the weight memories
   const WeightSlots ws = weight_slots(cm, hw);
   const bool resident = !g_est.stream_weights && ws.fits();
-  uint64_t later = 0;
-  if (resident) {
-    MemTiming kept = mt;
-    kept.weights_kept = true;
-    later = estimate_cycles(cm, hw, kept).total_cycles;
-  }
-  add_weights_json(j, ws, resident, g_est.stream_weights, later);
+  add_weights_json(j, ws, resident, g_est.stream_weights, resident ? later_image_cycles(cm, hw, mt) : 0);
   j["sim_cycles_per_second"] = sec > 0 ? double(est.total_cycles) / sec : 0;
   Costs c = costs(load_cost_data(), cm, hw, est.layers, est.total_cycles, g_est.device);
   add_costs_json(j, c);

@@ -228,11 +228,7 @@ nlohmann::json evaluate(const CompiledModel& cm, const Hw& hw, const CostData& d
   r["images_per_s"] = 1e3 / ms;
   // resident weights (the model's slots fit the lanes' weight memories): a
   // later image's cycles, without the weight loads
-  if (weight_slots(cm, hw).fits()) {
-    MemTiming kept = mem_of(hw, false);
-    kept.weights_kept = true;
-    r["later_image_cycles"] = estimate_cycles(cm, hw, kept).total_cycles;
-  }
+  if (uint64_t later = later_image_cycles(cm, hw, mem_of(hw, false))) r["later_image_cycles"] = later;
   add_costs_json(r, c);
   r.erase("activity");
   r["pareto"] = false;

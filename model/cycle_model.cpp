@@ -273,6 +273,12 @@ struct Sim {
 
 }  // namespace
 
+uint64_t later_image_cycles(const CompiledModel& cm, const HwConfig& hw, MemTiming mem) {
+  if (!weight_slots(cm, hw).fits()) return 0;
+  mem.weights_kept = true;
+  return estimate_cycles(cm, hw, mem).total_cycles;
+}
+
 int bucket_refill_cycles(double bytes_per_cycle) {
   return int(std::ceil(16.0 / bytes_per_cycle)) + 2;
 }

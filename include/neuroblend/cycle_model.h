@@ -34,6 +34,10 @@ struct CycleEstimate {
 
 CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const MemTiming& mem);
 
+// The cycles of an image after the first when the model's weights stay on
+// chip (resident weights: weight_slots(cm, hw) fits), else 0.
+uint64_t later_image_cycles(const CompiledModel& cm, const HwConfig& hw, MemTiming mem);
+
 // Whether hw computes the layer of descriptor d in position pairs (two
 // neighbouring output positions per window, on the two halves of the lanes;
 // rtl/nb_top.sv `pair`): Lanes / 2 output channels, halves of whole merge
