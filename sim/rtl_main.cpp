@@ -22,6 +22,11 @@
 // layer named or numbered LAYER). --force-resident: resident weights even for
 // a model that does not fit (the RTL must stop with ErrWeights). --keep-first:
 // wkeep_i on a job's first image too (after a reset the RTL must load anyway).
+// --again-kept: each job runs again right after itself, unpatched, resident,
+// with wkeep_i from its first image (the RTL finds the weights in only after
+// a resident run without an error: nb_wslots' guard; --check-estimate
+// compares that first image with the kept or the loading figures).
+// --keep-going: a job the RTL stops with an error code does not end the run.
 // Exit status: 0 verified, 3 mismatch or RTL error, 1 bad arguments or input.
 #include <fmt/format.h>
 
@@ -194,7 +199,8 @@ int main(int argc, char** argv) {
     std::string program, images_file, model, corrupt, json_out;
     int images_n = 2, random_nets = 0, mutate_nets = 0, calib = 8;
     uint64_t seed = 1, input_seed = 100;
-    bool progress = false, quiet = false, check_estimate = false, images_n_set = false, force_resident = false;
+    bool progress = false, quiet = false, check_estimate = false, images_n_set = false, force_resident = false,
+         keep_first = false, again_kept = false;
     std::vector<std::string> pokes, desc_sets;
     sim::RunOptions opt;
     for (int i = 1; i < argc; ++i) {
@@ -236,7 +242,11 @@ int main(int argc, char** argv) {
       else if (a == "--force-resident")
         force_resident = true;
       else if (a == "--keep-first")
-        opt.keep_first = true;
+        keep_first = true;
+      else if (a == "--again-kept")
+        again_kept = true;
+      else if (a == "--keep-going")
+        opt.keep_going = true;
       else if (a == "--json")
         json_out = next();
       else if (a == "--progress")
@@ -324,8 +334,31 @@ int main(int argc, char** argv) {
     }
     for (sim::Job& j : jobs) {
       j.force_resident = force_resident;
+      j.keep_first = keep_first;
       for (const std::string& p : pokes) j.patches.push_back(poke_patch(p));
       for (const std::string& d : desc_sets) j.patches.push_back(desc_patch(j.cm, d));
+    }
+    // Test hook: each job again right after it, its program unpatched, with
+    // resident weights (as the run would choose them, or forced) and wkeep_i
+    // from its first image: the RTL skips the weight loads only after a job
+    // that ran resident without an error (nb_wslots' guard).
+    std::vector<bool> is_again(jobs.size(), false);
+    if (again_kept) {
+      std::vector<sim::Job> both;
+      std::vector<uint64_t> seeds;
+      for (size_t k = 0; k < jobs.size(); ++k) {
+        sim::Job again = jobs[k];
+        again.patches.clear();
+        again.keep_first = true;
+        again.force_resident = force_resident || weight_slots(again.cm, sim::built_config()).fits();
+        both.push_back(std::move(jobs[k]));
+        both.push_back(std::move(again));
+        if (k < job_seeds.size()) seeds.insert(seeds.end(), 2, job_seeds[k]);
+      }
+      jobs = std::move(both);
+      job_seeds = std::move(seeds);
+      is_again.assign(jobs.size(), false);
+      for (size_t k = 1; k < jobs.size(); k += 2) is_again[k] = true;
     }
     if (progress)
       opt.progress = [](int done, int total) {
@@ -350,6 +383,10 @@ int main(int argc, char** argv) {
       jj["images"] = r.images;
       jj["total_cycles"] = r.total_cycles;
       jj["weights_resident"] = r.weights_resident;
+      jj["weights_fit"] = weight_slots(jobs[k].cm, sim::built_config()).fits();
+      jj["weights_kept_first"] = r.weights_kept_first;
+      jj["again_kept"] = bool(is_again[k]);
+      jj["error_code"] = r.error_code;
       jj["predictions"] = r.predictions;
       if (r.mismatch) jj["mismatch"] = r.mismatch->str();
       if (!r.error.empty()) jj["error"] = r.error;
@@ -380,14 +417,16 @@ int main(int argc, char** argv) {
       mt.dump_all = opt.dump_all;
       size_t layers = 0, differ = 0;
       for (size_t k = 0; k < results.size(); ++k) {
-        // resident weights: the images after the first find them in the weight memories
+        // resident weights: the images after the first find them in the weight
+        // memories, and the first one too after the same program's resident run
         mt.weights_kept = false;
         const CycleEstimate first = estimate_cycles(jobs[k].cm, sim::built_config(), mt);
         mt.weights_kept = results[k].weights_resident;
         const CycleEstimate later = estimate_cycles(jobs[k].cm, sim::built_config(), mt);
         for (size_t img = 0; img < results[k].perf.size(); ++img)
           for (size_t i = 0; i < results[k].perf[img].size(); ++i) {
-            const LayerPerf &r = results[k].perf[img][i], &e = (img ? later : first).layers[i];
+            const bool kept = img > 0 || results[k].weights_kept_first;
+            const LayerPerf &r = results[k].perf[img][i], &e = (kept ? later : first).layers[i];
             ++layers;
             if (r == e) continue;
             if (differ++ < 20)

@@ -106,6 +106,7 @@ SC_MODULE(Testbench) {
   const CompiledModel* cm = nullptr;  // of the job running
   RtlResult* res = nullptr;
   uint64_t cycle = 0;
+  bool weights_held = false;  // the last job left its weights resident (the RTL's guard, modelled to check it)
 
   SC_HAS_PROCESS(Testbench);
   explicit Testbench(sc_module_name n) : sc_module(n) {
@@ -190,6 +191,8 @@ SC_MODULE(Testbench) {
       res = &results->back();
       ok = run_job((*jobs)[j], (*placed)[j]);
       res->sim_cycles = cycle;
+      // the RTL stopped with an error code: it is idle, the next job may start
+      if (!ok && opt->keep_going && res->error_code != 0) ok = true;
     }
     sc_stop();
   }
@@ -204,6 +207,7 @@ SC_MODULE(Testbench) {
     // Resident weights: the job's first image loads them into their slots,
     // the later ones find them there (the program does not change).
     res->weights_resident = job_resident(job, *opt);
+    res->weights_kept_first = job.keep_first && res->weights_resident && weights_held;
     wres.write(res->weights_resident);
     for (size_t img = 0; img < job.images.size() && ok; ++img) {
       const Image& im = job.images[img];
@@ -212,7 +216,7 @@ SC_MODULE(Testbench) {
       // The memory idles until its bandwidth bucket is full: every image
       // starts from the same state (the cycle model assumes it).
       for (int k = 0; k < bucket_refill_cycles(opt->dram_bytes_per_cycle); ++k) wait();
-      wkeep.write(img > 0 || opt->keep_first);
+      wkeep.write(img > 0 || job.keep_first);
       prog_base.write(kProgBase);
       in_base.write(in_addr);
       out_base.write(out_addr);
@@ -254,8 +258,9 @@ SC_MODULE(Testbench) {
         }
         if (done.read()) {
           if (error.read()) {
+            res->error_code = int(error_code.read());
             res->error = fmt::format("image {}: the RTL stopped with error code {} ({}) at layer {}", img,
-                                     error_code.read(), hw::error_text(int(error_code.read())), layer_idx.read());
+                                     res->error_code, hw::error_text(res->error_code), layer_idx.read());
             ok = false;
           }
           break;
@@ -285,6 +290,9 @@ SC_MODULE(Testbench) {
       if (opt->progress) opt->progress(res->images, int(job.images.size()));
     }
     res->verified = ok && res->images == int(job.images.size());
+    // what the next job with wkeep_i finds: this job's weights, if it ran
+    // resident to its end without an error
+    weights_held = res->weights_resident && res->verified;
     return ok;
   }
 };

@@ -33,8 +33,8 @@ struct RunOptions {
   std::string timeline;                    // Chrome trace-event .json of the activity flags, empty: none
   int timeline_images = 1;                 // the timeline covers the first N images
   int64_t corrupt_offset = -1;             // test hook: flip a byte of the program in DRAM
-  bool keep_first = false;                 // test hook: wkeep_i on a job's first image too (the RTL must still
-                                           // load the weights after a reset: nb_wslots held_q)
+  bool keep_going = false;                 // test hook: a job the RTL stops with an error code does not end the
+                                           // run; the next job starts after its done (no reset between them)
   std::function<void(int, int)> progress;  // (images done, images)
   std::string coverage;                    // coverage builds only (_act, _cov): write Verilator's coverage data here
 };
@@ -65,7 +65,11 @@ struct RtlResult {
   std::vector<int> predictions;  // per image: the argmax of the logits the RTL wrote to DRAM
   std::optional<Mismatch> mismatch;
   std::string error;        // RTL error flag, timeout
+  int error_code = 0;       // the RTL's error code when it stopped with one (rtl/spec/nb_hw.json)
   bool weights_resident = false;  // the job ran with resident weights (nb_top wres_i)
+  // its first image found the weights in (wkeep_i, after a job of the same
+  // program that ran resident without an error: nb_wslots' guard)
+  bool weights_kept_first = false;
   uint64_t sim_cycles = 0;  // every simulated cycle
   double wall_seconds = 0;
 };
@@ -78,13 +82,18 @@ struct Job {
   // Test hook: resident weights even when the model does not fit (the RTL
   // must stop with ErrWeights).
   bool force_resident = false;
+  // Test hook: wkeep_i on the job's first image too ("the memories hold this
+  // program's weights"). The RTL finds them there only after a job that ran
+  // resident without an error (nb_wslots' guard); otherwise it loads them.
+  bool keep_first = false;
 };
 
 // Whether a job runs with resident weights on the built configuration.
 bool job_resident(const Job& job, const RunOptions& opt);
 
-// Runs the jobs in order on one simulated accelerator; stops at the first
-// mismatch or error. One call per process (SystemC elaborates once).
+// Runs the jobs in order on one simulated accelerator (one reset, before the
+// first); stops at the first mismatch or error (RunOptions::keep_going: not
+// at an error the RTL reports). One call per process (SystemC elaborates once).
 std::vector<RtlResult> run_rtl(const std::vector<Job>& jobs, const RunOptions& opt);
 
 }  // namespace nb::sim
