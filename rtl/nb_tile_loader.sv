@@ -99,10 +99,8 @@ module nb_tile_loader #(
   // The job's layer: the next one (prefetch) or this one.
   /* verilator lint_off UNUSEDSIGNAL */  // the loader reads a few of its fields
   nb_pkg::desc_t sd;
-  logic s_pool, s_sel;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic s_use_bin, s_use_mac, s_pair, nbin, nnbin;
-  logic nbin_q, nnbin_q;  // registered (below)
+  logic s_pair;
   // A token-mixing layer's array steps (2-6) load its positions' arrays with
   // its first tile only, and the next layer's M1, M2 and bias are not
   // prefetched during it (the ring of token rows is being written): that
@@ -110,25 +108,15 @@ module nb_tile_loader #(
   // change at least two cycles before step 2's first cycle (steps 0 and 1
   // take a cycle or more; a layer's start at step 2 comes long after its
   // descriptor), so these are current when read.
-  logic s_tok_q, s_tok_skip;
+  logic s_tok_q;
   logic [11:0] s_arr_q;   // a token-mixing layer's positions (<= MaxTokenCh): its arrays' elements
   always_comb begin
     sd = next_q ? nd_i : d_i;
     s_pair = next_q ? npair_i : pair_i;
-    {s_use_bin, s_pool, s_sel, s_use_mac} = next_q ? nmode_i : mode_i;
-    s_tok_skip = (s_tok_q && (next_q || tile_q != 16'd0)) || (next_q && d_i.token);
-    nbin = nbin_q;
-    nnbin = nnbin_q;  // the prefetched tile's tau / neg
   end
-  // Registers too: whether the layer after the tile's (nd; nnd for the
-  // prefetch) is binary, read by steps 5 and 6. nd is set long before;
-  // nnd's last beat arrives two cycles before step 5's entry (its done
-  // the cycle after, then the entry), so nnbin_q is current there.
   always_ff @(posedge clk_i) begin
     s_tok_q <= sd.token;
     s_arr_q <= 12'(sd.windows);
-    nbin_q <= has_next_i && nd_i.kbin != 32'd0;
-    nnbin_q <= has_next2_i && nnd_i.kbin != 32'd0;
   end
 
   // ---- the step's section
@@ -142,38 +130,84 @@ module nb_tile_loader #(
   /* verilator lint_off UNUSEDSIGNAL */  // bytes within the beat
   logic [11:0] cfg_abytes; // an array's bytes with its first beat's leading bytes, rounded up to a beat
   /* verilator lint_on UNUSEDSIGNAL */
+  // Whether a step is skipped (the layer has no such section, or it is
+  // loaded otherwise): of step st, for a job of this layer (nx low) or the
+  // next, at its first tile (t0) or a later one; ubin / umac whether the
+  // job's layer has a binary / an int8 path, tok whether it is token mixing,
+  // bn / bnn whether the layers after this one and after the next are
+  // binary.
+  function automatic logic step_skip(input logic [3:0] st, input logic nx, input logic t0, input logic ubin, input logic umac,
+                                     input logic tok, input logic bn, input logic bnn);
+    logic tok_skip;
+    tok_skip = (tok && (nx || !t0)) || (nx && d_i.token);
+    unique case (st)
+      4'd0: step_skip = !ubin || skip_w_i;  // binary weight rows
+      4'd1: step_skip = !umac || skip_w_i;  // int8 weight rows
+      // the per-channel arrays; a token-mixing layer's are per position,
+      // loaded whole with its first tile (and not prefetched)
+      4'd2, 4'd3, 4'd4: step_skip = tok_skip;
+      // tau / neg of the layer after the tile's: nd's for this layer's
+      // tiles, nnd's for the next layer's first tile (prefetch, after step 7)
+      4'd5, 4'd6: step_skip = (nx ? !bnn : !bn) || tok_skip;
+      // prefetch only (between steps 4 and 5): the descriptor after the next one
+      4'd7: step_skip = !has_next2_i;
+      default: step_skip = 1'b1;
+    endcase
+  endfunction
+  // The step's skip comes from registers: worked out a cycle ahead, for
+  // the step after this one (c_q) and for the step a job starting now
+  // begins with (0: s0_q; 2, the parameters only of this layer's first
+  // tile: s2_q, asserted), the one of the two taken after the register
+  // (started_q: the job started the cycle before). Its inputs are current
+  // a cycle before a step's entry (the descriptors change a cycle or more
+  // before a job starts and two or more before step 2's entry; the
+  // descriptor of step 7 arrives two cycles before step 5's entry: see the
+  // bases below). Combinational, the skip sat between the mode registers
+  // and the memory loader's arming (nb_top's longest path, 5.1 ns); worked
+  // out from start_i, it had the controller's size check in front of it
+  // (5.2 ns). An assertion checks it against the step's skip from the
+  // current registers.
+  logic started_q, params_q, s0_q, s2_q, c_q;
+  logic step_end;  // the step ends this cycle (below)
+  logic bn, bnn;   // the layers after this one and after the next are binary
+  always_comb begin
+    bn = has_next_i && nd_i.kbin != 32'd0;
+    bnn = has_next2_i && nnd_i.kbin != 32'd0;
+  end
+  always_ff @(posedge clk_i) begin
+    started_q <= start_i;
+    params_q <= start_params_i;
+    s0_q <= step_skip(4'd0, start_next_i, 1'b1, start_next_i ? nmode_i[3] : mode_i[3],
+                      start_next_i ? nmode_i[0] : mode_i[0], start_next_i ? nd_i.token : d_i.token, bn, bnn);
+    s2_q <= step_skip(4'd2, 1'b0, 1'b1, mode_i[3], mode_i[0], d_i.token, bn, bnn);
+    c_q <= step_skip(step_end ? step_next : step_q, next_q, tile_q == 16'd0, next_q ? nmode_i[3] : mode_i[3],
+                     next_q ? nmode_i[0] : mode_i[0], sd.token, bn, bnn);
+  end
+  assign cfg_skip = started_q ? (params_q ? s2_q : s0_q) : c_q;
   always_comb begin
     cfg_base = 32'd0;
     cfg_beats = 32'd0;
     cfg_esh = 2'd3;
     cfg_wpr = 16'd0;
-    cfg_skip = 1'b0;
     cfg_rows = 1'b0;
     unique case (step_q)
       4'd0: begin  // binary weight rows
-        cfg_skip = !s_use_bin || skip_w_i;
         cfg_rows = 1'b1;
         cfg_wpr = sd.kw[15:0];
         cfg_base = next_q ? base_q[7] : base_q[5];
       end
       4'd1: begin  // int8 weight rows, 8-byte aligned rows
-        cfg_skip = !s_use_mac || skip_w_i;
         cfg_rows = 1'b1;
         cfg_wpr = sd.fix_row_bytes[18:3];
         cfg_base = next_q ? base_q[8] : base_q[6];
       end
-      // the per-channel arrays; a token-mixing layer's are per position,
-      // loaded whole with its first tile (and not prefetched)
-      4'd2: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = base_q[0]; end  // M1
-      4'd3: begin cfg_esh = 2'd2; cfg_skip = s_tok_skip; cfg_base = base_q[1]; end  // M2
-      4'd4: begin cfg_esh = 2'd3; cfg_skip = s_tok_skip; cfg_base = base_q[2]; end  // bias
-      // tau / neg of the layer after the tile's: nd's for this layer's
-      // tiles, nnd's for the next layer's first tile (prefetch, after step 7)
-      4'd5: begin cfg_esh = 2'd1; cfg_skip = (next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = base_q[3]; end
-      4'd6: begin cfg_esh = 2'd0; cfg_skip = (next_q ? !nnbin : !nbin) || s_tok_skip; cfg_base = base_q[4]; end
-      // prefetch only (between steps 4 and 5): the descriptor after the next one
-      4'd7: begin cfg_skip = !has_next2_i; cfg_base = desc_ptr_i + 32'(2 * nb_pkg::DescWords * 4); end
-      default: cfg_skip = 1'b1;
+      4'd2: begin cfg_esh = 2'd2; cfg_base = base_q[0]; end  // M1
+      4'd3: begin cfg_esh = 2'd2; cfg_base = base_q[1]; end  // M2
+      4'd4: begin cfg_esh = 2'd3; cfg_base = base_q[2]; end  // bias
+      4'd5: begin cfg_esh = 2'd1; cfg_base = base_q[3]; end  // tau
+      4'd6: begin cfg_esh = 2'd0; cfg_base = base_q[4]; end  // neg
+      4'd7: cfg_base = desc_ptr_i + 32'(2 * nb_pkg::DescWords * 4);
+      default: ;
     endcase
     cfg_start = tile_q == 16'd0 ? cfg_base : tptr_q[step_q[2:0]];
     cfg_bytes = (s_tok_q ? 32'(s_arr_q) : 32'(rows_q)) << cfg_esh;
@@ -210,7 +244,7 @@ module nb_tile_loader #(
   // ---- steps: arm the memory loader at a step's entry (or skip the
   // step); move on when its beats are requested, but for step 7 and the
   // job's last step, which wait until every beat is in
-  logic go, step_end, wait_all;
+  logic go, wait_all;
   assign go = busy_q && (entry_q || cfg_skip);
   assign wait_all = step_q == 4'd6 || step_q == 4'd7;
   assign step_end = busy_q && (cfg_skip ? step_q != 4'd6 || ld_idle_i
@@ -301,9 +335,12 @@ module nb_tile_loader #(
         else $error("nb_tile_loader: the registered weight-row base of step %0d is stale", step_q);
       assert (!(busy_q && entry_q && par_step && base_q[step_q - 4'd2] != base_d[step_q - 4'd2]))
         else $error("nb_tile_loader: the registered array base of step %0d is stale", step_q);
-      assert (!(busy_q && entry_q && (step_q == 4'd5 || step_q == 4'd6)
-                && (nbin_q != (has_next_i && nd_i.kbin != 32'd0) || nnbin_q != (has_next2_i && nnd_i.kbin != 32'd0))))
-        else $error("nb_tile_loader: the registered next-layer binary flags are stale at step %0d", step_q);
+      // the registered skip and emptiness: those of the step from this cycle's registers
+      assert (!(busy_q && cfg_skip != step_skip(step_q, next_q, tile_q == 16'd0, next_q ? nmode_i[3] : mode_i[3],
+                                              next_q ? nmode_i[0] : mode_i[0], s_tok_q, bn, bnn)))
+        else $error("nb_tile_loader: the registered skip %0d of step %0d is stale", cfg_skip, step_q);
+      assert (!(start_i && start_params_i && (start_next_i || start_tile_i != 16'd0)))
+        else $error("nb_tile_loader: a parameters-only job not of this layer's first tile");
       assert (!(busy_q && entry_q && step_q >= 4'd2 && (s_tok_q != sd.token || (s_tok_q && s_arr_q != 12'(sd.windows)))))
         else $error("nb_tile_loader: the registered token mode is stale");
     end

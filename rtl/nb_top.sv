@@ -268,14 +268,19 @@ module nb_top #(
   // job starts (asserted below).
   logic [15:0] went_bin_d, went_fix_d, went_nbin_d, went_nfix_d;
   logic [15:0] went_bin_q, went_fix_q, went_nbin_q, went_nfix_q;
+  // (saturated: on an invalid program a count past 16 bits still overflows
+  // the memories, ErrWeights, instead of wrapping to a small slot)
+  function automatic logic [15:0] sat16(input logic [32:0] x);
+    sat16 = x > 33'hffff ? 16'hffff : x[15:0];
+  endfunction
   always_comb begin
-    went_bin_d = mode_q[3] ? 16'((d.kw + 32'(Wpl - 1)) >> WS) : 16'd0;
-    went_fix_d = mode_q[0] ? d.fix_row_bytes[18:3] : 16'd0;
-    went_nbin_d = nmode_q[3] ? 16'((nd.kw + 32'(Wpl - 1)) >> WS) : 16'd0;
-    went_nfix_d = nmode_q[0] ? nd.fix_row_bytes[18:3] : 16'd0;
+    went_bin_d = mode_q[3] ? sat16((33'(d.kw) + 33'(Wpl - 1)) >> WS) : 16'd0;
+    went_fix_d = mode_q[0] ? sat16(33'(d.fix_row_bytes) >> 3) : 16'd0;
+    went_nbin_d = nmode_q[3] ? sat16((33'(nd.kw) + 33'(Wpl - 1)) >> WS) : 16'd0;
+    went_nfix_d = nmode_q[0] ? sat16(33'(nd.fix_row_bytes) >> 3) : 16'd0;
   end
   always_ff @(posedge clk_i) {went_bin_q, went_fix_q, went_nbin_q, went_nfix_q} <= {went_bin_d, went_fix_d, went_nbin_d, went_nfix_d};
-  logic ws_skip, ws_ovf, ws_job_ovf;
+  logic ws_skip, ws_ovf, ws_job_ovf, ws_res;
   logic [KwA:0] ws_lbin, ws_cbin;
   logic [FixA:0] ws_lfix, ws_cfix;
   nb_wslots #(.BinA(KwA + 1), .FixA(FixA + 1)) u_ws (
@@ -285,15 +290,20 @@ module nb_top #(
     .bin_ents_i(tl_start_next ? went_nbin_q : went_bin_q), .fix_ents_i(tl_start_next ? went_nfix_q : went_fix_q),
     .take_i(st_q == S_WAIT_TL && !tl_q), .wr_i(tl_wbin || tl_wfix),
     .lbin_o(ws_lbin), .lfix_o(ws_lfix), .job_ovf_o(ws_job_ovf), .cbin_o(ws_cbin), .cfix_o(ws_cfix),
-    .skip_w_o(ws_skip), .ovf_o(ws_ovf));
-  // the weight memories' write and read addresses: the slot plus the entry
-  logic [KwA:0] wb_waddr, wb_raddr;
-  logic [FixA:0] wf_waddr, wf_raddr;
+    .skip_w_o(ws_skip), .ovf_o(ws_ovf), .res_o(ws_res));
+  // the weight memories' write and read addresses: the slot plus the entry.
+  // Streaming, a job writes its own bank: on an invalid program whose row
+  // passes the bank (ErrSize at its layer's start) the writes wrap inside
+  // it instead of carrying into the bank the engines compute from.
+  logic [KwA:0] wb_waddr, wb_raddr, wb_wsum;
+  logic [FixA:0] wf_waddr, wf_raddr, wf_wsum;
   logic [15:0] wb_wword;  // the lanes' word index: entry * Wpl + the slice
   logic wb_we, wf_we;
-  assign wb_waddr = ws_lbin + (KwA+1)'(ld_word >> WS);
+  assign wb_wsum = ws_lbin + (KwA+1)'(ld_word >> WS);
+  assign wb_waddr = {ws_res ? wb_wsum[KwA] : ws_lbin[KwA], wb_wsum[KwA-1:0]};
   assign wb_wword = 16'((32'(wb_waddr[KwA-1:0]) << WS) | (32'(ld_word) & 32'(Wpl - 1)));
-  assign wf_waddr = ws_lfix + (FixA+1)'(ld_word);
+  assign wf_wsum = ws_lfix + (FixA+1)'(ld_word);
+  assign wf_waddr = {ws_res ? wf_wsum[FixA] : ws_lfix[FixA], wf_wsum[FixA-1:0]};
   assign wb_we = tl_wbin && !ws_job_ovf;
   assign wf_we = tl_wfix && !ws_job_ovf;
 

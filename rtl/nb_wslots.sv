@@ -39,7 +39,8 @@ module nb_wslots #(
   output logic [BinA-1:0]   cbin_o,      // the tile being computed: its slots
   output logic [FixA-1:0]   cfix_o,
   output logic              skip_w_o,    // the run does not load weights (they are in)
-  output logic              ovf_o        // a job of this run passed the end
+  output logic              ovf_o,       // a job of this run passed the end
+  output logic              res_o        // this run's weights are resident
 );
   logic res_q, skip_q, held_q, ovf_q, jovf_q;
   // The allocation takes two cycles: the job's entries and bank are
@@ -114,6 +115,7 @@ module nb_wslots #(
   assign cfix_o = cfix_q;
   assign skip_w_o = skip_q;
   assign ovf_o = ovf_q;
+  assign res_o = res_q;
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
