@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
       top.bin_ents_i = uint16_t(rng());
       top.fix_ents_i = uint16_t(rng());
       tb::tick(top);
-      tb::tick(top);
-      // the allocation is in
+      // the allocation is in, two edges after alloc_i (its entries
+      // registered, then the slot and the overflow)
       const bool jovf = res && (bptr + nb > BinCap || fptr + nf > FixCap);
       const int64_t wb = res ? bptr % BinCap : int64_t(bank) << (BinA - 1);
       const int64_t wf = res ? fptr % FixCap : int64_t(bank) << (FixA - 1);

@@ -179,6 +179,8 @@ module nb_tile_loader #(
     params_q <= start_params_i;
     s0_q <= step_skip(4'd0, start_next_i, 1'b1, start_next_i ? nmode_i[3] : mode_i[3],
                       start_next_i ? nmode_i[0] : mode_i[0], start_next_i ? nd_i.token : d_i.token, bn, bnn);
+    // (0 as things are: a parameters-only job is this layer's first tile,
+    // whose arrays every layer loads; kept as the function's answer)
     s2_q <= step_skip(4'd2, 1'b0, 1'b1, mode_i[3], mode_i[0], d_i.token, bn, bnn);
     c_q <= step_skip(step_end ? step_next : step_q, next_q, tile_q == 16'd0, next_q ? nmode_i[3] : mode_i[3],
                      next_q ? nmode_i[0] : mode_i[0], sd.token, bn, bnn);

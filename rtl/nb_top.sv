@@ -268,8 +268,9 @@ module nb_top #(
   // job starts (asserted below).
   logic [15:0] went_bin_d, went_fix_d, went_nbin_d, went_nfix_d;
   logic [15:0] went_bin_q, went_fix_q, went_nbin_q, went_nfix_q;
-  // (saturated: on an invalid program a count past 16 bits still overflows
-  // the memories, ErrWeights, instead of wrapping to a small slot)
+  // (saturated: on an invalid program a count past 16 bits marks a
+  // resident job past the memories' end, its writes suppressed, instead of
+  // wrapping to a small slot; the run stops at that layer's size check)
   function automatic logic [15:0] sat16(input logic [32:0] x);
     sat16 = x > 33'hffff ? 16'hffff : x[15:0];
   endfunction

@@ -332,6 +332,11 @@ int main(int argc, char** argv) {
     } else {
       throw Error("give --program and --images, --model, --random-nets or --mutate-nets");
     }
+    // (the hook says "the memories hold this job's weights": true of no job
+    // after another program's, which the harness could not tell apart)
+    if (keep_first && (jobs.size() > 1 || again_kept))
+      throw Error("--keep-first takes one job, without --again-kept");
+    if (again_kept && !corrupt.empty()) throw Error("--again-kept does not go with --corrupt-layer");
     for (sim::Job& j : jobs) {
       j.force_resident = force_resident;
       j.keep_first = keep_first;

@@ -24,6 +24,13 @@ Requires, for each pair:
 - every layer record equal to the cycle model's for the case the harness
   expects (loaded or kept).
 
+Whether a second run's weights are "kept" is the harness's own expectation
+(weights_kept_first: after a resident job verified to its end); what
+tests the RTL against it is bit-exactness, the read beats and the cycle
+model's records. Where the first run stopped in its first image there are
+no beats to compare, and where the weights do not fit the guard is not
+observable (error 5 comes from the allocation either way).
+
 At least N pairs must fit (--min-fit) and N must not (--min-unfit).
 """
 import argparse
