@@ -347,7 +347,7 @@ int main(int argc, char** argv) {
     // resident weights (as the run would choose them, or forced) and wkeep_i
     // from its first image: the RTL skips the weight loads only after a job
     // that ran resident without an error (nb_wslots' guard).
-    std::vector<bool> is_again(jobs.size(), false);
+    // (the copies are the odd jobs)
     if (again_kept) {
       std::vector<sim::Job> both;
       std::vector<uint64_t> seeds;
@@ -362,8 +362,6 @@ int main(int argc, char** argv) {
       }
       jobs = std::move(both);
       job_seeds = std::move(seeds);
-      is_again.assign(jobs.size(), false);
-      for (size_t k = 1; k < jobs.size(); k += 2) is_again[k] = true;
     }
     if (progress)
       opt.progress = [](int done, int total) {
@@ -390,7 +388,7 @@ int main(int argc, char** argv) {
       jj["weights_resident"] = r.weights_resident;
       jj["weights_fit"] = weight_slots(jobs[k].cm, sim::built_config()).fits();
       jj["weights_kept_first"] = r.weights_kept_first;
-      jj["again_kept"] = bool(is_again[k]);
+      jj["again_kept"] = again_kept && k % 2 == 1;
       jj["error_code"] = r.error_code;
       jj["predictions"] = r.predictions;
       if (r.mismatch) jj["mismatch"] = r.mismatch->str();
