@@ -73,9 +73,9 @@ Window window(int64_t k, int64_t c, int64_t u) {
 }  // namespace
 
 bool position_pairs(const Desc& d, const HwConfig& hw) {
-  const int kind = int(d[f::kKind]);
+  const uint32_t kind = d[f::kKind];
   return hw.pairs() && int64_t(d[f::kRows]) == hw.lanes / 2 && d[f::kOutW] % 2 == 0 && !d[f::kLogits] &&
-         !d[f::kOutT] && (kind == 0 || kind == 1);
+         !d[f::kOutT] && (kind == hw::kind::kConv || kind == hw::kind::kBlendConv);
 }
 
 namespace {
@@ -131,7 +131,7 @@ struct Sim {
     const bool nbin = li + 1 < lay.desc.size() && lay.desc[li + 1][f::kKbin] != 0;
     const D& nd = lay.desc[std::min(li + 1, lay.desc.size() - 1)];
     const int64_t rows = d[f::kRows], nrows = std::min<int64_t>(hw.lanes, rows - first);
-    const bool use_bin = d[f::kKbin] != 0, use_mac = d[f::kKind] != 3 && d[f::kSkip] != 2;
+    const bool use_bin = d[f::kKbin] != 0, use_mac = d[f::kKind] != hw::kind::kAvgpool && d[f::kSkip] != hw::skip::kIdentity;
     // A token-mixing layer's parameters are per position (its channels):
     // loaded whole with its first tile, not prefetched.
     // And during a token-mixing layer the next layer's M1, M2 and bias are
@@ -192,16 +192,16 @@ struct Sim {
     if (pair) nrows = hw.lanes;
     // The merge takes a window's outputs MergeLanes at a time: m cycles.
     const int64_t r = hw.merge(), m = (nrows + r - 1) / r;
-    const int kind = int(d[f::kKind]), skip = int(d[f::kSkip]);
+    const uint32_t kind = d[f::kKind], skip = d[f::kSkip];
     // the window's units per input position: a token-mixing layer's window
     // is the tokens of one channel (its column step, stride 1)
     const int64_t in_h = d[f::kInH], in_w = d[f::kInW], in_c = d[f::kToken] ? d[f::kColStep] : d[f::kInC];
-    if (kind == 3) {  // average pooling: one run per input position, then merge
+    if (kind == hw::kind::kAvgpool) {  // average pooling: one run per input position, then merge
       fix += uint64_t(in_h * in_w);
       // the sum is in the last MAC slice's P SelStages cycles after the last byte
       return in_h * in_w + 4 + hw::kSelStages + (m - 1) + tr_tail;
     }
-    const bool use_bin = d[f::kKbin] != 0, use_sel = skip == 2, use_mac = !use_sel;
+    const bool use_bin = d[f::kKbin] != 0, use_sel = skip == hw::skip::kIdentity, use_mac = !use_sel;
     const int64_t n = pair ? int64_t(d[f::kWindows]) / 2 : int64_t(d[f::kWindows]);
     // The end of a tile whose last window leaves the FIFOs (pops) in cycle
     // pop_last. Transposed outputs: a block of r positions completes two

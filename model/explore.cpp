@@ -76,8 +76,6 @@ std::vector<std::string> resource_top_term_names() {
 namespace {
 // f times every resource of r (a module scaled to another size, or its instances)
 Resources scaled(const Resources& r, double f) { return {f * r.lut, f * r.lutram, f * r.ff, f * r.dsp, f * r.bram36}; }
-// int8 buffer banks (rtl/nb_top.sv Banks): a run of up to Lanes bytes per access.
-int byte_banks(int lanes) { return lanes <= 8 ? 8 : lanes <= 16 ? 16 : lanes <= 32 ? 32 : 64; }
 
 }  // namespace
 
@@ -86,16 +84,17 @@ int byte_banks(int lanes) { return lanes <= 8 ? 8 : lanes <= 16 ? 16 : lanes <= 
 // instance counts" checks them against a synthesis log). The one list:
 // tools/calibrate_resources.py reads it from `neuroblend synth --instances`.
 std::vector<ResourceInstance> resource_instances(const HwConfig& hw, int act_bytes) {
-  const int b = byte_banks(hw.lanes), bw = std::max(8, hw.merge());
+  const int b = hw::kByteBanks(hw.lanes), bw = hw::kByteWriteUnits(hw.merge());
+  const int depth = hw::kByteBankDepth(act_bytes, hw.lanes);
   const int kwa = hw.bin_weight_abits(), fixa = hw.fix_weight_abits();
   // position pairs (nb_top PairOk): a copy of the buffers and window generators
   const int n = hw.pairs() ? 2 : 1;
   return {
-      {"nb_byte_banks", {{"Depth", act_bytes / b}, {"Banks", b}},
+      {"nb_byte_banks", {{"Depth", depth}, {"Banks", b}},
        n == 2 ? "int8 activation buffers (ping-pong banks, shared read port), and a copy for position pairs"
               : "int8 activation buffers (ping-pong banks, shared read port)",
        n},
-      {"nb_byte_wfront", {{"Depth", act_bytes / b}, {"Banks", b}, {"WUnits", bw}},
+      {"nb_byte_wfront", {{"Depth", depth}, {"Banks", b}, {"WUnits", bw}},
        "int8 buffers' write port, decoded once for the banks and their copy", 1},
       {"nb_bit_ram", {{"Bits", act_bytes}, {"U", 48 * hw.wpl}, {"WMax", bw}},
        n == 2 ? "bit activation buffers (ping-pong), and copies for position pairs" : "bit activation buffers (ping-pong)",

@@ -24,17 +24,10 @@ int HwConfig::merge() const {
   return merge_lanes ? merge_lanes : default_merge_lanes(lanes);
 }
 
-namespace {
-// ceil(log2(v + 1)): the address bits of v entries ($clog2(v + 1) in the RTL)
-int clog2p1(int v) {
-  int b = 0;
-  while ((1 << b) < v + 1) ++b;
-  return b;
-}
-}  // namespace
-
-int HwConfig::bin_weight_abits() const { return clog2p1((max_kw + wpl - 1) / wpl); }
-int HwConfig::fix_weight_abits() const { return clog2p1(max_fix_entries); }
+// The derived sizes are the hardware specification's (rtl/spec/nb_hw.json
+// "derived"), the expressions nb_pkg's functions compute.
+int HwConfig::bin_weight_abits() const { return hw::kBinWeightAbits(max_kw, wpl); }
+int HwConfig::fix_weight_abits() const { return hw::kFixWeightAbits(max_fix_entries); }
 
 WeightSlots weight_slots(const CompiledModel& cm, const HwConfig& hw) {
   namespace f = hw::desc;
@@ -44,14 +37,14 @@ WeightSlots weight_slots(const CompiledModel& cm, const HwConfig& hw) {
   const ProgramLayout lay = layout_program(cm);
   for (const Desc& d : lay.desc) {
     const int64_t tiles = (int64_t(d[f::kRows]) + hw.lanes - 1) / hw.lanes;
-    const bool use_bin = d[f::kKbin] != 0, use_mac = d[f::kKind] != 3 && d[f::kSkip] != 2;
+    const bool use_bin = d[f::kKbin] != 0, use_mac = d[f::kKind] != hw::kind::kAvgpool && d[f::kSkip] != hw::skip::kIdentity;
     if (use_bin) w.bin += tiles * ((int64_t(d[f::kKw]) + hw.wpl - 1) / hw.wpl);
     if (use_mac) w.fix += tiles * int64_t(d[f::kFixRowBytes] / 8);
   }
   return w;
 }
 
-bool HwConfig::pairs() const { return lanes % 2 == 0 && (lanes / 2) % merge() == 0; }
+bool HwConfig::pairs() const { return hw::kPairOk(lanes, merge()) != 0; }
 
 std::string HwConfig::key() const {
   return fmt::format("l{}w{}m{}x{}a{}k{}f{}c{}g{}", lanes, wpl, macs, xnor_dsp, act_bytes, max_kw, max_fix_entries,

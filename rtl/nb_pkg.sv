@@ -39,6 +39,40 @@ package nb_pkg;
   localparam int MaxInflight = 14;  // windows issued and not yet merged, at most (FifoDepth - 2)
   localparam int MaxTokenCh = 256;  // channels (positions) of a token-mixing layer, at most: the depth of the position-parameter memories
 
+  // Sizes derived from the parameters (derived): constant functions of them.
+  // The address bits of v entries.
+  function automatic int clog2p1(input int v);
+    clog2p1 = $clog2(v + 1);
+  endfunction
+  // banks of an int8 activation buffer: a run of Lanes bytes (merge writes, select / pool reads) or 8 (image, dumps, MAC windows) in one access
+  function automatic int ByteBanks(input int Lanes);
+    ByteBanks = 32'(Lanes <= 8 ? 8 : (Lanes <= 16 ? 16 : (Lanes <= 32 ? 32 : 64)));
+  endfunction
+  // bytes per bank of an int8 activation buffer
+  function automatic int ByteBankDepth(input int ActBytes, input int Lanes);
+    ByteBankDepth = 32'(ActBytes / ByteBanks(Lanes));
+  endfunction
+  // bytes of an int8 buffer write run: a merge group or a memory beat
+  function automatic int ByteWriteUnits(input int MergeLanes);
+    ByteWriteUnits = 32'(MergeLanes > 8 ? MergeLanes : 8);
+  endfunction
+  // entries of Wpl 48-bit words in one bank of a binary lane's weight memory
+  function automatic int BinWeightEntries(input int MaxKw, input int Wpl);
+    BinWeightEntries = 32'((MaxKw + Wpl - 1) / Wpl);
+  endfunction
+  // address bits of one bank of a binary lane's weight memory (two banks: the one computed from and the one loaded)
+  function automatic int BinWeightAbits(input int MaxKw, input int Wpl);
+    BinWeightAbits = 32'(clog2p1(BinWeightEntries(MaxKw, Wpl)));
+  endfunction
+  // address bits of one bank of an int8 lane's weight memory (8-byte entries; two banks)
+  function automatic int FixWeightAbits(input int MaxFixEntries);
+    FixWeightAbits = 32'(clog2p1(MaxFixEntries));
+  endfunction
+  // 1 when the configuration has position pairs: an even lane count whose halves hold whole merge groups (a layer of Lanes / 2 output channels then computes two positions per window)
+  function automatic int PairOk(input int Lanes, input int MergeLanes);
+    PairOk = 32'(Lanes % 2 == 0 && (Lanes / 2) % MergeLanes == 0);
+  endfunction
+
   // Error codes (nb_top error_code_o).
   typedef enum logic [7:0] {
     ErrNone = 8'd0,

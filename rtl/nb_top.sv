@@ -7,15 +7,15 @@
 // and meet in the merge unit. Architecture: docs/architecture.md.
 module nb_top #(
   // Defaults and legal ranges: rtl/spec/nb_hw.json (nb_pkg).
-  parameter int Lanes = nb_pkg::DefaultLanes,           // output channels per tile, both engines
-  parameter int Wpl = nb_pkg::DefaultWpl,               // 48-bit words (DSP48E2 slices) per binary lane per cycle: 1, 2 or 4
-  parameter int Macs = nb_pkg::DefaultMacs,             // int8 MACs per fixed-point lane per cycle: 1, 2, 4 or 8
-  parameter int XnorImpl = nb_pkg::DefaultXnorImpl,     // 1: DSP48E2 logic unit, 0: LUT fabric
-  parameter int ActBytes = nb_pkg::DefaultActBytes,     // bytes per int8 activation buffer (bits per bit buffer)
-  parameter int MaxKw = nb_pkg::DefaultMaxKw,           // 48-bit weight words per binary lane row
-  parameter int MaxFixEntries = nb_pkg::DefaultMaxFixEntries,  // 8-byte weight entries per fixed-point lane row
-  parameter int MaxClasses = nb_pkg::DefaultMaxClasses,  // logits the logits memory holds
-  parameter int MergeLanes = nb_pkg::DefaultMergeLanes  // outputs merged and requantized per cycle; divides Lanes
+  parameter int Lanes /*verilator public*/ = nb_pkg::DefaultLanes,           // output channels per tile, both engines
+  parameter int Wpl /*verilator public*/ = nb_pkg::DefaultWpl,               // 48-bit words (DSP48E2 slices) per binary lane per cycle: 1, 2 or 4
+  parameter int Macs /*verilator public*/ = nb_pkg::DefaultMacs,             // int8 MACs per fixed-point lane per cycle: 1, 2, 4 or 8
+  parameter int XnorImpl /*verilator public*/ = nb_pkg::DefaultXnorImpl,     // 1: DSP48E2 logic unit, 0: LUT fabric
+  parameter int ActBytes /*verilator public*/ = nb_pkg::DefaultActBytes,     // bytes per int8 activation buffer (bits per bit buffer)
+  parameter int MaxKw /*verilator public*/ = nb_pkg::DefaultMaxKw,           // 48-bit weight words per binary lane row
+  parameter int MaxFixEntries /*verilator public*/ = nb_pkg::DefaultMaxFixEntries,  // 8-byte weight entries per fixed-point lane row
+  parameter int MaxClasses /*verilator public*/ = nb_pkg::DefaultMaxClasses,  // logits the logits memory holds
+  parameter int MergeLanes /*verilator public*/ = nb_pkg::DefaultMergeLanes  // outputs merged and requantized per cycle; divides Lanes
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -47,13 +47,15 @@ module nb_top #(
 );
   // int8 buffer banks: a run of Lanes bytes (merge writes, select / pool
   // reads) or 8 (image, dumps, MAC windows) in one access, no wider.
-  localparam int Banks = Lanes <= 8 ? 8 : (Lanes <= 16 ? 16 : (Lanes <= 32 ? 32 : 64));
-  localparam int Depth = ActBytes / Banks;
-  localparam int BW = MergeLanes > 8 ? MergeLanes : 8;  // bytes of an int8 write run: a merge group or a memory beat
+  // Sizes derived from the parameters: nb_pkg's functions (rtl/spec/nb_hw.json
+  // "derived"; the C++ side has the same ones, and the simulator checks the
+  // public ones against them at start-up).
+  localparam int Banks /*verilator public*/ = nb_pkg::ByteBanks(Lanes);
+  localparam int Depth /*verilator public*/ = nb_pkg::ByteBankDepth(ActBytes, Lanes);
+  localparam int BW /*verilator public*/ = nb_pkg::ByteWriteUnits(MergeLanes);  // bytes of an int8 write run
   localparam int UB = 48 * Wpl;                       // bits a binary lane takes per cycle
-  localparam int KwE = (MaxKw + Wpl - 1) / Wpl;       // weight entries of Wpl words per lane
-  localparam int KwA = $clog2(KwE + 1);                // address bits of one bank of them
-  localparam int FixA = $clog2(MaxFixEntries + 1);
+  localparam int KwA /*verilator public*/ = nb_pkg::BinWeightAbits(MaxKw, Wpl);  // address bits of a weight bank
+  localparam int FixA /*verilator public*/ = nb_pkg::FixWeightAbits(MaxFixEntries);
   localparam int WS = $clog2(Wpl);                     // Wpl is a power of two
   localparam int FifoDepth = nb_pkg::FifoDepth;
   localparam int MaxInflight = nb_pkg::MaxInflight;
@@ -70,7 +72,7 @@ module nb_top #(
   // (with the same weights and parameters), from a second window generator
   // on copies of the activation buffers. Needs an even lane count whose
   // halves hold whole merge groups.
-  localparam bit PairOk = Lanes % 2 == 0 && (Lanes / 2) % MergeLanes == 0;
+  localparam bit PairOk /*verilator public*/ = nb_pkg::PairOk(Lanes, MergeLanes) != 0;
   localparam int Half = Lanes / 2;
 
   typedef enum logic [3:0] {
@@ -475,7 +477,7 @@ module nb_top #(
   logic gb_valid, gb_last;
   logic [UB-1:0] gb_word;
   logic [$clog2(UB+1)-1:0] gb_count;
-  /* verilator lint_off UNUSEDSIGNAL */  // a window has at most KwE words: the low bits index them
+  /* verilator lint_off UNUSEDSIGNAL */  // a window has at most BinWeightEntries words: the low bits index them
   logic [15:0] bword;        // word index within the window
   /* verilator lint_on UNUSEDSIGNAL */
   // valid / last through the XNOR slice's stages, then the lanes' popcount

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "Vnb_top.h"
+#include "Vnb_top_nb_top.h"
 #include "neuroblend/hw_spec.h"
 #include "dram.h"
 #include "neuroblend/cycle_model.h"
@@ -33,9 +34,52 @@ namespace nb::sim {
 // A layer's performance record: hw::kRecordWords 64-bit counters.
 constexpr uint32_t kRecordBytes = 8 * hw::kRecordWords;
 
+namespace {
+
+// The start-up check: the elaborated RTL's parameters and derived sizes
+// (nb_top's public ones, as Verilator elaborated them) against the
+// configuration this harness was compiled for and the specification's
+// derived sizes as the C++ side computes them. A model verilated from other
+// parameters, or an SV and a C++ reading of a derived size that differ,
+// stops here instead of running.
+const HwConfig& checked_against_rtl(const HwConfig& hw) {
+  using Rtl = Vnb_top_nb_top;
+  struct Fact {
+    const char* name;
+    long long rtl, here;
+  };
+  const Fact facts[] = {
+      {"Lanes", Rtl::Lanes, hw.lanes},
+      {"Wpl", Rtl::Wpl, hw.wpl},
+      {"Macs", Rtl::Macs, hw.macs},
+      {"XnorImpl", Rtl::XnorImpl, hw.xnor_dsp},
+      {"ActBytes", Rtl::ActBytes, hw.act_bytes},
+      {"MaxKw", Rtl::MaxKw, hw.max_kw},
+      {"MaxFixEntries", Rtl::MaxFixEntries, hw.max_fix_entries},
+      {"MaxClasses", Rtl::MaxClasses, hw.max_classes},
+      {"MergeLanes", Rtl::MergeLanes, hw.merge()},
+      {"Banks (ByteBanks)", Rtl::Banks, hw::kByteBanks(hw.lanes)},
+      {"Depth (ByteBankDepth)", Rtl::Depth, hw::kByteBankDepth(hw.act_bytes, hw.lanes)},
+      {"BW (ByteWriteUnits)", Rtl::BW, hw::kByteWriteUnits(hw.merge())},
+      {"KwA (BinWeightAbits)", Rtl::KwA, hw.bin_weight_abits()},
+      {"FixA (FixWeightAbits)", Rtl::FixA, hw.fix_weight_abits()},
+      {"PairOk", Rtl::PairOk, hw.pairs() ? 1 : 0},
+  };
+  for (const Fact& f : facts)
+    if (f.rtl != f.here)
+      throw Error(fmt::format("the verilated RTL of configuration '{}' does not match this simulator: nb_top's {} is "
+                              "{}, the harness expects {} (rebuild: cmake --build build)",
+                              hw.name, f.name, f.rtl, f.here));
+  return hw;
+}
+
+}  // namespace
+
 HwConfig built_config() {
-  return HwConfig{NB_HW_NAME,   NB_HW_LANES,           NB_HW_WPL,        NB_HW_MACS, NB_HW_XNOR_DSP, NB_HW_ACT_BYTES,
-                  NB_HW_MAX_KW, NB_HW_MAX_FIX_ENTRIES, NB_HW_MAX_CLASSES, NB_HW_MERGE_LANES};
+  static const HwConfig hw = checked_against_rtl(
+      HwConfig{NB_HW_NAME,   NB_HW_LANES,           NB_HW_WPL,        NB_HW_MACS, NB_HW_XNOR_DSP, NB_HW_ACT_BYTES,
+               NB_HW_MAX_KW, NB_HW_MAX_FIX_ENTRIES, NB_HW_MAX_CLASSES, NB_HW_MERGE_LANES});
+  return hw;
 }
 
 std::string Mismatch::str() const {

@@ -18,6 +18,8 @@ namespace nb::sim {
 
 // Parameters the verilated model was built with (one source: the CMake
 // configuration table rtl/configs.cmake, passed to Verilator and to this code).
+// The first call checks them, and the derived sizes, against the elaborated
+// RTL (nb_top's public parameters) and throws Error on a difference.
 using nb::HwConfig;
 HwConfig built_config();
 

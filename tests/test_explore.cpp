@@ -408,3 +408,34 @@ TEST_CASE("resident weights: NeuroBlend-20's slots on the default, and a later i
   CHECK(int64_t(rd_first - rd_later) == weight_beats);
   CHECK(later.total_cycles < first.total_cycles);
 }
+
+TEST_CASE("derived sizes (rtl/spec/nb_hw.json): the values nb_top elaborates for known configurations") {
+  // $clog2(v + 1): the address bits of v entries
+  CHECK(hw::clog2p1(0) == 0);
+  CHECK(hw::clog2p1(1) == 1);
+  CHECK(hw::clog2p1(127) == 7);
+  CHECK(hw::clog2p1(128) == 8);
+  CHECK(hw::clog2p1(4096) == 13);
+  CHECK(hw::kByteBanks(1) == 8);
+  CHECK(hw::kByteBanks(9) == 16);
+  CHECK(hw::kByteBanks(24) == 32);
+  CHECK(hw::kByteBanks(33) == 64);
+  CHECK(hw::kByteBankDepth(65536, 32) == 2048);
+  CHECK(hw::kByteWriteUnits(6) == 8);
+  CHECK(hw::kByteWriteUnits(16) == 16);
+  // the default: 96 words in 97 addresses of one bank, 128 entries of 8 bytes
+  CHECK(hw::kBinWeightEntries(96, 1) == 96);
+  CHECK(hw::kBinWeightEntries(97, 4) == 25);
+  CHECK(hw::kBinWeightAbits(96, 1) == 7);
+  CHECK(hw::kFixWeightAbits(128) == 8);
+  CHECK(hw::kPairOk(32, 8) == 1);
+  CHECK(hw::kPairOk(24, 6) == 1);  // halves of 12 lanes: two groups of 6
+  CHECK(hw::kPairOk(24, 8) == 0);  // 12 lanes are not whole groups of 8
+  CHECK(hw::kPairOk(5, 5) == 0);
+  CHECK(hw::kPairOk(8, 8) == 0);
+  HwConfig d;
+  d.lanes = 32, d.max_kw = 96, d.wpl = 1, d.max_fix_entries = 128, d.merge_lanes = 8;
+  CHECK(d.bin_weight_abits() == 7);
+  CHECK(d.fix_weight_abits() == 8);
+  CHECK(d.pairs());
+}

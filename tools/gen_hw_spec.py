@@ -9,6 +9,7 @@ rtl/spec/nb_hw.json. Run it after editing the specification:
 """
 import json
 import pathlib
+import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ def check(spec):
             p = params.get(l["param"])
             if p is None or sorted(int(v) for v in l["values"]) != sorted(p.get("values", [])):
                 sys.exit(f"gen_hw_spec: latency {l['name']} must give a value for each of {l['param']}'s values")
+    check_derived(spec)
     # activity flags: unique names, at most 32 (act_o is a 32-bit SystemC
     # port), every record counter counted from exactly one flag
     acts = spec["activity"]
@@ -61,6 +63,31 @@ def check(spec):
     counted = [a["record"] for a in acts if "record" in a]
     if sorted(counted) != sorted(r["name"] for r in spec["record"]):
         sys.exit("gen_hw_spec: every record counter must be counted from exactly one activity flag")
+
+
+DERIVED_TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_]*)|([0-9]+)|(==|!=|<=|>=|&&|\|\||[-+*/%<>?:(),]))")
+
+
+def check_derived(spec):
+    """Each derived size's expression uses only what means the same in SystemVerilog and C++:
+    its arguments (parameters), integer literals, derived sizes defined above it, clog2p1 and
+    the listed operators."""
+    params = {p["name"] for p in spec["params"]}
+    known = set()
+    for d in spec["derived"]:
+        if d["name"] in known or d["name"] in params or not set(d["args"]) <= params:
+            sys.exit(f"gen_hw_spec: derived size {d['name']}: a duplicate name, or an argument that is not a parameter")
+        pos, expr = 0, d["expr"]
+        while pos < len(expr.rstrip()):
+            m = DERIVED_TOKEN.match(expr, pos)
+            if not m:
+                sys.exit(f"gen_hw_spec: derived size {d['name']}: cannot read '{expr[pos:]}'")
+            ident = m.group(1)
+            if ident and ident not in d["args"] and ident not in known and ident != "clog2p1":
+                sys.exit(f"gen_hw_spec: derived size {d['name']}: '{ident}' is not an argument, "
+                         "an earlier derived size or clog2p1")
+            pos = m.end()
+        known.add(d["name"])
 
 
 def field_width(spec, name):
@@ -111,6 +138,18 @@ def sv(spec):
             out.append("  endfunction")
         else:
             out.append(f"  localparam int {l['name']} = {l['value']};  // {l['doc']}")
+    out.append("")
+    out.append("  // Sizes derived from the parameters (derived): constant functions of them.")
+    out.append("  // The address bits of v entries.")
+    out.append("  function automatic int clog2p1(input int v);")
+    out.append("    clog2p1 = $clog2(v + 1);")
+    out.append("  endfunction")
+    for d in spec["derived"]:
+        args = ", ".join(f"input int {a}" for a in d["args"])
+        out.append(f"  // {d['doc']}")
+        out.append(f"  function automatic int {d['name']}({args});")
+        out.append(f"    {d['name']} = 32'({d['expr']});")
+        out.append("  endfunction")
     out.append("")
     out.append("  // Error codes (nb_top error_code_o).")
     out.append("  typedef enum logic [7:0] {")
@@ -310,6 +349,19 @@ def cpp(spec):
             out.append("}")
         else:
             out.append(f"constexpr int k{l['name']} = {l['value']};  // {l['doc']}")
+    out.append("")
+    out.append("// Sizes derived from the parameters (derived): the same expressions as nb_pkg's functions.")
+    out.append("// The address bits of v entries ($clog2(v + 1)).")
+    out.append("constexpr int clog2p1(int v) {")
+    out.append("  int b = 0;")
+    out.append("  while ((1LL << b) < (long long)v + 1) ++b;")
+    out.append("  return b;")
+    out.append("}")
+    for d in spec["derived"]:
+        args = ", ".join(f"int {a}" for a in d["args"])
+        expr = re.sub(r"\b(" + "|".join(x["name"] for x in spec["derived"]) + r")\(", r"k\1(", d["expr"])
+        out.append(f"// {d['doc']}")
+        out.append(f"constexpr int k{d['name']}({args}) {{ return {expr}; }}")
     out.append("")
     out.append("}  // namespace nb::hw")
     return "\n".join(out) + "\n"

@@ -287,4 +287,26 @@ constexpr int kFifoDepth = 16;  // entries of the dot and acc FIFOs between the 
 constexpr int kMaxInflight = 14;  // windows issued and not yet merged, at most (FifoDepth - 2)
 constexpr int kMaxTokenCh = 256;  // channels (positions) of a token-mixing layer, at most: the depth of the position-parameter memories
 
+// Sizes derived from the parameters (derived): the same expressions as nb_pkg's functions.
+// The address bits of v entries ($clog2(v + 1)).
+constexpr int clog2p1(int v) {
+  int b = 0;
+  while ((1LL << b) < (long long)v + 1) ++b;
+  return b;
+}
+// banks of an int8 activation buffer: a run of Lanes bytes (merge writes, select / pool reads) or 8 (image, dumps, MAC windows) in one access
+constexpr int kByteBanks(int Lanes) { return Lanes <= 8 ? 8 : (Lanes <= 16 ? 16 : (Lanes <= 32 ? 32 : 64)); }
+// bytes per bank of an int8 activation buffer
+constexpr int kByteBankDepth(int ActBytes, int Lanes) { return ActBytes / kByteBanks(Lanes); }
+// bytes of an int8 buffer write run: a merge group or a memory beat
+constexpr int kByteWriteUnits(int MergeLanes) { return MergeLanes > 8 ? MergeLanes : 8; }
+// entries of Wpl 48-bit words in one bank of a binary lane's weight memory
+constexpr int kBinWeightEntries(int MaxKw, int Wpl) { return (MaxKw + Wpl - 1) / Wpl; }
+// address bits of one bank of a binary lane's weight memory (two banks: the one computed from and the one loaded)
+constexpr int kBinWeightAbits(int MaxKw, int Wpl) { return clog2p1(kBinWeightEntries(MaxKw, Wpl)); }
+// address bits of one bank of an int8 lane's weight memory (8-byte entries; two banks)
+constexpr int kFixWeightAbits(int MaxFixEntries) { return clog2p1(MaxFixEntries); }
+// 1 when the configuration has position pairs: an even lane count whose halves hold whole merge groups (a layer of Lanes / 2 output channels then computes two positions per window)
+constexpr int kPairOk(int Lanes, int MergeLanes) { return Lanes % 2 == 0 && (Lanes / 2) % MergeLanes == 0; }
+
 }  // namespace nb::hw
