@@ -156,9 +156,10 @@ module nb_tile_loader #(
   endfunction
   // The step's skip comes from registers: worked out a cycle ahead, for
   // the step after this one (c_q) and for the step a job starting now
-  // begins with (0: s0_q; 2, the parameters only of this layer's first
-  // tile: s2_q, asserted), the one of the two taken after the register
-  // (started_q: the job started the cycle before). Its inputs are current
+  // begins with (0: s0_q; a parameters-only job, params_q, begins at step
+  // 2, never skipped: it is its layer's first tile, asserted, whose arrays
+  // every layer loads), the one taken after the register (started_q: the
+  // job started the cycle before). Its inputs are current
   // a cycle before a step's entry (the descriptors change a cycle or more
   // before a job starts and two or more before step 2's entry; the
   // descriptor of step 7 arrives two cycles before step 5's entry: see the
@@ -167,25 +168,24 @@ module nb_tile_loader #(
   // out from start_i, it had the controller's size check in front of it
   // (5.2 ns). An assertion checks it against the step's skip from the
   // current registers.
-  logic started_q, params_q, s0_q, s2_q, c_q;
+  logic started_q, params_q, s0_q, c_q;
   logic step_end;  // the step ends this cycle (below)
   logic bn, bnn;   // the layers after this one and after the next are binary
+  logic jbin, jmac;  // the job's layer has a binary / an int8 path (the next layer's when prefetching)
   always_comb begin
     bn = has_next_i && nd_i.kbin != 32'd0;
     bnn = has_next2_i && nnd_i.kbin != 32'd0;
+    jbin = next_q ? nmode_i[3] : mode_i[3];
+    jmac = next_q ? nmode_i[0] : mode_i[0];
   end
   always_ff @(posedge clk_i) begin
     started_q <= start_i;
     params_q <= start_params_i;
     s0_q <= step_skip(4'd0, start_next_i, 1'b1, start_next_i ? nmode_i[3] : mode_i[3],
                       start_next_i ? nmode_i[0] : mode_i[0], start_next_i ? nd_i.token : d_i.token, bn, bnn);
-    // (0 as things are: a parameters-only job is this layer's first tile,
-    // whose arrays every layer loads; kept as the function's answer)
-    s2_q <= step_skip(4'd2, 1'b0, 1'b1, mode_i[3], mode_i[0], d_i.token, bn, bnn);
-    c_q <= step_skip(step_end ? step_next : step_q, next_q, tile_q == 16'd0, next_q ? nmode_i[3] : mode_i[3],
-                     next_q ? nmode_i[0] : mode_i[0], sd.token, bn, bnn);
+    c_q <= step_skip(step_end ? step_next : step_q, next_q, tile_q == 16'd0, jbin, jmac, sd.token, bn, bnn);
   end
-  assign cfg_skip = started_q ? (params_q ? s2_q : s0_q) : c_q;
+  assign cfg_skip = started_q ? s0_q && !params_q : c_q;
   always_comb begin
     cfg_base = 32'd0;
     cfg_beats = 32'd0;
@@ -338,8 +338,7 @@ module nb_tile_loader #(
       assert (!(busy_q && entry_q && par_step && base_q[step_q - 4'd2] != base_d[step_q - 4'd2]))
         else $error("nb_tile_loader: the registered array base of step %0d is stale", step_q);
       // the registered skip and emptiness: those of the step from this cycle's registers
-      assert (!(busy_q && cfg_skip != step_skip(step_q, next_q, tile_q == 16'd0, next_q ? nmode_i[3] : mode_i[3],
-                                              next_q ? nmode_i[0] : mode_i[0], s_tok_q, bn, bnn)))
+      assert (!(busy_q && cfg_skip != step_skip(step_q, next_q, tile_q == 16'd0, jbin, jmac, s_tok_q, bn, bnn)))
         else $error("nb_tile_loader: the registered skip %0d of step %0d is stale", cfg_skip, step_q);
       assert (!(start_i && start_params_i && (start_next_i || start_tile_i != 16'd0)))
         else $error("nb_tile_loader: a parameters-only job not of this layer's first tile");
