@@ -911,6 +911,13 @@ module nb_top #(
              || (token && d.windows > 32'(nb_pkg::MaxTokenCh)))
       size_err = nb_pkg::ErrSize;
   end
+  // registered: the controller reads it in S_NDESC after the state's entry
+  // cycle, and the descriptor it checks is in its register from that entry
+  // on (asserted). Read combinationally, the compares sat in front of the
+  // tile loader's start (5.0 ns: descriptor, size compares, tl_start, the
+  // loader's entry register).
+  nb_pkg::err_e size_err_q;
+  always_ff @(posedge clk_i) size_err_q <= size_err;
 
   // ------------------------------------------------------- controller
   logic tile_last;
@@ -931,7 +938,7 @@ module nb_top #(
     tl_start_bank = 1'b0;
     if (st_q == S_INPUT && !entry_q && ld_idle) begin
       tl_start = 1'b1;
-    end else if (st_q == S_NDESC && !entry_q && ld_idle && size_err == nb_pkg::ErrNone && li_q != 16'd0) begin
+    end else if (st_q == S_NDESC && !entry_q && ld_idle && size_err_q == nb_pkg::ErrNone && li_q != 16'd0) begin
       tl_start = !pf_q || token || prev_tok_q;
       tl_start_params = pf_q;
       tl_start_bank = pf_q ? lbank : 1'b0;
@@ -1164,9 +1171,9 @@ module nb_top #(
               entry_d = 1'b1;
             end
             S_NDESC: begin
-              if (size_err != 0) begin
+              if (size_err_q != 0) begin
                 error_d = 1'b1;
-                error_code_d = size_err;
+                error_code_d = size_err_q;
                 layer_idx_d = li_q;
                 st_d = S_DONE;
               end else if (li_q == 16'd0) begin
@@ -1454,6 +1461,8 @@ module nb_top #(
         else $error("nb_top: registered iss_more differs from iss_n < windows");
       // the last MAC slice takes a window word or a select / pool byte, never both
       assert (!(mac_v && sm_valid_q)) else $error("nb_top: MAC word and select / pool byte in the same slice cycle");
+      assert (!(st_q == S_NDESC && !entry_q && size_err_q != size_err))
+        else $error("nb_top: the registered size check is stale in S_NDESC");
       assert (!(mem_rsp_valid_i && !(main_load || tl_q))) else $error("nb_top: unexpected memory response");
       assert (!(tl_start && !tl_start_params
                 && (tl_start_next ? {went_nbin_q, went_nfix_q} != {went_nbin_d, went_nfix_d}
