@@ -197,13 +197,11 @@ const std::regex& build_progress() {
   static const std::regex r(R"(^\[ *[0-9]+%\] (Building|Linking)|^-- Executing Verilator)");
   return r;
 }
-// A build that fails once is tried again: Verilator's CMake fixes its list of
-// generated files at configure time, so after an RTL change the first
-// attempt may fail and re-configure; the second then builds (as
-// scripts/build.sh does).
-bool build_twice(const std::string& cmd, const std::string& log, bool append) {
-  return run_logged(cmd, log, append, build_progress(), "build") == 0 ||
-         run_logged(cmd, log, true, build_progress(), "build") == 0;
+// One attempt: after an RTL change the build configures again first and
+// re-verilates there, so the generated files it compiles are the new ones
+// (CMakeLists.txt, NB_RTL_SHA1).
+bool build_once(const std::string& cmd, const std::string& log, bool append) {
+  return run_logged(cmd, log, append, build_progress(), "build") == 0;
 }
 }  // namespace
 #endif
@@ -221,7 +219,7 @@ std::string simulator_for(Hw& hw, const std::string& variant) {
         std::cerr << fmt::format("neuroblend: co-simulator {} (built once; log {})\n", exe, log);
         std::string cmd =
             fmt::format("cmake --build {} --target nb_rtl_{}{} -j 2", shell_quote(NB_BINARY_DIR), c.name, variant);
-        if (!build_twice(cmd, log, false)) throw Error(fmt::format("building {} failed; see {}", exe, log));
+        if (!build_once(cmd, log, false)) throw Error(fmt::format("building {} failed; see {}", exe, log));
       }
       return exe;
     }
@@ -238,7 +236,7 @@ std::string simulator_for(Hw& hw, const std::string& variant) {
       "-DNB_RTL_CONFIGS_OVERRIDE={} && cmake --build {} --target nb_rtl_{}{} -j 2",
       shell_quote(NB_SOURCE_DIR), shell_quote(dir), shell_quote(cfg), shell_quote(dir), hw.name, variant);
   std::filesystem::create_directories(dir);
-  if (!build_twice(cmd, dir + ".log", false))
+  if (!build_once(cmd, dir + ".log", false))
     throw Error(fmt::format("building the co-simulator for configuration {} failed; see {}.log", hw.name, dir));
   return exe;
 #else

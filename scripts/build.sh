@@ -15,8 +15,8 @@ targets=()
 [ $# -gt 0 ] && targets=(--target "$@")
 build_once() {
   cmake --build "$BUILD" -j "$(nproc)" "${targets[@]}" -- --no-print-directory 2>"$BUILD/build.log" |
-    { grep --line-buffered -E '^\[ *[0-9]+%\] (Building|Linking)' | sed -u 's/^/build: /' || true; }
+    { grep --line-buffered -E '^\[ *[0-9]+%\] (Building|Linking)|^-- Executing Verilator' | sed -u 's/^/build: /' || true; }
 }
-# When the RTL changed, Verilator may generate differently named files; the
-# first build then re-runs CMake's configure step and the second links.
-build_once || build_once || { cat "$BUILD/build.log" >&2; exit 1; }
+# (after an RTL edit the build configures again first and re-verilates every
+# model there, each shown as "-- Executing Verilator...": CMakeLists.txt)
+build_once || { cat "$BUILD/build.log" >&2; exit 1; }

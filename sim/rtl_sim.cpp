@@ -68,7 +68,7 @@ const HwConfig& checked_against_rtl(const HwConfig& hw) {
   for (const Fact& f : facts)
     if (f.rtl != f.here)
       throw Error(fmt::format("the verilated RTL of configuration '{}' does not match this simulator: nb_top's {} is "
-                              "{}, the harness expects {} (rebuild: cmake --build build)",
+                              "{}, the harness expects {} (rebuild the simulator's build tree)",
                               hw.name, f.name, f.rtl, f.here));
   return hw;
 }
