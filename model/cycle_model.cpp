@@ -128,10 +128,10 @@ struct Sim {
     // Steps 5 and 6 read tau / neg of the layer after this one. A prefetch
     // goes 4 -> 7 -> 5: step 7 loads the descriptor of layer li + 1 (nnd),
     // whose tau / neg steps 5 and 6 then read.
-    const bool nbin = li + 1 < lay.desc.size() && lay.desc[li + 1][f::kKbin] != 0;
+    const bool nbin = li + 1 < lay.desc.size() && lay.desc[li + 1].uses_binary();
     const D& nd = lay.desc[std::min(li + 1, lay.desc.size() - 1)];
     const int64_t rows = d[f::kRows], nrows = std::min<int64_t>(hw.lanes, rows - first);
-    const bool use_bin = d[f::kKbin] != 0, use_mac = d[f::kKind] != hw::kind::kAvgpool && d[f::kSkip] != hw::skip::kIdentity;
+    const bool use_bin = d.uses_binary(), use_mac = d.uses_int8_weights();
     // A token-mixing layer's parameters are per position (its channels):
     // loaded whole with its first tile, not prefetched.
     // And during a token-mixing layer the next layer's M1, M2 and bias are
@@ -192,7 +192,7 @@ struct Sim {
     if (pair) nrows = hw.lanes;
     // The merge takes a window's outputs MergeLanes at a time: m cycles.
     const int64_t r = hw.merge(), m = (nrows + r - 1) / r;
-    const uint32_t kind = d[f::kKind], skip = d[f::kSkip];
+    const uint32_t kind = d[f::kKind];
     // the window's units per input position: a token-mixing layer's window
     // is the tokens of one channel (its column step, stride 1)
     const int64_t in_h = d[f::kInH], in_w = d[f::kInW], in_c = d[f::kToken] ? d[f::kColStep] : d[f::kInC];
@@ -201,7 +201,9 @@ struct Sim {
       // the sum is in the last MAC slice's P SelStages cycles after the last byte
       return in_h * in_w + 4 + hw::kSelStages + (m - 1) + tr_tail;
     }
-    const bool use_bin = d[f::kKbin] != 0, use_sel = skip == hw::skip::kIdentity, use_mac = !use_sel;
+    // (past the average pool above, the int8 MACs run unless the skip is the
+    // input selected as it is)
+    const bool use_bin = d.uses_binary(), use_mac = d.uses_int8_weights(), use_sel = !use_mac;
     const int64_t n = pair ? int64_t(d[f::kWindows]) / 2 : int64_t(d[f::kWindows]);
     // The end of a tile whose last window leaves the FIFOs (pops) in cycle
     // pop_last. Transposed outputs: a block of r positions completes two

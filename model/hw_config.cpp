@@ -37,7 +37,7 @@ WeightSlots weight_slots(const CompiledModel& cm, const HwConfig& hw) {
   const ProgramLayout lay = layout_program(cm);
   for (const Desc& d : lay.desc) {
     const int64_t tiles = (int64_t(d[f::kRows]) + hw.lanes - 1) / hw.lanes;
-    const bool use_bin = d[f::kKbin] != 0, use_mac = d[f::kKind] != hw::kind::kAvgpool && d[f::kSkip] != hw::skip::kIdentity;
+    const bool use_bin = d.uses_binary(), use_mac = d.uses_int8_weights();
     if (use_bin) w.bin += tiles * ((int64_t(d[f::kKw]) + hw.wpl - 1) / hw.wpl);
     if (use_mac) w.fix += tiles * int64_t(d[f::kFixRowBytes] / 8);
   }

@@ -28,6 +28,14 @@ struct Desc {
   // truncated value).
   void set(const hw::Field& f, uint64_t v);
   uint64_t get64(const hw::Field& lo, const hw::Field& hi) const { return uint64_t((*this)[lo]) | uint64_t((*this)[hi]) << 32; }
+  // The layer has a binary path (binary weight rows, the dot FIFO).
+  bool uses_binary() const { return (*this)[hw::desc::kKbin] != 0; }
+  // The layer runs the int8 MACs on int8 weight rows: every layer but an
+  // average pool and a Blend layer with an identity skip (whose skip is the
+  // input selected as it is).
+  bool uses_int8_weights() const {
+    return (*this)[hw::desc::kKind] != hw::kind::kAvgpool && (*this)[hw::desc::kSkip] != hw::skip::kIdentity;
+  }
 };
 
 // Binary weight rows packed into 48-bit words (each in the low bits of a
