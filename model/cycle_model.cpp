@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "neuroblend/error.h"
 #include "neuroblend/program.h"
 
@@ -125,9 +127,9 @@ struct Sim {
   // the first cycle it is idle.
   int64_t tiles(int64_t a, int step, size_t li, int64_t first, bool next) {
     const D& d = lay.desc[li];
-    // Steps 5 and 6 read tau / neg of the layer after this one. A prefetch
-    // goes 4 -> 7 -> 5: step 7 loads the descriptor of layer li + 1 (nnd),
-    // whose tau / neg steps 5 and 6 then read.
+    // The tau and neg steps read the arrays of the layer after this one. A
+    // prefetch goes bias -> next_desc -> tau: next_desc loads the
+    // descriptor of layer li + 1 (nnd), whose tau / neg they then read.
     const bool nbin = li + 1 < lay.desc.size() && lay.desc[li + 1].uses_binary();
     const D& nd = lay.desc[std::min(li + 1, lay.desc.size() - 1)];
     const int64_t rows = d[f::kRows], nrows = std::min<int64_t>(hw.lanes, rows - first);
@@ -143,37 +145,43 @@ struct Sim {
     const int64_t elems = token ? int64_t(d[f::kWindows]) : nrows;
     // Steps are pipelined: a step moves on when its beats are requested
     // (their responses still on the way), and the job's receive side
-    // takes them in order. Step 7 (whose descriptor steps 5 and 6 read)
-    // and the job's last step wait until every beat is in.
+    // takes them in order. The prefetch's descriptor step (whose
+    // descriptor tau and neg read) and the job's last step wait until
+    // every beat is in. The steps, their order and an array's element
+    // bytes: hw::step (rtl/spec/nb_hw.json tile_steps).
+    namespace st = hw::step;
     int64_t t = a, in = a;  // the next step's first cycle; the cycle every beat armed so far is in
-    static constexpr int kOrder[] = {0, 1, 2, 3, 4, 7, 5, 6};
-    for (int s : kOrder) {
-      if (s < step || (s == 7 && !next)) continue;
+    const auto first_step = std::find(st::kOrder.begin(), st::kOrder.end(), step);
+    if (first_step == st::kOrder.end()) throw Error(fmt::format("cycle model: no tile loader step {}", step));
+    for (auto it = first_step; it != st::kOrder.end(); ++it) {
+      const int s = *it;
+      if (s == st::kNextDesc && !next) continue;
       bool skip = false;
       int64_t beats = 0;
-      uint64_t start = 0, elem = 8;
-      if (s == 7) {  // the descriptor after the next one
-        skip = li + 1 >= lay.desc.size();
-        beats = hw::kDescBeats;
-      }
+      uint64_t start = 0;
+      const uint64_t elem = uint64_t(st::kArrayBytes[size_t(s)]);  // 0: not an array step
       switch (s) {
-        case 0: skip = !use_bin || mem.weights_kept, beats = int64_t(d[f::kKw]) * nrows; break;
-        case 1: skip = !use_mac || mem.weights_kept, beats = int64_t(d[f::kFixRowBytes] / 8) * nrows; break;
-        case 2: elem = 4, skip = par_skip, start = lay.image_off + d[f::kOffM1] + 4 * uint64_t(first); break;
-        case 3: elem = 4, skip = par_skip, start = lay.image_off + d[f::kOffM2] + 4 * uint64_t(first); break;
-        case 4: elem = 8, skip = par_skip, start = lay.image_off + d[f::kOffBias] + 8 * uint64_t(first); break;
-        case 5: elem = 2, skip = !nbin || par_skip, start = lay.image_off + nd[f::kOffTau] + 2 * uint64_t(first); break;
-        case 6: elem = 1, skip = !nbin || par_skip, start = lay.image_off + nd[f::kOffNeg] + uint64_t(first); break;
+        case st::kBinRows: skip = !use_bin || mem.weights_kept, beats = int64_t(d[f::kKw]) * nrows; break;
+        case st::kFixRows: skip = !use_mac || mem.weights_kept, beats = int64_t(d[f::kFixRowBytes] / 8) * nrows; break;
+        case st::kM1: skip = par_skip, start = d[f::kOffM1]; break;
+        case st::kM2: skip = par_skip, start = d[f::kOffM2]; break;
+        case st::kBias: skip = par_skip, start = d[f::kOffBias]; break;
+        case st::kTau: skip = !nbin || par_skip, start = nd[f::kOffTau]; break;
+        case st::kNeg: skip = !nbin || par_skip, start = nd[f::kOffNeg]; break;
+        case st::kNextDesc: skip = li + 1 >= lay.desc.size(), beats = hw::kDescBeats; break;  // the descriptor after the next one
         default: break;
       }
-      if (s >= 2 && s <= 6) beats = int64_t(((start & 7) + elem * uint64_t(elems) + 7) >> 3);
+      if (elem) {
+        start = lay.image_off + start + elem * uint64_t(first);
+        beats = int64_t(((start & 7) + elem * uint64_t(elems) + 7) >> 3);
+      }
       int64_t end = t;  // the step's last cycle
       if (!skip) {
         Load l = load2(t, beats);
         in = beats ? l.done : std::max(in, l.done);
         end = l.issued;
       }
-      if (s == 6 || (s == 7 && !skip)) end = std::max(end, in);
+      if (s == st::kNeg || (s == st::kNextDesc && !skip)) end = std::max(end, in);
       t = end + 1;
     }
     return t;
@@ -311,14 +319,14 @@ CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const
       e = sim.load(e + 1, in_beats);
       p.load += uint64_t(e + 1 - s);
       x = e + 1;
-      loader_idle = sim.tiles(x, 0, 0, 0, false);
+      loader_idle = sim.tiles(x, hw::step::kBinRows, 0, 0, false);
     } else {
       // NDESC: the next descriptor came with the prefetch (no beats)
       int64_t e = sim.load(t, 0);
       p.load += uint64_t(e + 1 - t);
       x = e + 1;
       // the prefetch brought the first tile whole, but around token mixing
-      loader_idle = d[f::kToken] || lay.desc[li - 1][f::kToken] ? sim.tiles(x, 2, li, 0, false) : x;
+      loader_idle = d[f::kToken] || lay.desc[li - 1][f::kToken] ? sim.tiles(x, hw::step::kM1, li, 0, false) : x;
     }
     const int64_t rows = d[f::kRows], ntiles = (rows + hw.lanes - 1) / hw.lanes;
     // Tiles are alike but for the last one's rows.
@@ -333,10 +341,10 @@ CycleEstimate estimate_cycles(const CompiledModel& cm, const HwConfig& hw, const
       int64_t w = std::max(x, loader_idle);  // WAIT_TL until the tile is in
       p.load += uint64_t(w - x + 1);
       int64_t c0 = w + 1;
-      if (j + 1 < ntiles) loader_idle = sim.tiles(c0, 0, li, (j + 1) * hw.lanes, false);
+      if (j + 1 < ntiles) loader_idle = sim.tiles(c0, hw::step::kBinRows, li, (j + 1) * hw.lanes, false);
       else if (li + 1 < L) {
         sim.cur = &p;  // the prefetch's reads count in this layer
-        loader_idle = sim.tiles(c0, 0, li + 1, 0, true);
+        loader_idle = sim.tiles(c0, hw::step::kBinRows, li + 1, 0, true);
       }
       const bool last = j + 1 == ntiles;
       p.compute += uint64_t(last ? durl : dur);

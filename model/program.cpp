@@ -293,6 +293,9 @@ CompiledModel parse_program(const std::vector<uint8_t>& b, const std::string& sr
       if (d[f::kKw] != words)
         throw Error(fmt::format("{}: {}: 48-bit word count {} != {}", src, where, d[f::kKw], words));
       q.wbin = unpack48(vec(uint64_t(), where + " binary weights", d[f::kOffWbin], uint64_t(rows * words)), rows, q.kbin);
+      // the element types are the tile loader's (rtl/spec/nb_hw.json tile_steps array_bytes)
+      static_assert(hw::step::kArrayBytes[hw::step::kTau] == sizeof(int16_t) &&
+                    hw::step::kArrayBytes[hw::step::kNeg] == sizeof(uint8_t));
       q.tau = vec(int16_t(), where + " tau", d[f::kOffTau], uint64_t(q.in.c));
       q.neg = vec(uint8_t(), where + " neg", d[f::kOffNeg], uint64_t(q.in.c));
     }
@@ -309,6 +312,9 @@ CompiledModel parse_program(const std::vector<uint8_t>& b, const std::string& sr
       if (d[*fld] % 8 != 0)
         throw Error(fmt::format("{}: {}: descriptor field '{}' is {}: not on an 8-byte memory beat", src, where,
                                 fld->name, d[*fld]));
+    static_assert(hw::step::kArrayBytes[hw::step::kM1] == sizeof(int32_t) &&
+                  hw::step::kArrayBytes[hw::step::kM2] == sizeof(int32_t) &&
+                  hw::step::kArrayBytes[hw::step::kBias] == sizeof(int64_t));
     q.m1 = vec(int32_t(), where + " M1", d[f::kOffM1], uint64_t(q.out.c));
     q.m2 = vec(int32_t(), where + " M2", d[f::kOffM2], uint64_t(q.out.c));
     q.bias = vec(int64_t(), where + " bias", d[f::kOffBias], uint64_t(q.out.c));

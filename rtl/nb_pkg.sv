@@ -95,6 +95,22 @@ package nb_pkg;
   localparam logic [3:0] SkipConv3x3 = 4'd3;  // 3x3 int8 convolution, pad 1 with int8 0
   localparam logic [3:0] SkipDense = 4'd4;  // int8 dense
 
+  // The tile loader's steps (tile_steps), listed in the order a job runs them; an array
+  // step's element is 2^Step<Name>Esh bytes.
+  localparam logic [3:0] StepBinRows = 4'd0;  // the tile's binary weight rows (skipped without a binary path or with the weights kept)
+  localparam logic [3:0] StepFixRows = 4'd1;  // the tile's int8 weight rows, 8-byte aligned (skipped without int8 weights or with the weights kept)
+  localparam logic [3:0] StepM1 = 4'd2;  // M1 of the tile's rows
+  localparam logic [3:0] StepM2 = 4'd3;  // M2 of the tile's rows
+  localparam logic [3:0] StepBias = 4'd4;  // bias of the tile's rows
+  localparam logic [3:0] StepNextDesc = 4'd7;  // prefetch only: the descriptor after the next one, which the prefetch's tau and neg steps read; waits until its beats are in
+  localparam logic [3:0] StepTau = 4'd5;  // tau of the next layer's input channels that are this tile's rows (the binarize thresholds)
+  localparam logic [3:0] StepNeg = 4'd6;  // neg of the same channels; the job's last step: waits until its beats are in
+  localparam logic [1:0] StepM1Esh = 2'd2;
+  localparam logic [1:0] StepM2Esh = 2'd2;
+  localparam logic [1:0] StepBiasEsh = 2'd3;
+  localparam logic [1:0] StepTauEsh = 2'd1;
+  localparam logic [1:0] StepNegEsh = 2'd0;
+
   // Widths of the datapath's values, and the shift's range (the program reader refuses
   // a program whose values could leave them: docs/program-format.md, Legality)
   // (not every width is a port's; Verilator's unused-parameter warning is off here).

@@ -182,7 +182,7 @@ module nb_top #(
   logic [15:0] tile_q;        // first output channel of the tile being computed
   logic [15:0] nrows;         // lanes in use
   logic cbank_q;
-  logic pf_q;                 // the loader's bank holds this layer's first tile, prefetched (steps 0-4)
+  logic pf_q;                 // the loader's bank holds this layer's first tile, prefetched (rows to bias)
   logic prev_tok_q;           // the layer before this one was token mixing (its successor's M1, M2, bias: not prefetched)
   logic [31:0] pos_total;     // windows per tile
   // Rows (lanes in use) of a tile from channel t of a layer of r rows; kept
@@ -229,7 +229,7 @@ module nb_top #(
     unique case (st_q)
       S_HDR: begin main_start = prog_q; main_beats = 32'd8; end
       S_DESC: begin main_start = desc_ptr_q; main_beats = 32'(nb_pkg::DescBeats); end
-      // the first layer's next descriptor; later layers' came with the prefetch (step 7)
+      // the first layer's next descriptor; later layers' came with the prefetch (nb_pkg::StepNextDesc)
       S_NDESC: begin main_start = desc_ptr_q + 32'(nb_pkg::DescWords * 4); main_beats = li_q == 16'd0 ? 32'(nb_pkg::DescBeats) : 32'd0; main_empty = li_q != 16'd0; end
       S_INPUT: begin main_start = in_q; main_beats = (d.in_elems + 32'd7) >> 3; main_empty = d.in_elems == 32'd0; end
       default: ;
@@ -1183,7 +1183,7 @@ module nb_top #(
                 dump_ptr_d = out_q + (nlayers_q << 6);
               end else begin
                 // tile 0: prefetched during the last layer but for its
-                // next-layer tau/neg (steps 5, 6), or loaded whole
+                // next-layer tau/neg (StepTau, StepNeg), or loaded whole
                 st_d = S_WAIT_TL;
                 tile_d = '0;
                 nrows_d = rows_left(rows, 16'd0);
@@ -1510,15 +1510,15 @@ module nb_top #(
       c_st_done: cover (st_q == S_DONE);
       // layer kinds and modes, as a tile starts computing
       if (st_q == S_WAIT_TL && !tl_q) begin
-        c_kind_conv: cover (kind == 3'd0);
-        c_kind_blend_conv: cover (kind == 3'd1);
-        c_kind_blend_dense: cover (kind == 3'd2);
-        c_kind_avgpool: cover (kind == 3'd3);
-        c_kind_dense: cover (kind == 3'd4);
-        c_skip_conv1x1: cover (use_bin && skip == 4'd1);
+        c_kind_conv: cover (kind == nb_pkg::KindConv);
+        c_kind_blend_conv: cover (kind == nb_pkg::KindBlendConv);
+        c_kind_blend_dense: cover (kind == nb_pkg::KindBlendDense);
+        c_kind_avgpool: cover (kind == nb_pkg::KindAvgpool);
+        c_kind_dense: cover (kind == nb_pkg::KindDense);
+        c_skip_conv1x1: cover (use_bin && skip == nb_pkg::SkipConv1x1);
         c_skip_identity: cover (use_bin && use_sel);
-        c_skip_conv3x3: cover (use_bin && skip == 4'd3);
-        c_skip_dense: cover (use_bin && skip == 4'd4);
+        c_skip_conv3x3: cover (use_bin && skip == nb_pkg::SkipConv3x3);
+        c_skip_dense: cover (use_bin && skip == nb_pkg::SkipDense);
         c_relu: cover (relu);
         c_logits: cover (logits);
         c_next_binary: cover (nbin);

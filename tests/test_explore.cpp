@@ -403,7 +403,7 @@ TEST_CASE("resident weights: NeuroBlend-20's slots on the default, and a later i
   for (const Desc& d : lay.desc) {
     const int64_t rows = d[hw::desc::kRows];
     if (d[hw::desc::kKbin]) weight_beats += int64_t(d[hw::desc::kKw]) * rows;
-    if (d[hw::desc::kKind] != 3 && d[hw::desc::kSkip] != 2) weight_beats += int64_t(d[hw::desc::kFixRowBytes] / 8) * rows;
+    if (d[hw::desc::kKind] != hw::kind::kAvgpool && d[hw::desc::kSkip] != hw::skip::kIdentity) weight_beats += int64_t(d[hw::desc::kFixRowBytes] / 8) * rows;
   }
   CHECK(int64_t(rd_first - rd_later) == weight_beats);
   CHECK(later.total_cycles < first.total_cycles);

@@ -6,6 +6,7 @@ rtl/spec/nb_hw.json. Run it after editing the specification:
 
     python3 tools/gen_hw_spec.py            # rewrite both files
     python3 tools/gen_hw_spec.py --check    # exit 1 if either is stale (test hw_spec_generated)
+    python3 tools/gen_hw_spec.py --lint F   # only the consistency checks, of specification file F
 """
 import json
 import pathlib
@@ -55,6 +56,7 @@ def check(spec):
             if p is None or sorted(int(v) for v in l["values"]) != sorted(p.get("values", [])):
                 sys.exit(f"gen_hw_spec: latency {l['name']} must give a value for each of {l['param']}'s values")
     check_derived(spec)
+    check_tile_steps(spec)
     # activity flags: unique names, at most 32 (act_o is a 32-bit SystemC
     # port), every record counter counted from exactly one flag
     acts = spec["activity"]
@@ -92,6 +94,32 @@ def check_derived(spec):
 
 def field_width(spec, name):
     return next(f["width"] for f in spec["descriptor"] if f["name"] == name)
+
+
+def check_tile_steps(spec):
+    """The tile loader's steps. Their names are generated; the layout itself is what nb_tile_loader
+    (its step order, its bases by code - StepM1, the 3-bit step of a load's tag), nb_lane_params (the
+    arrays' slot widths) and the program file (the arrays' element types) are written for, so the
+    specification must give exactly that layout: a change here has to change them too."""
+    steps = spec.get("tile_steps")
+    if not steps:
+        sys.exit("gen_hw_spec: tile_steps is missing")
+    layout = [("bin_rows", 0, None), ("fix_rows", 1, None), ("m1", 2, 4), ("m2", 3, 4), ("bias", 4, 8),
+              ("next_desc", 7, None), ("tau", 5, 2), ("neg", 6, 1)]
+    names = [t.get("name") for t in steps]
+    for name, _, _ in layout:
+        if name not in names:
+            sys.exit(f"gen_hw_spec: tile step {name} is missing (nb_tile_loader names it)")
+    if sorted(t.get("code", -1) for t in steps) != list(range(len(steps))) or len(steps) > 8:
+        sys.exit("gen_hw_spec: the tile step codes are not 0 .. 7, each once (a load's tag carries 3 bits)")
+    if [(t["name"], t["code"]) for t in steps] != [(n, c) for n, c, _ in layout]:
+        sys.exit("gen_hw_spec: the tile steps must run in code order, with next_desc between bias and tau, "
+                 "in the order " + ", ".join(f"{n} {c}" for n, c, _ in layout) +
+                 " (nb_tile_loader's step_next and bases, nb_lane_params' arrays)")
+    for (name, _, nbytes), t in zip(layout, steps):
+        if t.get("array_bytes") != nbytes:
+            sys.exit(f"gen_hw_spec: tile step {name}: array_bytes must be {nbytes} (nb_lane_params' slot widths "
+                     "and the program file's element types are written for it)")
 
 
 def sv_legal_form(spec):
@@ -164,6 +192,14 @@ def sv(spec):
         out.append(f"  localparam logic [{kw - 1}:0] Kind{camel(k['name'])} = {kw}'d{k['code']};  // {k['doc']}")
     for s in spec["skip_kinds"]:
         out.append(f"  localparam logic [{sw - 1}:0] Skip{camel(s['name'])} = {sw}'d{s['code']};  // {s['doc']}")
+    out.append("")
+    out.append("  // The tile loader's steps (tile_steps), listed in the order a job runs them; an array")
+    out.append("  // step's element is 2^Step<Name>Esh bytes.")
+    for t in spec["tile_steps"]:
+        out.append(f"  localparam logic [3:0] Step{camel(t['name'])} = 4'd{t['code']};  // {t['doc']}")
+    for t in spec["tile_steps"]:
+        if "array_bytes" in t:
+            out.append(f"  localparam logic [1:0] Step{camel(t['name'])}Esh = 2'd{t['array_bytes'].bit_length() - 1};")
     out.append("")
     out.append("  // Widths of the datapath's values, and the shift's range (the program reader refuses")
     out.append("  // a program whose values could leave them: docs/program-format.md, Legality)")
@@ -280,6 +316,17 @@ def cpp(spec):
     out.append("}  // namespace skip")
     out.append("constexpr std::array<const char*, %d> kSkipNames{{%s}};" %
                (len(spec["skip_kinds"]), ", ".join(f"\"{s['name']}\"" for s in sorted(spec["skip_kinds"], key=lambda s: s["code"]))))
+    out.append("// The tile loader's steps (tile_steps): their codes, the order a job runs them, and an")
+    out.append("// array step's element bytes by code (0: not an array step).")
+    out.append("namespace step {")
+    for t in spec["tile_steps"]:
+        out.append(f"constexpr int k{camel(t['name'])} = {t['code']};  // {t['doc']}")
+    out.append("constexpr std::array<int, %d> kOrder{{%s}};" %
+               (len(spec["tile_steps"]), ", ".join(f"k{camel(t['name'])}" for t in spec["tile_steps"])))
+    by_code = {t["code"]: t.get("array_bytes", 0) for t in spec["tile_steps"]}
+    out.append("constexpr std::array<int, %d> kArrayBytes{{%s}};" %
+               (len(by_code), ", ".join(str(by_code[c]) for c in range(len(by_code)))))
+    out.append("}  // namespace step")
     out.append("// The layer forms a program may hold: per kind, its skip kinds (a mask of")
     out.append("// 1 << skip code), axes and paths.")
     out.append("struct LayerForm {")
@@ -383,6 +430,12 @@ def doc(spec, text):
 
 
 def main():
+    if sys.argv[1:2] == ["--lint"]:  # check a specification file only (tests/hw_spec_checks.py)
+        if len(sys.argv) != 3:
+            sys.exit("usage: gen_hw_spec.py --lint SPEC.json")
+        check(json.loads(pathlib.Path(sys.argv[2]).read_text()))
+        print("specification checks passed")
+        return 0
     spec = json.loads(SPEC.read_text())
     check(spec)
     outputs = {SV_OUT: sv(spec), CPP_OUT: cpp(spec), DOC: doc(spec, DOC.read_text())}

@@ -208,6 +208,20 @@ constexpr uint32_t kConv3x3 = 3;  // 3x3 int8 convolution, pad 1 with int8 0
 constexpr uint32_t kDense = 4;  // int8 dense
 }  // namespace skip
 constexpr std::array<const char*, 5> kSkipNames{{"none", "conv1x1", "identity", "conv3x3", "dense"}};
+// The tile loader's steps (tile_steps): their codes, the order a job runs them, and an
+// array step's element bytes by code (0: not an array step).
+namespace step {
+constexpr int kBinRows = 0;  // the tile's binary weight rows (skipped without a binary path or with the weights kept)
+constexpr int kFixRows = 1;  // the tile's int8 weight rows, 8-byte aligned (skipped without int8 weights or with the weights kept)
+constexpr int kM1 = 2;  // M1 of the tile's rows
+constexpr int kM2 = 3;  // M2 of the tile's rows
+constexpr int kBias = 4;  // bias of the tile's rows
+constexpr int kNextDesc = 7;  // prefetch only: the descriptor after the next one, which the prefetch's tau and neg steps read; waits until its beats are in
+constexpr int kTau = 5;  // tau of the next layer's input channels that are this tile's rows (the binarize thresholds)
+constexpr int kNeg = 6;  // neg of the same channels; the job's last step: waits until its beats are in
+constexpr std::array<int, 8> kOrder{{kBinRows, kFixRows, kM1, kM2, kBias, kNextDesc, kTau, kNeg}};
+constexpr std::array<int, 8> kArrayBytes{{0, 0, 4, 4, 8, 2, 1, 0}};
+}  // namespace step
 // The layer forms a program may hold: per kind, its skip kinds (a mask of
 // 1 << skip code), axes and paths.
 struct LayerForm {
