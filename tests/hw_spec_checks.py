@@ -67,6 +67,19 @@ def no_steps(spec):
     del spec["tile_steps"]
 
 
+def derived_not_called(spec):  # a derived size named without its arguments: no C++ or SV would compile
+    d = next(x for x in spec["derived"] if "(" in x["expr"] and any(y["name"] + "(" in x["expr"] for y in spec["derived"]))
+    callee = next(y["name"] for y in spec["derived"] if y["name"] + "(" in d["expr"])
+    i = d["expr"].index(callee + "(")
+    j = d["expr"].index(")", i)
+    d["expr"] = d["expr"][:i] + callee + d["expr"][j + 1:]
+
+
+def argument_called(spec):
+    d = next(x for x in spec["derived"] if x["args"])
+    d["expr"] = f"{d['args'][0]}(1) + {d['expr']}"
+
+
 def kind_code_gap(spec):
     spec["layer_kinds"][-1]["code"] += 1
 
@@ -83,6 +96,8 @@ CASES = [
     (duplicate_code, "tile step codes"),
     (missing_step, "tile step bin_rows is missing"),
     (no_steps, "tile_steps is missing"),
+    (derived_not_called, "is a function: call it with (...)"),
+    (argument_called, "is an argument, not a function"),
     (kind_code_gap, "kind codes"),
 ]
 

@@ -88,6 +88,11 @@ def check_derived(spec):
             if ident and ident not in d["args"] and ident not in known and ident != "clog2p1":
                 sys.exit(f"gen_hw_spec: derived size {d['name']}: '{ident}' is not an argument, "
                          "an earlier derived size or clog2p1")
+            # a derived size and clog2p1 are functions on both sides, an argument is a value
+            called = expr[m.end():].lstrip().startswith("(")
+            if ident and (ident in d["args"]) == called:
+                sys.exit(f"gen_hw_spec: derived size {d['name']}: '{ident}' " +
+                         ("is an argument, not a function" if called else "is a function: call it with (...)"))
             pos = m.end()
         known.add(d["name"])
 
