@@ -26,7 +26,7 @@ module nb_byte_banks #(
   localparam int LD = $clog2(Depth);
   logic [LB-1:0] rrot_q;
   logic rsel_q;
-  logic [7:0] rd_q [2][Banks];
+  logic [Banks*8-1:0] rot0;        // the banks' read bytes, bank b at [b*8 +: 8]
   for (genvar b = 0; b < Banks; b++) begin : g_bank
     logic [LB-1:0] rk;             // which byte of the read run this bank serves
     logic [LD-1:0] rrow, wrow;     // that byte's row; the write's
@@ -43,11 +43,13 @@ module nb_byte_banks #(
     assign wbyte = wbyte_i[b*8 +: 8];
     for (genvar i = 0; i < 2; i++) begin : g_buf
       logic [7:0] mem [Depth];
+      logic [7:0] rd_q;            // the bank's read register
       always_ff @(posedge clk_i) begin
-        if (re_i) rd_q[i][b] <= mem[rrow];
+        if (re_i) rd_q <= mem[rrow];
         if (wen && wsel_i == i) mem[wrow] <= wbyte;
       end
     end
+    assign rot0[b*8 +: 8] = rsel_q ? g_buf[1].rd_q : g_buf[0].rd_q;
   end
   always_ff @(posedge clk_i) begin
     if (re_i) begin
@@ -58,8 +60,6 @@ module nb_byte_banks #(
   // Byte k of the run sits in bank (addr + k) % Banks: the banks' bytes
   // rotated right by addr % Banks, as a barrel shifter (log2(Banks) levels
   // of 2:1 multiplexers, not a Banks:1 multiplexer per byte).
-  logic [Banks*8-1:0] rot0;
-  always_comb for (int b = 0; b < Banks; b++) rot0[b*8 +: 8] = rd_q[rsel_q][b];
   for (genvar l = 0; l < LB; l++) begin : g_rot
     logic [Banks*8-1:0] in, out;   // rotated by the low l bits of rrot_q, then by bit l
     if (l == 0) begin : g_first

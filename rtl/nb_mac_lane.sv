@@ -79,30 +79,47 @@ module nb_mac_lane #(
   end
   assign psum_o = signed'(p_last[31:0]);
 `else
-  // Behavioural model of the same registers.
-  logic signed [7:0] a1_q [Macs], a2_q [Macs], b1_q [Macs], b2_q [Macs];
-  logic signed [15:0] m_q [Macs];
-  logic signed [47:0] p_q [Macs];
+  // Behavioural model of the same registers, slice by slice (each slice's
+  // registers its own variables, as in the primitive: Verilator updates
+  // them in place rather than staging writes to arrays).
+  logic signed [47:0] p_s [Macs];   // slice k's P (PCOUT)
   logic [1:0] op_q;
   logic signed [7:0] c_q;
   always_ff @(posedge clk_i) begin
-    for (int k = 0; k < Macs; k++) begin
-      a1_q[k] <= signed'(a_i[k*8 +: 8]);
-      b1_q[k] <= signed'(w_s[k*8 +: 8]);
-      a2_q[k] <= a1_q[k];
-      b2_q[k] <= b1_q[k];
-      // slice 0 has one operand register, the others two
-      if (mclr_i[k]) m_q[k] <= '0;
-      else if (k == 0) m_q[k] <= a1_q[k] * b1_q[k];
-      else m_q[k] <= a2_q[k] * b2_q[k];
-      if (k < K) p_q[k] <= 48'(m_q[k]) + (k == 0 ? 48'sd0 : p_q[k == 0 ? 0 : k-1]);
-    end
     op_q <= op_i;
     c_q <= c_i;
-    if (op_q[1]) p_q[K] <= 48'(c_q) + (op_q[0] ? p_q[K] : 48'sd0);
-    else p_q[K] <= (op_q[0] ? p_q[K] : 48'sd0) + 48'(m_q[K]) + (K == 0 ? 48'sd0 : p_q[K == 0 ? 0 : K-1]);
   end
-  assign psum_o = 32'(p_q[K]);
+  for (genvar k = 0; k < Macs; k++) begin : g_slice
+    logic signed [7:0] a1_q, b1_q, a_m, b_m;  // a_m, b_m: the multiplier's operands
+    logic signed [15:0] m_q;
+    logic signed [47:0] p_q, pcin;
+    always_ff @(posedge clk_i) begin
+      a1_q <= signed'(a_i[k*8 +: 8]);
+      b1_q <= signed'(w_s[k*8 +: 8]);
+    end
+    if (k == 0) begin : g_reg1   // slice 0 has one operand register
+      assign a_m = a1_q;
+      assign b_m = b1_q;
+      assign pcin = '0;
+    end else begin : g_reg2      // the others two
+      logic signed [7:0] a2_q, b2_q;
+      always_ff @(posedge clk_i) begin
+        a2_q <= a1_q;
+        b2_q <= b1_q;
+      end
+      assign a_m = a2_q;
+      assign b_m = b2_q;
+      assign pcin = p_s[k-1];
+    end
+    always_ff @(posedge clk_i) begin
+      m_q <= mclr_i[k] ? 16'sd0 : a_m * b_m;
+      if (k < K) p_q <= 48'(m_q) + pcin;
+      else if (op_q[1]) p_q <= 48'(c_q) + (op_q[0] ? p_q : 48'sd0);
+      else p_q <= (op_q[0] ? p_q : 48'sd0) + 48'(m_q) + pcin;
+    end
+    assign p_s[k] = p_q;
+  end
+  assign psum_o = 32'(p_s[K]);
 `endif
   initial if (Macs != 1 && Macs != 2 && Macs != 4 && Macs != 8) $fatal(1, "nb_mac_lane: Macs must be 1, 2, 4 or 8");
 endmodule

@@ -21,15 +21,15 @@ module nb_skew #(
     if (D == 0) begin : g_none
       assign q_o[k*W +: W] = d_i[k*W +: W];
     end else begin : g_dly
-      logic [W-1:0] d_q [D];
+      // the D delays as one shift register, the newest element in the low
+      // bits (one vector, not an array of D: Verilator then shifts it in one
+      // step instead of staging each element's update)
+      logic [D*W-1:0] d_q;
       always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) for (int i = 0; i < D; i++) d_q[i] <= '0;
-        else begin
-          d_q[0] <= d_i[k*W +: W];
-          for (int i = 1; i < D; i++) d_q[i] <= d_q[i-1];
-        end
+        if (!rst_ni) d_q <= '0;
+        else d_q <= (D*W)'({d_q, d_i[k*W +: W]});
       end
-      assign q_o[k*W +: W] = d_q[D-1];
+      assign q_o[k*W +: W] = d_q[(D-1)*W +: W];
     end
   end
 endmodule
