@@ -15,7 +15,7 @@ targets=()
 [ $# -gt 0 ] && targets=(--target "$@")
 build_once() {
   cmake --build "$BUILD" -j "$(nproc)" "${targets[@]}" -- --no-print-directory 2>"$BUILD/build.log" |
-    { grep --line-buffered -E '^\[ *[0-9]+%\] (Building|Linking)|^-- Executing Verilator' | sed -u 's/^/build: /' || true; }
+    { grep --line-buffered -E '^\[ *[0-9]+%\] (Building|Linking|Profiling)|^-- Executing Verilator' | sed -u 's/^/build: /' || true; }
 }
 # (after an RTL edit the build configures again first and re-verilates every
 # model there, each shown as "-- Executing Verilator...": CMakeLists.txt)
