@@ -1,13 +1,14 @@
 # The training run of a co-simulator's profile-guided build (sim/CMakeLists.txt,
 # nb_sim_pgo): cmake -DEXE=<instrumented nb_rtl_NAME_pgogen> -DDIR=<pgo/NAME>
-#   -DFROM=<its library's object dir name> -DTO=<the optimized library's> -P pgo_train.cmake
+#   -DFROM=<its library's object dir name> -DTO=<the optimized library's>
+#   -DMODEL=<the verilated model's directory name> -P pgo_train.cmake
 # The instrumented simulator co-simulates one NeuroBlend-20 image (binary,
 # int8, position pairs, pooling, the classifier) and one BlendMixer image
 # (token mixing) and writes its counts into DIR/raw, one file per object,
 # named after the object's path. The optimized library compiles the same
 # generated sources into another object directory, so the model's files are
 # copied into DIR/use under that directory's name (GCC mangles '/' as '#').
-foreach(v EXE DIR FROM TO)
+foreach(v EXE DIR FROM TO MODEL)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "pgo_train.cmake: -D${v}= is required")
   endif()
@@ -23,7 +24,7 @@ endforeach()
 file(GLOB raw RELATIVE ${DIR}/raw ${DIR}/raw/*.gcda)
 set(n 0)
 foreach(f ${raw})
-  if(f MATCHES "#${FROM}#.*#Vnb_top\\.dir#")
+  if(f MATCHES "#${FROM}#.*#${MODEL}#")
     string(REPLACE "#${FROM}#" "#${TO}#" g "${f}")
     configure_file(${DIR}/raw/${f} ${DIR}/use/${g} COPYONLY)
     math(EXPR n "${n} + 1")
