@@ -10,8 +10,14 @@
 #include <chrono>
 #include <string>
 
-#include "neuroblend/cycle_model.h"
-#include "neuroblend/explore.h"
+#include "neuroblend/perfmodel/cycle_model.h"
+#include "neuroblend/perfmodel/activity.h"
+#include "neuroblend/perfmodel/data_files.h"
+#include "neuroblend/perfmodel/devices.h"
+#include "neuroblend/perfmodel/pareto.h"
+#include "neuroblend/perfmodel/power.h"
+#include "neuroblend/perfmodel/resources.h"
+#include "neuroblend/perfmodel/yosys_log.h"
 #include "neuroblend/params.h"
 
 using namespace nb;

@@ -33,9 +33,7 @@ Costs costs(const CostData& d, const CompiledModel& cm, const Hw& hw, const std:
   if (measured) {
     c.activity = *measured;
   } else {
-    Activity rates = load_activity_rates(d.activity_file, cm.model);
-    c.activity = apply_rates(rates, op_counts(cm, hw, layers));
-    if (rates.source.empty()) c.activity.source = "none (no measured activity rates in " + d.activity_file + ")";
+    c.activity = apply_rates(load_activity_rates(d.activity_file, cm.model), op_counts(cm, hw, layers));
   }
   c.power = estimate_power(c.activity, cycles, hw.clock_mhz, hw.xnor_dsp, c.res.ff, c.device, d.power);
   return c;
@@ -66,9 +64,9 @@ void print_costs(const Costs& c) {
   const auto& p = c.power;
   fmt::print(
       "power: {:.3f} W = static {:.3f} + dynamic {:.3f} (XNOR {:.3f}, popcount {:.3f}, MAC {:.3f}, merge {:.3f}, "
-      "buffers {:.3f}, other logic {:.3f}, clock {:.3f}); {:.1f} uJ per image\n",
+      "buffers {:.3f}, other logic {:.3f}, clock {:.3f}); {:.1f} uJ per image{}\n",
       p.total_w, p.static_w, p.dynamic_w, p.xnor_w, p.popcount_w, p.mac_w, p.merge_w, p.memory_w, p.logic_w, p.clock_w,
-      p.energy_per_image_uj);
+      p.energy_per_image_uj, c.activity.measured ? "" : " -- NO MEASURED ACTIVITY: switching power not counted");
   fmt::print("activity: {}\n", c.activity.source);
 }
 

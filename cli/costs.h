@@ -6,7 +6,13 @@
 #include <vector>
 
 #include "hw_options.h"
-#include "neuroblend/explore.h"
+#include "neuroblend/perfmodel/activity.h"
+#include "neuroblend/perfmodel/data_files.h"
+#include "neuroblend/perfmodel/devices.h"
+#include "neuroblend/perfmodel/pareto.h"
+#include "neuroblend/perfmodel/power.h"
+#include "neuroblend/perfmodel/resources.h"
+#include "neuroblend/perfmodel/yosys_log.h"
 
 namespace nb::cli {
 

@@ -1,4 +1,4 @@
-// `neuroblend estimate`: the fast cycle model (model/cycle_model.cpp) on a
+// `neuroblend estimate`: the fast cycle model (perfmodel/cycle_model.cpp) on a
 // model and a configuration: the same figures and JSON fields as `run`
 // (but `verified`), in microseconds instead of seconds of co-simulation.
 #include <fmt/format.h>
@@ -8,7 +8,7 @@
 
 #include "common.h"
 #include "hw_options.h"
-#include "neuroblend/cycle_model.h"
+#include "neuroblend/perfmodel/cycle_model.h"
 #include "neuroblend/error.h"
 #include "perf_report.h"
 #include "costs.h"

@@ -15,11 +15,12 @@
 #include <sstream>
 
 #include "common.h"
+#include "cosim.h"
 #include "costs.h"
-#include "neuroblend/cycle_model.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
 #include "neuroblend/json_file.h"
+#include "neuroblend/perfmodel/cycle_model.h"
 #include "perf_report.h"
 #include "sweep_merge.h"
 
@@ -78,11 +79,10 @@ Measured measure(const CompiledModel& cm, Hw hw, const std::vector<Image>& image
   co.no_dump = true;
   co.check_estimate = true;
   co.coverage = cov.string();
-  nlohmann::json r = cosimulate(cm, images, hw, "_act", co);
-  if (!r["verified"].get<bool>())
-    throw Error(fmt::format("the co-simulation on {} did not verify: {}", hw.name, r["jobs"][0].dump()));
+  CosimResult r = cosimulate(cm, images, hw, "_act", co);
+  if (!r.verified) throw Error(fmt::format("the co-simulation on {} did not verify: {}", hw.name, r.failure()));
   m.hw = hw;
-  m.layers = perf_records(r);
+  m.layers = r.layers;
   for (auto& p : m.layers) m.cycles += p.cycles;
   m.act = activity_from_coverage(cov.string(), int(images.size()));
   fs::remove(cov);
@@ -157,11 +157,12 @@ int run_power(const ModelOptions& o) {
     Activity rates = activity_rates(m.act, op_counts(cm, m.hw, m.layers));
     a["models"][l.spec.name] = {{"config", m.hw.name}, {"images", g_pow.images}, {"params", l.params_source},
                                 {"rates", to_json(rates)}};
-    a["models"][l.spec.name]["rates"].erase("source");
+    a["models"][l.spec.name]["rates"].erase("source");  // the entry says where they came from
+    a["models"][l.spec.name]["rates"].erase("measured");
     std::ofstream f(path);
     f << a.dump(2) << "\n";
     if (!f) throw Error("cannot write " + path);
-    j["saved_rates"] = path;
+    j["saved_rates"] = shown_path(path);
   }
   if (o.json) {
     std::cout << j.dump(2) << "\n";
@@ -489,13 +490,13 @@ int run_sweep(const ModelOptions& o) {
       CosimOptions co;
       co.no_dump = true;
       co.check_estimate = true;
-      nlohmann::json res = cosimulate(cm, images, h, "", co);
+      CosimResult res = cosimulate(cm, images, h, "", co);
       uint64_t cyc = 0;
-      for (auto& p : perf_records(res)) cyc += p.cycles;
+      for (auto& p : res.layers) cyc += p.cycles;
       r["rtl_cycles"] = cyc;
-      r["rtl_verified"] = res["verified"].get<bool>();
+      r["rtl_verified"] = res.verified;
       std::cerr << fmt::format("RTL {}: {} cycles (model {}), {}\n", h.name, cyc, r["total_cycles"].get<uint64_t>(),
-                               res["verified"].get<bool>() ? "verified" : "NOT verified");
+                               res.verified ? "verified" : "NOT verified: " + res.failure());
     }
   }
   write_outputs(dir, j, g_sw.no_plots);

@@ -50,27 +50,5 @@ std::string shell_quote(const std::string& s);
 // synthesis of minutes shows how far it is. Returns the exit status.
 int run_logged(const std::string& cmd, const std::string& log, bool append, const std::regex& progress,
                const std::string& tag);
-// The co-simulator binary for `hw` (variant "" or "_act": with toggle
-// coverage): a configuration of this build, or one verilated now (once) into
-// build/rtl-configs/<key>; sets hw.name.
-std::string simulator_for(Hw& hw, const std::string& variant);
-
-struct CosimOptions {
-  bool no_dump = false, progress = false, check_estimate = false;
-  bool stream_weights = false;  // no resident weights (nb_rtl --stream-weights)
-  std::string trace, coverage;  // coverage: the _act variant's toggle data
-  uint64_t trace_from = 0, trace_to = 0;
-  std::string timeline;  // Chrome trace-event JSON of the activity flags
-  int timeline_images = 1;
-};
-// Co-simulates `images` through the compiled model on `hw` (the nb_rtl_<cfg>
-// driver); returns its JSON result (docs/architecture.md).
-nlohmann::json cosimulate(const CompiledModel& cm, const std::vector<Image>& images, Hw& hw, const std::string& variant,
-                          const CosimOptions& o);
-// The same with the co-simulator `sim` already built (safe to call from
-// several threads at once: each call has its own temporary files).
-nlohmann::json cosimulate_on(const std::string& sim, const CompiledModel& cm, const std::vector<Image>& images,
-                             const Hw& hw, const CosimOptions& o);
-std::vector<LayerPerf> perf_records(const nlohmann::json& cosim_result);
 
 }  // namespace nb::cli

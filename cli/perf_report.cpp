@@ -34,16 +34,14 @@ nlohmann::json perf_json(const ModelSpec& spec, const std::string& params_source
   j["mac_utilization"] = mac_util;
   j["layers"] = nlohmann::json::array();
   for (auto& p : layers) {
+    // the counters by the record's names, each engine's busy share of the
+    // layer's cycles, and the record's words as the RTL writes them
     double c = double(p.cycles);
-    j["layers"].push_back({{"name", p.name},
-                           {"cycles", p.cycles},
-                           {"binary_busy", c > 0 ? double(p.bin_busy) / c : 0},
-                           {"fixed_busy", c > 0 ? double(p.fix_busy) / c : 0},
-                           {"load_cycles", p.load},
-                           {"compute_cycles", p.compute},
-                           {"dram_read_beats", p.rd_beats},
-                           {"dram_write_beats", p.wr_beats},
-                           {"record", record_json(record_words(p))}});
+    nlohmann::json l = to_json(p);
+    l["bin_busy_share"] = c > 0 ? double(p.bin_busy) / c : 0;
+    l["fix_busy_share"] = c > 0 ? double(p.fix_busy) / c : 0;
+    l["record"] = record_json(record_words(p));
+    j["layers"].push_back(l);
   }
   return j;
 }
@@ -69,8 +67,8 @@ void print_perf(const nlohmann::json& j) {
   fmt::print("{:<10} {:>9} {:>8} {:>8} {:>9} {:>9}\n", "layer", "cycles", "binary", "fixed", "load", "compute");
   for (auto& p : j["layers"])
     fmt::print("{:<10} {:>9} {:>7.1f}% {:>7.1f}% {:>9} {:>9}\n", p["name"].get<std::string>(),
-               p["cycles"].get<uint64_t>(), 100 * p["binary_busy"].get<double>(), 100 * p["fixed_busy"].get<double>(),
-               p["load_cycles"].get<uint64_t>(), p["compute_cycles"].get<uint64_t>());
+               p["cycles"].get<uint64_t>(), 100 * p["bin_busy_share"].get<double>(), 100 * p["fix_busy_share"].get<double>(),
+               p["load"].get<uint64_t>(), p["compute"].get<uint64_t>());
   double ms = j["latency_ms"].get<double>();
   fmt::print("\ntotal {} cycles per image: {:.4f} ms at {} MHz, {:.0f} images/s\n", j["total_cycles"].get<uint64_t>(),
              ms, j["clock_mhz"].get<double>(), ms > 0 ? 1e3 / ms : 0.0);

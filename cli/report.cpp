@@ -12,10 +12,11 @@
 #include <iostream>
 
 #include "common.h"
+#include "cosim.h"
 #include "costs.h"
-#include "neuroblend/cycle_model.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
+#include "neuroblend/perfmodel/cycle_model.h"
 #include "perf_report.h"
 
 namespace nb::cli {
@@ -42,7 +43,7 @@ std::string timeline_svg(const nlohmann::json& layers, uint64_t total) {
   double x = 0;
   size_t i = 0;
   for (auto& p : layers) {
-    double c = p["cycles"].get<double>(), ld = p["load_cycles"].get<double>(), cp = p["compute_cycles"].get<double>();
+    double c = p["cycles"].get<double>(), ld = p["load"].get<double>(), cp = p["compute"].get<double>();
     double sx = left + W * x / double(total), y = 20 + rowh * double(i);
     double wl = W * ld / double(total), wc = W * std::max(0.0, c - ld) / double(total);
     s += fmt::format(R"(<text x="2" y="{:.1f}">{}</text>)", y + 10, esc(p["name"].get<std::string>()));
@@ -89,9 +90,9 @@ int run_report(const ModelOptions& o) {
   if (g_rep.rtl) {
     CosimOptions co;
     co.no_dump = true;
-    nlohmann::json r = cosimulate(cm, synthetic_images(l.spec.input.shape, 1, 100), hw, "", co);
-    if (!r["verified"].get<bool>()) throw Error("the co-simulation did not verify");
-    layers = perf_records(r);
+    CosimResult r = cosimulate(cm, synthetic_images(l.spec.input.shape, 1, 100), hw, "", co);
+    if (!r.verified) throw Error("the co-simulation did not verify: " + r.failure());
+    layers = r.layers;
     source = "RTL co-simulation (verified bit-exact against the golden model)";
   } else {
     layers = estimate_cycles(cm, hw, MemTiming{hw.dram_latency, hw.dram_bw, false}).layers;
@@ -135,8 +136,8 @@ int run_report(const ModelOptions& o) {
   m += "## Layers\n\n| layer | cycles | binary busy | fixed busy | load | compute | DRAM reads |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
   for (auto& p : j["layers"])
     m += fmt::format("| {} | {} | {:.1f} % | {:.1f} % | {} | {} | {} |\n", p["name"].get<std::string>(),
-                     p["cycles"].get<uint64_t>(), 100 * p["binary_busy"].get<double>(), 100 * p["fixed_busy"].get<double>(),
-                     p["load_cycles"].get<uint64_t>(), p["compute_cycles"].get<uint64_t>(), p["dram_read_beats"].get<uint64_t>());
+                     p["cycles"].get<uint64_t>(), 100 * p["bin_busy_share"].get<double>(), 100 * p["fix_busy_share"].get<double>(),
+                     p["load"].get<uint64_t>(), p["compute"].get<uint64_t>(), p["rd_beats"].get<uint64_t>());
   auto res_rows = [&](const Costs& k) {
     return fmt::format("| {} | {:.0f} ({:.1f} %) | {:.0f} ({:.1f} %) | {:.0f} ({:.1f} %) | {:.1f} ({:.1f} %) | {} |\n",
                        k.res.dsp == c.res.dsp && &k == &c ? hw.name : twin.name, k.res.luts_total(),

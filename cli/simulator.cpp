@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "common.h"
+#include "cosim.h"
 #include "hw_options.h"
 
 namespace nb::cli {

@@ -8,7 +8,7 @@
 //            (descriptor words, parameter values, weight bytes): the reader must refuse a
 //            mutant or the RTL must agree with the golden model on it (issue: one legality check)
 //   --check-estimate: also compare every layer's performance record of every
-//   image with the fast cycle model (model/cycle_model.cpp); any difference fails.
+//   image with the fast cycle model (perfmodel/cycle_model.cpp); any difference fails.
 // Common: --dram-latency C, --dram-bw BYTES_PER_CYCLE, --clock-mhz F, --no-dump, --progress,
 //         --stream-weights (load every tile's weights for every image, even when the model's
 //         weights fit the weight memories: resident weights are the default, rtl/nb_wslots.sv),
@@ -27,7 +27,9 @@
 // a resident run without an error: nb_wslots' guard; --check-estimate
 // compares that first image with the kept or the loading figures).
 // --keep-going: a job the RTL stops with an error code does not end the run.
-// Exit status: 0 verified, 3 mismatch or RTL error, 1 bad arguments or input.
+// Options: `nb_rtl_X --help` (CLI11, as neuroblend). Exit status: 0 verified, 3 mismatch or RTL
+// error, 2 a usage error (an unknown option, a value out of range), 1 bad input.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <cstring>
@@ -36,7 +38,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neuroblend/compiler.h"
-#include "neuroblend/cycle_model.h"
+#include "neuroblend/perfmodel/cycle_model.h"
 #include "neuroblend/error.h"
 #include "neuroblend/hw_config.h"
 #include "neuroblend/image.h"
@@ -203,81 +205,70 @@ int main(int argc, char** argv) {
          keep_first = false, again_kept = false;
     std::vector<std::string> pokes, desc_sets;
     sim::RunOptions opt;
-    for (int i = 1; i < argc; ++i) {
-      std::string a = argv[i];
-      auto next = [&]() -> std::string {
-        if (i + 1 >= argc) throw Error("missing value after " + a);
-        return argv[++i];
-      };
-      if (a == "--program")
-        program = next();
-      else if (a == "--images")
-        images_file = next();
-      else if (a == "--model")
-        model = next();
-      else if (a == "--images-n")
-        images_n = std::stoi(next()), images_n_set = true;
-      else if (a == "--random-nets")
-        random_nets = std::stoi(next());
-      else if (a == "--mutate-nets")
-        mutate_nets = std::stoi(next());
-      else if (a == "--seed")
-        seed = std::stoull(next());
-      else if (a == "--input-seed")
-        input_seed = std::stoull(next());
-      else if (a == "--calib")
-        calib = std::stoi(next());
-      else if (a == "--corrupt-layer")
-        corrupt = next();
-      else if (a == "--dram-latency")
-        opt.dram_latency = std::stoi(next());
-      else if (a == "--dram-bw")
-        opt.dram_bytes_per_cycle = std::stod(next());
-      else if (a == "--clock-mhz")
-        opt.clock_mhz = std::stod(next());
-      else if (a == "--no-dump")
-        opt.dump_all = false;
-      else if (a == "--stream-weights")
-        opt.resident_weights = false;
-      else if (a == "--force-resident")
-        force_resident = true;
-      else if (a == "--keep-first")
-        keep_first = true;
-      else if (a == "--again-kept")
-        again_kept = true;
-      else if (a == "--keep-going")
-        opt.keep_going = true;
-      else if (a == "--json")
-        json_out = next();
-      else if (a == "--progress")
-        progress = true;
-      else if (a == "--coverage")
-        opt.coverage = next();
-      else if (a == "--poke")
-        pokes.push_back(next());
-      else if (a == "--set-desc")
-        desc_sets.push_back(next());
-      else if (a == "--check-estimate")
-        check_estimate = true;
-      else if (a == "--quiet")
-        quiet = true;
-      else if (a == "--trace")
-        opt.trace = next();
-      else if (a == "--trace-from")
-        opt.trace_from = std::stoull(next());
-      else if (a == "--trace-to")
-        opt.trace_to = std::stoull(next());
-      else if (a == "--timeline")
-        opt.timeline = next();
-      else if (a == "--timeline-images")
-        opt.timeline_images = std::stoi(next());
-      else
-        throw Error("unknown option " + a);
+    // The same option parser and error style as `neuroblend` (usage errors
+    // exit 2, bad input 1, a mismatch or an RTL error 3).
+    CLI::App app{fmt::format("nb_rtl_{}: the co-simulator of configuration {} (SystemC testbench, verilated RTL, "
+                             "checked against the golden model). `neuroblend run` drives it; the tests call it directly.",
+                             sim::built_config().name, sim::built_config().name)};
+    app.get_formatter()->column_width(34);
+    auto* g_in = app.add_option_group("what to simulate (one of)");
+    g_in->add_option("--program", program, "A program file (neuroblend compile), with --images")->check(CLI::ExistingFile);
+    g_in->add_option("--model", model, "A model: zoo name, .json (seeded random parameters) or .onnx (its own)");
+    g_in->add_option("--random-nets", random_nets, "N constrained-random networks")->check(CLI::Range(1, 1000000));
+    g_in->add_option("--mutate-nets", mutate_nets,
+                     "N random networks' program files, each mutated: the reader must refuse a mutant or the RTL "
+                     "agree with the golden model on it")
+        ->check(CLI::Range(1, 1000000));
+    g_in->require_option(1);
+    app.add_option("--images", images_file, "Images for --program (uint8 .npy, N x H x W x C)")->check(CLI::ExistingFile);
+    auto* o_n = app.add_option("--images-n", images_n, "Synthetic images per model (default 2; random networks: 1)")
+                    ->check(CLI::Range(1, 1000000));
+    app.add_option("--seed", seed, "Seed of the random parameters, or of the first random network")->capture_default_str();
+    app.add_option("--input-seed", input_seed, "Seed of --model's synthetic images")->capture_default_str();
+    app.add_option("--calib", calib, "Calibration images")->check(CLI::Range(1, 100000))->capture_default_str();
+    app.add_option("--corrupt-layer", corrupt, "Flip a weight byte of this layer in DRAM (the check must fail)");
+    app.add_option("--dram-latency", opt.dram_latency, "DRAM latency in cycles")
+        ->check(CLI::Range(1, 100000))->capture_default_str();
+    app.add_option("--dram-bw", opt.dram_bytes_per_cycle, "DRAM bytes per cycle")
+        ->check(CLI::Range(0.01, 8.0))->capture_default_str();
+    app.add_option("--clock-mhz", opt.clock_mhz, "Clock for the latency figures")
+        ->check(CLI::Range(1.0, 2000.0))->capture_default_str();
+    bool no_dump = false, stream_weights = false;
+    app.add_flag("--no-dump", no_dump, "Check only the logits, not every layer's output");
+    app.add_flag("--stream-weights", stream_weights,
+                 "Load every tile's weights for every image, even when they fit the weight memories");
+    app.add_flag("--check-estimate", check_estimate,
+                 "Compare every layer's performance record with the fast cycle model; any difference fails");
+    app.add_option("--json", json_out, "Write the result here (default: standard output)");
+    app.add_flag("--progress", progress, "Print progress per image");
+    app.add_flag("--quiet", quiet, "No summary line");
+    app.add_option("--coverage", opt.coverage, "Coverage data file (the _act and _cov builds)");
+    app.add_option("--trace", opt.trace, "Write a waveform (.fst) of a cycle window");
+    app.add_option("--trace-from", opt.trace_from, "First cycle of the waveform window")->capture_default_str();
+    app.add_option("--trace-to", opt.trace_to, "Last cycle of the waveform window (default from + 10000)");
+    app.add_option("--timeline", opt.timeline, "Write the activity flags as Chrome trace-event JSON");
+    app.add_option("--timeline-images", opt.timeline_images, "Images in the timeline")
+        ->check(CLI::Range(1, 1000000))->capture_default_str();
+    auto* hooks = app.add_option_group("test hooks");
+    hooks->add_option("--poke", pokes, "OFFSET=VALUE: a 32-bit word of every job's program in DRAM");
+    hooks->add_option("--set-desc", desc_sets, "LAYER:FIELD=VALUE: a descriptor field by name");
+    hooks->add_flag("--force-resident", force_resident, "Resident weights even for a model that does not fit");
+    hooks->add_flag("--keep-first", keep_first, "wkeep_i on a job's first image too");
+    hooks->add_flag("--again-kept", again_kept, "Each job again right after itself, resident, with wkeep_i");
+    hooks->add_flag("--keep-going", opt.keep_going, "A job the RTL stops with an error does not end the run");
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+      std::cerr << fmt::format("nb_rtl_{}: usage error: {}\n(nb_rtl_{} --help)\n", sim::built_config().name, e.what(),
+                               sim::built_config().name);
+      return 2;
     }
+    images_n_set = o_n->count() > 0;
+    if (no_dump) opt.dump_all = false;
+    if (stream_weights) opt.resident_weights = false;
     if (!opt.trace.empty() && opt.trace_to == 0) opt.trace_to = opt.trace_from + 10000;
-    if (opt.timeline_images < 1) throw Error("--timeline-images must be >= 1");
-    if (opt.dram_latency < 1 || opt.dram_bytes_per_cycle <= 0 || opt.dram_bytes_per_cycle > 8 || opt.clock_mhz <= 0)
-      throw Error("DRAM latency must be >= 1 cycle, bandwidth in (0, 8] bytes per cycle, clock > 0");
     std::vector<sim::Job> jobs;
     std::vector<uint64_t> job_seeds;  // random and mutated networks: each one's seed
     int uncompiled = 0;
@@ -395,16 +386,7 @@ int main(int argc, char** argv) {
       if (!r.error.empty()) jj["error"] = r.error;
       for (size_t img = 0; img < r.perf.size(); ++img) {
         nlohmann::json layers = nlohmann::json::array();
-        for (auto& p : r.perf[img])
-          layers.push_back({{"name", p.name},
-                            {"cycles", p.cycles},
-                            {"bin_busy", p.bin_busy},
-                            {"fix_busy", p.fix_busy},
-                            {"load", p.load},
-                            {"compute", p.compute},
-                            {"rd_beats", p.rd_beats},
-                            {"wr_beats", p.wr_beats},
-                            {"dump", p.dump}});
+        for (auto& p : r.perf[img]) layers.push_back(to_json(p));
         jj["perf"].push_back(layers);
       }
       j["jobs"].push_back(jj);
@@ -465,7 +447,7 @@ int main(int argc, char** argv) {
                                all ? "all" : "NOT all");
     return all ? 0 : 3;
   } catch (const std::exception& e) {
-    std::cerr << "nb_rtl: error: " << e.what() << "\n";
+    std::cerr << fmt::format("nb_rtl_{}: error: {}\n", sim::built_config().name, e.what());
     return 1;
   }
 }

@@ -17,7 +17,7 @@
 #include "Vnb_top_nb_top.h"
 #include "neuroblend/hw_spec.h"
 #include "dram.h"
-#include "neuroblend/cycle_model.h"
+#include "neuroblend/perfmodel/cycle_model.h"
 #include "neuroblend/error.h"
 #include "neuroblend/golden.h"
 #include "neuroblend/program.h"

@@ -5,9 +5,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "neuroblend/cycle_model.h"
 #include "neuroblend/error.h"
-#include "neuroblend/explore.h"
+#include "neuroblend/perfmodel/activity.h"
+#include "neuroblend/perfmodel/cycle_model.h"
+#include "neuroblend/perfmodel/data_files.h"
+#include "neuroblend/perfmodel/devices.h"
+#include "neuroblend/perfmodel/pareto.h"
+#include "neuroblend/perfmodel/power.h"
+#include "neuroblend/perfmodel/resources.h"
+#include "neuroblend/perfmodel/yosys_log.h"
 #include "neuroblend/random_model.h"
 
 using namespace nb;
@@ -114,15 +120,98 @@ TEST_CASE("power coefficients: every number needs its derivation") {
   const char* path = "test_power.json";
   {
     std::ofstream f(path);
-    f << R"({"coefficients_pj_per_toggle": {"lut": {"value": 0.01}, "dsp_port": {"value": 0.01, "derivation": "x"},
+    f << R"({"format": "neuroblend-power-1",
+            "coefficients_pj_per_toggle": {"lut": {"value": 0.01}, "dsp_port": {"value": 0.01, "derivation": "x"},
             "dsp_mult_in": {"value": 0.01, "derivation": "x"}, "memory": {"value": 0.01, "derivation": "x"},
             "ff_clock": {"value": 0.01, "derivation": "x"}}})";
   }
-  CHECK_THROWS_WITH_AS(load_power_coeffs(path), doctest::Contains("lut: every coefficient needs its 'derivation'"),
+  CHECK_THROWS_WITH_AS(load_power_coeffs(path), doctest::Contains("lut.derivation: every coefficient needs its 'derivation'"),
                        Error);
   std::remove(path);
   PowerCoeffs k = load_power_coeffs(data_path("power.json"));
   CHECK(k.lut > k.dsp_port);  // the premise of the DSP-logic XNOR
+  CHECK(k.file == "data/power.json");  // named by its path in the project, not the machine's
+}
+
+namespace {
+// The project's data file `name` with one edit (a JSON pointer set or removed),
+// written to `out`; the loader's error names the file and the key.
+std::string edited(const std::string& name, const std::string& pointer, const nlohmann::json* value,
+                   const std::string& out) {
+  std::ifstream in(data_path(name));
+  nlohmann::json j = nlohmann::json::parse(in);
+  nlohmann::json::json_pointer p(pointer);
+  if (value) j[p] = *value;
+  else j[p.parent_pointer()].erase(p.back());
+  std::ofstream f(out);
+  f << j.dump(1);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("data files: parsed strictly, a missing or unknown key named with its file") {
+  const nlohmann::json extra = 1, text = "x", negative = -1, zero = 0;
+  struct Case {
+    const char* file;
+    const char* pointer;
+    const nlohmann::json* value;  // nullptr: removed
+    const char* message;
+  };
+  const Case cases[] = {
+      {"devices.json", "/devices/0/lutz", &extra, "t.json: devices[0].lutz: unknown key"},
+      {"devices.json", "/devices/1/lut", nullptr, "t.json: devices[1].lut: missing"},
+      {"devices.json", "/devices/0/lut", &zero, "t.json: devices[0].lut: must be > 0"},
+      {"devices.json", "/static_w_per_lut", &text, "t.json: static_w_per_lut: must be a number"},
+      {"devices.json", "/format", &text, "t.json: 'format' must be \"neuroblend-devices-1\", got \"x\""},
+      {"power.json", "/coefficients_pj_per_toggle/lut/valu", &extra, "coefficients_pj_per_toggle.lut.valu: unknown key"},
+      {"power.json", "/coefficients_pj_per_toggle/memory/value", &negative, "memory.value: must be >= 0"},
+      {"activity.json", "/models/blendmixer/rates/xnor", nullptr, "models.blendmixer.rates.xnor: missing"},
+      {"activity.json", "/models/neuroblend-20/rate", &extra, "models.neuroblend-20.rate: unknown key"},
+      {"activity.json", "/modles", &extra, "t.json: modles: unknown key"},
+      {"resource_model.json", "/calibrated_at/act_bytes", &text, "calibrated_at.act_bytes: must be an integer"},
+      {"resource_model.json", "/modules/nb_requant/lutz", &extra, "modules.nb_requant.lutz: unknown key"},
+      {"resource_model.json", "/top_coefficients/ff", nullptr, "top_coefficients.ff: missing"},
+      {"resource_model.json", "/calibration/0/lanes", &negative, "calibration[0].lanes: must be an integer"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.file);
+    CAPTURE(c.pointer);
+    std::string path = edited(c.file, c.pointer, c.value, "t.json");
+    std::string f = c.file;
+    if (f == "devices.json") CHECK_THROWS_WITH_AS(load_devices(path), doctest::Contains(c.message), Error);
+    if (f == "power.json") CHECK_THROWS_WITH_AS(load_power_coeffs(path), doctest::Contains(c.message), Error);
+    if (f == "activity.json")
+      CHECK_THROWS_WITH_AS(load_activity_rates(path, "neuroblend-20"), doctest::Contains(c.message), Error);
+    if (f == "resource_model.json")
+      CHECK_THROWS_WITH_AS(load_resource_model(path), doctest::Contains(c.message), Error);
+  }
+  // an extra coefficient, well formed, is refused too (a typo would be silently unused)
+  const nlohmann::json coef = {{"value", 0.1}, {"derivation", "x"}};
+  CHECK_THROWS_WITH_AS(load_power_coeffs(edited("power.json", "/coefficients_pj_per_toggle/sram", &coef, "t.json")),
+                       doctest::Contains("coefficients_pj_per_toggle.sram: unknown key"), Error);
+  std::remove("t.json");
+  // the project's own files load
+  CHECK(load_devices(data_path("devices.json")).size() >= 2);
+  CHECK(load_resource_model(data_path("resource_model.json")).file == "data/resource_model.json");
+}
+
+TEST_CASE("activity rates: a model without its own is not given another's") {
+  Activity own = load_activity_rates(data_path("activity.json"), "neuroblend-20");
+  CHECK(own.measured);
+  CHECK(own.xnor > 0);
+  CHECK(own.source == "data/activity.json of neuroblend-20 on configuration default");
+  Activity none = load_activity_rates(data_path("activity.json"), "my-own-model");
+  CHECK_FALSE(none.measured);
+  CHECK(none.xnor == 0);
+  CHECK(none.logic == 0);
+  CHECK(none.source.find("no activity rates measured for my-own-model in data/activity.json") !=
+        std::string::npos);
+  OpCounts c;
+  c.bin_lane_words = c.fix_lane_words = c.lane_merges = c.cycles = 1000;
+  Activity applied = apply_rates(none, c);
+  CHECK_FALSE(applied.measured);
+  CHECK(applied.source == none.source);
+  CHECK(to_json(applied)["measured"] == false);
 }
 
 TEST_CASE("power: energy per image = power x latency; static from the device") {

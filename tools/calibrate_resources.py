@@ -43,7 +43,7 @@ ACT_BYTES = 65536  # the buffer size the model is calibrated at (rtl/configs.cma
 # `neuroblend synth --instances` prints, for a configuration, the submodules
 # nb_top instantiates (module table keys with their parameters and counts)
 # and nb_top's own fitted terms (L lanes, L rounded up to a power of two,
-# merge units, words per binary lane, ...: model/explore.cpp,
+# merge units, words per binary lane, ...: perfmodel/resources.cpp,
 # resource_instances and resource_top_terms). Set NEUROBLEND to the binary
 # (default: build/neuroblend).
 NEUROBLEND = os.environ.get("NEUROBLEND", os.path.join(ROOT, "build", "neuroblend"))

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "neuroblend/error.h"
 #include "neuroblend/hw_spec.h"
 
 namespace nb {
@@ -59,6 +60,31 @@ inline nlohmann::json record_json(const RecordWords& w) {
   nlohmann::json j;
   for (size_t k = 0; k < w.size(); ++k) j[hw::kRecordNames[k]] = w[k];
   return j;
+}
+
+// A layer's counters as JSON: its name and the record's counters by their
+// names (hw::kRecordNames, from rtl/spec/nb_hw.json), with `cycles` the
+// layer's own (dump excluded, as in LayerPerf: they add up to the image's
+// cycles). The one writer and reader of these keys: the co-simulator's
+// output, `run`, `estimate` and `report` use them.
+inline nlohmann::json to_json(const LayerPerf& p) {
+  nlohmann::json j = record_json(record_words(p));
+  j[hw::kRecordNames[hw::rec::kCycles]] = p.cycles;
+  j["name"] = p.name;
+  return j;
+}
+// The same back; `where` names the text in the error for a missing counter.
+inline LayerPerf layer_perf_from_json(const nlohmann::json& j, const std::string& where) {
+  RecordWords w{};
+  for (size_t k = 0; k < w.size(); ++k) {
+    const char* key = hw::kRecordNames[k];
+    if (!j.is_object() || !j.contains(key) || !j[key].is_number_unsigned())
+      throw Error(where + ": a layer without its counter '" + key + "'");
+    w[k] = j[key].get<uint64_t>();
+  }
+  if (!j.contains("name") || !j["name"].is_string()) throw Error(where + ": a layer without its 'name'");
+  w[hw::rec::kCycles] += w[hw::rec::kDump];  // the record word counts the dump
+  return from_record(j["name"].get<std::string>(), w);
 }
 
 }  // namespace nb

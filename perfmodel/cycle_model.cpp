@@ -1,4 +1,4 @@
-#include "neuroblend/cycle_model.h"
+#include "neuroblend/perfmodel/cycle_model.h"
 
 #include <algorithm>
 #include <array>
