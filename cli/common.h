@@ -61,24 +61,4 @@ Loaded load(const ModelOptions& o);
 CifarKind cifar_kind(const ModelOptions& o, const ModelSpec& m);
 CompiledModel compile_with(const ModelOptions& o, const Loaded& l);
 
-int run_infer(CLI::App& app, const ModelOptions& o);
-void add_eval(CLI::App& app, ModelOptions& o);
-int run_eval(const ModelOptions& o);
-void add_infer(CLI::App& app, ModelOptions& o);
-int run_run(const ModelOptions& o);
-int run_estimate(const ModelOptions& o);
-void add_estimate(CLI::App& app, ModelOptions& o);
-void add_synth(CLI::App& app);
-int run_synth();
-void add_power(CLI::App& app, ModelOptions& o);
-int run_power(const ModelOptions& o);
-void add_sweep(CLI::App& app, ModelOptions& o);
-int run_sweep(const ModelOptions& o);
-int run_sweep_merge();
-void add_report(CLI::App& app, ModelOptions& o);
-int run_report(const ModelOptions& o);
-void add_run(CLI::App& app, ModelOptions& o);
-void add_simulator(CLI::App& app);
-int run_simulator();
-
 }  // namespace nb::cli

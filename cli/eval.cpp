@@ -9,7 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "common.h"
+#include "command.h"
 #include "neuroblend/error.h"
 #include "neuroblend/float_model.h"
 #include "neuroblend/golden.h"
@@ -20,12 +20,12 @@ namespace nb::cli {
 namespace {
 
 struct EvalArgs {
+  ModelOptions o;
   InputArgs in;
   int64_t limit = -1;
   bool no_float = false;
   int jobs = 1;
 };
-EvalArgs g_eval;
 
 // A progress bar on stderr when it is a terminal, otherwise a line every 10 %.
 class Progress {
@@ -51,21 +51,27 @@ class Progress {
 
 }  // namespace
 
-void add_eval(CLI::App& app, ModelOptions& o) {
+int run_eval(const EvalArgs& args);
+
+Command add_eval(CLI::App& app) {
+  auto args = std::make_shared<EvalArgs>();
+  ModelOptions& o = args->o;
   auto* e = app.add_subcommand("eval",
                                "Accuracy of the integer golden model and the float reference over a labelled set "
                                "(e.g. --dataset fashion-mnist): agreement, confusion matrix");
   o.add_compiled(e);
-  g_eval.in.add(e, o);
-  e->add_option("--limit", g_eval.limit, "At most the first N images of the set")->check(CLI::Range(1, 100000000));
-  e->add_option("--jobs", g_eval.jobs, "Threads, each on a share of the images")
+  args->in.add(e, o);
+  e->add_option("--limit", args->limit, "At most the first N images of the set")->check(CLI::Range(1, 100000000));
+  e->add_option("--jobs", args->jobs, "Threads, each on a share of the images")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  e->add_flag("--no-float", g_eval.no_float, "Only the integer golden model (faster; no float accuracy or agreement)");
+  e->add_flag("--no-float", args->no_float, "Only the integer golden model (faster; no float accuracy or agreement)");
+  return {e, &args->o, [args] { return run_eval(*args); }};
 }
 
-int run_eval(const ModelOptions& o) {
-  const EvalArgs& a = g_eval;
+int run_eval(const EvalArgs& args) {
+  const ModelOptions& o = args.o;
+  const EvalArgs& a = args;
   if (!a.in.given()) throw Error("eval: give --dataset NAME or --input FILES (with labels)");
   ModelSpec spec = load_model(o.model);
   std::vector<Image> images = a.in.read(o, spec, a.limit);

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "common.h"
+#include "command.h"
 #include "neuroblend/agreement.h"
 #include "neuroblend/error.h"
 #include "neuroblend/interchange.h"
@@ -15,6 +15,7 @@ namespace nb::cli {
 
 namespace {
 struct InferArgs {
+  ModelOptions o;
   InputArgs in;
   int random = 0;
   uint64_t input_seed = 100;
@@ -22,8 +23,6 @@ struct InferArgs {
   std::string dump, program;
   bool per_image = false;
 };
-InferArgs g_args;
-CLI::App* g_infer = nullptr;
 
 // A precompiled program must be the compilation of this model.
 void check_program_matches(const CompiledModel& cm, const ModelSpec& m, const std::string& path) {
@@ -40,27 +39,33 @@ void check_program_matches(const CompiledModel& cm, const ModelSpec& m, const st
 }
 }  // namespace
 
-void add_infer(CLI::App& app, ModelOptions& o) {
-  g_infer = app.add_subcommand("infer", "Run the integer golden model and the float reference on images");
-  o.add_model(g_infer);
-  o.add_params(g_infer);
-  o.add_calib(g_infer);
-  g_args.in.add(g_infer, o);
-  g_infer->add_option("--random", g_args.random, "Use N seeded synthetic images instead of files")
+int run_infer(const InferArgs& args);
+
+Command add_infer(CLI::App& app) {
+  auto args = std::make_shared<InferArgs>();
+  ModelOptions& o = args->o;
+  auto* c = app.add_subcommand("infer", "Run the integer golden model and the float reference on images");
+  o.add_model(c);
+  o.add_params(c);
+  o.add_calib(c);
+  args->in.add(c, o);
+  c->add_option("--random", args->random, "Use N seeded synthetic images instead of files")
       ->check(CLI::Range(1, 1000000));
-  g_infer->add_option("--input-seed", g_args.input_seed, "Seed of the --random images")->capture_default_str();
-  g_infer->add_option("--limit", g_args.limit, "At most N images from the inputs")->check(CLI::Range(1, 100000000));
-  g_infer->add_option("--dump", g_args.dump, "Write every layer's tensors as .npy under DIR (docs/interchange.md)");
-  g_infer
-      ->add_option("--program", g_args.program,
+  c->add_option("--input-seed", args->input_seed, "Seed of the --random images")->capture_default_str();
+  c->add_option("--limit", args->limit, "At most N images from the inputs")->check(CLI::Range(1, 100000000));
+  c->add_option("--dump", args->dump, "Write every layer's tensors as .npy under DIR (docs/interchange.md)");
+  c
+      ->add_option("--program", args->program,
                    "Run this compiled program (from `compile`) instead of compiling MODEL now; it must come "
                    "from the same model and parameters")
       ->check(CLI::ExistingFile);
-  g_infer->add_flag("--per-image", g_args.per_image, "List every image's predictions (text output)");
+  c->add_flag("--per-image", args->per_image, "List every image's predictions (text output)");
+  return {c, &args->o, [args] { return run_infer(*args); }};
 }
 
-int run_infer(CLI::App&, const ModelOptions& o) {
-  const InferArgs& a = g_args;
+int run_infer(const InferArgs& args) {
+  const ModelOptions& o = args.o;
+  const InferArgs& a = args;
   if (!a.in.given() && a.random == 0) throw Error("infer: give --input FILE, --dataset NAME or --random N");
   if (a.in.given() && a.random) throw Error("infer: give --input/--dataset or --random, not both");
   // Inputs and files are checked before the (slower) parameters and calibration.

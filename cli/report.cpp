@@ -11,7 +11,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "common.h"
+#include "command.h"
 #include "cosim.h"
 #include "costs.h"
 #include "neuroblend/describe.h"
@@ -23,11 +23,11 @@ namespace nb::cli {
 
 namespace {
 struct ReportArgs {
+  ModelOptions o;
   HwArgs hw;
   std::string device = "xczu3eg", out;
   bool rtl = false;
 };
-ReportArgs g_rep;
 
 std::string esc(const std::string& s) {
   std::string o;
@@ -71,23 +71,29 @@ std::string bars_svg(const std::vector<std::pair<std::string, double>>& v, const
 }
 }  // namespace
 
-void add_report(CLI::App& app, ModelOptions& o) {
+int run_report(const ReportArgs& args);
+
+Command add_report(CLI::App& app) {
+  auto args = std::make_shared<ReportArgs>();
+  ModelOptions& o = args->o;
   auto* c = app.add_subcommand("report", "Write a self-contained HTML (and Markdown) report for a model on a configuration");
   o.add_compiled(c);
-  add_hw_options(c, g_rep.hw);
-  c->add_option("--device", g_rep.device, "Target device (data/devices.json)")->capture_default_str();
-  c->add_option("-o,--out", g_rep.out, "Report file (.html; the .md is written next to it); default out/report-MODEL.html");
-  c->add_flag("--rtl", g_rep.rtl, "Take the cycles from RTL co-simulation instead of the (equal) fast cycle model");
+  add_hw_options(c, args->hw);
+  c->add_option("--device", args->device, "Target device (data/devices.json)")->capture_default_str();
+  c->add_option("-o,--out", args->out, "Report file (.html; the .md is written next to it); default out/report-MODEL.html");
+  c->add_flag("--rtl", args->rtl, "Take the cycles from RTL co-simulation instead of the (equal) fast cycle model");
+  return {c, &args->o, [args] { return run_report(*args); }};
 }
 
-int run_report(const ModelOptions& o) {
-  Hw hw = resolve_hw(g_rep.hw);
+int run_report(const ReportArgs& args) {
+  const ModelOptions& o = args.o;
+  Hw hw = resolve_hw(args.hw);
   Loaded l = load(o);
   CompiledModel cm = compile_with(o, l);
   check_fits(cm, hw);
   std::vector<LayerPerf> layers;
   std::string source;
-  if (g_rep.rtl) {
+  if (args.rtl) {
     CosimOptions co;
     co.no_dump = true;
     CosimResult r = cosimulate(cm, synthetic_images(l.spec.input.shape, 1, 100), hw, "", co);
@@ -101,24 +107,24 @@ int run_report(const ModelOptions& o) {
   nlohmann::json j = perf_json(l.spec, l.params_source, hw, layers, 1);
   uint64_t cycles = j["total_cycles"];
   CostData d = load_cost_data();
-  Costs c = costs(d, cm, hw, layers, cycles, g_rep.device);
+  Costs c = costs(d, cm, hw, layers, cycles, args.device);
   Hw twin = hw;
   twin.xnor_dsp = !hw.xnor_dsp;
   twin.name = twin.key();
-  Costs ct = costs(d, cm, twin, layers, cycles, g_rep.device);  // same cycles: the two XNORs have the same pipeline
+  Costs ct = costs(d, cm, twin, layers, cycles, args.device);  // same cycles: the two XNORs have the same pipeline
   const Costs& cd = hw.xnor_dsp ? c : ct;
   const Costs& cl = hw.xnor_dsp ? ct : c;
   double ratio = cl.power.total_w / cd.power.total_w, ratio_dyn = cl.power.dynamic_w / cd.power.dynamic_w;
   ModelStats st = describe(l.spec);
 
-  std::string out = g_rep.out.empty() ? "out/report-" + l.spec.name + ".html" : g_rep.out;
+  std::string out = args.out.empty() ? "out/report-" + l.spec.name + ".html" : args.out;
   std::filesystem::path md = std::filesystem::path(out).replace_extension(".md");
   if (std::filesystem::path(out).has_parent_path()) std::filesystem::create_directories(std::filesystem::path(out).parent_path());
   double ms = j["latency_ms"];
   // ---------------------------------------------------------------- Markdown
   std::string m = fmt::format("# NeuroBlend report: {} on {}\n\n", l.spec.name, hw.name);
   m += fmt::format("Parameters {}; cycles from the {}; device {}; clock {} MHz; DRAM latency {} cycles, {} bytes/cycle.\n\n",
-                   l.params_source, source, g_rep.device, hw.clock_mhz, hw.dram_latency, hw.dram_bw);
+                   l.params_source, source, args.device, hw.clock_mhz, hw.dram_latency, hw.dram_bw);
   m += "## Summary\n\n| figure | value | published |\n| --- | --- | --- |\n";
   m += fmt::format("| cycles per image | {} | |\n| latency | {:.4f} ms | {} ms |\n| images/s | {:.0f} | |\n", cycles, ms,
                    0.38, j["images_per_s"].get<double>());

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "common.h"
+#include "command.h"
 #include "cosim.h"
 #include "hw_options.h"
 #include "perf_report.h"
@@ -35,6 +35,7 @@ namespace nb::cli {
 namespace {
 
 struct RunArgs {
+  ModelOptions o;
   HwArgs hw;
   std::string device = "xczu3eg";
   int images = 1;
@@ -86,49 +87,53 @@ void print_predictions(const Predictions& p, const std::vector<std::string>& nam
     fmt::print("RTL accuracy: {}/{} labelled images ({:.2f} %)\n", p.correct, p.labelled,
                100.0 * p.correct / p.labelled);
 }
-RunArgs g_run;
-CLI::App* g_run_app = nullptr;
 
 }  // namespace
 
-void add_run(CLI::App& app, ModelOptions& o) {
-  g_run_app = app.add_subcommand(
+int run_run(const RunArgs& args);
+
+Command add_run(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  ModelOptions& o = args->o;
+  auto* c = app.add_subcommand(
       "run", "Co-simulate the RTL accelerator on a model (checked against the golden model) and report cycles");
-  o.add_compiled(g_run_app);
-  g_run.in.add(g_run_app, o);
-  g_run_app->add_option("--images", g_run.images, "Number of images: the first N of the input, or N seeded synthetic images")
+  o.add_compiled(c);
+  args->in.add(c, o);
+  c->add_option("--images", args->images, "Number of images: the first N of the input, or N seeded synthetic images")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
-  g_run_app->add_option("--input-seed", g_run.input_seed, "Seed of the synthetic images")->capture_default_str();
-  add_hw_options(g_run_app, g_run.hw);
-  g_run_app->add_option("--device", g_run.device, "Target device for the resource and power figures (data/devices.json)")
+  c->add_option("--input-seed", args->input_seed, "Seed of the synthetic images")->capture_default_str();
+  add_hw_options(c, args->hw);
+  c->add_option("--device", args->device, "Target device for the resource and power figures (data/devices.json)")
       ->capture_default_str();
-  g_run_app->add_option("--trace", g_run.trace, "Write a waveform (.fst, e.g. for GTKWave) of a cycle window");
-  g_run_app->add_option("--trace-from", g_run.trace_from, "First cycle of the waveform window (default 0)");
-  g_run_app->add_option("--trace-to", g_run.trace_to, "Last cycle of the waveform window (default from + 10000)");
-  g_run_app->add_option("--timeline", g_run.timeline,
+  c->add_option("--trace", args->trace, "Write a waveform (.fst, e.g. for GTKWave) of a cycle window");
+  c->add_option("--trace-from", args->trace_from, "First cycle of the waveform window (default 0)");
+  c->add_option("--trace-to", args->trace_to, "Last cycle of the waveform window (default from + 10000)");
+  c->add_option("--timeline", args->timeline,
                         "Write a timeline (Chrome trace-event .json, for the Perfetto UI) of the engines' busy, "
                         "load and memory intervals per layer and tile");
-  g_run_app->add_option("--timeline-images", g_run.timeline_images, "Images the timeline covers (the first N)")
+  c->add_option("--timeline-images", args->timeline_images, "Images the timeline covers (the first N)")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
-  g_run_app->add_option("--jobs", g_run.jobs,
+  c->add_option("--jobs", args->jobs,
                         "Co-simulators run side by side on shards of --shard-images images (e.g. the cores), merged")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  g_run_app->add_option("--shard-images", g_run.shard_images, "Images per shard with --jobs")
+  c->add_option("--shard-images", args->shard_images, "Images per shard with --jobs")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
-  g_run_app->add_flag("--per-image", g_run.per_image, "List every image's prediction (text output; always in --json)");
-  g_run_app->add_flag("--no-dump", g_run.no_dump,
+  c->add_flag("--per-image", args->per_image, "List every image's prediction (text output; always in --json)");
+  c->add_flag("--no-dump", args->no_dump,
                       "Check only the logits (faster; a mismatch is then found at the last layer)");
-  g_run_app->add_flag("--stream-weights", g_run.stream_weights,
+  c->add_flag("--stream-weights", args->stream_weights,
                       "Load every tile's weights for every image, even when the model's weights fit the lanes' weight "
                       "memories (by default they stay on chip after the first image)");
+  return {c, &args->o, [args] { return run_run(*args); }};
 }
 
-int run_run(const ModelOptions& o) {
-  const RunArgs& a = g_run;
+int run_run(const RunArgs& args) {
+  const ModelOptions& o = args.o;
+  const RunArgs& a = args;
   Hw hw = resolve_hw(a.hw);
   ModelSpec spec = load_model(o.model);
   std::vector<Image> images = a.in.given() ? a.in.read(o, spec, a.images)

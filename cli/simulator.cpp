@@ -5,25 +5,22 @@
 // run a model of another configuration or a stale one.
 #include <iostream>
 
-#include "common.h"
+#include "command.h"
 #include "cosim.h"
 #include "hw_options.h"
 
 namespace nb::cli {
-namespace {
-HwArgs g_sim_hw;
-}
 
-void add_simulator(CLI::App& app) {
+Command add_simulator(CLI::App& app) {
+  auto hw = std::make_shared<HwArgs>();
   auto* c = app.add_subcommand("simulator",
                                "Build (once) the RTL co-simulator of a hardware configuration and print its path");
-  add_hw_options(c, g_sim_hw);
-}
-
-int run_simulator() {
-  Hw hw = resolve_hw(g_sim_hw);
-  std::cout << simulator_for(hw, "") << "\n";
-  return 0;
+  add_hw_options(c, *hw);
+  return {c, nullptr, [hw] {
+            Hw h = resolve_hw(*hw);
+            std::cout << simulator_for(h, "") << "\n";
+            return 0;
+          }};
 }
 
 }  // namespace nb::cli

@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "common.h"
+#include "command.h"
 #include "costs.h"
 #include "neuroblend/error.h"
 
@@ -25,7 +25,6 @@ struct SynthArgs {
   std::string log, parse_log;
   bool json = false, instances = false;
 };
-SynthArgs g_syn;
 
 // Path depth after the statistics: flip-flops, block RAMs, DSP48E2 slices
 // (and the I/O buffers) removed, the combinational cells mapped to Yosys cells
@@ -55,17 +54,21 @@ nlohmann::json path_json(const LogicPath& p) {
 }
 }  // namespace
 
-void add_synth(CLI::App& app) {
+int run_synth(const SynthArgs& args);
+
+Command add_synth(CLI::App& app) {
+  auto args = std::make_shared<SynthArgs>();
   auto* c = app.add_subcommand(
       "synth", "Synthesize the RTL for a configuration with Yosys (synth_xilinx -family xcup) and compare the resource model");
-  add_hw_options(c, g_syn.hw);
-  c->add_option("--log", g_syn.log, "Keep the Yosys log here (default: a temporary file)");
-  c->add_option("--parse-log", g_syn.parse_log, "Do not run Yosys: read the statistics of an earlier run's log")
+  add_hw_options(c, args->hw);
+  c->add_option("--log", args->log, "Keep the Yosys log here (default: a temporary file)");
+  c->add_option("--parse-log", args->parse_log, "Do not run Yosys: read the statistics of an earlier run's log")
       ->check(CLI::ExistingFile);
-  c->add_flag("--json", g_syn.json, "Print machine-readable JSON");
-  c->add_flag("--instances", g_syn.instances,
+  c->add_flag("--json", args->json, "Print machine-readable JSON");
+  c->add_flag("--instances", args->instances,
               "Do not run Yosys: print, as JSON, the submodules nb_top instantiates for the configuration (the resource "
               "model's module table keys) and its own fitted terms (what tools/calibrate_resources.py reads)");
+  return {c, nullptr, [args] { return run_synth(*args); }};
 }
 
 namespace {
@@ -87,15 +90,15 @@ int print_instances(const Hw& hw) {
 }
 }  // namespace
 
-int run_synth() {
-  Hw hw = resolve_hw(g_syn.hw);
-  if (g_syn.instances) return print_instances(hw);
-  std::string log = g_syn.parse_log;
+int run_synth(const SynthArgs& args) {
+  Hw hw = resolve_hw(args.hw);
+  if (args.instances) return print_instances(hw);
+  std::string log = args.parse_log;
   double seconds = 0;
   if (log.empty()) {
     namespace fs = std::filesystem;
-    log = g_syn.log.empty() ? (fs::temp_directory_path() / fmt::format("neuroblend-synth-{}.log", getpid())).string()
-                            : g_syn.log;
+    log = args.log.empty() ? (fs::temp_directory_path() / fmt::format("neuroblend-synth-{}.log", getpid())).string()
+                            : args.log;
     std::string script = fmt::format(
         "chparam -set Lanes {} -set Wpl {} -set Macs {} -set XnorImpl {} -set ActBytes {} -set MaxKw {} "
         "-set MaxFixEntries {} -set MaxClasses {} -set MergeLanes {} nb_top; synth_xilinx -family xcup -top nb_top; stat; {}",
@@ -170,7 +173,7 @@ int run_synth() {
   }
   j["yosys_log"] = log;
   j["seconds"] = seconds;
-  if (g_syn.json) {
+  if (args.json) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }

@@ -1,7 +1,6 @@
-// Architecture exploration subcommands: `power` (switching activity measured
-// in the RTL), `sweep` (many configurations through the fast cycle model,
-// resource and power models; Pareto front; shards), `sweep-merge` and
-// `report` (one self-contained HTML + Markdown report).
+// `neuroblend sweep` (many configurations through the fast cycle model, the
+// resource and power models; Pareto front; shards; CSV, JSON, plots) and
+// `neuroblend sweep-merge` (shards into one sweep).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -14,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "common.h"
+#include "command.h"
 #include "cosim.h"
 #include "costs.h"
 #include "neuroblend/describe.h"
@@ -30,9 +29,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The published figures the report compares with (DESIGN.md / the paper).
-constexpr double kPaperPowerRatio = 2.5;
-
 void write_file(const fs::path& p, const std::string& s) {
   std::ofstream f(p);
   f << s;
@@ -47,163 +43,21 @@ MemTiming mem_of(const Hw& hw, bool dump_all) {
   return mt;
 }
 
-Hw twin_xnor(const Hw& hw) {
-  Hw t = hw;
-  t.xnor_dsp = !hw.xnor_dsp;
-  t.name = t.key();
-  return t;
-}
-
-// ================================================================ power
-struct PowerArgs {
-  HwArgs hw;
-  std::string device = "xczu3eg", coeffs;
-  int images = 1;
-  bool compare = false, save = false;
-};
-PowerArgs g_pow;
-
-struct Measured {
-  Hw hw;
-  std::vector<LayerPerf> layers;
-  uint64_t cycles = 0;
-  Activity act;
-  Costs costs;
-};
-
-Measured measure(const CompiledModel& cm, Hw hw, const std::vector<Image>& images, const CostData& d,
-                 const std::string& device) {
-  Measured m;
-  fs::path cov = fs::temp_directory_path() / fmt::format("neuroblend-cov-{}.dat", getpid());
-  CosimOptions co;
-  co.no_dump = true;
-  co.check_estimate = true;
-  co.coverage = cov.string();
-  CosimResult r = cosimulate(cm, images, hw, "_act", co);
-  if (!r.verified) throw Error(fmt::format("the co-simulation on {} did not verify: {}", hw.name, r.failure()));
-  m.hw = hw;
-  m.layers = r.layers;
-  for (auto& p : m.layers) m.cycles += p.cycles;
-  m.act = activity_from_coverage(cov.string(), int(images.size()));
-  fs::remove(cov);
-  m.costs = costs(d, cm, hw, m.layers, m.cycles, device, &m.act);
-  return m;
-}
-
-// The XNOR units' own power: their toggles plus the clock of their
-// flip-flops: the LUT variant's operand and result registers (rtl/nb_dsp_xnor.sv
-// Impl = 0: A:B and P, 48 bits each; C is the weight memory's read register),
-// none in the DSP48E2, whose registers are inside the slice.
-double xnor_path_w(const CostData& d, const Measured& m) {
-  double ffs = m.hw.xnor_dsp ? 0.0 : 2.0 * 48.0 * m.hw.lanes * m.hw.wpl;
-  return m.costs.power.xnor_w + clock_power_w(ffs, m.hw.clock_mhz, d.power);
-}
-
-}  // namespace
-
-void add_power(CLI::App& app, ModelOptions& o) {
-  auto* c = app.add_subcommand(
-      "power", "Power from switching activity measured in the RTL co-simulation (toggle coverage) x energy coefficients");
-  o.add_compiled(c);
-  add_hw_options(c, g_pow.hw);
-  c->add_option("--device", g_pow.device, "Target device (data/devices.json)")->capture_default_str();
-  c->add_option("--images", g_pow.images, "Images to simulate")->check(CLI::Range(1, 1000))->capture_default_str();
-  c->add_option("--power-coeffs", g_pow.coeffs, "Energy coefficients (default data/power.json)")
-      ->check(CLI::ExistingFile);
-  c->add_flag("--compare-xnor", g_pow.compare,
-              "Also measure the same sizes with the other XNOR implementation (DSP48E2 vs LUT) and give the ratio");
-  c->add_flag("--save-rates", g_pow.save,
-              "Store the measured per-operation activity in data/activity.json (used by estimate, sweep, report)");
-}
-
-int run_power(const ModelOptions& o) {
-  Hw hw = resolve_hw(g_pow.hw);
-  Loaded l = load(o);
-  CompiledModel cm = compile_with(o, l);
-  check_fits(cm, hw);
-  CostData d = load_cost_data(g_pow.coeffs);
-  auto images = synthetic_images(l.spec.input.shape, g_pow.images, 100);
-  std::vector<Measured> runs{measure(cm, hw, images, d, g_pow.device)};
-  if (g_pow.compare) runs.push_back(measure(cm, twin_xnor(hw), images, d, g_pow.device));
-  nlohmann::json j;
-  j["model"] = l.spec.name;
-  j["params"] = l.params_source;
-  j["device"] = g_pow.device;
-  j["power_coeffs"] = d.power.file;
-  for (auto& m : runs) {
-    nlohmann::json r;
-    r["config"] = hw_json(m.hw);
-    r["total_cycles"] = m.cycles;
-    add_costs_json(r, m.costs);
-    j["runs"].push_back(r);
-  }
-  if (runs.size() == 2) {
-    const Measured& dsp = runs[0].hw.xnor_dsp ? runs[0] : runs[1];
-    const Measured& lut = runs[0].hw.xnor_dsp ? runs[1] : runs[0];
-    j["lut_over_dsp"] = {{"total", lut.costs.power.total_w / dsp.costs.power.total_w},
-                         {"dynamic", lut.costs.power.dynamic_w / dsp.costs.power.dynamic_w},
-                         {"xnor_path", xnor_path_w(d, lut) / xnor_path_w(d, dsp)},
-                         {"published_claim", kPaperPowerRatio}};
-  }
-  if (g_pow.save) {
-    std::string path = d.activity_file;
-    nlohmann::json a = fs::exists(path) ? read_json_file(path, "activity file") : nlohmann::json::object();
-    a["format"] = "neuroblend-activity-1";
-    a["note"] =
-        "Switching activity per operation measured in the RTL co-simulation (Verilator toggle coverage) by "
-        "`neuroblend power MODEL --save-rates`; estimate, sweep and report multiply it by each configuration's "
-        "operation counts.";
-    const Measured& m = runs[0];
-    Activity rates = activity_rates(m.act, op_counts(cm, m.hw, m.layers));
-    a["models"][l.spec.name] = {{"config", m.hw.name}, {"images", g_pow.images}, {"params", l.params_source},
-                                {"rates", to_json(rates)}};
-    a["models"][l.spec.name]["rates"].erase("source");  // the entry says where they came from
-    a["models"][l.spec.name]["rates"].erase("measured");
-    std::ofstream f(path);
-    f << a.dump(2) << "\n";
-    if (!f) throw Error("cannot write " + path);
-    j["saved_rates"] = shown_path(path);
-  }
-  if (o.json) {
-    std::cout << j.dump(2) << "\n";
-    return 0;
-  }
-  fmt::print("{} ({}), {} image(s), device {}, coefficients {}\n", l.spec.name, l.params_source, g_pow.images,
-             g_pow.device, d.power.file);
-  for (auto& m : runs) {
-    fmt::print("\nconfiguration {} (XNOR in {}): {} cycles per image\n", m.hw.name, m.hw.xnor_dsp ? "DSP48E2" : "LUTs",
-               m.cycles);
-    print_costs(m.costs);
-  }
-  if (j.contains("lut_over_dsp"))
-    fmt::print(
-        "\nLUT-XNOR / DSP-XNOR power: total {:.2f}x, dynamic {:.2f}x, XNOR path (XNOR toggles + the clock of the XNOR "
-        "units' flip-flops) {:.2f}x; published "
-        "claim {:.1f}x. The ratio follows from data/power.json's coefficients (see their derivation).\n",
-        j["lut_over_dsp"]["total"].get<double>(), j["lut_over_dsp"]["dynamic"].get<double>(),
-        j["lut_over_dsp"]["xnor_path"].get<double>(), kPaperPowerRatio);
-  if (g_pow.save) fmt::print("activity rates saved to {}\n", j["saved_rates"].get<std::string>());
-  return 0;
-}
-
-// ================================================================ sweep
-namespace {
 
 struct SweepArgs {
+  ModelOptions o;
   std::vector<int> lanes{1, 2, 4, 8, 12, 16, 24, 32, 48, 64}, wpl{1, 2, 4}, macs{1, 2, 4, 8};
   std::vector<std::string> xnor{"dsp", "lut"};
   std::string list, device = "xczu3eg", out, shard;
   HwArgs base;  // clock, DRAM, buffer sizes from flags / --config
   bool verify = false, no_plots = false;
 };
-SweepArgs g_sw;
 
 struct MergeArgs {
   std::vector<std::string> inputs;
   std::string out;
   bool no_plots = false;
 };
-MergeArgs g_merge;
 
 // One row of the sweep, in the order of the grid.
 nlohmann::json evaluate(const CompiledModel& cm, const Hw& hw, const CostData& d, const std::string& device,
@@ -406,53 +260,55 @@ std::vector<Hw> grid(const SweepArgs& a, const Hw& base) {
 
 }  // namespace
 
-void add_sweep(CLI::App& app, ModelOptions& o) {
+int run_sweep(const SweepArgs& args);
+
+Command add_sweep(CLI::App& app) {
+  auto args = std::make_shared<SweepArgs>();
+  ModelOptions& o = args->o;
   auto* c = app.add_subcommand(
       "sweep", "Evaluate a grid or list of configurations (fast cycle model, resources, power); Pareto front; CSV, JSON, plots");
   o.add_compiled(c);
-  c->add_option("--lanes", g_sw.lanes, "Lane counts (comma-separated)")->delimiter(',')->capture_default_str();
-  c->add_option("--words-per-lane", g_sw.wpl, "Words per binary lane: 1, 2, 4")->delimiter(',')->capture_default_str();
-  c->add_option("--macs", g_sw.macs, "MACs per fixed-point lane: 1, 2, 4, 8")->delimiter(',')->capture_default_str();
-  c->add_option("--xnor", g_sw.xnor, "XNOR implementations: dsp, lut")->delimiter(',')->capture_default_str();
-  c->add_option("--list", g_sw.list, "A JSON array of configuration objects (keys as --config) instead of the grid")
+  c->add_option("--lanes", args->lanes, "Lane counts (comma-separated)")->delimiter(',')->capture_default_str();
+  c->add_option("--words-per-lane", args->wpl, "Words per binary lane: 1, 2, 4")->delimiter(',')->capture_default_str();
+  c->add_option("--macs", args->macs, "MACs per fixed-point lane: 1, 2, 4, 8")->delimiter(',')->capture_default_str();
+  c->add_option("--xnor", args->xnor, "XNOR implementations: dsp, lut")->delimiter(',')->capture_default_str();
+  c->add_option("--list", args->list, "A JSON array of configuration objects (keys as --config) instead of the grid")
       ->check(CLI::ExistingFile);
-  c->add_option("--config", g_sw.base.config_file, "Base configuration (clock, DRAM, buffer sizes) for every point")
+  c->add_option("--config", args->base.config_file, "Base configuration (clock, DRAM, buffer sizes) for every point")
       ->check(CLI::ExistingFile);
-  c->add_option("--clock-mhz", g_sw.base.clock, "Clock (default 200)")->check(CLI::Range(1.0, 2000.0));
-  c->add_option("--dram-latency", g_sw.base.latency, "DRAM latency in cycles (default 20)")->check(CLI::Range(1, 100000));
-  c->add_option("--dram-bw", g_sw.base.bw, "DRAM bytes per cycle (default 8)")->check(CLI::Range(0.01, 8.0));
-  c->add_option("--device", g_sw.device, "Target device (data/devices.json)")->capture_default_str();
-  c->add_option("-o,--out", g_sw.out, "Output directory (default out/sweep-MODEL)");
-  c->add_option("--shard", g_sw.shard, "Evaluate only shard i of N (i/N, 1-based); merge with sweep-merge");
-  c->add_flag("--verify-pareto", g_sw.verify,
+  c->add_option("--clock-mhz", args->base.clock, "Clock (default 200)")->check(CLI::Range(1.0, 2000.0));
+  c->add_option("--dram-latency", args->base.latency, "DRAM latency in cycles (default 20)")->check(CLI::Range(1, 100000));
+  c->add_option("--dram-bw", args->base.bw, "DRAM bytes per cycle (default 8)")->check(CLI::Range(0.01, 8.0));
+  c->add_option("--device", args->device, "Target device (data/devices.json)")->capture_default_str();
+  c->add_option("-o,--out", args->out, "Output directory (default out/sweep-MODEL)");
+  c->add_option("--shard", args->shard, "Evaluate only shard i of N (i/N, 1-based); merge with sweep-merge");
+  c->add_flag("--verify-pareto", args->verify,
               "Co-simulate each Pareto configuration in RTL (verilating new configurations: minutes each) and "
               "record its cycles next to the model's");
-  c->add_flag("--no-plots", g_sw.no_plots, "Do not run gnuplot");
+  c->add_flag("--no-plots", args->no_plots, "Do not run gnuplot");
 
-  auto* m = app.add_subcommand("sweep-merge", "Merge sweep shards (their sweep.json files) into one sweep");
-  m->add_option("SHARDS", g_merge.inputs, "sweep.json of every shard")->required()->check(CLI::ExistingFile);
-  m->add_option("-o,--out", g_merge.out, "Output directory")->required();
-  m->add_flag("--no-plots", g_merge.no_plots, "Do not run gnuplot");
+  return {c, &args->o, [args] { return run_sweep(*args); }};
 }
 
-int run_sweep(const ModelOptions& o) {
-  Hw base = resolve_hw(g_sw.base);
+int run_sweep(const SweepArgs& args) {
+  const ModelOptions& o = args.o;
+  Hw base = resolve_hw(args.base);
   Loaded l = load(o);
   CompiledModel cm = compile_with(o, l);
   CostData d = load_cost_data();
-  find_device(d.devices, g_sw.device, d.devices_file);
-  std::vector<Hw> all = grid(g_sw, base);
+  find_device(d.devices, args.device, d.devices_file);
+  std::vector<Hw> all = grid(args, base);
   size_t si = 1, sn = 1;
-  if (!g_sw.shard.empty()) {
-    if (std::sscanf(g_sw.shard.c_str(), "%zu/%zu", &si, &sn) != 2 || sn == 0 || si < 1 || si > sn)
-      throw Error(fmt::format("--shard {}: expected i/N with 1 <= i <= N", g_sw.shard));
+  if (!args.shard.empty()) {
+    if (std::sscanf(args.shard.c_str(), "%zu/%zu", &si, &sn) != 2 || sn == 0 || si < 1 || si > sn)
+      throw Error(fmt::format("--shard {}: expected i/N with 1 <= i <= N", args.shard));
   }
-  fs::path dir = g_sw.out.empty() ? fs::path("out") / ("sweep-" + l.spec.name) : fs::path(g_sw.out);
+  fs::path dir = args.out.empty() ? fs::path("out") / ("sweep-" + l.spec.name) : fs::path(args.out);
   nlohmann::json j;
   j["format"] = "neuroblend-sweep-1";
   j["model"] = l.spec.name;
   j["params"] = l.params_source;
-  j["device"] = g_sw.device;
+  j["device"] = args.device;
   j["grid_size"] = all.size();
   j["settings"] = {{"clock_mhz", base.clock_mhz}, {"dram_latency", base.dram_latency}, {"dram_bytes_per_cycle", base.dram_bw},
                    {"power_coeffs", d.power.file}, {"resource_model", d.resources.file}};
@@ -463,7 +319,7 @@ int run_sweep(const ModelOptions& o) {
   for (size_t k = 0; k < all.size(); ++k) mine += k % sn == si - 1;
   for (size_t k = 0; k < all.size(); ++k) {
     if (k % sn != si - 1) continue;
-    j["rows"].push_back(evaluate(cm, all[k], d, g_sw.device, k));
+    j["rows"].push_back(evaluate(cm, all[k], d, args.device, k));
     ++done;
     if (tty && (done % 16 == 0 || done == mine))
       std::cerr << fmt::format("\rsweep {}: {}/{} configurations", l.spec.name, done, mine) << (done == mine ? "\n" : "")
@@ -471,15 +327,15 @@ int run_sweep(const ModelOptions& o) {
   }
   double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (sn > 1) {  // a shard: its rows only; sweep-merge computes the front
-    j["shard"] = g_sw.shard;
+    j["shard"] = args.shard;
     fs::create_directories(dir);
     write_file(dir / "sweep.json", j.dump(1) + "\n");
-    std::cerr << fmt::format("shard {}: {} configurations in {:.3f} s -> {}\n", g_sw.shard, done, sec,
+    std::cerr << fmt::format("shard {}: {} configurations in {:.3f} s -> {}\n", args.shard, done, sec,
                              (dir / "sweep.json").string());
     return 0;
   }
   mark_pareto(j["rows"]);
-  if (g_sw.verify) {
+  if (args.verify) {
     auto images = synthetic_images(l.spec.input.shape, 1, 100);
     for (auto& r : j["rows"]) {
       if (!r["pareto"].get<bool>()) continue;
@@ -499,12 +355,12 @@ int run_sweep(const ModelOptions& o) {
                                res.verified ? "verified" : "NOT verified: " + res.failure());
     }
   }
-  write_outputs(dir, j, g_sw.no_plots);
+  write_outputs(dir, j, args.no_plots);
   size_t fit = 0, par = 0;
   for (auto& r : j["rows"]) fit += r["fits_device"].get<bool>(), par += r["pareto"].get<bool>();
   if (fit == 0)
     std::cerr << fmt::format("neuroblend: no configuration of this sweep fits {}: the Pareto front is empty (see the "
-                             "over_device column; try a larger --device)\n", g_sw.device);
+                             "over_device column; try a larger --device)\n", args.device);
   if (o.json) {
     std::cout << nlohmann::json{{"configurations", all.size()}, {"fitting", fit}, {"pareto", par}, {"seconds", sec},
                                 {"out", dir.string()}}.dump(2)
@@ -512,7 +368,7 @@ int run_sweep(const ModelOptions& o) {
     return 0;
   }
   fmt::print("{}: {} configurations in {:.3f} s ({:.1f} us each), {} fit {}, {} on the Pareto front -> {}\n",
-             l.spec.name, all.size(), sec, 1e6 * sec / std::max<size_t>(1, all.size()), fit, g_sw.device, par,
+             l.spec.name, all.size(), sec, 1e6 * sec / std::max<size_t>(1, all.size()), fit, args.device, par,
              dir.string());
   fmt::print("{:<28} {:>9} {:>9} {:>6} {:>8} {:>8}\n", "Pareto configuration", "cycles", "ms", "DSP", "LUT", "W");
   for (auto& r : j["rows"])
@@ -523,13 +379,23 @@ int run_sweep(const ModelOptions& o) {
   return 0;
 }
 
-int run_sweep_merge() {
+
+int run_sweep_merge(const MergeArgs& args) {
   SweepMerge m;
-  for (auto& p : g_merge.inputs) m.add(read_json_file(p, "sweep shard"), p);
+  for (auto& p : args.inputs) m.add(read_json_file(p, "sweep shard"), p);
   nlohmann::json out = m.result();
-  write_outputs(g_merge.out, out, g_merge.no_plots);
-  fmt::print("merged {} shards: {} configurations -> {}\n", g_merge.inputs.size(), m.grid_size(), g_merge.out);
+  write_outputs(args.out, out, args.no_plots);
+  fmt::print("merged {} shards: {} configurations -> {}\n", args.inputs.size(), m.grid_size(), args.out);
   return 0;
+}
+
+Command add_sweep_merge(CLI::App& app) {
+  auto args = std::make_shared<MergeArgs>();
+  auto* m = app.add_subcommand("sweep-merge", "Merge sweep shards (their sweep.json files) into one sweep");
+  m->add_option("SHARDS", args->inputs, "sweep.json of every shard")->required()->check(CLI::ExistingFile);
+  m->add_option("-o,--out", args->out, "Output directory")->required();
+  m->add_flag("--no-plots", args->no_plots, "Do not run gnuplot");
+  return {m, nullptr, [args] { return run_sweep_merge(*args); }};
 }
 
 }  // namespace nb::cli
