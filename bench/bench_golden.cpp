@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 #include "neuroblend/error.h"
 #include "neuroblend/float_model.h"
-#include "neuroblend/golden.h"
+#include "neuroblend/compiler/golden.h"
 #include "neuroblend/image.h"
 
 using namespace nb;

@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include "neuroblend/error.h"
-#include "neuroblend/interchange.h"
+#include "neuroblend/compiler/interchange.h"
 #include "neuroblend/onnx_import.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 
 namespace nb::cli {
 

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 #include "neuroblend/dataset.h"
 #include "neuroblend/image.h"
 #include "neuroblend/model.h"

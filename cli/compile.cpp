@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
-#include "neuroblend/interchange.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/interchange.h"
+#include "neuroblend/compiler/program.h"
 
 namespace nb::cli {
 

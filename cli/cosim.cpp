@@ -16,7 +16,7 @@
 #include "neuroblend/error.h"
 #include "neuroblend/json_file.h"
 #include "neuroblend/npy.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 #if NB_HAVE_RTL
 #include "nb_built_configs.h"
 #endif

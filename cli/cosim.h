@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "hw_options.h"
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 #include "neuroblend/image.h"
 #include "neuroblend/perf.h"
 

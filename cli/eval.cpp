@@ -12,8 +12,8 @@
 #include "command.h"
 #include "neuroblend/error.h"
 #include "neuroblend/float_model.h"
-#include "neuroblend/golden.h"
-#include "neuroblend/kernels.h"
+#include "neuroblend/compiler/golden.h"
+#include "neuroblend/compiler/kernels.h"
 
 namespace nb::cli {
 

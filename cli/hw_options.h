@@ -6,8 +6,8 @@
 #include <regex>
 #include <string>
 
-#include "neuroblend/compiler.h"
-#include "neuroblend/hw_config.h"
+#include "neuroblend/compiler/compiler.h"
+#include "neuroblend/compiler/hw_config.h"
 #include "neuroblend/hw_spec.h"
 #include "neuroblend/image.h"
 #include "neuroblend/perf.h"

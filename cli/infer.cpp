@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
-#include "neuroblend/agreement.h"
+#include "neuroblend/compiler/agreement.h"
 #include "neuroblend/error.h"
-#include "neuroblend/interchange.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/interchange.h"
+#include "neuroblend/compiler/program.h"
 
 namespace nb::cli {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "hw_options.h"
-#include "neuroblend/hw_config.h"
+#include "neuroblend/compiler/hw_config.h"
 #include "neuroblend/model.h"
 #include "neuroblend/perf.h"
 

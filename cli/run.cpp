@@ -23,9 +23,9 @@
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
 #include "neuroblend/json_file.h"
-#include "neuroblend/hw_config.h"
+#include "neuroblend/compiler/hw_config.h"
 #include "neuroblend/npy.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 #if NB_HAVE_RTL
 #include "nb_built_configs.h"
 #endif

@@ -1,6 +1,6 @@
 // Randomized testbench of nb_merge (the merge / requantize units shared by
 // the lanes) against a scoreboard that uses the golden model's own
-// requantize and binarize (include/neuroblend/kernels.h, DESIGN §4).
+// requantize and binarize (include/neuroblend/compiler/kernels.h, DESIGN §4).
 // Random layers (rows, position pairs, binary path or not, relu, logits,
 // shift 1..47), each a tile at a random base and window step; windows of
 // random dots and accs (with the extremes of their widths) offered with
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "Vnb_merge.h"
-#include "neuroblend/kernels.h"
+#include "neuroblend/compiler/kernels.h"
 #include "tb_common.h"
 
 namespace {

@@ -23,7 +23,7 @@
 #include "neuroblend/model.h"
 #include "neuroblend/npy.h"
 #include "neuroblend/onnx_import.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 #if NB_FUZZ_CONFIG
 #include "../cli/hw_options.h"
 #endif

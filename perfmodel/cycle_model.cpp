@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "neuroblend/error.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 
 namespace nb {
 

@@ -37,15 +37,15 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 #include "neuroblend/perfmodel/cycle_model.h"
 #include "neuroblend/error.h"
-#include "neuroblend/hw_config.h"
+#include "neuroblend/compiler/hw_config.h"
 #include "neuroblend/image.h"
-#include "neuroblend/kernels.h"
+#include "neuroblend/compiler/kernels.h"
 #include "neuroblend/npy.h"
 #include "neuroblend/onnx_import.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 #include "neuroblend/random_model.h"
 #include "neuroblend/rng.h"
 #include "rtl_sim.h"

@@ -19,8 +19,8 @@
 #include "dram.h"
 #include "neuroblend/perfmodel/cycle_model.h"
 #include "neuroblend/error.h"
-#include "neuroblend/golden.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/golden.h"
+#include "neuroblend/compiler/program.h"
 #include "timeline.h"
 
 // libsystemc's main() calls sc_main; our programs have their own main() and

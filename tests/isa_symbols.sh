@@ -3,7 +3,7 @@
 # instruction set define no code another object could link to (no global or
 # weak function): an inline or template function emitted there would be
 # built for that instruction set, and the linker could pick that copy for
-# code that runs on any CPU (model/kernels_isa.h).
+# code that runs on any CPU (compiler/kernels_isa.h).
 nm=$1; shift
 status=0
 for o in "$@"; do

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "neuroblend/compiler.h"
-#include "neuroblend/kernels.h"
+#include "neuroblend/compiler/compiler.h"
+#include "neuroblend/compiler/kernels.h"
 #include "neuroblend/params.h"
 #include "neuroblend/rng.h"
 

@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "helpers.h"
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 #include "neuroblend/error.h"
 #include "neuroblend/dataset.h"
 #include "neuroblend/image.h"

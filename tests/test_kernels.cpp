@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <string>
 
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 #include "neuroblend/error.h"
-#include "neuroblend/golden.h"
+#include "neuroblend/compiler/golden.h"
 #include "neuroblend/image.h"
-#include "neuroblend/kernels.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/kernels.h"
+#include "neuroblend/compiler/program.h"
 #include "neuroblend/rng.h"
 
 using namespace nb;

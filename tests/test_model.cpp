@@ -5,12 +5,12 @@
 #include <cmath>
 #include <cstring>
 
-#include "neuroblend/agreement.h"
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/agreement.h"
+#include "neuroblend/compiler/compiler.h"
 #include "neuroblend/describe.h"
-#include "neuroblend/golden.h"
+#include "neuroblend/compiler/golden.h"
 #include "neuroblend/image.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 
 using namespace nb;
 

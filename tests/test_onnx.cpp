@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "helpers.h"
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 #include "neuroblend/onnx_import.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 
 #ifndef ONNX_ML
 #define ONNX_ML 1

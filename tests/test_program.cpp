@@ -9,10 +9,10 @@
 
 #include "helpers.h"
 #include "neuroblend/error.h"
-#include "neuroblend/golden.h"
+#include "neuroblend/compiler/golden.h"
 #include "neuroblend/image.h"
-#include "neuroblend/legality.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/legality.h"
+#include "neuroblend/compiler/program.h"
 #include "neuroblend/random_model.h"
 #include "neuroblend/rng.h"
 

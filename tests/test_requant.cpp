@@ -2,9 +2,9 @@
 // fitting (DESIGN §4).
 #include <doctest/doctest.h>
 
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 #include "neuroblend/error.h"
-#include "neuroblend/kernels.h"
+#include "neuroblend/compiler/kernels.h"
 #include "neuroblend/rng.h"
 
 using namespace nb;

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "neuroblend/compiler.h"
-#include "neuroblend/hw_config.h"
+#include "neuroblend/compiler/compiler.h"
+#include "neuroblend/compiler/hw_config.h"
 #include "neuroblend/perf.h"
 
 namespace nb {

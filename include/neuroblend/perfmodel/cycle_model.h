@@ -12,10 +12,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "neuroblend/compiler.h"
-#include "neuroblend/hw_config.h"
+#include "neuroblend/compiler/compiler.h"
+#include "neuroblend/compiler/hw_config.h"
 #include "neuroblend/perf.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 
 namespace nb {
 

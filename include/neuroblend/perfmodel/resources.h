@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "neuroblend/hw_config.h"
+#include "neuroblend/compiler/hw_config.h"
 
 namespace nb {
 

@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 
 namespace nb {
 

@@ -1,4 +1,4 @@
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "neuroblend/error.h"
-#include "neuroblend/legality.h"
+#include "neuroblend/compiler/legality.h"
 
 namespace nb {
 

@@ -1,6 +1,6 @@
 // The kernels' outer parts (frames, windows, weight layouts) and the choice
 // of the path their inner loops run on (kernels_isa.h).
-#include "neuroblend/kernels.h"
+#include "neuroblend/compiler/kernels.h"
 
 #include <fmt/format.h>
 

@@ -27,7 +27,7 @@ inline int binarize(int x, int tau, int neg) {
 // sat8 then relu is one clamp to [relu ? 0 : -128, 127]; written without
 // branches so the merge loop vectorizes. static: the kernels built for wide
 // instruction sets use it too, and must not emit a copy the rest of the
-// program could link to (model/kernels_isa.h).
+// program could link to (compiler/kernels_isa.h).
 static inline int8_t requantize(int64_t z, int sh, bool relu) {
   int64_t t = (z + (int64_t(1) << (sh - 1))) >> sh;
   const int64_t lo = relu ? 0 : -128;

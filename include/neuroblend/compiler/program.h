@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 #include "neuroblend/hw_spec.h"
 
 namespace nb {

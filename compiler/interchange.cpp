@@ -1,10 +1,10 @@
-#include "neuroblend/interchange.h"
+#include "neuroblend/compiler/interchange.h"
 
 #include <fmt/format.h>
 
 #include <filesystem>
 
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 
 namespace nb {
 

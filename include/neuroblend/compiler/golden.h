@@ -3,8 +3,8 @@
 #pragma once
 #include <vector>
 
-#include "neuroblend/compiler.h"
-#include "neuroblend/kernels.h"
+#include "neuroblend/compiler/compiler.h"
+#include "neuroblend/compiler/kernels.h"
 #include "neuroblend/tensor.h"
 
 namespace nb {

@@ -1,4 +1,4 @@
-#include "neuroblend/golden.h"
+#include "neuroblend/compiler/golden.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "neuroblend/hw_config.h"
+#include "neuroblend/compiler/hw_config.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "neuroblend/error.h"
 #include "neuroblend/hw_spec.h"
-#include "neuroblend/program.h"
+#include "neuroblend/compiler/program.h"
 
 namespace nb {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "kernels_isa.h"
-#include "neuroblend/kernels.h"
+#include "neuroblend/compiler/kernels.h"
 
 namespace nb::isa {
 namespace {

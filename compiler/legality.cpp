@@ -1,4 +1,4 @@
-#include "neuroblend/legality.h"
+#include "neuroblend/compiler/legality.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 
 #include "neuroblend/error.h"
 #include "neuroblend/hw_spec.h"
-#include "neuroblend/kernels.h"
+#include "neuroblend/compiler/kernels.h"
 
 namespace nb {
 

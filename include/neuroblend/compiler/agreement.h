@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroblend/golden.h"
+#include "neuroblend/compiler/golden.h"
 #include "neuroblend/model.h"
 #include "neuroblend/params.h"
 

@@ -1,4 +1,4 @@
-#include "neuroblend/agreement.h"
+#include "neuroblend/compiler/agreement.h"
 
 #include <algorithm>
 #include <chrono>

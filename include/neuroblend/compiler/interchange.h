@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "neuroblend/compiler.h"
-#include "neuroblend/golden.h"
+#include "neuroblend/compiler/compiler.h"
+#include "neuroblend/compiler/golden.h"
 #include "neuroblend/npy.h"
 
 namespace nb {

@@ -1,4 +1,4 @@
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 
 #include <fmt/format.h>
 
@@ -6,10 +6,10 @@
 #include <cmath>
 
 #include "neuroblend/error.h"
-#include "neuroblend/legality.h"
+#include "neuroblend/compiler/legality.h"
 #include "neuroblend/float_model.h"
 #include "neuroblend/image.h"
-#include "neuroblend/kernels.h"
+#include "neuroblend/compiler/kernels.h"
 
 namespace nb {
 

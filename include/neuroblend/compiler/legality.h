@@ -10,7 +10,7 @@
 #pragma once
 #include <string>
 
-#include "neuroblend/compiler.h"
+#include "neuroblend/compiler/compiler.h"
 
 namespace nb {
 
