@@ -58,12 +58,13 @@ int run_estimate(const EstimateArgs& args) {
   auto t0 = std::chrono::steady_clock::now();
   for (int r = 0; r < args.repeat; ++r) est = estimate_cycles(cm, hw, mt);
   double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / args.repeat;
-  nlohmann::json j = perf_json(l.spec, l.params_source, hw, est.layers, 1);
+  PerfStats st = perf_stats(l.spec, l.params_source, hw, est.layers, 1);
   // resident weights (the default when the model fits): an image after the
   // first one finds them in the weight memories
   const WeightSlots ws = weight_slots(cm, hw);
   const bool resident = !args.stream_weights && ws.fits();
-  add_weights_json(j, ws, resident, args.stream_weights, resident ? later_image_cycles(cm, hw, mt) : 0);
+  st.weights = weights_stats(ws, resident, args.stream_weights, resident ? later_image_cycles(cm, hw, mt) : 0);
+  nlohmann::json j = to_json(st);
   j["sim_cycles_per_second"] = sec > 0 ? double(est.total_cycles) / sec : 0;
   Costs c = costs(load_cost_data(), cm, hw, est.layers, est.total_cycles, args.device);
   add_costs_json(j, c);
@@ -71,10 +72,10 @@ int run_estimate(const EstimateArgs& args) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  print_perf(j);
+  print_perf(st);
   print_costs(c);
   fmt::print("cycle model: {:.1f} us per estimate ({:.3g} modelled cycles/s)\n", sec * 1e6,
-             j["sim_cycles_per_second"].get<double>());
+             sec > 0 ? double(est.total_cycles) / sec : 0);
   return 0;
 }
 

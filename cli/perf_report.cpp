@@ -6,94 +6,103 @@
 
 namespace nb::cli {
 
-nlohmann::json perf_json(const ModelSpec& spec, const std::string& params_source, const Hw& hw,
-                         const std::vector<LayerPerf>& layers, int images) {
+double bin_busy_share(const LayerPerf& p) { return p.cycles > 0 ? double(p.bin_busy) / double(p.cycles) : 0; }
+double fix_busy_share(const LayerPerf& p) { return p.cycles > 0 ? double(p.fix_busy) / double(p.cycles) : 0; }
+
+PerfStats perf_stats(const ModelSpec& spec, const std::string& params_source, const Hw& hw,
+                     const std::vector<LayerPerf>& layers, int images) {
   ModelStats st = describe(spec);
-  const int logic = hw.xnor_dsp ? hw.lanes * hw.wpl : 0;  // one DSP48E2 per 48-bit word a lane takes a cycle
+  PerfStats s;
+  s.model = spec.name, s.params = params_source, s.hw = hw, s.images = images, s.layers = layers;
+  s.dsp_logic_slices = hw.xnor_dsp ? hw.lanes * hw.wpl : 0;
   // one per int8 MAC; three per merge unit (M1 x dot: 18 x 16 bits, one slice; M2 x acc: 18 x 32
   // bits, two slices), as synthesis maps them
-  const int mac = hw.lanes * hw.macs + 3 * hw.merge();
-  uint64_t cycles = 0;
-  for (auto& p : layers) cycles += p.cycles;
-  double latency_ms = double(cycles) / (hw.clock_mhz * 1e3);
-  double xnor_util = cycles ? double(st.total.binary_macs) / (double(hw.lanes) * hw.wpl * 48.0 * double(cycles)) : 0;
-  double mac_util = cycles ? double(st.total.int8_macs) / (double(hw.lanes) * hw.macs * double(cycles)) : 0;
+  s.dsp_mac_slices = hw.lanes * hw.macs + 3 * hw.merge();
+  for (auto& p : layers) s.total_cycles += p.cycles;
+  const double cycles = double(s.total_cycles);
+  s.latency_ms = cycles / (hw.clock_mhz * 1e3);
+  s.images_per_s = s.latency_ms > 0 ? 1e3 / s.latency_ms : 0;
+  s.dsp_logic_structural = double(s.dsp_logic_slices) / double(s.dsp_logic_slices + s.dsp_mac_slices);
+  s.dsp_logic_utilization = cycles > 0 ? double(st.total.binary_macs) / (double(hw.lanes) * hw.wpl * 48.0 * cycles) : 0;
+  s.mac_utilization = cycles > 0 ? double(st.total.int8_macs) / (double(hw.lanes) * hw.macs * cycles) : 0;
+  return s;
+}
+
+WeightsStats weights_stats(const WeightSlots& w, bool resident, bool stream, uint64_t later_cycles) {
+  WeightsStats x;
+  x.resident = resident, x.stream_asked = stream;
+  x.binary_entries = w.bin, x.binary_capacity = w.bin_capacity, x.int8_entries = w.fix, x.int8_capacity = w.fix_capacity;
+  x.later_image_cycles = later_cycles;
+  return x;
+}
+
+nlohmann::json to_json(const PerfStats& s) {
   nlohmann::json j;
-  j["model"] = spec.name;
-  j["params"] = params_source;
-  j["config"] = hw_json(hw);
-  j["images"] = images;
-  j["total_cycles"] = cycles;
-  j["clock_mhz"] = hw.clock_mhz;
-  j["latency_ms"] = latency_ms;
-  j["images_per_s"] = latency_ms > 0 ? 1e3 / latency_ms : 0;
-  j["dsp_logic_slices"] = logic;
-  j["dsp_mac_slices"] = mac;
-  j["dsp_logic_structural"] = double(logic) / double(logic + mac);
-  j["dsp_logic_utilization"] = xnor_util;
-  j["mac_utilization"] = mac_util;
+  j["model"] = s.model;
+  j["params"] = s.params;
+  j["config"] = hw_json(s.hw);
+  j["images"] = s.images;
+  j["total_cycles"] = s.total_cycles;
+  j["clock_mhz"] = s.hw.clock_mhz;
+  j["latency_ms"] = s.latency_ms;
+  j["images_per_s"] = s.images_per_s;
+  j["dsp_logic_slices"] = s.dsp_logic_slices;
+  j["dsp_mac_slices"] = s.dsp_mac_slices;
+  j["dsp_logic_structural"] = s.dsp_logic_structural;
+  j["dsp_logic_utilization"] = s.dsp_logic_utilization;
+  j["mac_utilization"] = s.mac_utilization;
   j["layers"] = nlohmann::json::array();
-  for (auto& p : layers) {
+  for (auto& p : s.layers) {
     // the counters by the record's names, each engine's busy share of the
     // layer's cycles, and the record's words as the RTL writes them
-    double c = double(p.cycles);
     nlohmann::json l = to_json(p);
-    l["bin_busy_share"] = c > 0 ? double(p.bin_busy) / c : 0;
-    l["fix_busy_share"] = c > 0 ? double(p.fix_busy) / c : 0;
+    l["bin_busy_share"] = bin_busy_share(p);
+    l["fix_busy_share"] = fix_busy_share(p);
     l["record"] = record_json(record_words(p));
     j["layers"].push_back(l);
+  }
+  if (s.weights) {
+    const WeightsStats& w = *s.weights;
+    nlohmann::json x;
+    x["resident"] = w.resident;
+    x["stream_asked"] = w.stream_asked;
+    x["binary_entries"] = w.binary_entries;
+    x["binary_capacity"] = w.binary_capacity;
+    x["int8_entries"] = w.int8_entries;
+    x["int8_capacity"] = w.int8_capacity;
+    if (w.later_image_cycles) x["later_image_cycles"] = w.later_image_cycles;
+    j["weights"] = x;
   }
   return j;
 }
 
-void add_weights_json(nlohmann::json& j, const WeightSlots& w, bool resident, bool stream, uint64_t later_cycles) {
-  nlohmann::json x;
-  x["resident"] = resident;
-  x["stream_asked"] = stream;
-  x["binary_entries"] = w.bin;
-  x["binary_capacity"] = w.bin_capacity;
-  x["int8_entries"] = w.fix;
-  x["int8_capacity"] = w.fix_capacity;
-  if (later_cycles) x["later_image_cycles"] = later_cycles;
-  j["weights"] = x;
-}
-
-void print_perf(const nlohmann::json& j) {
-  const auto& c = j["config"];
-  fmt::print("{} on configuration {} ({} lanes x {} words, {} MACs/lane, XNOR in {}), parameters {}\n",
-             j["model"].get<std::string>(), c["name"].get<std::string>(), c["lanes"].get<int>(),
-             c["words_per_lane"].get<int>(), c["macs"].get<int>(), c["xnor"] == "dsp" ? "DSP48E2" : "LUTs",
-             j["params"].get<std::string>());
+void print_perf(const PerfStats& s) {
+  const Hw& c = s.hw;
+  fmt::print("{} on configuration {} ({} lanes x {} words, {} MACs/lane, XNOR in {}), parameters {}\n", s.model, c.name,
+             c.lanes, c.wpl, c.macs, c.xnor_dsp ? "DSP48E2" : "LUTs", s.params);
   fmt::print("{:<10} {:>9} {:>8} {:>8} {:>9} {:>9}\n", "layer", "cycles", "binary", "fixed", "load", "compute");
-  for (auto& p : j["layers"])
-    fmt::print("{:<10} {:>9} {:>7.1f}% {:>7.1f}% {:>9} {:>9}\n", p["name"].get<std::string>(),
-               p["cycles"].get<uint64_t>(), 100 * p["bin_busy_share"].get<double>(), 100 * p["fix_busy_share"].get<double>(),
-               p["load"].get<uint64_t>(), p["compute"].get<uint64_t>());
-  double ms = j["latency_ms"].get<double>();
-  fmt::print("\ntotal {} cycles per image: {:.4f} ms at {} MHz, {:.0f} images/s\n", j["total_cycles"].get<uint64_t>(),
-             ms, j["clock_mhz"].get<double>(), ms > 0 ? 1e3 / ms : 0.0);
-  int logic = j["dsp_logic_slices"], mac = j["dsp_mac_slices"];
+  for (auto& p : s.layers)
+    fmt::print("{:<10} {:>9} {:>7.1f}% {:>7.1f}% {:>9} {:>9}\n", p.name, p.cycles, 100 * bin_busy_share(p),
+               100 * fix_busy_share(p), p.load, p.compute);
+  fmt::print("\ntotal {} cycles per image: {:.4f} ms at {} MHz, {:.0f} images/s\n", s.total_cycles, s.latency_ms,
+             c.clock_mhz, s.latency_ms > 0 ? 1e3 / s.latency_ms : 0.0);
+  const int logic = s.dsp_logic_slices, mac = s.dsp_mac_slices;
   fmt::print(
       "datapath DSP48E2 slices: {} in logic mode (XNOR), {} multiplying ({} MAC lanes x {} + {} merge units x 3); "
       "structural logic share {:.1f} %\n",
-      logic, mac, c["lanes"].get<int>(), c["macs"].get<int>(), c["merge_lanes"].get<int>(),
-      100.0 * logic / double(logic + mac));
+      logic, mac, c.lanes, c.macs, c.merge(), 100.0 * logic / double(logic + mac));
   fmt::print("utilization: XNOR {:.1f} % of {} bits x {} lanes x cycles; int8 MACs {:.1f} %\n",
-             100 * j["dsp_logic_utilization"].get<double>(), 48 * c["words_per_lane"].get<int>(),
-             c["lanes"].get<int>(), 100 * j["mac_utilization"].get<double>());
-  if (j.contains("weights")) {
-    const auto& w = j["weights"];
-    const std::string need =
-        fmt::format("{} of {} binary and {} of {} int8 entries per lane", w["binary_entries"].get<int64_t>(),
-                    w["binary_capacity"].get<int64_t>(), w["int8_entries"].get<int64_t>(),
-                    w["int8_capacity"].get<int64_t>());
-    if (w["resident"].get<bool>()) {
+             100 * s.dsp_logic_utilization, 48 * c.wpl, c.lanes, 100 * s.mac_utilization);
+  if (s.weights) {
+    const WeightsStats& w = *s.weights;
+    const std::string need = fmt::format("{} of {} binary and {} of {} int8 entries per lane", w.binary_entries,
+                                         w.binary_capacity, w.int8_entries, w.int8_capacity);
+    if (w.resident) {
       fmt::print("weights: on chip (resident, {}); the figures above are the first image's, which loads them", need);
-      if (w.contains("later_image_cycles"))
-        fmt::print("; a later image: {} cycles", w["later_image_cycles"].get<uint64_t>());
+      if (w.later_image_cycles) fmt::print("; a later image: {} cycles", w.later_image_cycles);
       fmt::print("\n");
     } else {
-      fmt::print("weights: streamed for every image ({}: {})\n", w["stream_asked"].get<bool>() ? "--stream-weights" : "do not fit",
+      fmt::print("weights: streamed for every image ({}: {})\n", w.stream_asked ? "--stream-weights" : "do not fit",
                  need);
     }
   }

@@ -14,6 +14,7 @@
 #include "command.h"
 #include "cosim.h"
 #include "costs.h"
+#include "document.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
 #include "neuroblend/perfmodel/cycle_model.h"
@@ -22,6 +23,11 @@
 namespace nb::cli {
 
 namespace {
+
+// The published figures the report compares with (DESIGN.md, section 1).
+constexpr double kPaperLatencyMs = 0.38;
+constexpr double kPaperPowerRatio = 2.5;
+
 struct ReportArgs {
   ModelOptions o;
   HwArgs hw;
@@ -29,24 +35,18 @@ struct ReportArgs {
   bool rtl = false;
 };
 
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-  return o;
-}
-
 // Horizontal timeline of the layers: load (grey) then compute (blue) per layer.
-std::string timeline_svg(const nlohmann::json& layers, uint64_t total) {
+std::string timeline_svg(const std::vector<LayerPerf>& layers, uint64_t total) {
   const double W = 900, rowh = 14, left = 70;
   double h = 30 + rowh * double(layers.size());
   std::string s = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" font-family="sans-serif" font-size="10">)", W + left + 10, h);
   double x = 0;
   size_t i = 0;
   for (auto& p : layers) {
-    double c = p["cycles"].get<double>(), ld = p["load"].get<double>(), cp = p["compute"].get<double>();
+    double c = double(p.cycles), ld = double(p.load), cp = double(p.compute);
     double sx = left + W * x / double(total), y = 20 + rowh * double(i);
     double wl = W * ld / double(total), wc = W * std::max(0.0, c - ld) / double(total);
-    s += fmt::format(R"(<text x="2" y="{:.1f}">{}</text>)", y + 10, esc(p["name"].get<std::string>()));
+    s += fmt::format(R"(<text x="2" y="{:.1f}">{}</text>)", y + 10, html_escape(p.name));
     s += fmt::format(R"(<rect x="{:.2f}" y="{:.1f}" width="{:.2f}" height="{}" fill="#aaaaaa"><title>load {:.0f}</title></rect>)", sx, y, std::max(wl, 0.5), rowh - 3, ld);
     s += fmt::format(R"(<rect x="{:.2f}" y="{:.1f}" width="{:.2f}" height="{}" fill="#1f77b4"><title>compute {:.0f} of {:.0f} cycles</title></rect>)", sx + wl, y, std::max(wc, 0.5), rowh - 3, cp, c);
     x += c;
@@ -64,7 +64,7 @@ std::string bars_svg(const std::vector<std::pair<std::string, double>>& v, const
   for (auto& [k, x] : v) {
     double w = mx > 0 ? 400 * x / mx : 0;
     s += fmt::format(R"(<text x="2" y="{}">{}</text><rect x="110" y="{}" width="{:.1f}" height="13" fill="#ff7f0e"/><text x="{:.1f}" y="{}">{:.4g} {}</text>)",
-                     14 + 18 * i, esc(k), 3 + 18 * i, w, 115 + w, 14 + 18 * i, x, unit);
+                     14 + 18 * i, html_escape(k), 3 + 18 * i, w, 115 + w, 14 + 18 * i, x, unit);
     ++i;
   }
   return s + "</svg>";
@@ -104,8 +104,8 @@ int run_report(const ReportArgs& args) {
     layers = estimate_cycles(cm, hw, MemTiming{hw.dram_latency, hw.dram_bw, false}).layers;
     source = "fast cycle model (tests hold it equal to the RTL's own counters)";
   }
-  nlohmann::json j = perf_json(l.spec, l.params_source, hw, layers, 1);
-  uint64_t cycles = j["total_cycles"];
+  PerfStats st = perf_stats(l.spec, l.params_source, hw, layers, 1);
+  const uint64_t cycles = st.total_cycles;
   CostData d = load_cost_data();
   Costs c = costs(d, cm, hw, layers, cycles, args.device);
   Hw twin = hw;
@@ -115,110 +115,84 @@ int run_report(const ReportArgs& args) {
   const Costs& cd = hw.xnor_dsp ? c : ct;
   const Costs& cl = hw.xnor_dsp ? ct : c;
   double ratio = cl.power.total_w / cd.power.total_w, ratio_dyn = cl.power.dynamic_w / cd.power.dynamic_w;
-  ModelStats st = describe(l.spec);
+  ModelStats ms_stats = describe(l.spec);
 
   std::string out = args.out.empty() ? "out/report-" + l.spec.name + ".html" : args.out;
   std::filesystem::path md = std::filesystem::path(out).replace_extension(".md");
   if (std::filesystem::path(out).has_parent_path()) std::filesystem::create_directories(std::filesystem::path(out).parent_path());
-  double ms = j["latency_ms"];
-  // ---------------------------------------------------------------- Markdown
-  std::string m = fmt::format("# NeuroBlend report: {} on {}\n\n", l.spec.name, hw.name);
-  m += fmt::format("Parameters {}; cycles from the {}; device {}; clock {} MHz; DRAM latency {} cycles, {} bytes/cycle.\n\n",
-                   l.params_source, source, args.device, hw.clock_mhz, hw.dram_latency, hw.dram_bw);
-  m += "## Summary\n\n| figure | value | published |\n| --- | --- | --- |\n";
-  m += fmt::format("| cycles per image | {} | |\n| latency | {:.4f} ms | {} ms |\n| images/s | {:.0f} | |\n", cycles, ms,
-                   0.38, j["images_per_s"].get<double>());
-  m += fmt::format("| power (total) | {:.3f} W | |\n| energy per image | {:.1f} uJ | |\n", c.power.total_w,
-                   c.power.energy_per_image_uj);
-  m += fmt::format("| LUT-XNOR / DSP-XNOR power (same sizes) | {:.2f}x total, {:.2f}x dynamic | {}x |\n", ratio, ratio_dyn,
-                   2.5);
-  m += fmt::format("| DSP-logic structural share | {} of {} datapath slices ({:.1f} %); {:.0f} DSP48E2 in all (model) | |\n",
-                   j["dsp_logic_slices"].get<int>(), j["dsp_logic_slices"].get<int>() + j["dsp_mac_slices"].get<int>(),
-                   100 * j["dsp_logic_structural"].get<double>(), c.res.dsp);
-  m += fmt::format("| DSP-logic temporal utilization | {:.1f} % (useful XNOR bits / logic slices x 48 x cycles) | |\n",
-                   100 * j["dsp_logic_utilization"].get<double>());
-  m += fmt::format("| MAC utilization | {:.1f} % | |\n", 100 * j["mac_utilization"].get<double>());
-  m += fmt::format("| model size vs float32 | {:.1f}x smaller | |\n\n", st.size_ratio);
-  m += "## Layers\n\n| layer | cycles | binary busy | fixed busy | load | compute | DRAM reads |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
-  for (auto& p : j["layers"])
-    m += fmt::format("| {} | {} | {:.1f} % | {:.1f} % | {} | {} | {} |\n", p["name"].get<std::string>(),
-                     p["cycles"].get<uint64_t>(), 100 * p["bin_busy_share"].get<double>(), 100 * p["fix_busy_share"].get<double>(),
-                     p["load"].get<uint64_t>(), p["compute"].get<uint64_t>(), p["rd_beats"].get<uint64_t>());
-  auto res_rows = [&](const Costs& k) {
-    return fmt::format("| {} | {:.0f} ({:.1f} %) | {:.0f} ({:.1f} %) | {:.0f} ({:.1f} %) | {:.1f} ({:.1f} %) | {} |\n",
-                       k.res.dsp == c.res.dsp && &k == &c ? hw.name : twin.name, k.res.luts_total(),
-                       100 * k.res.luts_total() / k.device.lut, k.res.ff, 100 * k.res.ff / k.device.ff, k.res.dsp,
-                       100 * k.res.dsp / k.device.dsp, k.res.bram36, 100 * k.res.bram36 / k.device.bram36,
-                       k.fits ? "yes" : "no: " + fmt::format("{}", fmt::join(k.over, ", ")));
-  };
-  m += "\n## Resources (analytical model, calibrated against Yosys synthesis: data/resource_model.json)\n\n";
-  m += "| configuration | LUT | FF | DSP48E2 | BRAM36 | fits |\n| --- | ---: | ---: | ---: | ---: | --- |\n";
-  m += res_rows(c) + res_rows(ct);
-  m += fmt::format("\nWhere they go on {} (nb_top's own logic fitted; each submodule from its own synthesis):\n\n", hw.name);
-  m += "| part | instances | LUT (logic) | LUT (as RAM) | FF | DSP48E2 | BRAM36 |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+  const double ms = st.latency_ms;
+  Document doc;
+  doc.title(fmt::format("NeuroBlend report: {} on {}", l.spec.name, hw.name));
+  doc.paragraph(fmt::format("Parameters {}; cycles from the {}; device {}; clock {} MHz; DRAM latency {} cycles, {} bytes/cycle.",
+                            l.params_source, source, args.device, hw.clock_mhz, hw.dram_latency, hw.dram_bw));
+  doc.heading("Summary");
+  auto& sum = doc.table({"figure", "value", "published"}, {});
+  sum.row({"cycles per image", std::to_string(cycles), ""});
+  sum.row({"latency", fmt::format("{:.4f} ms", ms), fmt::format("{} ms", kPaperLatencyMs)});
+  sum.row({"images/s", fmt::format("{:.0f}", st.images_per_s), ""});
+  sum.row({"power (total)", fmt::format("{:.3f} W", c.power.total_w), ""});
+  sum.row({"energy per image", fmt::format("{:.1f} uJ", c.power.energy_per_image_uj), ""});
+  sum.row({"LUT-XNOR / DSP-XNOR power (same sizes)", fmt::format("{:.2f}x total, {:.2f}x dynamic", ratio, ratio_dyn),
+           fmt::format("{}x", kPaperPowerRatio)});
+  sum.row({"DSP-logic structural share",
+           fmt::format("{} of {} datapath slices ({:.1f} %); {:.0f} DSP48E2 in all (model)", st.dsp_logic_slices,
+                       st.dsp_logic_slices + st.dsp_mac_slices, 100 * st.dsp_logic_structural, c.res.dsp),
+           ""});
+  sum.row({"DSP-logic temporal utilization",
+           fmt::format("{:.1f} % (useful XNOR bits / logic slices x 48 x cycles)", 100 * st.dsp_logic_utilization), ""});
+  sum.row({"MAC utilization", fmt::format("{:.1f} %", 100 * st.mac_utilization), ""});
+  sum.row({"model size vs float32", fmt::format("{:.1f}x smaller", ms_stats.size_ratio), ""});
+  doc.figure("Layer timeline", timeline_svg(layers, cycles));
+  doc.heading("Layers");
+  std::vector<bool> numbers(12, true);  // every column but the first
+  numbers[0] = false;
+  auto& lt = doc.table({"layer", "cycles", "binary busy", "fixed busy", "load", "compute", "DRAM reads"}, numbers);
+  for (auto& p : layers)
+    lt.row({p.name, std::to_string(p.cycles), fmt::format("{:.1f} %", 100 * bin_busy_share(p)),
+            fmt::format("{:.1f} %", 100 * fix_busy_share(p)), std::to_string(p.load), std::to_string(p.compute),
+            std::to_string(p.rd_beats)});
+  doc.heading("Resources (analytical model, calibrated against Yosys synthesis: data/resource_model.json)");
+  auto& rt = doc.table({"configuration", "LUT", "FF", "DSP48E2", "BRAM36", "fits"}, {false, true, true, true, true, false});
+  for (const Costs* k : {&c, &ct})
+    rt.row({k == &c ? hw.name : twin.name, fmt::format("{:.0f} ({:.1f} %)", k->res.luts_total(), 100 * k->res.luts_total() / k->device.lut),
+            fmt::format("{:.0f} ({:.1f} %)", k->res.ff, 100 * k->res.ff / k->device.ff),
+            fmt::format("{:.0f} ({:.1f} %)", k->res.dsp, 100 * k->res.dsp / k->device.dsp),
+            fmt::format("{:.1f} ({:.1f} %)", k->res.bram36, 100 * k->res.bram36 / k->device.bram36),
+            k->fits ? "yes" : "no: " + fmt::format("{}", fmt::join(k->over, ", "))});
+  doc.paragraph(fmt::format("Where they go on {} (nb_top's own logic fitted; each submodule from its own synthesis):", hw.name));
+  auto& pt = doc.table({"part", "instances", "LUT (logic)", "LUT (as RAM)", "FF", "DSP48E2", "BRAM36"}, numbers);
   for (const auto& p : c.res_parts)
-    m += fmt::format("| {} ({}) | {} | {:.0f} | {:.0f} | {:.0f} | {:.0f} | {:.1f} |\n", p.what, p.name, p.count, p.total.lut,
-                     p.total.lutram, p.total.ff, p.total.dsp, p.total.bram36);
-  if (!c.calibrated) m += "\nEXTRAPOLATED: lanes, merge units or buffer sizes outside the synthesis runs the model was fitted to.\n";
-  auto pw_rows = [&](const std::string& name, const Costs& k) {
-    const auto& p = k.power;
-    return fmt::format("| {} | {:.3f} | {:.3f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.3f} | {:.1f} |\n", name,
-                       p.total_w, p.static_w, p.xnor_w, p.popcount_w, p.mac_w, p.merge_w, p.memory_w, p.logic_w, p.clock_w,
-                       p.dynamic_w, p.energy_per_image_uj);
-  };
-  m += "\n## Power (W): XNOR in DSP48E2 vs in LUTs, same sizes and cycles\n\n";
-  m += "| XNOR | total | static | XNOR | popcount | MAC | merge | buffers | other logic | clock | dynamic | uJ/image |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
-  m += pw_rows("DSP48E2", cd) + pw_rows("LUT", cl);
-  m += fmt::format("\nLUT / DSP: {:.2f}x total, {:.2f}x dynamic (published claim: {}x lower power with DSP logic). ", ratio,
-                   ratio_dyn, 2.5);
-  m += "Activity: " + c.activity.source + ". Coefficients: " + d.power.file +
-       " (first-order, derived from the public figures named there; not silicon measurements).\n";
-  m += fmt::format("\nLatency {:.4f} ms vs the published {} ms per image ({:.2f}x).\n", ms, 0.38, ms / 0.38);
-  std::ofstream(md) << m;
-
-  // -------------------------------------------------------------------- HTML
-  std::string h = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>NeuroBlend report: " + esc(l.spec.name) +
-                  "</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-                  "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
-                  "td:first-child,th:first-child{text-align:left}h1,h2{color:#1f4e79}</style></head><body>";
-  // Tables from the Markdown, converted line by line.
-  bool in_table = false, header = false;
-  std::istringstream in(m);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("| ---", 0) == 0) continue;
-    if (line.rfind("|", 0) == 0) {
-      if (!in_table) h += "<table>", in_table = true, header = true;
-      h += "<tr>";
-      std::string cell;
-      std::istringstream cs(line.substr(1));
-      while (std::getline(cs, cell, '|')) {
-        size_t a = cell.find_first_not_of(' '), b = cell.find_last_not_of(' ');
-        std::string t = a == std::string::npos ? "" : cell.substr(a, b - a + 1);
-        h += header ? "<th>" + esc(t) + "</th>" : "<td>" + esc(t) + "</td>";
-      }
-      h += "</tr>";
-      header = false;
-      continue;
-    }
-    if (in_table) h += "</table>", in_table = false;
-    if (line.rfind("## Layers", 0) == 0) h += "<h2>Layer timeline</h2>" + timeline_svg(j["layers"], cycles);
-    if (line.rfind("## Power", 0) == 0) {
-      h += "<h2>Power breakdown (" + esc(hw.name) + ")</h2>" +
-           bars_svg({{"static", c.power.static_w}, {"XNOR", c.power.xnor_w}, {"popcount", c.power.popcount_w},
-                     {"MAC", c.power.mac_w}, {"merge", c.power.merge_w}, {"buffers", c.power.memory_w}, {"other logic", c.power.logic_w},
-                     {"clock", c.power.clock_w}},
-                    "W");
-    }
-    if (line.rfind("# ", 0) == 0) h += "<h1>" + esc(line.substr(2)) + "</h1>";
-    else if (line.rfind("## ", 0) == 0) h += "<h2>" + esc(line.substr(3)) + "</h2>";
-    else if (!line.empty()) h += "<p>" + esc(line) + "</p>";
+    pt.row({fmt::format("{} ({})", p.what, p.name), std::to_string(p.count), fmt::format("{:.0f}", p.total.lut),
+            fmt::format("{:.0f}", p.total.lutram), fmt::format("{:.0f}", p.total.ff), fmt::format("{:.0f}", p.total.dsp),
+            fmt::format("{:.1f}", p.total.bram36)});
+  if (!c.calibrated) doc.paragraph("EXTRAPOLATED: lanes, merge units or buffer sizes outside the synthesis runs the model was fitted to.");
+  doc.figure("Power breakdown (" + hw.name + ")",
+             bars_svg({{"static", c.power.static_w}, {"XNOR", c.power.xnor_w}, {"popcount", c.power.popcount_w},
+                       {"MAC", c.power.mac_w}, {"merge", c.power.merge_w}, {"buffers", c.power.memory_w},
+                       {"other logic", c.power.logic_w}, {"clock", c.power.clock_w}},
+                      "W"));
+  doc.heading("Power (W): XNOR in DSP48E2 vs in LUTs, same sizes and cycles");
+  auto& pw = doc.table({"XNOR", "total", "static", "XNOR", "popcount", "MAC", "merge", "buffers", "other logic", "clock",
+                        "dynamic", "uJ/image"},
+                       numbers);
+  for (auto [name, k] : {std::pair<const char*, const Costs*>{"DSP48E2", &cd}, {"LUT", &cl}}) {
+    const auto& p = k->power;
+    pw.row({name, fmt::format("{:.3f}", p.total_w), fmt::format("{:.3f}", p.static_w), fmt::format("{:.4f}", p.xnor_w),
+            fmt::format("{:.4f}", p.popcount_w), fmt::format("{:.4f}", p.mac_w), fmt::format("{:.4f}", p.merge_w),
+            fmt::format("{:.4f}", p.memory_w), fmt::format("{:.4f}", p.logic_w), fmt::format("{:.4f}", p.clock_w),
+            fmt::format("{:.3f}", p.dynamic_w), fmt::format("{:.1f}", p.energy_per_image_uj)});
   }
-  if (in_table) h += "</table>";
-  h += "</body></html>\n";
+  doc.paragraph(fmt::format("LUT / DSP: {:.2f}x total, {:.2f}x dynamic (published claim: {}x lower power with DSP logic). ",
+                            ratio, ratio_dyn, kPaperPowerRatio) +
+                "Activity: " + c.activity.source + ". Coefficients: " + d.power.file +
+                " (first-order, derived from the public figures named there; not silicon measurements).");
+  doc.paragraph(fmt::format("Latency {:.4f} ms vs the published {} ms per image ({:.2f}x).", ms, kPaperLatencyMs,
+                            ms / kPaperLatencyMs));
+  std::ofstream(md) << doc.markdown();
   std::ofstream f(out);
-  f << h;
+  f << doc.html("NeuroBlend report: " + l.spec.name);
   if (!f) throw Error("cannot write " + out);
+  nlohmann::json j = to_json(st);
   if (o.json) {
     j["report_html"] = out;
     j["report_md"] = md.string();

@@ -152,12 +152,13 @@ int run_run(const RunArgs& args) {
   co.timeline = a.timeline, co.timeline_images = a.timeline_images;
   CosimResult r = cosimulate_sharded(cm, images, hw, co, a.jobs, a.shard_images);
 
-  nlohmann::json j = perf_json(spec, l.params_source, hw, r.layers, r.images);
-  uint64_t cycles = j["total_cycles"];
+  PerfStats st = perf_stats(spec, l.params_source, hw, r.layers, r.images);
+  const uint64_t cycles = st.total_cycles;
   // a later image: the second of the first shard (each shard's first image loads the weights)
   const bool later_known = r.image_cycles.size() > 1 && (r.shards <= 1 || a.shard_images >= 2);
-  add_weights_json(j, weight_slots(cm, hw), r.weights_resident, a.stream_weights,
-                   later_known ? r.image_cycles[1] : 0);
+  st.weights = weights_stats(weight_slots(cm, hw), r.weights_resident, a.stream_weights,
+                             later_known ? r.image_cycles[1] : 0);
+  nlohmann::json j = to_json(st);
   Costs c = costs(load_cost_data(), cm, hw, r.layers, cycles, a.device);
   add_costs_json(j, c);
   j["verified"] = r.verified;
@@ -173,7 +174,7 @@ int run_run(const RunArgs& args) {
   if (o.json) {
     std::cout << j.dump(2) << "\n";
   } else {
-    print_perf(j);
+    print_perf(st);
     print_costs(c);
     print_predictions(pr, a.in.class_names(), a.per_image);
     fmt::print("co-simulation: {:.0f} simulated cycles/s\n", r.cycles_per_second);
