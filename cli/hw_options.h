@@ -3,7 +3,6 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 
 #include "neuroblend/compiler/compiler.h"
@@ -13,18 +12,6 @@
 #include "neuroblend/perf.h"
 
 namespace nb::cli {
-
-// The hardware (name: of a built configuration, or its key) and the
-// run-time settings around it.
-struct Hw : HwConfig {
-  double clock_mhz = 200, dram_bw = 8;
-  int dram_latency = 20;
-  // The specification's defaults (rtl/spec/nb_hw.json); merge units derived from the lanes.
-  Hw()
-      : HwConfig{"", hw::param::kLanes.def, hw::param::kWpl.def, hw::param::kMacs.def, hw::param::kXnorImpl.def,
-                 hw::param::kActBytes.def, hw::param::kMaxKw.def, hw::param::kMaxFixEntries.def,
-                 hw::param::kMaxClasses.def} {}
-};
 
 struct HwArgs {
   std::string config_file, xnor;
@@ -43,12 +30,5 @@ Hw resolve_hw(const HwArgs& a);
 void check_hw(const Hw& hw, const std::string& where);
 nlohmann::json hw_json(const Hw& hw);
 
-std::string shell_quote(const std::string& s);
-// Runs the shell command `cmd`, every line of its output (stdout and stderr)
-// into the file `log` (appended when `append`), and echoes to stderr, as
-// "neuroblend: TAG: LINE", the lines that match `progress`: a build or a
-// synthesis of minutes shows how far it is. Returns the exit status.
-int run_logged(const std::string& cmd, const std::string& log, bool append, const std::regex& progress,
-               const std::string& tag);
 
 }  // namespace nb::cli

@@ -14,7 +14,7 @@
 #include <sstream>
 
 #include "command.h"
-#include "cosim.h"
+#include "neuroblend/cosim/runner.h"
 #include "costs.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"

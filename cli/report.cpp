@@ -12,7 +12,7 @@
 #include <iostream>
 
 #include "command.h"
-#include "cosim.h"
+#include "neuroblend/cosim/runner.h"
 #include "costs.h"
 #include "document.h"
 #include "neuroblend/describe.h"

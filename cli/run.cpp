@@ -16,7 +16,7 @@
 #include <set>
 
 #include "command.h"
-#include "cosim.h"
+#include "neuroblend/cosim/runner.h"
 #include "hw_options.h"
 #include "perf_report.h"
 #include "costs.h"

@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "command.h"
-#include "cosim.h"
+#include "neuroblend/cosim/runner.h"
 #include "hw_options.h"
 
 namespace nb::cli {

@@ -14,9 +14,10 @@
 #include <sstream>
 
 #include "command.h"
-#include "cosim.h"
+#include "neuroblend/cosim/runner.h"
 #include "costs.h"
 #include "neuroblend/describe.h"
+#include "neuroblend/cosim/process.h"
 #include "neuroblend/error.h"
 #include "neuroblend/json_file.h"
 #include "neuroblend/perfmodel/cycle_model.h"

@@ -15,6 +15,7 @@
 
 #include "command.h"
 #include "costs.h"
+#include "neuroblend/cosim/process.h"
 #include "neuroblend/error.h"
 
 namespace nb::cli {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "neuroblend/compiler/compiler.h"
+#include "neuroblend/hw_spec.h"
 
 namespace nb {
 
@@ -32,6 +33,19 @@ struct HwConfig {
   std::string key() const;
   bool same_hardware(const HwConfig& o) const { return key() == o.key(); }
 };
+
+// A configuration (name: of a built configuration, or its key) and the
+// run-time settings around it: the clock and the DRAM.
+struct Hw : HwConfig {
+  double clock_mhz = 200, dram_bw = 8;
+  int dram_latency = 20;
+  // The specification's defaults (rtl/spec/nb_hw.json); merge units derived from the lanes.
+  Hw()
+      : HwConfig{"", hw::param::kLanes.def, hw::param::kWpl.def, hw::param::kMacs.def, hw::param::kXnorImpl.def,
+                 hw::param::kActBytes.def, hw::param::kMaxKw.def, hw::param::kMaxFixEntries.def,
+                 hw::param::kMaxClasses.def} {}
+};
+
 
 // The merge units of a configuration that does not name them: the largest
 // divisor of the lanes up to a quarter of them and up to 8.

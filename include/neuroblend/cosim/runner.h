@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "hw_options.h"
 #include "neuroblend/compiler/compiler.h"
+#include "neuroblend/compiler/hw_config.h"
 #include "neuroblend/image.h"
 #include "neuroblend/perf.h"
 
-namespace nb::cli {
+namespace nb {
 
 // The co-simulator binary for `hw` (variant "" or "_act": with toggle
 // coverage): a configuration of this build, or one verilated now (once) into
@@ -65,4 +65,4 @@ CosimResult cosimulate_on(const std::string& sim, const CompiledModel& cm, const
 CosimResult cosimulate_sharded(const CompiledModel& cm, const std::vector<Image>& images, Hw& hw,
                                const CosimOptions& o, int jobs, int shard);
 
-}  // namespace nb::cli
+}  // namespace nb

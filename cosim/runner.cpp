@@ -1,4 +1,4 @@
-#include "cosim.h"
+#include "neuroblend/cosim/runner.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -13,6 +13,7 @@
 #include <regex>
 #include <thread>
 
+#include "neuroblend/cosim/process.h"
 #include "neuroblend/error.h"
 #include "neuroblend/json_file.h"
 #include "neuroblend/npy.h"
@@ -21,7 +22,7 @@
 #include "nb_built_configs.h"
 #endif
 
-namespace nb::cli {
+namespace nb {
 
 #if NB_HAVE_RTL
 namespace {
@@ -232,4 +233,4 @@ CosimResult cosimulate_sharded(const CompiledModel& cm, const std::vector<Image>
   return m;
 }
 
-}  // namespace nb::cli
+}  // namespace nb
