@@ -53,7 +53,7 @@ void run(const uint8_t* data, size_t size) {
   } else if (t == "config") {  // a configuration file, or a sweep list of them
     const nlohmann::json j = nb::parse_json(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
     for (const auto& e : j.is_array() ? j : nlohmann::json::array({j})) {
-      nb::cli::Hw hw;
+      nb::Hw hw;
       nb::cli::apply_config(e, "fuzz.json", hw);
       nb::cli::check_hw(hw, "fuzz.json: ");
       (void)hw.key();
