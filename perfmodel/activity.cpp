@@ -12,7 +12,7 @@ namespace nb {
 
 nlohmann::json to_json(const Activity& a) {
   return {{"xnor", a.xnor},       {"popcount", a.popcount}, {"mac_in", a.mac_in}, {"mac_out", a.mac_out},
-          {"merge_in", a.rq_in},  {"merge_out", a.rq_out},  {"memory", a.memory}, {"logic", a.logic},
+          {"merge_in", a.merge_in},  {"merge_out", a.merge_out},  {"memory", a.memory}, {"logic", a.logic},
           {"measured", a.measured}, {"source", a.source}};
 }
 
@@ -46,8 +46,8 @@ Activity activity_from_coverage(const std::string& path, int images) {
     else if (ends(h, ".u_pop")) a.popcount += count;  // ports and the adder tree: LUT logic
     else if (ends(h, ".u_mac") && (port == "a_i" || port == "w_i")) a.mac_in += count;
     else if (ends(h, ".u_mac") && port == "psum_o") a.mac_out += count;
-    else if (ends(h, ".u_rq") && port != "z_o" && port != "z") a.rq_in += count;
-    else if (ends(h, ".u_rq") && port == "z_o") a.rq_out += count;
+    else if (ends(h, ".u_rq") && port != "z_o" && port != "z") a.merge_in += count;
+    else if (ends(h, ".u_rq") && port == "z_o") a.merge_out += count;
     else if ((ends(h, ".u_bytes") || ends(h, ".u_bits")) && (port == "rdata_o" || port == "wdata_i")) a.memory += count;
     else if (ends(h, ".u_bytes_wr") && port == "wdata_i") a.memory += count;  // the int8 banks' write data
     else if (ends(h, ".u_xnor") || ends(h, ".u_mac") || ends(h, ".u_rq"))
@@ -58,7 +58,7 @@ Activity activity_from_coverage(const std::string& path, int images) {
       a.logic += count;
   }
   if (points == 0) throw Error(fmt::format("{}: no coverage points (not Verilator coverage data?)", path));
-  for (double* v : {&a.xnor, &a.popcount, &a.mac_in, &a.mac_out, &a.rq_in, &a.rq_out, &a.memory, &a.logic})
+  for (double* v : {&a.xnor, &a.popcount, &a.mac_in, &a.mac_out, &a.merge_in, &a.merge_out, &a.memory, &a.logic})
     *v /= images;
   a.source = fmt::format("toggle coverage of the RTL co-simulation ({}, {} image(s))", path, images);
   return a;
@@ -84,7 +84,7 @@ Activity activity_rates(const Activity& a, const OpCounts& c) {
   Activity r;
   r.xnor = div(a.xnor, c.bin_lane_words), r.popcount = div(a.popcount, c.bin_lane_words);
   r.mac_in = div(a.mac_in, c.fix_lane_words), r.mac_out = div(a.mac_out, c.fix_lane_words);
-  r.rq_in = div(a.rq_in, c.lane_merges), r.rq_out = div(a.rq_out, c.lane_merges);
+  r.merge_in = div(a.merge_in, c.lane_merges), r.merge_out = div(a.merge_out, c.lane_merges);
   r.memory = div(a.memory, c.bin_lane_words + c.fix_lane_words);
   r.logic = div(a.logic, c.cycles);
   r.source = a.source;
@@ -96,7 +96,7 @@ Activity apply_rates(const Activity& r, const OpCounts& c) {
   Activity a;
   a.xnor = r.xnor * c.bin_lane_words, a.popcount = r.popcount * c.bin_lane_words;
   a.mac_in = r.mac_in * c.fix_lane_words, a.mac_out = r.mac_out * c.fix_lane_words;
-  a.rq_in = r.rq_in * c.lane_merges, a.rq_out = r.rq_out * c.lane_merges;
+  a.merge_in = r.merge_in * c.lane_merges, a.merge_out = r.merge_out * c.lane_merges;
   a.memory = r.memory * (c.bin_lane_words + c.fix_lane_words);
   a.logic = r.logic * c.cycles;
   a.measured = r.measured;
@@ -126,7 +126,7 @@ Activity load_activity_rates(const std::string& path, const std::string& model) 
     m.done();
     Activity a;
     a.xnor = r.num("xnor"), a.popcount = r.num("popcount"), a.mac_in = r.num("mac_in");
-    a.mac_out = r.num("mac_out"), a.rq_in = r.num("merge_in"), a.rq_out = r.num("merge_out");
+    a.mac_out = r.num("mac_out"), a.merge_in = r.num("merge_in"), a.merge_out = r.num("merge_out");
     a.memory = r.num("memory"), a.logic = r.num("logic");
     r.done();
     a.source = fmt::format("{} of {} on configuration {}", shown_path(path), it.key(), config);

@@ -48,7 +48,7 @@ Power estimate_power(const Activity& a, uint64_t cycles, double clock_mhz, bool 
   p.xnor_w = w(a.xnor * (xnor_dsp ? k.dsp_port : k.lut));
   p.popcount_w = w(a.popcount * k.lut);
   p.mac_w = w(a.mac_in * k.dsp_mult_in + a.mac_out * k.lut);
-  p.merge_w = w(a.rq_in * k.dsp_mult_in + a.rq_out * k.dsp_port);
+  p.merge_w = w(a.merge_in * k.dsp_mult_in + a.merge_out * k.dsp_port);
   p.memory_w = w(a.memory * k.memory);
   p.logic_w = w(a.logic * k.lut);
   p.clock_w = clock_power_w(ffs, clock_mhz, k);

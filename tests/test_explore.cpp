@@ -109,7 +109,7 @@ TEST_CASE("activity from Verilator coverage data: grouped by port, per image") {
   CHECK(a.xnor == 8);
   CHECK(a.mac_in == 4);
   CHECK(a.mac_out == 2);
-  CHECK(a.rq_out == 1);
+  CHECK(a.merge_out == 1);
   CHECK(a.popcount == 6);
   CHECK(a.logic == 15);
   std::remove(path);

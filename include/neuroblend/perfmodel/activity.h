@@ -18,8 +18,8 @@ struct Activity {
   double popcount = 0;  // popcount tree inputs and outputs
   double mac_in = 0;    // int8 multiplier operands
   double mac_out = 0;   // lane product sums
-  double rq_in = 0;     // merge multiplier operands
-  double rq_out = 0;    // merge results
+  double merge_in = 0;  // merge multiplier operands
+  double merge_out = 0; // merge results
   double memory = 0;    // activation buffer data ports
   // Every other covered signal bit, charged as LUT logic: the controller,
   // window generators, gearboxes and buffer addressing. Verilator's toggle
