@@ -21,6 +21,8 @@ foreach(status 0 3 1)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "status ${status}: the training script failed (${rc}), which would stop the build:\n${out}")
   endif()
+  # CMake wraps a warning's text at a width that depends on the paths in it
+  string(REGEX REPLACE "[ \n]+" " " out "${out}")
   file(GLOB used ${dir}/use/*.gcda)
   list(LENGTH used n)
   file(READ ${dir}/stamp stamp)
