@@ -11,6 +11,7 @@ CostData load_cost_data(const std::string& power_file, const std::string& resour
   d.devices = load_devices(d.devices_file);
   d.power = load_power_coeffs(power_file.empty() ? data_path("power.json") : power_file);
   d.activity_file = data_path("activity.json");
+  d.activity = load_activity_file(d.activity_file);
   return d;
 }
 
@@ -33,7 +34,7 @@ Costs costs(const CostData& d, const CompiledModel& cm, const Hw& hw, const std:
   if (measured) {
     c.activity = *measured;
   } else {
-    c.activity = apply_rates(load_activity_rates(d.activity_file, cm.model), op_counts(cm, hw, layers));
+    c.activity = apply_rates(rates_for(d.activity, cm.model), op_counts(cm, hw, layers));
   }
   c.power = estimate_power(c.activity, cycles, hw.clock_mhz, hw.xnor_dsp, c.res.ff, c.device, d.power);
   return c;

@@ -21,7 +21,8 @@ struct CostData {
   std::vector<Device> devices;
   std::string devices_file;
   PowerCoeffs power;
-  std::string activity_file;
+  std::string activity_file;  // where `power --save-rates` writes
+  ActivityRates activity;     // read once, looked up per model
 };
 // Data from data/ (or the given files).
 CostData load_cost_data(const std::string& power_file = "", const std::string& resource_file = "");

@@ -50,10 +50,7 @@ int run_estimate(const EstimateArgs& args) {
   Hw hw = resolve_hw(args.hw);
   Loaded l = load(o);
   CompiledModel cm = compile_with(o, l);
-  MemTiming mt;
-  mt.latency = hw.dram_latency;
-  mt.bytes_per_cycle = hw.dram_bw;
-  mt.dump_all = !args.no_dump;
+  const MemTiming mt = mem_timing(hw, !args.no_dump);
   CycleEstimate est;
   auto t0 = std::chrono::steady_clock::now();
   for (int r = 0; r < args.repeat; ++r) est = estimate_cycles(cm, hw, mt);

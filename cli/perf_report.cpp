@@ -6,6 +6,13 @@
 
 namespace nb::cli {
 
+Hw twin_xnor(const Hw& hw) {
+  Hw t = hw;
+  t.xnor_dsp = !hw.xnor_dsp;
+  t.name = t.key();
+  return t;
+}
+
 double bin_busy_share(const LayerPerf& p) { return p.cycles > 0 ? double(p.bin_busy) / double(p.cycles) : 0; }
 double fix_busy_share(const LayerPerf& p) { return p.cycles > 0 ? double(p.fix_busy) / double(p.cycles) : 0; }
 
@@ -85,7 +92,7 @@ void print_perf(const PerfStats& s) {
     fmt::print("{:<10} {:>9} {:>7.1f}% {:>7.1f}% {:>9} {:>9}\n", p.name, p.cycles, 100 * bin_busy_share(p),
                100 * fix_busy_share(p), p.load, p.compute);
   fmt::print("\ntotal {} cycles per image: {:.4f} ms at {} MHz, {:.0f} images/s\n", s.total_cycles, s.latency_ms,
-             c.clock_mhz, s.latency_ms > 0 ? 1e3 / s.latency_ms : 0.0);
+             c.clock_mhz, s.images_per_s);
   const int logic = s.dsp_logic_slices, mac = s.dsp_mac_slices;
   fmt::print(
       "datapath DSP48E2 slices: {} in logic mode (XNOR), {} multiplying ({} MAC lanes x {} + {} merge units x 3); "

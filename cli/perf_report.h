@@ -16,6 +16,13 @@
 
 namespace nb::cli {
 
+// The published figures outputs compare with (DESIGN.md, section 1).
+constexpr double kPaperLatencyMs = 0.38;
+constexpr double kPaperPowerRatio = 2.5;  // LUT-XNOR over DSP-XNOR power
+
+// The same configuration with the other XNOR implementation (DSP48E2 <-> LUTs).
+Hw twin_xnor(const Hw& hw);
+
 // Where the weights are: resident in the lanes' weight memories, a slot per
 // tile (rtl/nb_wslots.sv), when the model fits them and streaming is not
 // asked for; the entries it needs and the memories hold; an image after the

@@ -29,16 +29,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The published figures the report compares with (DESIGN.md / the paper).
-constexpr double kPaperPowerRatio = 2.5;
-
-Hw twin_xnor(const Hw& hw) {
-  Hw t = hw;
-  t.xnor_dsp = !hw.xnor_dsp;
-  t.name = t.key();
-  return t;
-}
-
 struct PowerArgs {
   ModelOptions o;
   HwArgs hw;

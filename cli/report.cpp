@@ -24,10 +24,6 @@ namespace nb::cli {
 
 namespace {
 
-// The published figures the report compares with (DESIGN.md, section 1).
-constexpr double kPaperLatencyMs = 0.38;
-constexpr double kPaperPowerRatio = 2.5;
-
 struct ReportArgs {
   ModelOptions o;
   HwArgs hw;
@@ -101,16 +97,14 @@ int run_report(const ReportArgs& args) {
     layers = r.layers;
     source = "RTL co-simulation (verified bit-exact against the golden model)";
   } else {
-    layers = estimate_cycles(cm, hw, MemTiming{hw.dram_latency, hw.dram_bw, false}).layers;
+    layers = estimate_cycles(cm, hw, mem_timing(hw, false)).layers;
     source = "fast cycle model (tests hold it equal to the RTL's own counters)";
   }
   PerfStats st = perf_stats(l.spec, l.params_source, hw, layers, 1);
   const uint64_t cycles = st.total_cycles;
   CostData d = load_cost_data();
   Costs c = costs(d, cm, hw, layers, cycles, args.device);
-  Hw twin = hw;
-  twin.xnor_dsp = !hw.xnor_dsp;
-  twin.name = twin.key();
+  const Hw twin = twin_xnor(hw);
   Costs ct = costs(d, cm, twin, layers, cycles, args.device);  // same cycles: the two XNORs have the same pipeline
   const Costs& cd = hw.xnor_dsp ? c : ct;
   const Costs& cl = hw.xnor_dsp ? ct : c;

@@ -36,15 +36,6 @@ void write_file(const fs::path& p, const std::string& s) {
   if (!f) throw Error("cannot write " + p.string());
 }
 
-MemTiming mem_of(const Hw& hw, bool dump_all) {
-  MemTiming mt;
-  mt.latency = hw.dram_latency;
-  mt.bytes_per_cycle = hw.dram_bw;
-  mt.dump_all = dump_all;
-  return mt;
-}
-
-
 struct SweepArgs {
   ModelOptions o;
   std::vector<int> lanes{1, 2, 4, 8, 12, 16, 24, 32, 48, 64}, wpl{1, 2, 4}, macs{1, 2, 4, 8};
@@ -75,7 +66,7 @@ nlohmann::json evaluate(const CompiledModel& cm, const Hw& hw, const CostData& d
     r["pareto"] = false;
     return r;
   }
-  CycleEstimate est = estimate_cycles(cm, hw, mem_of(hw, false));
+  CycleEstimate est = estimate_cycles(cm, hw, mem_timing(hw, false));
   Costs c = costs(d, cm, hw, est.layers, est.total_cycles, device);
   double ms = double(est.total_cycles) / (hw.clock_mhz * 1e3);
   r["fits_layers"] = true;
@@ -84,7 +75,7 @@ nlohmann::json evaluate(const CompiledModel& cm, const Hw& hw, const CostData& d
   r["images_per_s"] = 1e3 / ms;
   // resident weights (the model's slots fit the lanes' weight memories): a
   // later image's cycles, without the weight loads
-  if (uint64_t later = later_image_cycles(cm, hw, mem_of(hw, false))) r["later_image_cycles"] = later;
+  if (uint64_t later = later_image_cycles(cm, hw, mem_timing(hw, false))) r["later_image_cycles"] = later;
   add_costs_json(r, c);
   r.erase("activity");
   r["pareto"] = false;

@@ -105,18 +105,14 @@ Activity apply_rates(const Activity& r, const OpCounts& c) {
   return a;
 }
 
-Activity load_activity_rates(const std::string& path, const std::string& model) {
+ActivityRates load_activity_file(const std::string& path) {
   nlohmann::json j = read_data_file(path, "neuroblend-activity-1");
   StrictObject top(j, path);
   top.allow({"format", "note"});
   StrictObject models = top.obj("models");
   top.done();
-  // every entry is read (strictly), the model's is kept
-  Activity found;
-  found.measured = false;
-  found.source = fmt::format("none: no activity rates measured for {} in {} (measure them with `neuroblend power "
-                             "MODEL --save-rates`); the dynamic power counts the clock tree only",
-                             model, shown_path(path));
+  ActivityRates out;
+  out.file = shown_path(path);
   for (auto it = j["models"].begin(); it != j["models"].end(); ++it) {
     StrictObject m = models.obj(it.key());
     std::string config = m.str("config");
@@ -129,10 +125,25 @@ Activity load_activity_rates(const std::string& path, const std::string& model) 
     a.mac_out = r.num("mac_out"), a.merge_in = r.num("merge_in"), a.merge_out = r.num("merge_out");
     a.memory = r.num("memory"), a.logic = r.num("logic");
     r.done();
-    a.source = fmt::format("{} of {} on configuration {}", shown_path(path), it.key(), config);
-    if (it.key() == model) found = a;
+    a.source = fmt::format("{} of {} on configuration {}", out.file, it.key(), config);
+    out.models[it.key()] = a;
   }
-  return found;
+  return out;
+}
+
+Activity rates_for(const ActivityRates& rates, const std::string& model) {
+  auto it = rates.models.find(model);
+  if (it != rates.models.end()) return it->second;
+  Activity none;
+  none.measured = false;
+  none.source = fmt::format("none: no activity rates measured for {} in {} (measure them with `neuroblend power "
+                            "MODEL --save-rates`); the dynamic power counts the clock tree only",
+                            model, rates.file);
+  return none;
+}
+
+Activity load_activity_rates(const std::string& path, const std::string& model) {
+  return rates_for(load_activity_file(path), model);
 }
 
 }  // namespace nb

@@ -2,6 +2,7 @@
 // rates measured per model (data/activity.json), and the cycle model's
 // operation counts that scale them.
 #pragma once
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -47,8 +48,17 @@ OpCounts op_counts(const CompiledModel& cm, const HwConfig& hw, const std::vecto
 // Activity per operation (measured / counts), and back.
 Activity activity_rates(const Activity& a, const OpCounts& c);
 Activity apply_rates(const Activity& rates, const OpCounts& c);
-// Per-model rates measured in RTL (data/activity.json, every entry read
-// strictly); for a model without its own entry, `measured` is false.
+// The per-model rates measured in RTL (data/activity.json), parsed once,
+// every entry strictly.
+struct ActivityRates {
+  std::string file;                       // as outputs name it
+  std::map<std::string, Activity> models;  // model name -> its rates
+};
+ActivityRates load_activity_file(const std::string& path);
+// The rates of `model`; for a model without its own entry, `measured` is
+// false and every figure 0 (no other model's rates stand in).
+Activity rates_for(const ActivityRates& rates, const std::string& model);
+// Both at once (one model's rates from the file).
 Activity load_activity_rates(const std::string& path, const std::string& model);
 
 }  // namespace nb

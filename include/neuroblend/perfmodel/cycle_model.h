@@ -27,6 +27,15 @@ struct MemTiming {
                                // after the first): the tile loader skips the weight rows (rtl/nb_wslots.sv)
 };
 
+// The memory timing of a configuration's run-time settings (its DRAM).
+inline MemTiming mem_timing(const Hw& hw, bool dump_all) {
+  MemTiming mt;
+  mt.latency = hw.dram_latency;
+  mt.bytes_per_cycle = hw.dram_bw;
+  mt.dump_all = dump_all;
+  return mt;
+}
+
 struct CycleEstimate {
   std::vector<LayerPerf> layers;
   uint64_t total_cycles = 0;  // sum of the layers' cycles
