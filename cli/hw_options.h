@@ -20,15 +20,8 @@ struct HwArgs {
 };
 
 void add_hw_options(CLI::App* app, HwArgs& a);
-// Reads a configuration file into hw (strict: every key known and checked).
-void read_config(const std::string& path, Hw& hw);
-// The same for one configuration object; `where` names it in messages (a
-// file, or a sweep list's entry "list.json[3]").
-void apply_config(const nlohmann::json& j, const std::string& where, Hw& hw);
 // Defaults, then the file, then the flags; every value checked.
 Hw resolve_hw(const HwArgs& a);
-void check_hw(const Hw& hw, const std::string& where);
-nlohmann::json hw_json(const Hw& hw);
 
 
 }  // namespace nb::cli

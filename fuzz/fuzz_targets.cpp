@@ -24,9 +24,7 @@
 #include "neuroblend/npy.h"
 #include "neuroblend/onnx_import.h"
 #include "neuroblend/compiler/program.h"
-#if NB_FUZZ_CONFIG
-#include "../cli/hw_options.h"
-#endif
+#include "neuroblend/compiler/hw_config.h"
 #if NB_FUZZ_SWEEP
 #include "../cli/sweep_merge.h"
 #endif
@@ -49,16 +47,14 @@ void run(const uint8_t* data, size_t size) {
   static const std::string t = kTarget;  // once, not per input
   if (t == "model") {
     (void)nb::parse_model(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
-#if NB_FUZZ_CONFIG
   } else if (t == "config") {  // a configuration file, or a sweep list of them
     const nlohmann::json j = nb::parse_json(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
     for (const auto& e : j.is_array() ? j : nlohmann::json::array({j})) {
       nb::Hw hw;
-      nb::cli::apply_config(e, "fuzz.json", hw);
-      nb::cli::check_hw(hw, "fuzz.json: ");
+      nb::apply_config(e, "fuzz.json", hw);
+      nb::check_hw(hw, "fuzz.json: ");
       (void)hw.key();
     }
-#endif
   } else if (t == "json") {
     (void)nb::parse_json(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
   } else if (t == "program") {

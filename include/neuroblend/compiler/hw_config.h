@@ -2,6 +2,7 @@
 // model fits it. Shared by the co-simulation harness and the CLI (which
 // checks before it builds or starts a simulator).
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "neuroblend/compiler/compiler.h"
@@ -66,5 +67,19 @@ struct WeightSlots {
   bool fits() const { return bin <= bin_capacity && fix <= fix_capacity; }
 };
 WeightSlots weight_slots(const CompiledModel& cm, const HwConfig& hw);
+
+// A configuration file: a JSON object of the keys lanes, words_per_lane,
+// macs, xnor, act_bytes, max_kw, max_fix_entries, max_classes, merge_lanes,
+// clock_mhz, dram_latency, dram_bytes_per_cycle. Strict: every key known and
+// its value checked against rtl/spec/nb_hw.json; errors name the file (or
+// `where`: a sweep list's entry "list.json[3]") and the key.
+void read_config(const std::string& path, Hw& hw);
+void apply_config(const nlohmann::json& j, const std::string& where, Hw& hw);
+// The legal values of every parameter, and the relations between them.
+void check_hw(const Hw& hw, const std::string& where);
+// A configuration as outputs record it (its name and the hardware and
+// run-time settings); hw_from_json reads it back, strictly.
+nlohmann::json hw_json(const Hw& hw);
+Hw hw_from_json(const nlohmann::json& j, const std::string& where);
 
 }  // namespace nb
