@@ -10,8 +10,9 @@
 #include "hw_options.h"
 #include "neuroblend/perfmodel/cycle_model.h"
 #include "neuroblend/error.h"
-#include "perf_report.h"
-#include "costs.h"
+#include "neuroblend/report/perf_stats.h"
+#include "neuroblend/perfmodel/costs.h"
+#include "neuroblend/report/cost_stats.h"
 
 namespace nb::cli {
 

@@ -14,14 +14,15 @@
 #include <sstream>
 
 #include "command.h"
+#include "hw_options.h"
 #include "neuroblend/cosim/runner.h"
-#include "costs.h"
+#include "neuroblend/perfmodel/costs.h"
+#include "neuroblend/report/cost_stats.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
 #include "neuroblend/json_file.h"
 #include "neuroblend/perfmodel/cycle_model.h"
-#include "perf_report.h"
-#include "sweep_merge.h"
+#include "neuroblend/report/perf_stats.h"
 
 namespace nb::cli {
 

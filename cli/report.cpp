@@ -12,13 +12,16 @@
 #include <iostream>
 
 #include "command.h"
+#include "hw_options.h"
 #include "neuroblend/cosim/runner.h"
-#include "costs.h"
-#include "document.h"
+#include "neuroblend/perfmodel/costs.h"
+#include "neuroblend/report/cost_stats.h"
+#include "neuroblend/perfmodel/pareto.h"
+#include "neuroblend/report/document.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
 #include "neuroblend/perfmodel/cycle_model.h"
-#include "perf_report.h"
+#include "neuroblend/report/perf_stats.h"
 
 namespace nb::cli {
 

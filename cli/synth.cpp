@@ -14,7 +14,10 @@
 #include <sstream>
 
 #include "command.h"
-#include "costs.h"
+#include "hw_options.h"
+#include "neuroblend/perfmodel/costs.h"
+#include "neuroblend/report/cost_stats.h"
+#include "neuroblend/perfmodel/yosys_log.h"
 #include "neuroblend/cosim/process.h"
 #include "neuroblend/error.h"
 

@@ -26,7 +26,7 @@
 #include "neuroblend/compiler/program.h"
 #include "neuroblend/compiler/hw_config.h"
 #if NB_FUZZ_SWEEP
-#include "../cli/sweep_merge.h"
+#include "neuroblend/report/sweep.h"
 #endif
 
 namespace {
@@ -72,16 +72,18 @@ void run(const uint8_t* data, size_t size) {
 #if NB_FUZZ_SWEEP
   } else if (t == "sweep_shard") {  // sweep-merge: the shard twice (a duplicate), then alone
     const nlohmann::json j = nb::parse_json(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
+    const nb::Sweep s = nb::sweep_from_json(j, "fuzz.json");
     try {
-      nb::cli::SweepMerge m;
-      m.add(j, "a.json");
-      m.add(j, "b.json");
+      nb::SweepMerge m;
+      m.add(s, "a.json");
+      m.add(s, "b.json");
       (void)m.result();
     } catch (const nb::Error&) {
     }
-    nb::cli::SweepMerge m;
-    m.add(j, "fuzz.json");
-    (void)m.result();
+    nb::SweepMerge m;
+    m.add(s, "fuzz.json");
+    (void)nb::to_json(m.result()).dump();
+    (void)nb::sweep_csv(m.result().rows);
 #endif
   } else if (t == "idx") {  // IDX images, gzip-compressed or not (zlib reads both)
     (void)nb::read_idx(temp_file(data, size, "-images-idx3-ubyte"), "", 1000);

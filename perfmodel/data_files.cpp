@@ -77,6 +77,17 @@ int StrictObject::integer(const std::string& key) {
   return v.get<int>();
 }
 
+uint64_t StrictObject::count(const std::string& key) {
+  const auto& v = get(key);
+  if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<int64_t>() < 0))
+    fail(key, fmt::format("must be an integer >= 0, got {}", v.dump()));
+  return v.get<uint64_t>();
+}
+bool StrictObject::boolean(const std::string& key) {
+  const auto& v = get(key);
+  if (!v.is_boolean()) fail(key, fmt::format("must be true or false, got {}", v.dump()));
+  return v.get<bool>();
+}
 StrictObject StrictObject::obj(const std::string& key) {
   const auto& v = get(key);
   if (!v.is_object()) fail(key, "must be an object");

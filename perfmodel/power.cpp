@@ -36,6 +36,16 @@ nlohmann::json to_json(const Power& p) {
           {"energy_per_image_uj", p.energy_per_image_uj}};
 }
 
+Power power_from_json(StrictObject o) {
+  Power p;
+  p.static_w = o.num("static_w"), p.xnor_w = o.num("xnor_w"), p.popcount_w = o.num("popcount_w");
+  p.mac_w = o.num("mac_w"), p.merge_w = o.num("merge_w"), p.memory_w = o.num("memory_w");
+  p.logic_w = o.num("logic_w"), p.clock_w = o.num("clock_w"), p.dynamic_w = o.num("dynamic_w");
+  p.total_w = o.num("total_w"), p.energy_per_image_uj = o.num("energy_per_image_uj");
+  o.done();
+  return p;
+}
+
 double clock_power_w(double ffs, double clock_mhz, const PowerCoeffs& k) { return ffs * k.ff_clock * 1e-12 * clock_mhz * 1e6; }
 
 Power estimate_power(const Activity& a, uint64_t cycles, double clock_mhz, bool xnor_dsp, double ffs,

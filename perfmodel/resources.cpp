@@ -16,6 +16,13 @@ nlohmann::json to_json(const Resources& r) {
           {"bram36", r.bram36}};
 }
 
+Resources resources_from_json(StrictObject o) {
+  Resources r{o.num("lut"), o.num("lutram"), o.num("ff"), o.num("dsp"), o.num("bram36")};
+  o.num("lut_total");  // lut + lutram, derived
+  o.done();
+  return r;
+}
+
 std::vector<std::string> resource_top_term_names() {
   return {"1", "lanes", "lanes_pow2", "merge_lanes", "words", "lanes_ff_params"};
 }

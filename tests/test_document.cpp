@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
-#include "../cli/document.h"
+#include "neuroblend/report/document.h"
 
-using nb::cli::Document;
+using nb::Document;
 
 TEST_CASE("report document: one build, Markdown and HTML formatters") {
   Document d;

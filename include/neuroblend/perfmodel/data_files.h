@@ -1,9 +1,11 @@
 // The performance models' data files (data/: devices, power coefficients,
 // activity rates, the resource model): where they are, how outputs name
-// them, and a strict reader. Each file is parsed once, strictly: a missing
+// them, and a strict reader (also used for the outputs read back: sweep
+// shards). Each file is parsed once, strictly: a missing
 // key, a key the reader does not know, a value of the wrong kind or a wrong
 // "format" is an error naming the file and the key.
 #pragma once
+#include <cstdint>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -32,6 +34,8 @@ class StrictObject {
   double num_or(const std::string& key, double dflt);  // optional number >= 0
   std::string str(const std::string& key);            // required string
   int integer(const std::string& key);                // required integer
+  uint64_t count(const std::string& key);             // required integer >= 0 (a count of cycles, an index)
+  bool boolean(const std::string& key);               // required true / false
   StrictObject obj(const std::string& key);           // required object
   const nlohmann::json& array(const std::string& key);  // required array
   void allow(std::initializer_list<const char*> keys);  // keys that are read by no one (documentation)

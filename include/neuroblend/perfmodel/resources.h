@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "neuroblend/compiler/hw_config.h"
+#include "neuroblend/perfmodel/data_files.h"
 
 namespace nb {
 
@@ -21,6 +22,8 @@ struct Resources {
   double luts_total() const { return lut + lutram; }
 };
 nlohmann::json to_json(const Resources& r);
+// Reads to_json's object back (an output read again: a sweep shard).
+Resources resources_from_json(StrictObject o);
 
 // Two parts (docs/exploration.md): nb_top's own logic, linear in a few terms
 // of the configuration (fitted to full synthesis runs), plus every submodule

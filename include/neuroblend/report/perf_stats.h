@@ -9,12 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "hw_options.h"
 #include "neuroblend/compiler/hw_config.h"
 #include "neuroblend/model.h"
 #include "neuroblend/perf.h"
 
-namespace nb::cli {
+namespace nb {
 
 // The published figures outputs compare with (DESIGN.md, section 1).
 constexpr double kPaperLatencyMs = 0.38;
@@ -60,4 +59,4 @@ nlohmann::json to_json(const PerfStats& s);
 // The per-layer table and the summary lines.
 void print_perf(const PerfStats& s);
 
-}  // namespace nb::cli
+}  // namespace nb

@@ -1,20 +1,20 @@
-// Resources, device fit and power of a configuration, added to the figures
-// of run / estimate / sweep / report. The data files (data/) are read once.
+// The costs of a configuration running a compiled model: resources (the
+// resource model), device fit, switching activity and power. The data files
+// (data/) are read once, into CostData, for a whole command.
 #pragma once
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "hw_options.h"
+#include "neuroblend/compiler/compiler.h"
+#include "neuroblend/compiler/hw_config.h"
+#include "neuroblend/perf.h"
 #include "neuroblend/perfmodel/activity.h"
 #include "neuroblend/perfmodel/data_files.h"
 #include "neuroblend/perfmodel/devices.h"
-#include "neuroblend/perfmodel/pareto.h"
 #include "neuroblend/perfmodel/power.h"
 #include "neuroblend/perfmodel/resources.h"
-#include "neuroblend/perfmodel/yosys_log.h"
 
-namespace nb::cli {
+namespace nb {
 
 struct CostData {
   ResourceModel resources;
@@ -41,7 +41,5 @@ struct Costs {
 // per-operation rates from data/activity.json times this run's operations.
 Costs costs(const CostData& d, const CompiledModel& cm, const Hw& hw, const std::vector<LayerPerf>& layers,
             uint64_t cycles, const std::string& device, const Activity* measured = nullptr);
-void add_costs_json(nlohmann::json& j, const Costs& c);
-void print_costs(const Costs& c);
 
-}  // namespace nb::cli
+}  // namespace nb

@@ -1,6 +1,6 @@
-#include "document.h"
+#include "neuroblend/report/document.h"
 
-namespace nb::cli {
+namespace nb {
 
 std::string html_escape(const std::string& s) {
   std::string o;
@@ -83,4 +83,4 @@ std::string Document::html(const std::string& title) const {
   return h + "</body></html>\n";
 }
 
-}  // namespace nb::cli
+}  // namespace nb

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace nb::cli {
+namespace nb {
 
 class Document {
  public:
@@ -40,4 +40,4 @@ class Document {
 // Text escaped for HTML.
 std::string html_escape(const std::string& s);
 
-}  // namespace nb::cli
+}  // namespace nb

@@ -1,10 +1,10 @@
-#include "perf_report.h"
+#include "neuroblend/report/perf_stats.h"
 
 #include <fmt/format.h>
 
 #include "neuroblend/describe.h"
 
-namespace nb::cli {
+namespace nb {
 
 Hw twin_xnor(const Hw& hw) {
   Hw t = hw;
@@ -115,4 +115,4 @@ void print_perf(const PerfStats& s) {
   }
 }
 
-}  // namespace nb::cli
+}  // namespace nb
