@@ -10,8 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <set>
-#include <sstream>
+#include <optional>
 
 #include "command.h"
 #include "hw_options.h"
@@ -118,32 +117,29 @@ int run_power(const PowerArgs& args) {
     add_costs_json(r, m.costs);
     j["runs"].push_back(r);
   }
+  // --compare: LUT-XNOR over DSP-XNOR power, in total, dynamic, and on the XNOR path
+  struct Ratio {
+    double total, dynamic, xnor_path;
+  };
+  std::optional<Ratio> ratio;
   if (runs.size() == 2) {
     const Measured& dsp = runs[0].hw.xnor_dsp ? runs[0] : runs[1];
     const Measured& lut = runs[0].hw.xnor_dsp ? runs[1] : runs[0];
-    j["lut_over_dsp"] = {{"total", lut.costs.power.total_w / dsp.costs.power.total_w},
-                         {"dynamic", lut.costs.power.dynamic_w / dsp.costs.power.dynamic_w},
-                         {"xnor_path", xnor_path_w(d, lut) / xnor_path_w(d, dsp)},
+    ratio = Ratio{lut.costs.power.total_w / dsp.costs.power.total_w,
+                  lut.costs.power.dynamic_w / dsp.costs.power.dynamic_w, xnor_path_w(d, lut) / xnor_path_w(d, dsp)};
+    j["lut_over_dsp"] = {{"total", ratio->total},
+                         {"dynamic", ratio->dynamic},
+                         {"xnor_path", ratio->xnor_path},
                          {"published_claim", kPaperPowerRatio}};
   }
   if (args.save) {
-    std::string path = d.activity_file;
-    nlohmann::json a = fs::exists(path) ? read_json_file(path, "activity file") : nlohmann::json::object();
-    a["format"] = "neuroblend-activity-1";
-    a["note"] =
-        "Switching activity per operation measured in the RTL co-simulation (Verilator toggle coverage) by "
-        "`neuroblend power MODEL --save-rates`; estimate, sweep and report multiply it by each configuration's "
-        "operation counts.";
+    // data/activity.json as read (strictly) for this run, this model's entry added or replaced
+    ActivityRates file = d.activity;
     const Measured& m = runs[0];
-    Activity rates = activity_rates(m.act, op_counts(cm, m.hw, m.layers));
-    a["models"][l.spec.name] = {{"config", m.hw.name}, {"images", args.images}, {"params", l.params_source},
-                                {"rates", to_json(rates)}};
-    a["models"][l.spec.name]["rates"].erase("source");  // the entry says where they came from
-    a["models"][l.spec.name]["rates"].erase("measured");
-    std::ofstream f(path);
-    f << a.dump(2) << "\n";
-    if (!f) throw Error("cannot write " + path);
-    j["saved_rates"] = shown_path(path);
+    file.models[l.spec.name] = {m.hw.name, l.params_source, args.images,
+                                activity_rates(m.act, op_counts(cm, m.hw, m.layers))};
+    save_activity_file(d.activity_file, file);
+    j["saved_rates"] = shown_path(d.activity_file);
   }
   if (o.json) {
     std::cout << j.dump(2) << "\n";
@@ -156,14 +152,13 @@ int run_power(const PowerArgs& args) {
                m.cycles);
     print_costs(m.costs);
   }
-  if (j.contains("lut_over_dsp"))
+  if (ratio)
     fmt::print(
         "\nLUT-XNOR / DSP-XNOR power: total {:.2f}x, dynamic {:.2f}x, XNOR path (XNOR toggles + the clock of the XNOR "
         "units' flip-flops) {:.2f}x; published "
         "claim {:.1f}x. The ratio follows from data/power.json's coefficients (see their derivation).\n",
-        j["lut_over_dsp"]["total"].get<double>(), j["lut_over_dsp"]["dynamic"].get<double>(),
-        j["lut_over_dsp"]["xnor_path"].get<double>(), kPaperPowerRatio);
-  if (args.save) fmt::print("activity rates saved to {}\n", j["saved_rates"].get<std::string>());
+        ratio->total, ratio->dynamic, ratio->xnor_path, kPaperPowerRatio);
+  if (args.save) fmt::print("activity rates saved to {}\n", shown_path(d.activity_file));
   return 0;
 }
 

@@ -53,8 +53,13 @@ struct RunArgs {
 
 // Each image's RTL prediction (the argmax of the logits it wrote) and label;
 // the RTL's accuracy over the labelled images.
+struct Prediction {
+  size_t image = 0;
+  std::string source;
+  int rtl = 0, label = -1;  // label -1: none
+};
 struct Predictions {
-  nlohmann::json rows = nlohmann::json::array();
+  std::vector<Prediction> rows;
   int labelled = 0, correct = 0;
 };
 
@@ -62,16 +67,23 @@ Predictions predictions(const std::vector<Image>& images, const CosimResult& r) 
   Predictions p;
   for (size_t k = 0; k < r.predictions.size() && k < images.size(); ++k) {
     const Image& im = images[k];
-    int rtl = r.predictions[k];
-    nlohmann::json row = {{"image", k}, {"source", im.source}, {"rtl", rtl}};
+    p.rows.push_back({k, im.source, r.predictions[k], im.label});
     if (im.label >= 0) {
-      row["label"] = im.label;
       ++p.labelled;
-      p.correct += rtl == im.label;
+      p.correct += r.predictions[k] == im.label;
     }
-    p.rows.push_back(row);
   }
   return p;
+}
+
+nlohmann::json to_json(const std::vector<Prediction>& rows) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : rows) {
+    nlohmann::json row = {{"image", r.image}, {"source", r.source}, {"rtl", r.rtl}};
+    if (r.label >= 0) row["label"] = r.label;
+    out.push_back(row);
+  }
+  return out;
 }
 
 void print_predictions(const Predictions& p, const std::vector<std::string>& names, bool all) {
@@ -79,8 +91,8 @@ void print_predictions(const Predictions& p, const std::vector<std::string>& nam
   if (all || p.rows.size() <= 100) {
     fmt::print("{:>6}  {:<18} {:<18} {}\n", "image", "RTL prediction", "label", "source");
     for (const auto& r : p.rows)
-      fmt::print("{:>6}  {:<18} {:<18} {}\n", r["image"].get<size_t>(), name(r["rtl"].get<int>()),
-                 r.contains("label") ? name(r["label"].get<int>()) : std::string("-"), r["source"].get<std::string>());
+      fmt::print("{:>6}  {:<18} {:<18} {}\n", r.image, name(r.rtl), r.label >= 0 ? name(r.label) : std::string("-"),
+                 r.source);
   } else {
     fmt::print("predictions of {} images: --per-image lists them, --json has them\n", p.rows.size());
   }
@@ -167,7 +179,7 @@ int run_run(const RunArgs& args) {
   if (!r.mismatch.empty()) j["mismatch"] = r.mismatch;
   if (!r.error.empty()) j["error"] = r.error;
   Predictions pr = predictions(images, r);
-  j["predictions"] = pr.rows;
+  j["predictions"] = to_json(pr.rows);
   if (pr.labelled) {
     j["labelled"] = pr.labelled;
     j["rtl_accuracy"] = double(pr.correct) / pr.labelled;

@@ -115,25 +115,49 @@ ActivityRates load_activity_file(const std::string& path) {
   out.file = shown_path(path);
   for (auto it = j["models"].begin(); it != j["models"].end(); ++it) {
     StrictObject m = models.obj(it.key());
-    std::string config = m.str("config");
-    m.integer("images");
-    m.str("params");
+    ActivityEntry e;
+    e.config = m.str("config");
+    e.images = m.integer("images");
+    e.params = m.str("params");
     StrictObject r = m.obj("rates");
     m.done();
-    Activity a;
+    Activity& a = e.rates;
     a.xnor = r.num("xnor"), a.popcount = r.num("popcount"), a.mac_in = r.num("mac_in");
     a.mac_out = r.num("mac_out"), a.merge_in = r.num("merge_in"), a.merge_out = r.num("merge_out");
     a.memory = r.num("memory"), a.logic = r.num("logic");
     r.done();
-    a.source = fmt::format("{} of {} on configuration {}", out.file, it.key(), config);
-    out.models[it.key()] = a;
+    a.source = fmt::format("{} of {} on configuration {}", out.file, it.key(), e.config);
+    out.models[it.key()] = e;
   }
   return out;
 }
 
+nlohmann::json to_json(const ActivityRates& r) {
+  nlohmann::json j;
+  j["format"] = "neuroblend-activity-1";
+  j["note"] =
+      "Switching activity per operation measured in the RTL co-simulation (Verilator toggle coverage) by "
+      "`neuroblend power MODEL --save-rates`; estimate, sweep and report multiply it by each configuration's "
+      "operation counts.";
+  j["models"] = nlohmann::json::object();
+  for (const auto& [name, e] : r.models) {
+    nlohmann::json rates = to_json(e.rates);
+    rates.erase("source");  // the entry says where they came from
+    rates.erase("measured");
+    j["models"][name] = {{"config", e.config}, {"images", e.images}, {"params", e.params}, {"rates", rates}};
+  }
+  return j;
+}
+
+void save_activity_file(const std::string& path, const ActivityRates& r) {
+  std::ofstream f(path);
+  f << to_json(r).dump(2) << "\n";
+  if (!f) throw Error("cannot write " + path);
+}
+
 Activity rates_for(const ActivityRates& rates, const std::string& model) {
   auto it = rates.models.find(model);
-  if (it != rates.models.end()) return it->second;
+  if (it != rates.models.end()) return it->second.rates;
   Activity none;
   none.measured = false;
   none.source = fmt::format("none: no activity rates measured for {} in {} (measure them with `neuroblend power "

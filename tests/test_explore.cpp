@@ -528,3 +528,21 @@ TEST_CASE("derived sizes (rtl/spec/nb_hw.json): the values nb_top elaborates for
   CHECK(d.fix_weight_abits() == 8);
   CHECK(d.pairs());
 }
+
+TEST_CASE("activity file: written as read (power --save-rates adds or replaces one entry)") {
+  const std::string path = data_path("activity.json");
+  const ActivityRates r = load_activity_file(path);
+  CHECK(to_json(r) == read_data_file(path, "neuroblend-activity-1"));
+  ActivityRates more = r;
+  Activity a;
+  a.xnor = 1.5, a.logic = 2;
+  more.models["my-model"] = {"odd5", "random(seed=3)", 2, a};
+  save_activity_file("t_activity.json", more);
+  const ActivityRates back = load_activity_file("t_activity.json");
+  std::remove("t_activity.json");
+  CHECK(back.models.size() == r.models.size() + 1);
+  CHECK(back.models.at("my-model").config == "odd5");
+  CHECK(back.models.at("my-model").images == 2);
+  CHECK(back.models.at("my-model").rates.xnor == 1.5);
+  CHECK(back.models.at("my-model").rates.source == "t_activity.json of my-model on configuration odd5");
+}

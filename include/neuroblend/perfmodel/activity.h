@@ -50,11 +50,21 @@ Activity activity_rates(const Activity& a, const OpCounts& c);
 Activity apply_rates(const Activity& rates, const OpCounts& c);
 // The per-model rates measured in RTL (data/activity.json), parsed once,
 // every entry strictly.
+// One model's entry: the configuration, images and parameters its rates
+// were measured with (`neuroblend power MODEL --save-rates`), and the rates.
+struct ActivityEntry {
+  std::string config, params;
+  int images = 0;
+  Activity rates;
+};
 struct ActivityRates {
-  std::string file;                       // as outputs name it
-  std::map<std::string, Activity> models;  // model name -> its rates
+  std::string file;                            // as outputs name it
+  std::map<std::string, ActivityEntry> models;  // model name -> its entry
 };
 ActivityRates load_activity_file(const std::string& path);
+// The file's format (neuroblend-activity-1), and writing it.
+nlohmann::json to_json(const ActivityRates& r);
+void save_activity_file(const std::string& path, const ActivityRates& r);
 // The rates of `model`; for a model without its own entry, `measured` is
 // false and every figure 0 (no other model's rates stand in).
 Activity rates_for(const ActivityRates& rates, const std::string& model);
