@@ -20,7 +20,7 @@
 #include "neuroblend/perfmodel/cycle_model.h"
 #include "neuroblend/perfmodel/costs.h"
 #include "neuroblend/report/cost_stats.h"
-#include "neuroblend/report/sweep.h"
+#include "neuroblend/report/sweep_table.h"
 
 namespace nb::cli {
 

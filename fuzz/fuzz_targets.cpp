@@ -26,7 +26,7 @@
 #include "neuroblend/compiler/program.h"
 #include "neuroblend/compiler/hw_config.h"
 #if NB_FUZZ_SWEEP
-#include "neuroblend/report/sweep.h"
+#include "neuroblend/report/sweep_table.h"
 #endif
 
 namespace {

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "neuroblend/error.h"
-#include "neuroblend/report/sweep.h"
+#include "neuroblend/report/sweep_table.h"
 
 using namespace nb;
 

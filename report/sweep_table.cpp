@@ -1,4 +1,4 @@
-#include "neuroblend/report/sweep.h"
+#include "neuroblend/report/sweep_table.h"
 
 #include <fmt/format.h>
 
