@@ -1,26 +1,14 @@
 #include "hw_options.h"
 
-#include <fmt/format.h>
-
-
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <nlohmann/json.hpp>
-#include <utility>
 #include <vector>
 
-#include "neuroblend/error.h"
 #if NB_HAVE_RTL
 #include "nb_built_configs.h"
 #endif
 
 namespace nb::cli {
 
-// A parameter's legal values (rtl/spec/nb_hw.json), as a list and as the
-// text of an error: "1..64", "1, 2, 4 or 8".
+// A parameter's legal values (rtl/spec/nb_hw.json), for CLI11's checks.
 std::vector<int> legal_values(const hw::Param& p) {
   return std::vector<int>(p.values.begin(), p.values.begin() + p.nvalues);
 }

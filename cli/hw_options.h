@@ -2,14 +2,11 @@
 // flags or a --config JSON file, checked, resolved into one Hw.
 #pragma once
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "neuroblend/compiler/compiler.h"
 #include "neuroblend/compiler/hw_config.h"
 #include "neuroblend/hw_spec.h"
-#include "neuroblend/image.h"
-#include "neuroblend/perf.h"
 
 namespace nb::cli {
 

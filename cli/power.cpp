@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -19,7 +18,6 @@
 #include "neuroblend/report/cost_stats.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
-#include "neuroblend/json_file.h"
 #include "neuroblend/perfmodel/cycle_model.h"
 #include "neuroblend/report/perf_stats.h"
 
@@ -133,8 +131,9 @@ int run_power(const PowerArgs& args) {
                          {"published_claim", kPaperPowerRatio}};
   }
   if (args.save) {
-    // data/activity.json as read (strictly) for this run, this model's entry added or replaced
-    ActivityRates file = d.activity;
+    // data/activity.json as it is now (read strictly: another run may have
+    // saved its model meanwhile), this model's entry added or replaced
+    ActivityRates file = load_activity_file(d.activity_file);
     const Measured& m = runs[0];
     file.models[l.spec.name] = {m.hw.name, l.params_source, args.images,
                                 activity_rates(m.act, op_counts(cm, m.hw, m.layers))};

@@ -16,7 +16,6 @@
 #include "neuroblend/cosim/runner.h"
 #include "neuroblend/perfmodel/costs.h"
 #include "neuroblend/report/cost_stats.h"
-#include "neuroblend/perfmodel/pareto.h"
 #include "neuroblend/report/document.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"

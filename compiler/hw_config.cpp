@@ -178,10 +178,16 @@ nlohmann::json hw_json(const Hw& hw) {
 
 Hw hw_from_json(const nlohmann::json& j, const std::string& where) {
   if (!j.is_object()) throw Error(fmt::format("{}: expected a configuration object", where));
-  if (!j.contains("name") || !j["name"].is_string()) throw Error(fmt::format("{}: key 'name' must be a string", where));
+  Hw hw;
+  // exactly the keys hw_json writes
+  const nlohmann::json written = hw_json(hw);
+  for (auto it = written.begin(); it != written.end(); ++it)
+    if (!j.contains(it.key())) throw Error(fmt::format("{}: key '{}' missing", where, it.key()));
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (!written.contains(it.key())) throw Error(fmt::format("{}: unknown key '{}'", where, it.key()));
+  if (!j["name"].is_string()) throw Error(fmt::format("{}: key 'name' must be a string", where));
   nlohmann::json keys = j;
   keys.erase("name");
-  Hw hw;
   apply_config(keys, where, hw);
   check_hw(hw, where + ": ");
   hw.name = j["name"].get<std::string>();

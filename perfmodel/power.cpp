@@ -36,7 +36,7 @@ nlohmann::json to_json(const Power& p) {
           {"energy_per_image_uj", p.energy_per_image_uj}};
 }
 
-Power power_from_json(StrictObject o) {
+Power power_from_json(StrictObject& o) {
   Power p;
   p.static_w = o.num("static_w"), p.xnor_w = o.num("xnor_w"), p.popcount_w = o.num("popcount_w");
   p.mac_w = o.num("mac_w"), p.merge_w = o.num("merge_w"), p.memory_w = o.num("memory_w");

@@ -16,9 +16,9 @@ nlohmann::json to_json(const Resources& r) {
           {"bram36", r.bram36}};
 }
 
-Resources resources_from_json(StrictObject o) {
+Resources resources_from_json(StrictObject& o) {
   Resources r{o.num("lut"), o.num("lutram"), o.num("ff"), o.num("dsp"), o.num("bram36")};
-  o.num("lut_total");  // lut + lutram, derived
+  if (o.num("lut_total") != r.luts_total()) o.fail("lut_total", "must be lut + lutram");
   o.done();
   return r;
 }

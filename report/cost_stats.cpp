@@ -43,7 +43,9 @@ CostStats cost_stats_from_json(StrictObject& o) {
     if (!v.is_string()) o.fail("over_device", "must be an array of strings");
     s.over.push_back(v.get<std::string>());
   }
-  s.power = power_from_json(o.obj("power"));
+  if (s.fits != s.over.empty()) o.fail("fits_device", "must be false exactly when over_device names a resource");
+  StrictObject power = o.obj("power");
+  s.power = power_from_json(power);
   return s;
 }
 

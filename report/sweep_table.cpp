@@ -22,24 +22,29 @@ void write_file(const fs::path& p, const std::string& s) {
   if (!f) throw Error("cannot write " + p.string());
 }
 
-SweepRow row_from_json(const nlohmann::json& j, const std::string& file, size_t i) {
-  if (!j.is_object()) throw Error(fmt::format("{}: rows[{}]: must be an object", file, i));
+SweepRow row_from_json(const nlohmann::json& j, const std::string& file, size_t i, size_t grid_size) {
   StrictObject o(j, file, fmt::format("rows[{}]", i));
   SweepRow r;
   r.index = o.count("index");
+  // the grid's size bounds the indices
+  if (r.index >= grid_size) o.fail("index", fmt::format("{} is outside the grid of {}", r.index, grid_size));
   r.hw = hw_from_json(o.get("config"), o.where("config"));
   r.pareto = o.boolean("pareto");
   if (!o.boolean("fits_layers")) {
     r.reason = o.str("reason");
     if (r.reason.empty()) o.fail("reason", "must say why the configuration cannot hold the model");
-    if (o.boolean("fits_device") || r.pareto) o.fail("fits_layers", "false, but the row fits the device");
+    if (o.boolean("fits_device")) o.fail("fits_device", "must be false: the configuration cannot hold the model");
+    if (r.pareto) o.fail("pareto", "must be false: the configuration cannot hold the model");
     o.done();
     return r;
   }
   r.total_cycles = o.count("total_cycles");
   r.latency_ms = o.num("latency_ms");
   r.images_per_s = o.num("images_per_s");
-  if (o.has("later_image_cycles")) r.later_image_cycles = o.count("later_image_cycles");
+  if (o.has("later_image_cycles")) {
+    r.later_image_cycles = o.count("later_image_cycles");
+    if (r.later_image_cycles == 0) o.fail("later_image_cycles", "must be > 0 (absent when the weights do not stay)");
+  }
   r.costs = cost_stats_from_json(o);
   if (o.has("rtl_cycles")) {
     r.rtl_cycles = o.count("rtl_cycles");
@@ -108,7 +113,6 @@ nlohmann::json to_json(const Sweep& s) {
 }
 
 Sweep sweep_from_json(const nlohmann::json& j, const std::string& file) {
-  if (!j.is_object()) throw Error(file + ": not a sweep file (expected a JSON object)");
   StrictObject o(j, file);
   if (o.str("format") != kSweepFormat) o.fail("format", fmt::format("not a sweep file (expected {})", kSweepFormat));
   Sweep s;
@@ -123,15 +127,15 @@ Sweep sweep_from_json(const nlohmann::json& j, const std::string& file) {
   s.power_coeffs = st.str("power_coeffs");
   s.resource_model = st.str("resource_model");
   st.done();
-  if (o.has("shard")) s.shard = o.str("shard");
-  o.allow({"fitting", "pareto_points"});  // a whole sweep's counts: computed again
-  const auto& rows = o.array("rows");
-  // the file's size bounds the rows; the grid's size bounds the indices
-  for (size_t i = 0; i < rows.size(); ++i) {
-    s.rows.push_back(row_from_json(rows[i], file, i));
-    if (s.rows.back().index >= s.grid_size)
-      throw Error(fmt::format("{}: configuration {} outside the grid of {}", file, s.rows.back().index, s.grid_size));
+  if (o.has("shard")) {
+    s.shard = o.str("shard");
+  } else {  // a whole sweep's counts, computed again from the rows
+    o.count("fitting");
+    o.count("pareto_points");
   }
+  const auto& rows = o.array("rows");
+  // the file's size bounds the rows
+  for (size_t i = 0; i < rows.size(); ++i) s.rows.push_back(row_from_json(rows[i], file, i, s.grid_size));
   o.done();
   return s;
 }

@@ -13,13 +13,13 @@ check() {
   shift 2
   for f in "$@"; do
     [ -f "$f" ] || continue
-    for sub in $(sed -n 's|^#include "neuroblend/\([a-z_]*\)/.*|\1|p' "$f" | sort -u); do
+    for sub in $(sed -n 's|^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]neuroblend/\([a-z_]*\)/.*|\1|p' "$f" | sort -u); do
       case " $allowed " in
         *" $sub "*) ;;
         *) echo "$f: the $layer layer includes neuroblend/$sub/" >&2; bad=1 ;;
       esac
     done
-    if grep -q '^#include "\.\./' "$f"; then
+    if grep -Eq '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]\.\./' "$f"; then
       echo "$f: includes a file outside its layer by a relative path" >&2
       bad=1
     fi

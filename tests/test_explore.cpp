@@ -532,7 +532,10 @@ TEST_CASE("derived sizes (rtl/spec/nb_hw.json): the values nb_top elaborates for
 TEST_CASE("activity file: written as read (power --save-rates adds or replaces one entry)") {
   const std::string path = data_path("activity.json");
   const ActivityRates r = load_activity_file(path);
-  CHECK(to_json(r) == read_data_file(path, "neuroblend-activity-1"));
+  // byte for byte, as power --save-rates writes it
+  std::ifstream f(path);
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  CHECK(to_json(r).dump(2) + "\n" == text);
   ActivityRates more = r;
   Activity a;
   a.xnor = 1.5, a.logic = 2;

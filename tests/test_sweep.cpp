@@ -37,6 +37,9 @@ Sweep small_sweep() {
   unfit.hw.name = unfit.hw.key();
   unfit.reason = "layer conv1: \"too wide\"";
   s.rows.push_back(unfit);
+  s.rows[2].costs.fits = false;  // over the device, on an uncalibrated resource model
+  s.rows[2].costs.over = {"DSP 400 > 360"};
+  s.rows[2].costs.calibrated = false;
   s.rows[1].later_image_cycles = 1234;
   s.rows[1].rtl_cycles = 40001;
   s.rows[1].rtl_verified = true;
@@ -47,13 +50,17 @@ Sweep small_sweep() {
 
 TEST_CASE("sweep: Pareto front over the rows that fit the device") {
   Sweep s = small_sweep();
+  mark_pareto(s.rows);
+  CHECK(s.rows[0].pareto);  // fewest DSP slices
+  CHECK(s.rows[1].pareto);  // fastest
+  CHECK(!s.rows[2].pareto);  // over the device (and dominated)
+  CHECK(!s.rows[3].pareto);  // cannot hold a layer
+  CHECK(s.fitting() == 2);
+  CHECK(s.pareto_points() == 2);
   s.rows[0].costs.fits = false;  // over the device: never on the front
+  s.rows[0].costs.over = {"LUT 40000 > 35000"};
   mark_pareto(s.rows);
   CHECK(!s.rows[0].pareto);
-  CHECK(s.rows[1].pareto);
-  CHECK(!s.rows[2].pareto);
-  CHECK(!s.rows[3].pareto);
-  CHECK(s.fitting() == 2);
   CHECK(s.pareto_points() == 1);
 }
 
@@ -62,7 +69,7 @@ TEST_CASE("sweep: JSON read back gives the same sweep, CSV and JSON") {
   mark_pareto(s.rows);
   const nlohmann::json j = to_json(s);
   const Sweep back = sweep_from_json(j, "s.json");
-  CHECK(to_json(back) == j);
+  CHECK(to_json(back).dump(1) == j.dump(1));  // byte for byte, as sweep.json is written
   CHECK(sweep_csv(back.rows) == sweep_csv(s.rows));
   CHECK(back.rows[3].reason == s.rows[3].reason);
   CHECK(back.rows[1].rtl_cycles == s.rows[1].rtl_cycles);
@@ -84,7 +91,7 @@ TEST_CASE("sweep: shards merge into the whole sweep; a missing or repeated confi
   m.add(sweep_from_json(to_json(b), "b.json"), "b.json");
   Sweep merged = m.result();
   CHECK(merged.shard.empty());
-  CHECK(to_json(merged) == to_json(s));
+  CHECK(to_json(merged).dump(1) == to_json(s).dump(1));
   CHECK_THROWS_WITH_AS(m.add(a, "a2.json"), "a2.json: configuration 0 is in two shards", Error);
   Sweep other = a;
   other.device = "xczu9eg";
@@ -101,7 +108,7 @@ TEST_CASE("sweep: a shard is read strictly") {
   CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), "s.json: rows[1].resources.dsp: missing", Error);
   bad = j;
   bad["rows"][0]["index"] = 4;
-  CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), "s.json: configuration 4 outside the grid of 4", Error);
+  CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), "s.json: rows[0].index: 4 is outside the grid of 4", Error);
   bad = j;
   bad["rows"][3].erase("reason");
   CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), "s.json: rows[3].reason: missing", Error);
@@ -111,5 +118,31 @@ TEST_CASE("sweep: a shard is read strictly") {
                        Error);
   bad = j;
   bad["rows"][0]["latency"] = 1;
-  CHECK_THROWS_AS(sweep_from_json(bad, "s.json"), Error);
+  CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), doctest::Contains("s.json: rows[0].latency: unknown key"), Error);
+  bad = j;
+  bad["rows"][0]["config"].erase("lanes");
+  CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), "s.json: rows[0].config: key 'lanes' missing", Error);
+  bad = j;
+  bad["rows"][0]["config"]["max_kw"] = 64;
+  CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), "s.json: rows[0].config: unknown key 'max_kw'", Error);
+  bad = j;
+  bad["rows"][2]["over_device"] = nlohmann::json::array();
+  CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), doctest::Contains("s.json: rows[2].fits_device: must be false exactly"),
+                       Error);
+  bad = j;
+  bad["rows"][1]["resources"]["lut_total"] = 1;
+  CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), "s.json: rows[1].resources.lut_total: must be lut + lutram", Error);
+  bad = j;
+  bad["rows"][1]["later_image_cycles"] = 0;
+  CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), doctest::Contains("s.json: rows[1].later_image_cycles: must be > 0"),
+                       Error);
+  bad = j;
+  bad["rows"][3]["pareto"] = true;
+  CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), doctest::Contains("s.json: rows[3].pareto: must be false"), Error);
+  bad = j;
+  bad["fitting"] = "x";
+  CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), doctest::Contains("s.json: fitting: must be an integer"), Error);
+  bad = j;
+  bad["shard"] = "1/2";  // a shard has no counts
+  CHECK_THROWS_WITH_AS(sweep_from_json(bad, "s.json"), doctest::Contains("s.json: fitting: unknown key"), Error);
 }

@@ -1,6 +1,8 @@
-// A hardware configuration of the accelerator RTL, and whether a compiled
-// model fits it. Shared by the co-simulation harness and the CLI (which
-// checks before it builds or starts a simulator).
+// A hardware configuration of the accelerator RTL, whether a compiled model
+// fits it, and its file (the strict reader of --config files and sweep
+// lists; the configuration as outputs record it). Shared by the
+// co-simulation harness and the CLI (which checks before it builds or
+// starts a simulator).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>

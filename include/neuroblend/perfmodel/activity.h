@@ -49,8 +49,7 @@ OpCounts op_counts(const CompiledModel& cm, const HwConfig& hw, const std::vecto
 Activity activity_rates(const Activity& a, const OpCounts& c);
 Activity apply_rates(const Activity& rates, const OpCounts& c);
 // The per-model rates measured in RTL (data/activity.json), parsed once,
-// every entry strictly.
-// One model's entry: the configuration, images and parameters its rates
+// every entry strictly. One model's entry: the configuration, images and parameters its rates
 // were measured with (`neuroblend power MODEL --save-rates`), and the rates.
 struct ActivityEntry {
   std::string config, params;

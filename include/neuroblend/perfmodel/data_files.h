@@ -28,6 +28,8 @@ class StrictObject {
  public:
   // `where` is the object's path in the file ("" for the top, "devices[2]").
   StrictObject(const nlohmann::json& j, const std::string& file, const std::string& where = "");
+  // it keeps a reference to the object: never to a temporary
+  StrictObject(nlohmann::json&& j, const std::string& file, const std::string& where = "") = delete;
   bool has(const std::string& key) const;
   const nlohmann::json& get(const std::string& key);  // required, any kind
   double num(const std::string& key);                 // required number >= 0

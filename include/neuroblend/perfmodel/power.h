@@ -24,7 +24,7 @@ struct Power {
 };
 nlohmann::json to_json(const Power& p);
 // Reads to_json's object back (an output read again: a sweep shard).
-Power power_from_json(StrictObject o);
+Power power_from_json(StrictObject& o);
 // Clock power of `ffs` flip-flops (the clock tree's share per flip-flop and cycle).
 double clock_power_w(double ffs, double clock_mhz, const PowerCoeffs& k);
 Power estimate_power(const Activity& per_image, uint64_t cycles, double clock_mhz, bool xnor_dsp, double ffs,

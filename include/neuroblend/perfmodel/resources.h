@@ -23,7 +23,7 @@ struct Resources {
 };
 nlohmann::json to_json(const Resources& r);
 // Reads to_json's object back (an output read again: a sweep shard).
-Resources resources_from_json(StrictObject o);
+Resources resources_from_json(StrictObject& o);
 
 // Two parts (docs/exploration.md): nb_top's own logic, linear in a few terms
 // of the configuration (fitted to full synthesis runs), plus every submodule

@@ -61,7 +61,8 @@ Sweep sweep_from_json(const nlohmann::json& j, const std::string& file);
 // Pareto front of (latency, DSP slices, power) over the rows that fit the device.
 void mark_pareto(std::vector<SweepRow>& rows);
 std::string sweep_csv(const std::vector<SweepRow>& rows);
-// sweep.json in `dir`, and sweep.csv for a whole sweep (its front marked).
+// sweep.json in `dir`, and sweep.csv for a whole sweep (whose front the
+// caller has marked: mark_pareto).
 void write_sweep(const std::filesystem::path& dir, const Sweep& s);
 // The plots' data (points.dat, pareto.dat, power.dat) and gnuplot script
 // (plots.gp, drawing latency_vs_dsp.svg and power_breakdown.svg) in `dir`.
