@@ -8,7 +8,6 @@
 
 #include <filesystem>
 #include <sstream>
-#include <fstream>
 #include <iostream>
 
 #include "command.h"
@@ -19,6 +18,7 @@
 #include "neuroblend/report/document.h"
 #include "neuroblend/describe.h"
 #include "neuroblend/error.h"
+#include "neuroblend/json_file.h"
 #include "neuroblend/perfmodel/cycle_model.h"
 #include "neuroblend/report/perf_stats.h"
 
@@ -149,12 +149,13 @@ int run_report(const ReportArgs& args) {
             std::to_string(p.rd_beats)});
   doc.heading("Resources (analytical model, calibrated against Yosys synthesis: data/resource_model.json)");
   auto& rt = doc.table({"configuration", "LUT", "FF", "DSP48E2", "BRAM36", "fits"}, {false, true, true, true, true, false});
-  for (const Costs* k : {&c, &ct})
-    rt.row({k == &c ? hw.name : twin.name, fmt::format("{:.0f} ({:.1f} %)", k->res.luts_total(), 100 * k->res.luts_total() / k->device.lut),
-            fmt::format("{:.0f} ({:.1f} %)", k->res.ff, 100 * k->res.ff / k->device.ff),
-            fmt::format("{:.0f} ({:.1f} %)", k->res.dsp, 100 * k->res.dsp / k->device.dsp),
-            fmt::format("{:.1f} ({:.1f} %)", k->res.bram36, 100 * k->res.bram36 / k->device.bram36),
-            k->fits ? "yes" : "no: " + fmt::format("{}", fmt::join(k->over, ", "))});
+  for (const Costs* k : {&c, &ct}) {
+    const CostStats s = cost_stats(*k);
+    rt.row({k == &c ? hw.name : twin.name, fmt::format("{:.0f} ({:.1f} %)", s.res.luts_total(), s.lut_pct),
+            fmt::format("{:.0f} ({:.1f} %)", s.res.ff, s.ff_pct), fmt::format("{:.0f} ({:.1f} %)", s.res.dsp, s.dsp_pct),
+            fmt::format("{:.1f} ({:.1f} %)", s.res.bram36, s.bram36_pct),
+            s.fits ? "yes" : "no: " + fmt::format("{}", fmt::join(s.over, ", "))});
+  }
   doc.paragraph(fmt::format("Where they go on {} (nb_top's own logic fitted; each submodule from its own synthesis):", hw.name));
   auto& pt = doc.table({"part", "instances", "LUT (logic)", "LUT (as RAM)", "FF", "DSP48E2", "BRAM36"}, numbers);
   for (const auto& p : c.res_parts)
@@ -184,10 +185,8 @@ int run_report(const ReportArgs& args) {
                 " (first-order, derived from the public figures named there; not silicon measurements).");
   doc.paragraph(fmt::format("Latency {:.4f} ms vs the published {} ms per image ({:.2f}x).", ms, kPaperLatencyMs,
                             ms / kPaperLatencyMs));
-  std::ofstream(md) << doc.markdown();
-  std::ofstream f(out);
-  f << doc.html("NeuroBlend report: " + l.spec.name);
-  if (!f) throw Error("cannot write " + out);
+  write_text_file(md.string(), doc.markdown());
+  write_text_file(out, doc.html("NeuroBlend report: " + l.spec.name));
   nlohmann::json j = to_json(st);
   if (o.json) {
     j["report_html"] = out;

@@ -54,21 +54,21 @@ SweepRow evaluate(const CompiledModel& cm, const Hw& hw, const CostData& d, cons
     r.reason = e.what();
     return r;
   }
-  CycleEstimate est = estimate_cycles(cm, hw, mem_timing(hw, false));
+  const MemTiming mem = mem_timing(hw, false);
+  CycleEstimate est = estimate_cycles(cm, hw, mem);
   r.costs = cost_stats(costs(d, cm, hw, est.layers, est.total_cycles, device));
   r.total_cycles = est.total_cycles;
   r.latency_ms = double(est.total_cycles) / (hw.clock_mhz * 1e3);
   r.images_per_s = 1e3 / r.latency_ms;
   // resident weights (the model's slots fit the lanes' weight memories): a
   // later image's cycles, without the weight loads
-  r.later_image_cycles = later_image_cycles(cm, hw, mem_timing(hw, false));
+  r.later_image_cycles = later_image_cycles(cm, hw, mem);
   return r;
 }
 
-// sweep.json, sweep.csv; the plots' data and script, and gnuplot drawing them.
-// A whole sweep gets its Pareto front marked here.
-void write_outputs(const fs::path& dir, Sweep s, bool no_plots) {
-  if (s.shard.empty()) mark_pareto(s.rows);
+// sweep.json, sweep.csv; the plots' data and script, and gnuplot drawing
+// them. A whole sweep comes with its Pareto front marked (mark_pareto).
+void write_outputs(const fs::path& dir, const Sweep& s, bool no_plots) {
   write_sweep(dir, s);
   if (no_plots || !s.shard.empty()) return;
   write_sweep_plot_files(dir, s);
@@ -227,7 +227,9 @@ int run_sweep(const SweepArgs& args) {
 int run_sweep_merge(const MergeArgs& args) {
   SweepMerge m;
   for (auto& p : args.inputs) m.add(sweep_from_json(read_json_file(p, "sweep shard"), p), p);
-  write_outputs(args.out, m.result(), args.no_plots);
+  Sweep s = m.result();
+  mark_pareto(s.rows);
+  write_outputs(args.out, s, args.no_plots);
   fmt::print("merged {} shards: {} configurations -> {}\n", args.inputs.size(), m.grid_size(), args.out);
   return 0;
 }

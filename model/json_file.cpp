@@ -47,4 +47,10 @@ nlohmann::json read_json_file(const std::string& path, const std::string& what) 
   return parse_json(ss.str(), path);
 }
 
+void write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  if (!f) throw Error("cannot write " + path);
+}
+
 }  // namespace nb

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "neuroblend/error.h"
+#include "neuroblend/json_file.h"
 #include "neuroblend/perfmodel/data_files.h"
 
 namespace nb {
@@ -150,9 +151,7 @@ nlohmann::json to_json(const ActivityRates& r) {
 }
 
 void save_activity_file(const std::string& path, const ActivityRates& r) {
-  std::ofstream f(path);
-  f << to_json(r).dump(2) << "\n";
-  if (!f) throw Error("cannot write " + path);
+  write_text_file(path, to_json(r).dump(2) + "\n");
 }
 
 Activity rates_for(const ActivityRates& rates, const std::string& model) {

@@ -56,12 +56,12 @@ void add_costs_json(nlohmann::json& j, const Costs& c) {
 
 void print_costs(const Costs& c) {
   const auto& r = c.res;
+  const CostStats s = cost_stats(c);
   fmt::print(
       "resources (analytical model{}): {:.0f} LUT ({:.0f} logic + {:.0f} as RAM, {:.1f} %), {:.0f} FF ({:.1f} %), "
       "{:.0f} DSP48E2 ({:.1f} %), {:.1f} BRAM36 ({:.1f} %) of {}{}\n",
       c.calibrated ? "" : ", EXTRAPOLATED: lanes, merge units or buffer sizes outside its synthesis runs", r.luts_total(), r.lut, r.lutram,
-      100 * r.luts_total() / c.device.lut, r.ff, 100 * r.ff / c.device.ff, r.dsp, 100 * r.dsp / c.device.dsp, r.bram36,
-      100 * r.bram36 / c.device.bram36, c.device.name, c.fits ? "" : " -- DOES NOT FIT: " + fmt::format("{}", fmt::join(c.over, ", ")));
+      s.lut_pct, r.ff, s.ff_pct, r.dsp, s.dsp_pct, r.bram36, s.bram36_pct, c.device.name, c.fits ? "" : " -- DOES NOT FIT: " + fmt::format("{}", fmt::join(c.over, ", ")));
   const auto& p = c.power;
   fmt::print(
       "power: {:.3f} W = static {:.3f} + dynamic {:.3f} (XNOR {:.3f}, popcount {:.3f}, MAC {:.3f}, merge {:.3f}, "

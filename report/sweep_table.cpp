@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 
 #include "neuroblend/error.h"
+#include "neuroblend/json_file.h"
 #include "neuroblend/perfmodel/pareto.h"
 
 namespace nb {
@@ -15,12 +15,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kSweepFormat = "neuroblend-sweep-1";
-
-void write_file(const fs::path& p, const std::string& s) {
-  std::ofstream f(p);
-  f << s;
-  if (!f) throw Error("cannot write " + p.string());
-}
 
 SweepRow row_from_json(const nlohmann::json& j, const std::string& file, size_t i, size_t grid_size) {
   StrictObject o(j, file, fmt::format("rows[{}]", i));
@@ -192,8 +186,8 @@ std::string sweep_csv(const std::vector<SweepRow>& rows) {
 
 void write_sweep(const fs::path& dir, const Sweep& s) {
   fs::create_directories(dir);
-  write_file(dir / "sweep.json", to_json(s).dump(1) + "\n");
-  if (s.shard.empty()) write_file(dir / "sweep.csv", sweep_csv(s.rows));
+  write_text_file(dir / "sweep.json", to_json(s).dump(1) + "\n");
+  if (s.shard.empty()) write_text_file(dir / "sweep.csv", sweep_csv(s.rows));
 }
 
 // The plots are drawn by gnuplot (Debian's gnuplot-nox): the data and the
@@ -220,9 +214,9 @@ void write_sweep_plot_files(const fs::path& dir, const Sweep& s) {
                       p.merge_w, p.memory_w, p.logic_w, p.clock_w);
     if (++n == 20) break;
   }
-  write_file(dir / "points.dat", pts);
-  write_file(dir / "pareto.dat", front);
-  write_file(dir / "power.dat", pw);
+  write_text_file(dir / "points.dat", pts);
+  write_text_file(dir / "pareto.dat", front);
+  write_text_file(dir / "power.dat", pw);
   std::string gp = fmt::format(R"GP(# gnuplot script written by neuroblend sweep
 set terminal svg size 900,600 dynamic background rgb 'white'
 set output 'latency_vs_dsp.svg'
@@ -251,7 +245,7 @@ plot 'power.dat' using 2:xtic(1) title 'static', '' using 3 title 'XNOR', '' usi
      '' using 9 title 'clock'
 )GP",
                                title, title);
-  write_file(dir / "plots.gp", gp);
+  write_text_file(dir / "plots.gp", gp);
 }
 
 void SweepMerge::add(Sweep shard, const std::string& where) {
